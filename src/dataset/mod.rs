@@ -1,0 +1,49 @@
+//! The data layer: a dataset directory (manifest + CSV/Parquet files) loaded into polars
+//! frames with explicit schemas, after every cell has been validated. Loading never guesses:
+//! an empty cell stays null, and every problem of every file is reported together with its
+//! file, line, column, bad value and what was expected.
+
+pub mod frame;
+mod manifest;
+mod problem;
+mod raw;
+mod schema;
+mod summary;
+mod validate;
+
+pub use manifest::Manifest;
+pub use problem::{DataErrors, Problem};
+pub use schema::{TableKind, TABLES};
+pub use summary::{summarize, Summary};
+
+use polars::prelude::DataFrame;
+use std::path::{Path, PathBuf};
+
+/// A loaded, validated dataset. Column names and polars dtypes of each frame:
+///
+/// - `chains`: slug, name, layer, host, category, stack, da, proof_system, stage, token,
+///   token_origin, raas, defillama_name, l2beat_id, sources, notes (String, null = unknown);
+///   stage_asof, launch_date (Date); superchain_2024 (Boolean); tvs_usd_2024_11_09 (Float64).
+/// - `tvl`: date (Date), chain (String), tvl_usd (Float64); sorted by chain, date.
+/// - `events`: date (Date), chain, kind, value, note, source (String); sorted by date, chain.
+/// - `links`: date (Date), from_project, from_chain, to_project, to_chain, kind, note, source (String).
+/// - `metrics`: date (Date), chain, metric (String), value (Float64), unit, source (String).
+/// - `speed`: chain (String), block_time_s, preconf_latency_ms (Float64), asof (Date), note, source (String).
+/// - `sources`: key, source (String).
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub chains: DataFrame,
+    pub tvl: DataFrame,
+    pub events: DataFrame,
+    pub links: DataFrame,
+    pub metrics: DataFrame,
+    pub speed: DataFrame,
+    pub sources: DataFrame,
+}
+
+/// Load and validate the dataset in `dir` (the directory holding `dataset.toml`).
+pub fn load(dir: &Path) -> Result<Dataset, DataErrors> {
+    validate::load_dataset(dir)
+}

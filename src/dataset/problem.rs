@@ -1,0 +1,100 @@
+//! Data problems: each names the file, the place in it (line and column for CSV, row and
+//! column for Parquet), the bad value and what was expected. A load collects every problem of
+//! every file (up to a per-file limit) so one run shows the whole list.
+
+use std::fmt;
+
+/// Problems reported per file before the rest are only counted.
+pub const PER_FILE_LIMIT: usize = 50;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The file as a whole (missing, unreadable, empty).
+    File,
+    /// 1-based line and column in a text file (CSV, TOML).
+    Line { line: usize, column: usize },
+    /// 1-based data row and column name in a Parquet file.
+    Row { row: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub place: Place,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn file(file: &str, message: impl Into<String>) -> Problem {
+        Problem { file: file.to_string(), place: Place::File, message: message.into() }
+    }
+
+    pub fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Problem {
+        Problem { file: file.to_string(), place: Place::Line { line, column }, message: message.into() }
+    }
+
+    pub fn row(file: &str, row: usize, message: impl Into<String>) -> Problem {
+        Problem { file: file.to_string(), place: Place::Row { row }, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.place {
+            Place::File => write!(f, "{}: {}", self.file, self.message),
+            Place::Line { line, column } => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
+            Place::Row { row } => write!(f, "{}: row {row}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Every problem found while loading a dataset.
+#[derive(Clone, Debug, Default)]
+pub struct DataErrors {
+    pub problems: Vec<Problem>,
+    /// Problems beyond the per-file limit, counted but not listed, by file.
+    pub omitted: Vec<(String, usize)>,
+}
+
+impl DataErrors {
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty() && self.omitted.is_empty()
+    }
+
+    pub fn total(&self) -> usize {
+        self.problems.len() + self.omitted.iter().map(|(_, n)| n).sum::<usize>()
+    }
+
+    /// Add a problem unless its file already reached the limit; then only count it.
+    pub fn push(&mut self, p: Problem) {
+        let listed = self.problems.iter().filter(|q| q.file == p.file).count();
+        if listed < PER_FILE_LIMIT {
+            self.problems.push(p);
+        } else if let Some(entry) = self.omitted.iter_mut().find(|(f, _)| *f == p.file) {
+            entry.1 += 1;
+        } else {
+            self.omitted.push((p.file, 1));
+        }
+    }
+}
+
+impl From<Problem> for DataErrors {
+    fn from(p: Problem) -> DataErrors {
+        DataErrors { problems: vec![p], omitted: Vec::new() }
+    }
+}
+
+impl fmt::Display for DataErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.problems {
+            writeln!(f, "error: {p}")?;
+        }
+        for (file, n) in &self.omitted {
+            writeln!(f, "error: {file}: {n} more problems not shown (limit {PER_FILE_LIMIT} per file)")?;
+        }
+        let n = self.total();
+        write!(f, "{n} problem{} found; the dataset was not loaded", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for DataErrors {}

@@ -1,0 +1,250 @@
+//! The tables a dataset holds and the type of every column. This is the data format: the
+//! manifest must declare the same columns and types, the validator checks every cell against
+//! them, and the frames are built with these dtypes (no type inference).
+
+use crate::features::catalog::METRICS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TableKind {
+    Chains,
+    Sources,
+    Tvl,
+    Events,
+    Links,
+    Metrics,
+    Speed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColType {
+    /// Free text.
+    Text,
+    /// A calendar date `YYYY-MM-DD`.
+    Date,
+    /// A finite number >= 0 (money, durations).
+    Amount,
+    /// A finite number, possibly negative.
+    Number,
+    /// `yes`/`no` (also `true`/`false`).
+    Bool,
+    /// One of a fixed list of values.
+    Category(&'static [&'static str]),
+    /// A metric name of the feature catalogue (`catalog::METRICS`).
+    Metric,
+    /// A chain slug defined in the chains table.
+    Chain,
+    /// A key of the sources table.
+    Source,
+    /// Space-separated keys of the sources table.
+    Sources,
+}
+
+impl ColType {
+    /// The type's name in `dataset.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColType::Text => "text",
+            ColType::Date => "date",
+            ColType::Amount => "amount",
+            ColType::Number => "number",
+            ColType::Bool => "bool",
+            ColType::Category(_) => "category",
+            ColType::Metric => "metric",
+            ColType::Chain => "chain",
+            ColType::Source => "source",
+            ColType::Sources => "sources",
+        }
+    }
+
+    /// What a valid cell looks like, for error messages.
+    pub fn expected(self) -> String {
+        match self {
+            ColType::Text => "text".into(),
+            ColType::Date => "a date YYYY-MM-DD".into(),
+            ColType::Amount => "a finite number >= 0".into(),
+            ColType::Number => "a finite number".into(),
+            ColType::Bool => "yes or no".into(),
+            ColType::Category(values) => format!("one of {}", values.join(", ")),
+            ColType::Metric => format!("one of {}", metric_names().join(", ")),
+            ColType::Chain => "a chain slug defined in the chains table".into(),
+            ColType::Source => "a key defined in the sources table".into(),
+            ColType::Sources => "space-separated keys defined in the sources table".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColType,
+    /// An empty cell is an error (otherwise it means unknown).
+    pub required: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Table {
+    pub kind: TableKind,
+    /// The key of the table's entry in `dataset.toml` (`[files.<key>]`).
+    pub key: &'static str,
+    pub what: &'static str,
+    pub columns: &'static [Column],
+    /// Columns whose combined values must be unique.
+    pub unique: &'static [&'static str],
+}
+
+const fn req(name: &'static str, ty: ColType) -> Column {
+    Column { name, ty, required: true }
+}
+
+const fn opt(name: &'static str, ty: ColType) -> Column {
+    Column { name, ty, required: false }
+}
+
+pub const LAYERS: &[&str] = &["L1", "L2", "L3"];
+pub const CATEGORIES: &[&str] = &["optimistic_rollup", "zk_rollup", "optimium", "validium", "other"];
+pub const DA: &[&str] = &["ethereum_blobs", "ethereum_calldata", "ethereum", "celestia", "eigenda", "dac", "external"];
+pub const PROOF_SYSTEMS: &[&str] = &["fraud", "validity", "none", "other"];
+pub const STAGES: &[&str] = &["0", "1", "2", "na", "under_review"];
+pub const TOKEN_ORIGINS: &[&str] = &["chain", "builder", "shared", "app"];
+pub const EVENT_KINDS: &[&str] = &[
+    "mainnet_launch",
+    "shutdown",
+    "token_launch",
+    "token_announced",
+    "token_exploration",
+    "no_token_statement",
+    "token_observed",
+    "stage_observed",
+    "stage_change",
+    "stack_change",
+    "da_change",
+    "proof_system_change",
+    "superchain_join",
+    "superchain_leave",
+];
+pub const LINK_KINDS: &[&str] =
+    &["launched_on", "spawned_token", "spawned_chain", "forked_to", "migrated_to", "integrated", "acquired"];
+pub const UNITS: &[&str] = &["USD", "addresses", "tx", "USD/tx", "Mgas/s"];
+
+/// Metric names accepted in `metrics_daily` (the catalogue's list).
+pub fn metric_names() -> Vec<&'static str> {
+    METRICS.iter().map(|(m, _)| *m).collect()
+}
+
+/// Events whose `value` must be one of a category, and that category.
+pub fn event_value_category(kind: &str) -> Option<&'static [&'static str]> {
+    match kind {
+        "stage_observed" | "stage_change" => Some(STAGES),
+        "da_change" => Some(DA),
+        "proof_system_change" => Some(PROOF_SYSTEMS),
+        _ => None,
+    }
+}
+
+/// Events that need a `value` (symbol, stage, stack, …).
+pub fn event_needs_value(kind: &str) -> bool {
+    matches!(kind, "token_launch" | "token_observed" | "stage_observed" | "stage_change" | "stack_change" | "da_change" | "proof_system_change")
+}
+
+pub const TABLES: &[Table] = &[
+    Table {
+        kind: TableKind::Chains,
+        key: "chains",
+        what: "one row per chain: attributes as of the source's snapshot",
+        unique: &["slug"],
+        columns: &[
+            req("slug", ColType::Text),
+            req("name", ColType::Text),
+            opt("layer", ColType::Category(LAYERS)),
+            opt("host", ColType::Chain),
+            opt("category", ColType::Category(CATEGORIES)),
+            opt("stack", ColType::Text),
+            opt("da", ColType::Category(DA)),
+            opt("proof_system", ColType::Category(PROOF_SYSTEMS)),
+            opt("stage", ColType::Category(STAGES)),
+            opt("stage_asof", ColType::Date),
+            opt("token", ColType::Text),
+            opt("token_origin", ColType::Category(TOKEN_ORIGINS)),
+            opt("launch_date", ColType::Date),
+            opt("raas", ColType::Text),
+            opt("superchain_2024", ColType::Bool),
+            opt("tvs_usd_2024_11_09", ColType::Amount),
+            opt("defillama_name", ColType::Text),
+            opt("l2beat_id", ColType::Text),
+            opt("sources", ColType::Sources),
+            opt("notes", ColType::Text),
+        ],
+    },
+    Table {
+        kind: TableKind::Sources,
+        key: "sources",
+        what: "one row per source key: what the source is (repository + path + commit, or page)",
+        unique: &["key"],
+        columns: &[req("key", ColType::Text), req("source", ColType::Text)],
+    },
+    Table {
+        kind: TableKind::Tvl,
+        key: "tvl",
+        what: "weekly TVL in USD for one chain at the end of one week",
+        unique: &["date", "chain"],
+        columns: &[req("date", ColType::Date), req("chain", ColType::Chain), req("tvl_usd", ColType::Amount)],
+    },
+    Table {
+        kind: TableKind::Events,
+        key: "events",
+        what: "a dated change or observation for a chain",
+        unique: &[],
+        columns: &[
+            req("date", ColType::Date),
+            req("chain", ColType::Chain),
+            req("kind", ColType::Category(EVENT_KINDS)),
+            opt("value", ColType::Text),
+            opt("note", ColType::Text),
+            req("source", ColType::Source),
+        ],
+    },
+    Table {
+        kind: TableKind::Links,
+        key: "links",
+        what: "a dated link between projects (spawned token or chain, fork, migration, …)",
+        unique: &[],
+        columns: &[
+            req("date", ColType::Date),
+            req("from_project", ColType::Text),
+            opt("from_chain", ColType::Chain),
+            req("to_project", ColType::Text),
+            opt("to_chain", ColType::Chain),
+            req("kind", ColType::Category(LINK_KINDS)),
+            opt("note", ColType::Text),
+            req("source", ColType::Source),
+        ],
+    },
+    Table {
+        kind: TableKind::Metrics,
+        key: "metrics",
+        what: "one daily metric value for one chain (long format)",
+        unique: &["date", "chain", "metric"],
+        columns: &[
+            req("date", ColType::Date),
+            req("chain", ColType::Chain),
+            req("metric", ColType::Metric),
+            req("value", ColType::Number),
+            req("unit", ColType::Category(UNITS)),
+            req("source", ColType::Source),
+        ],
+    },
+    Table {
+        kind: TableKind::Speed,
+        key: "speed",
+        what: "a chain's block time / preconfirmation latency according to one source",
+        unique: &[],
+        columns: &[
+            req("chain", ColType::Chain),
+            opt("block_time_s", ColType::Amount),
+            opt("preconf_latency_ms", ColType::Amount),
+            opt("asof", ColType::Date),
+            opt("note", ColType::Text),
+            req("source", ColType::Source),
+        ],
+    },
+];

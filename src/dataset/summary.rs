@@ -1,0 +1,135 @@
+//! What `moat data check` reports about a valid dataset: chains by layer, each file's rows and
+//! date range, chains without a TVL series, series that stop before the others, and how many
+//! values are missing per column. Plain values, rendered by the CLI as text or JSON.
+
+use super::Dataset;
+use super::frame::{dates, texts};
+use super::schema::{ColType, TABLES, TableKind};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub name: String,
+    pub vintage: String,
+    pub dir: String,
+    /// Chains per layer (`L1`, `L2`, `L3`, `unknown`).
+    pub chains: BTreeMap<String, usize>,
+    pub chains_with_tvl: usize,
+    pub files: Vec<FileSummary>,
+    /// Screened chains (not L1) without any TVL point.
+    pub without_tvl: Vec<String>,
+    /// Chains whose TVL series ends before the dataset's last TVL week.
+    pub stopped_early: Vec<StoppedSeries>,
+    /// Columns with empty (unknown) values.
+    pub missing: Vec<MissingValues>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileSummary {
+    pub table: String,
+    pub path: String,
+    pub rows: usize,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoppedSeries {
+    pub chain: String,
+    pub last_date: NaiveDate,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MissingValues {
+    pub table: String,
+    pub column: String,
+    pub missing: usize,
+    pub rows: usize,
+}
+
+pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
+    let layers = texts(&ds.chains, "layer")?;
+    let slugs = texts(&ds.chains, "slug")?;
+    let mut chains = BTreeMap::new();
+    for l in &layers {
+        *chains.entry(l.clone().unwrap_or_else(|| "unknown".into())).or_insert(0) += 1;
+    }
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    for table in TABLES {
+        let df = frame_of(ds, table.kind);
+        let date_col = table.columns.iter().find(|c| c.ty == ColType::Date && c.name != "stage_asof");
+        let (first_date, last_date) = match date_col {
+            Some(c) => {
+                let d: Vec<NaiveDate> = dates(df, c.name)?.into_iter().flatten().collect();
+                (d.iter().min().copied(), d.iter().max().copied())
+            }
+            None => (None, None),
+        };
+        files.push(FileSummary {
+            table: table.key.to_string(),
+            path: ds.manifest.files[table.key].path.clone(),
+            rows: df.height(),
+            first_date,
+            last_date,
+        });
+        for c in df.columns() {
+            if c.null_count() > 0 {
+                missing.push(MissingValues {
+                    table: table.key.to_string(),
+                    column: c.name().to_string(),
+                    missing: c.null_count(),
+                    rows: df.height(),
+                });
+            }
+        }
+    }
+    let tvl_chains = texts(&ds.tvl, "chain")?;
+    let tvl_dates = dates(&ds.tvl, "date")?;
+    let mut last: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    for (c, d) in tvl_chains.iter().zip(&tvl_dates) {
+        if let (Some(c), Some(d)) = (c, d) {
+            let e = last.entry(c.clone()).or_insert(*d);
+            *e = (*e).max(*d);
+        }
+    }
+    let latest = last.values().max().copied();
+    let with_tvl: BTreeSet<&String> = last.keys().collect();
+    let without_tvl = slugs
+        .iter()
+        .zip(&layers)
+        .filter(|(_, l)| l.as_deref() != Some("L1"))
+        .filter_map(|(s, _)| s.clone())
+        .filter(|s| !with_tvl.contains(s))
+        .collect();
+    let stopped_early = last
+        .iter()
+        .filter(|(_, d)| Some(**d) < latest)
+        .map(|(c, d)| StoppedSeries { chain: c.clone(), last_date: *d })
+        .collect();
+    Ok(Summary {
+        name: ds.manifest.name.clone(),
+        vintage: ds.manifest.vintage.clone(),
+        dir: ds.dir.display().to_string(),
+        chains,
+        chains_with_tvl: last.len(),
+        files,
+        without_tvl,
+        stopped_early,
+        missing,
+    })
+}
+
+pub fn frame_of(ds: &Dataset, kind: TableKind) -> &polars::prelude::DataFrame {
+    match kind {
+        TableKind::Chains => &ds.chains,
+        TableKind::Sources => &ds.sources,
+        TableKind::Tvl => &ds.tvl,
+        TableKind::Events => &ds.events,
+        TableKind::Links => &ds.links,
+        TableKind::Metrics => &ds.metrics,
+        TableKind::Speed => &ds.speed,
+    }
+}
