@@ -15,6 +15,7 @@ pub use manifest::Manifest;
 pub use problem::{DataErrors, Problem};
 pub use schema::{TableKind, TABLES};
 pub use summary::{summarize, Summary};
+pub use validate::did_you_mean;
 
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};

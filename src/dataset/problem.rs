@@ -78,6 +78,28 @@ impl DataErrors {
     }
 }
 
+impl DataErrors {
+    /// Order problems by file (in the order files were first reported), then by position.
+    pub fn sort(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for p in &self.problems {
+            if !files.contains(&p.file) {
+                files.push(p.file.clone());
+            }
+        }
+        let key = |p: &Problem| {
+            let file = files.iter().position(|f| *f == p.file).unwrap_or(usize::MAX);
+            let (a, b) = match p.place {
+                Place::File => (0, 0),
+                Place::Line { line, column } => (line, column),
+                Place::Row { row } => (row, 0),
+            };
+            (file, a, b)
+        };
+        self.problems.sort_by_key(key);
+    }
+}
+
 impl From<Problem> for DataErrors {
     fn from(p: Problem) -> DataErrors {
         DataErrors { problems: vec![p], omitted: Vec::new() }

@@ -19,33 +19,33 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut raws: BTreeMap<TableKind, RawTable> = BTreeMap::new();
+    let mut raws: BTreeMap<TableKind, (RawTable, bool)> = BTreeMap::new();
     for table in TABLES {
         let entry = &manifest.files[table.key];
         let shown = dir.join(&entry.path).display().to_string();
         match raw::read(&dir.join(&entry.path), &shown) {
             Ok((raw, structural)) => {
                 structural.into_iter().for_each(|p| errors.push(p));
-                if check_header(table, &raw, &mut errors) {
-                    raws.insert(table.kind, raw);
-                }
+                let cells_ok = check_header(table, &raw, &mut errors);
+                raws.insert(table.kind, (raw, cells_ok));
             }
             Err(p) => errors.push(p),
         }
     }
     let refs = References {
-        chains: key_set(raws.get(&TableKind::Chains), "slug"),
-        sources: key_set(raws.get(&TableKind::Sources), "key"),
+        chains: key_set(raws.get(&TableKind::Chains).map(|(r, _)| r), "slug"),
+        sources: key_set(raws.get(&TableKind::Sources).map(|(r, _)| r), "key"),
         chains_file: file_of(dir, &manifest, "chains"),
         sources_file: file_of(dir, &manifest, "sources"),
     };
     let mut typed: BTreeMap<TableKind, TypedTable> = BTreeMap::new();
     for table in TABLES {
-        if let Some(raw) = raws.get(&table.kind) {
+        if let Some((raw, true)) = raws.get(&table.kind) {
             typed.insert(table.kind, check_cells(table, raw, &refs, &mut errors));
         }
     }
     if !errors.is_empty() {
+        errors.sort();
         return Err(errors);
     }
     let mut take = |kind| frame::build(typed.remove(&kind).expect("validated table"));
@@ -143,15 +143,17 @@ fn check_header(table: &Table, raw: &RawTable, errors: &mut DataErrors) -> bool 
     ok
 }
 
-fn key_set(raw: Option<&RawTable>, column: &str) -> BTreeSet<String> {
-    let Some(raw) = raw else { return BTreeSet::new() };
-    let Some(i) = raw.header.iter().position(|h| h == column) else { return BTreeSet::new() };
-    raw.rows.iter().filter_map(|r| r.cells[i].clone()).collect()
+/// The keys a reference column may name; `None` when the table could not be read, so that
+/// its absence is reported once and not again for every referencing cell.
+fn key_set(raw: Option<&RawTable>, column: &str) -> Option<BTreeSet<String>> {
+    let raw = raw?;
+    let i = raw.header.iter().position(|h| h == column)?;
+    Some(raw.rows.iter().filter_map(|r| r.cells[i].as_deref().map(|c| c.trim().to_string())).collect())
 }
 
 struct References {
-    chains: BTreeSet<String>,
-    sources: BTreeSet<String>,
+    chains: Option<BTreeSet<String>>,
+    sources: Option<BTreeSet<String>>,
     chains_file: String,
     sources_file: String,
 }
@@ -163,6 +165,7 @@ impl References {
             ColType::Source | ColType::Sources => (&self.sources, "source key", &self.sources_file),
             _ => return None,
         };
+        let set = set.as_ref()?;
         let missing: Vec<&str> = value.split_whitespace().filter(|k| !set.contains(*k)).collect();
         let first = missing.first()?;
         Some(format!(
