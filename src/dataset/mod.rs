@@ -48,3 +48,6 @@ pub struct Dataset {
 pub fn load(dir: &Path) -> Result<Dataset, DataErrors> {
     validate::load_dataset(dir)
 }
+
+#[cfg(test)]
+mod tests;

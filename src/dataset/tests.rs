@@ -1,0 +1,58 @@
+//! Loader tests that need files in both formats: the mini fixture as CSV, and the same tables
+//! written to Parquet, must give equal frames; Parquet problems are placed by row.
+
+use super::*;
+use polars::prelude::{ParquetWriter, df};
+use std::fs;
+
+fn mini() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")
+}
+
+/// Copy the mini fixture into a temp dir, with the tvl table written as Parquet from `tvl`.
+fn with_parquet_tvl(tvl: &mut DataFrame) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(mini()).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), tmp.path().join(entry.file_name())).unwrap();
+    }
+    fs::remove_file(tmp.path().join("tvl_weekly.csv")).unwrap();
+    let file = fs::File::create(tmp.path().join("tvl_weekly.parquet")).unwrap();
+    ParquetWriter::new(file).finish(tvl).unwrap();
+    let manifest = tmp.path().join("dataset.toml");
+    let text = fs::read_to_string(&manifest).unwrap().replace("tvl_weekly.csv", "tvl_weekly.parquet");
+    fs::write(manifest, text).unwrap();
+    tmp
+}
+
+#[test]
+fn parquet_and_csv_load_to_equal_frames() {
+    let from_csv = load(&mini()).unwrap();
+    let mut tvl = from_csv.tvl.clone();
+    let tmp = with_parquet_tvl(&mut tvl);
+    let from_parquet = load(tmp.path()).unwrap();
+    assert!(from_parquet.tvl.equals_missing(&from_csv.tvl));
+    assert_eq!(from_parquet.tvl.height(), 45);
+}
+
+#[test]
+fn parquet_problems_name_the_row_and_column() {
+    let mut tvl = df!(
+        "date" => ["2024-11-03", "2024-11-10", "not a date"],
+        "chain" => ["base", "nowhere", "base"],
+        "tvl_usd" => [1.0, -2.0, 3.0],
+    )
+    .unwrap();
+    let tmp = with_parquet_tvl(&mut tvl);
+    let errors = load(tmp.path()).unwrap_err();
+    let file = tmp.path().join("tvl_weekly.parquet").display().to_string();
+    let lines: Vec<String> = errors.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            format!("{file}: row 2: chain: \"nowhere\" is not a known chain: expected a chain slug defined in the chains table ({})", tmp.path().join("chains.csv").display()),
+            format!("{file}: row 2: tvl_usd: \"-2.0\" is negative: expected a finite number >= 0"),
+            format!("{file}: row 3: date: \"not a date\" is not a date: expected a date YYYY-MM-DD"),
+        ]
+    );
+}
