@@ -2,6 +2,7 @@
 //! module, next to the code that runs it.
 
 use super::data::DataCommand;
+use super::screen::ScreenArgs;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -25,6 +26,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Screen every chain with every rule at a date: verdicts, reasons, scores
+    ///
+    /// Exits 0 when the screen ran, 1 when some rule ERRORed (every other verdict still
+    /// stands), 2 for bad usage, rules or data.
+    Screen(ScreenArgs),
     /// Check a dataset or show one chain's features
     Data {
         #[command(subcommand)]
@@ -38,6 +44,14 @@ pub struct DataArg {
     /// Dataset directory holding dataset.toml [default: $MOAT_DATA, ./datasets/l2, or the shipped dataset]
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+}
+
+/// `--rules DIR`, shared by every command that reads a rule pack.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RulesArg {
+    /// Rule directory holding screen.toml and *.rhai [default: $MOAT_RULES, ./rules, or the shipped rule pack]
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 }
 
 /// Parse an as-of date; clap shows the message with the argument name.

@@ -5,6 +5,7 @@
 mod args;
 mod data;
 mod output;
+mod screen;
 
 pub use args::{Cli, Command};
 
@@ -33,5 +34,6 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Data { command } => data::run(command),
+        Command::Screen(args) => screen::run(args),
     }
 }
