@@ -66,7 +66,7 @@ const STATIC: &[(&str, Kind, &str)] = &[
     ("launch_date", Kind::Date, "mainnet launch date (event, else chains file)"),
     ("stage", Kind::Text, "L2BEAT stage at the as-of date: `0`, `1`, `2`, `na`, `under_review`"),
     ("stage_date", Kind::Date, "date of the stage observation used"),
-    ("stack", Kind::Text, "software stack at the as-of date (`op_stack`, `arbitrum_orbit`, …; a chain's own slug or `own` for a family of one)"),
+    ("stack", Kind::Text, "software stack at the as-of date (`op_stack`, `arbitrum_orbit`, …; the chain's own slug when it runs a stack of its own)"),
     ("stack_family_size", Kind::Int, "chains in the universe sharing this chain's stack at the as-of date, itself included"),
     ("da", Kind::Text, "data availability at the as-of date: `ethereum_blobs`, `ethereum_calldata`, `ethereum`, `celestia`, `eigenda`, `dac`, `external`"),
     ("proof_system", Kind::Text, "proof system at the as-of date: `fraud`, `validity`, `none`, `other`"),
