@@ -56,5 +56,6 @@ pub struct RulesArg {
 
 /// Parse an as-of date; clap shows the message with the argument name.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("\"{s}\" is not a date: expected YYYY-MM-DD, e.g. 2024-12-15"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("\"{s}\" is not a date: expected YYYY-MM-DD, e.g. 2024-12-15"))
 }

@@ -11,8 +11,8 @@ use super::args::{DataArg, parse_date};
 use super::output::print;
 use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::dataset::{self, Dataset, Summary};
-use crate::features::{self, FeatureOptions};
 use crate::features::catalog;
+use crate::features::{self, FeatureOptions};
 use crate::locate;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -65,9 +65,13 @@ pub enum ShowFormat {
 pub fn run(command: DataCommand) -> anyhow::Result<u8> {
     match command {
         DataCommand::Check { data, format } => check(&data, format),
-        DataCommand::Show { chain, data, as_of, window_weeks, format } => {
-            show(&chain, &data, as_of, window_weeks, format)
-        }
+        DataCommand::Show {
+            chain,
+            data,
+            as_of,
+            window_weeks,
+            format,
+        } => show(&chain, &data, as_of, window_weeks, format),
     }
 }
 
@@ -95,7 +99,12 @@ fn check(data: &DataArg, format: CheckFormat) -> anyhow::Result<u8> {
 
 fn render_summary(s: &Summary) -> String {
     let mut t = String::new();
-    let screened: usize = s.chains.iter().filter(|(l, _)| *l != "L1").map(|(_, n)| n).sum();
+    let screened: usize = s
+        .chains
+        .iter()
+        .filter(|(l, _)| *l != "L1")
+        .map(|(_, n)| n)
+        .sum();
     let by_layer: Vec<String> = s.chains.iter().map(|(l, n)| format!("{n} {l}")).collect();
     let _ = writeln!(t, "dataset {} ({}): valid", s.name, s.dir);
     let _ = writeln!(t, "vintage {}", s.vintage);
@@ -113,19 +122,35 @@ fn render_summary(s: &Summary) -> String {
             (Some(a), Some(b)) => format!("{a} .. {b}"),
             _ => "undated".into(),
         };
-        let _ = writeln!(t, "  {:<8} {:<22} {:>6} rows  {range}", f.table, f.path, f.rows);
+        let _ = writeln!(
+            t,
+            "  {:<8} {:<22} {:>6} rows  {range}",
+            f.table, f.path, f.rows
+        );
     }
-    let _ = writeln!(t, "\nscreened chains without a TVL series: {}", s.without_tvl.len());
+    let _ = writeln!(
+        t,
+        "\nscreened chains without a TVL series: {}",
+        s.without_tvl.len()
+    );
     if !s.without_tvl.is_empty() {
         let _ = writeln!(t, "  {}", wrap(&s.without_tvl.join(", "), 96, "  "));
     }
-    let _ = writeln!(t, "TVL series that stop before the last week: {}", s.stopped_early.len());
+    let _ = writeln!(
+        t,
+        "TVL series that stop before the last week: {}",
+        s.stopped_early.len()
+    );
     for st in &s.stopped_early {
         let _ = writeln!(t, "  {} (last point {})", st.chain, st.last_date);
     }
     let _ = writeln!(t, "\nmissing values (empty cells mean unknown)");
     for m in &s.missing {
-        let _ = writeln!(t, "  {:<8} {:<20} {:>6} of {}", m.table, m.column, m.missing, m.rows);
+        let _ = writeln!(
+            t,
+            "  {:<8} {:<20} {:>6} of {}",
+            m.table, m.column, m.missing, m.rows
+        );
     }
     t
 }
@@ -148,7 +173,13 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
-fn show(chain: &str, data: &DataArg, as_of: Option<NaiveDate>, window_weeks: i64, format: ShowFormat) -> anyhow::Result<u8> {
+fn show(
+    chain: &str,
+    data: &DataArg,
+    as_of: Option<NaiveDate>,
+    window_weeks: i64,
+    format: ShowFormat,
+) -> anyhow::Result<u8> {
     let ds = match load_or_report(data) {
         Ok(ds) => ds,
         Err(code) => return Ok(code),
@@ -176,7 +207,10 @@ fn show(chain: &str, data: &DataArg, as_of: Option<NaiveDate>, window_weeks: i64
         }
         ShowFormat::Table => {
             let mut t = String::new();
-            let name = features.get("name").map(|v| v.to_string()).unwrap_or_default();
+            let name = features
+                .get("name")
+                .map(|v| v.to_string())
+                .unwrap_or_default();
             let _ = writeln!(
                 t,
                 "{chain} ({name}) as of {as_of}; dataset {} vintage {}; TVL reference week {}",
@@ -184,14 +218,27 @@ fn show(chain: &str, data: &DataArg, as_of: Option<NaiveDate>, window_weeks: i64
                 ds.manifest.vintage,
                 universe.tvl_week.map_or("none".into(), |d| d.to_string())
             );
-            let width = catalog::fields().iter().map(|f| f.name.len()).max().unwrap_or(0);
+            let width = catalog::fields()
+                .iter()
+                .map(|f| f.name.len())
+                .max()
+                .unwrap_or(0);
             for field in catalog::fields() {
-                let value = features.get(&field.name).map(|v| v.to_string()).unwrap_or_else(|| "missing".into());
+                let value = features
+                    .get(&field.name)
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "missing".into());
                 let _ = writeln!(t, "  {:<width$}  {value}", field.name);
             }
             for (name, series) in &features.series {
                 if let (Some(first), Some(last)) = (series.first(), series.last()) {
-                    let _ = writeln!(t, "  series {name}: {} points, {} .. {}", series.len(), first.0, last.0);
+                    let _ = writeln!(
+                        t,
+                        "  series {name}: {} points, {} .. {}",
+                        series.len(),
+                        first.0,
+                        last.0
+                    );
                 }
             }
             print(&t)?;
@@ -207,10 +254,17 @@ fn not_in_universe(ds: &Dataset, chain: &str, as_of: NaiveDate) -> anyhow::Resul
     let layers = dataset::frame::texts(&ds.chains, "layer")?;
     let Some(i) = slugs.iter().position(|s| s.as_deref() == Some(chain)) else {
         let hint = dataset::did_you_mean(chain, slugs.iter().flatten().map(String::as_str));
-        return Ok(format!("unknown chain \"{chain}\" in dataset {}{hint}", ds.manifest.name));
+        return Ok(format!(
+            "unknown chain \"{chain}\" in dataset {}{hint}",
+            ds.manifest.name
+        ));
     };
     if layers[i].as_deref() == Some("L1") {
-        return Ok(format!("{chain} is an L1 context chain: it is never screened and has no feature row"));
+        return Ok(format!(
+            "{chain} is an L1 context chain: it is never screened and has no feature row"
+        ));
     }
-    Ok(format!("{chain} is not in the universe as of {as_of}: no evidence it had launched by then, or it had shut down"))
+    Ok(format!(
+        "{chain} is not in the universe as of {as_of}: no evidence it had launched by then, or it had shut down"
+    ))
 }

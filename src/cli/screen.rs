@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! moat screen [--data DIR] [--rules DIR] [--as-of DATE] [--only RULE,..] [--chains SLUG,..]
-//!             [--format table|json|csv|markdown] [--threads N] [--window-weeks N]
+//!             [--format table|json|csv|markdown] [--threads N]
 //! ```
 //! Exit 0 when the screen ran, 1 when some rule ERRORed (the other verdicts still stand),
 //! 2 for bad usage, rules or data.
@@ -40,18 +40,21 @@ pub struct ScreenArgs {
     /// Evaluation threads [default: one per core]; the output is identical for any number
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// Length of the TVL-leadership window, in weeks
-    #[arg(long, value_name = "N", default_value_t = 52, value_parser = clap::value_parser!(i64).range(1..))]
-    pub window_weeks: i64,
 }
 
 /// Load the rule pack, or print every problem and return the exit code for bad rules.
 pub fn load_rules_or_report(arg: &RulesArg) -> Result<RulePack, u8> {
     let dir = locate::rules_dir(arg.rules.as_deref());
-    rules::load(&dir).map_err(|errors| {
+    let pack = rules::load(&dir).map_err(|errors| {
         eprintln!("{errors}");
         EXIT_BAD_INPUT
-    })
+    })?;
+    for problem in pack.problems() {
+        eprintln!(
+            "warning: {problem}\n  (every verdict of this rule is ERROR; `moat rules check` lists such problems)"
+        );
+    }
+    Ok(pack)
 }
 
 pub fn run(args: ScreenArgs) -> anyhow::Result<u8> {
@@ -71,13 +74,29 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<u8> {
         rules: args.only,
         threads: args.threads.map(usize::from),
     };
-    let result = match crate::screen(&ds, &pack, as_of, &FeatureOptions { window_weeks: args.window_weeks }, &options) {
+    let result = match crate::screen(
+        &ds,
+        &pack,
+        as_of,
+        &FeatureOptions {
+            window_weeks: pack.window_weeks(),
+        },
+        &options,
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", super::output::render_error(&e));
             return Ok(EXIT_BAD_INPUT);
         }
     };
-    print(&report::render(&result, args.format, args.format == Format::Table && use_color())?)?;
-    Ok(if result.errors() > 0 { EXIT_FINDINGS } else { EXIT_OK })
+    print(&report::render(
+        &result,
+        args.format,
+        args.format == Format::Table && use_color(),
+    )?)?;
+    Ok(if result.errors() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }

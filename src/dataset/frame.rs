@@ -75,7 +75,9 @@ fn not_allowed(v: &str, allowed: &[&str]) -> String {
 }
 
 fn parse_number(v: &str, ty: ColType) -> Result<f64, String> {
-    let x: f64 = v.parse().map_err(|_| format!("\"{v}\" is not a number: expected {}", ty.expected()))?;
+    let x: f64 = v
+        .parse()
+        .map_err(|_| format!("\"{v}\" is not a number: expected {}", ty.expected()))?;
     if !x.is_finite() {
         return Err(format!("\"{v}\" is not finite: expected {}", ty.expected()));
     }
@@ -100,8 +102,11 @@ pub fn build(table: TypedTable) -> DataFrame {
                 Cells::Num(v) => Series::new(name, v),
                 Cells::Bool(v) => Series::new(name, v),
                 Cells::Date(v) => {
-                    let days: Vec<Option<i32>> = v.into_iter().map(|d| d.map(days_since_epoch)).collect();
-                    Series::new(name, days).cast(&DataType::Date).expect("i32 days cast to Date")
+                    let days: Vec<Option<i32>> =
+                        v.into_iter().map(|d| d.map(days_since_epoch)).collect();
+                    Series::new(name, days)
+                        .cast(&DataType::Date)
+                        .expect("i32 days cast to Date")
                 }
             };
             series.into_column()
@@ -111,8 +116,11 @@ pub fn build(table: TypedTable) -> DataFrame {
 }
 
 pub fn sorted(df: DataFrame, by: &[&str]) -> DataFrame {
-    df.sort(by.iter().map(|s| s.to_string()).collect::<Vec<_>>(), SortMultipleOptions::default().with_maintain_order(true))
-        .expect("sort by validated columns")
+    df.sort(
+        by.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+    .expect("sort by validated columns")
 }
 
 /// Read a Date column back as chrono dates (for the stages after polars).
@@ -129,7 +137,12 @@ pub fn dates(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<NaiveDate>>>
 
 /// Read a String column back as owned strings.
 pub fn texts(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
-    Ok(df.column(name)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|s| s.map(str::to_string))
+        .collect())
 }
 
 /// Read a Float64 column back.

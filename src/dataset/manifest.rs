@@ -32,7 +32,8 @@ pub struct FileEntry {
 
 impl Manifest {
     pub fn vintage_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.vintage, "%Y-%m-%d").expect("vintage is checked at load time")
+        NaiveDate::parse_from_str(&self.vintage, "%Y-%m-%d")
+            .expect("vintage is checked at load time")
     }
 
     /// A manifest for in-memory datasets (unit tests, synthetic chains).
@@ -50,12 +51,10 @@ impl Manifest {
 pub fn read(dir: &Path) -> Result<Manifest, Problem> {
     let path = dir.join(MANIFEST_FILE);
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| Problem::file(&file, format!("cannot read the dataset manifest: {e}")))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Problem::file(&file, format!("cannot read the dataset manifest: {e}")))?;
     let manifest: Manifest = toml::from_str(&text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(&text, s.start))
-            .unwrap_or((0, 0));
+        let (line, column) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
         Problem::at(&file, line, column, e.message().to_string())
     })?;
     if NaiveDate::parse_from_str(&manifest.vintage, "%Y-%m-%d").is_err() {
@@ -67,7 +66,10 @@ pub fn read(dir: &Path) -> Result<Manifest, Problem> {
             &file,
             line,
             column,
-            format!("vintage {:?} is not a date: expected YYYY-MM-DD", manifest.vintage),
+            format!(
+                "vintage {:?} is not a date: expected YYYY-MM-DD",
+                manifest.vintage
+            ),
         ));
     }
     Ok(manifest)

@@ -13,8 +13,8 @@ mod validate;
 
 pub use manifest::Manifest;
 pub use problem::{DataErrors, Problem};
-pub use schema::{TableKind, TABLES};
-pub use summary::{summarize, Summary};
+pub use schema::{TABLES, TableKind};
+pub use summary::{Summary, summarize};
 pub use validate::did_you_mean;
 
 use polars::prelude::DataFrame;

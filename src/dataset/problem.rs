@@ -26,15 +26,27 @@ pub struct Problem {
 
 impl Problem {
     pub fn file(file: &str, message: impl Into<String>) -> Problem {
-        Problem { file: file.to_string(), place: Place::File, message: message.into() }
+        Problem {
+            file: file.to_string(),
+            place: Place::File,
+            message: message.into(),
+        }
     }
 
     pub fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Problem {
-        Problem { file: file.to_string(), place: Place::Line { line, column }, message: message.into() }
+        Problem {
+            file: file.to_string(),
+            place: Place::Line { line, column },
+            message: message.into(),
+        }
     }
 
     pub fn row(file: &str, row: usize, message: impl Into<String>) -> Problem {
-        Problem { file: file.to_string(), place: Place::Row { row }, message: message.into() }
+        Problem {
+            file: file.to_string(),
+            place: Place::Row { row },
+            message: message.into(),
+        }
     }
 }
 
@@ -42,7 +54,9 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.place {
             Place::File => write!(f, "{}: {}", self.file, self.message),
-            Place::Line { line, column } => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
+            Place::Line { line, column } => {
+                write!(f, "{}:{line}:{column}: {}", self.file, self.message)
+            }
             Place::Row { row } => write!(f, "{}: row {row}: {}", self.file, self.message),
         }
     }
@@ -88,7 +102,10 @@ impl DataErrors {
             }
         }
         let key = |p: &Problem| {
-            let file = files.iter().position(|f| *f == p.file).unwrap_or(usize::MAX);
+            let file = files
+                .iter()
+                .position(|f| *f == p.file)
+                .unwrap_or(usize::MAX);
             let (a, b) = match p.place {
                 Place::File => (0, 0),
                 Place::Line { line, column } => (line, column),
@@ -102,7 +119,10 @@ impl DataErrors {
 
 impl From<Problem> for DataErrors {
     fn from(p: Problem) -> DataErrors {
-        DataErrors { problems: vec![p], omitted: Vec::new() }
+        DataErrors {
+            problems: vec![p],
+            omitted: Vec::new(),
+        }
     }
 }
 
@@ -112,10 +132,17 @@ impl fmt::Display for DataErrors {
             writeln!(f, "error: {p}")?;
         }
         for (file, n) in &self.omitted {
-            writeln!(f, "error: {file}: {n} more problems not shown (limit {PER_FILE_LIMIT} per file)")?;
+            writeln!(
+                f,
+                "error: {file}: {n} more problems not shown (limit {PER_FILE_LIMIT} per file)"
+            )?;
         }
         let n = self.total();
-        write!(f, "{n} problem{} found; the dataset was not loaded", if n == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{n} problem{} found; the dataset was not loaded",
+            if n == 1 { "" } else { "s" }
+        )
     }
 }
 

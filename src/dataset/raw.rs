@@ -23,11 +23,22 @@ pub struct RawRow {
 impl RawTable {
     /// The place of a cell for a problem report.
     pub fn place(&self, pos: usize, col: usize) -> Place {
-        if self.parquet { Place::Row { row: pos } } else { Place::Line { line: pos, column: col + 1 } }
+        if self.parquet {
+            Place::Row { row: pos }
+        } else {
+            Place::Line {
+                line: pos,
+                column: col + 1,
+            }
+        }
     }
 
     pub fn problem(&self, pos: usize, col: usize, message: String) -> Problem {
-        Problem { file: self.file.clone(), place: self.place(pos, col), message }
+        Problem {
+            file: self.file.clone(),
+            place: self.place(pos, col),
+            message,
+        }
     }
 }
 
@@ -35,12 +46,18 @@ impl RawTable {
 /// rows that could be read, so that cell checks still run on the rest.
 pub fn read(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Problem> {
     if !path.exists() {
-        return Err(Problem::file(shown, "file not found (named in dataset.toml)"));
+        return Err(Problem::file(
+            shown,
+            "file not found (named in dataset.toml)",
+        ));
     }
     match path.extension().and_then(|e| e.to_str()) {
         Some("csv") => read_csv(path, shown),
         Some("parquet") => read_parquet(path, shown).map(|t| (t, Vec::new())),
-        _ => Err(Problem::file(shown, "unsupported file type: expected a .csv or .parquet file")),
+        _ => Err(Problem::file(
+            shown,
+            "unsupported file type: expected a .csv or .parquet file",
+        )),
     }
 }
 
@@ -56,7 +73,10 @@ fn read_csv(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Proble
         .map(|h| h.trim().to_string())
         .collect();
     if header.iter().all(|h| h.is_empty()) {
-        return Err(Problem::file(shown, "the file is empty: expected a header line and data rows"));
+        return Err(Problem::file(
+            shown,
+            "the file is empty: expected a header line and data rows",
+        ));
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -65,7 +85,12 @@ fn read_csv(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Proble
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Problem::at(shown, line, 1, format!("unreadable record: {e}")));
+                problems.push(Problem::at(
+                    shown,
+                    line,
+                    1,
+                    format!("unreadable record: {e}"),
+                ));
                 continue;
             }
         };
@@ -75,31 +100,60 @@ fn read_csv(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Proble
                 shown,
                 line,
                 1,
-                format!("found {} fields, expected {} (one per header column)", record.len(), header.len()),
+                format!(
+                    "found {} fields, expected {} (one per header column)",
+                    record.len(),
+                    header.len()
+                ),
             ));
             continue;
         }
         let cells = record
             .iter()
-            .map(|c| if c.trim().is_empty() { None } else { Some(c.to_string()) })
+            .map(|c| {
+                if c.trim().is_empty() {
+                    None
+                } else {
+                    Some(c.to_string())
+                }
+            })
             .collect();
         rows.push(RawRow { pos: line, cells });
     }
-    Ok((RawTable { file: shown.to_string(), header, rows, parquet: false }, problems))
+    Ok((
+        RawTable {
+            file: shown.to_string(),
+            header,
+            rows,
+            parquet: false,
+        },
+        problems,
+    ))
 }
 
 fn read_parquet(path: &Path, shown: &str) -> Result<RawTable, Problem> {
-    let file = std::fs::File::open(path).map_err(|e| Problem::file(shown, format!("cannot open: {e}")))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| Problem::file(shown, format!("cannot open: {e}")))?;
     let df = ParquetReader::new(file)
         .finish()
         .map_err(|e| Problem::file(shown, format!("not a readable Parquet file: {e}")))?;
-    let header: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     let mut columns: Vec<Vec<Option<String>>> = Vec::with_capacity(header.len());
     for col in df.columns() {
-        let text = col
-            .cast(&DataType::String)
-            .map_err(|e| Problem::file(shown, format!("column {}: cannot read as text: {e}", col.name())))?;
-        let text = text.str().map_err(|e| Problem::file(shown, e.to_string()))?.clone();
+        let text = col.cast(&DataType::String).map_err(|e| {
+            Problem::file(
+                shown,
+                format!("column {}: cannot read as text: {e}", col.name()),
+            )
+        })?;
+        let text = text
+            .str()
+            .map_err(|e| Problem::file(shown, e.to_string()))?
+            .clone();
         columns.push(
             text.iter()
                 .map(|v| v.filter(|s| !s.trim().is_empty()).map(str::to_string))
@@ -107,7 +161,15 @@ fn read_parquet(path: &Path, shown: &str) -> Result<RawTable, Problem> {
         );
     }
     let rows = (0..df.height())
-        .map(|i| RawRow { pos: i + 1, cells: columns.iter().map(|c| c[i].clone()).collect() })
+        .map(|i| RawRow {
+            pos: i + 1,
+            cells: columns.iter().map(|c| c[i].clone()).collect(),
+        })
         .collect();
-    Ok(RawTable { file: shown.to_string(), header, rows, parquet: true })
+    Ok(RawTable {
+        file: shown.to_string(),
+        header,
+        rows,
+        parquet: true,
+    })
 }

@@ -93,16 +93,38 @@ pub struct Table {
 }
 
 const fn req(name: &'static str, ty: ColType) -> Column {
-    Column { name, ty, required: true }
+    Column {
+        name,
+        ty,
+        required: true,
+    }
 }
 
 const fn opt(name: &'static str, ty: ColType) -> Column {
-    Column { name, ty, required: false }
+    Column {
+        name,
+        ty,
+        required: false,
+    }
 }
 
 pub const LAYERS: &[&str] = &["L1", "L2", "L3"];
-pub const CATEGORIES: &[&str] = &["optimistic_rollup", "zk_rollup", "optimium", "validium", "other"];
-pub const DA: &[&str] = &["ethereum_blobs", "ethereum_calldata", "ethereum", "celestia", "eigenda", "dac", "external"];
+pub const CATEGORIES: &[&str] = &[
+    "optimistic_rollup",
+    "zk_rollup",
+    "optimium",
+    "validium",
+    "other",
+];
+pub const DA: &[&str] = &[
+    "ethereum_blobs",
+    "ethereum_calldata",
+    "ethereum",
+    "celestia",
+    "eigenda",
+    "dac",
+    "external",
+];
 pub const PROOF_SYSTEMS: &[&str] = &["fraud", "validity", "none", "other"];
 pub const STAGES: &[&str] = &["0", "1", "2", "na", "under_review"];
 pub const TOKEN_ORIGINS: &[&str] = &["chain", "builder", "shared", "app"];
@@ -122,8 +144,15 @@ pub const EVENT_KINDS: &[&str] = &[
     "superchain_join",
     "superchain_leave",
 ];
-pub const LINK_KINDS: &[&str] =
-    &["launched_on", "spawned_token", "spawned_chain", "forked_to", "migrated_to", "integrated", "acquired"];
+pub const LINK_KINDS: &[&str] = &[
+    "launched_on",
+    "spawned_token",
+    "spawned_chain",
+    "forked_to",
+    "migrated_to",
+    "integrated",
+    "acquired",
+];
 pub const UNITS: &[&str] = &["USD", "addresses", "tx", "USD/tx", "Mgas/s"];
 
 /// Metric names accepted in `metrics_daily` (the catalogue's list).
@@ -143,7 +172,16 @@ pub fn event_value_category(kind: &str) -> Option<&'static [&'static str]> {
 
 /// Events that need a `value` (symbol, stage, stack, …).
 pub fn event_needs_value(kind: &str) -> bool {
-    matches!(kind, "token_launch" | "token_observed" | "stage_observed" | "stage_change" | "stack_change" | "da_change" | "proof_system_change")
+    matches!(
+        kind,
+        "token_launch"
+            | "token_observed"
+            | "stage_observed"
+            | "stage_change"
+            | "stack_change"
+            | "da_change"
+            | "proof_system_change"
+    )
 }
 
 pub const TABLES: &[Table] = &[
@@ -187,7 +225,11 @@ pub const TABLES: &[Table] = &[
         key: "tvl",
         what: "weekly TVL in USD for one chain at the end of one week",
         unique: &["date", "chain"],
-        columns: &[req("date", ColType::Date), req("chain", ColType::Chain), req("tvl_usd", ColType::Amount)],
+        columns: &[
+            req("date", ColType::Date),
+            req("chain", ColType::Chain),
+            req("tvl_usd", ColType::Amount),
+        ],
     },
     Table {
         kind: TableKind::Events,

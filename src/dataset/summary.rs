@@ -54,13 +54,18 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
     let slugs = texts(&ds.chains, "slug")?;
     let mut chains = BTreeMap::new();
     for l in &layers {
-        *chains.entry(l.clone().unwrap_or_else(|| "unknown".into())).or_insert(0) += 1;
+        *chains
+            .entry(l.clone().unwrap_or_else(|| "unknown".into()))
+            .or_insert(0) += 1;
     }
     let mut files = Vec::new();
     let mut missing = Vec::new();
     for table in TABLES {
         let df = frame_of(ds, table.kind);
-        let date_col = table.columns.iter().find(|c| c.ty == ColType::Date && c.name != "stage_asof");
+        let date_col = table
+            .columns
+            .iter()
+            .find(|c| c.ty == ColType::Date && c.name != "stage_asof");
         let (first_date, last_date) = match date_col {
             Some(c) => {
                 let d: Vec<NaiveDate> = dates(df, c.name)?.into_iter().flatten().collect();
@@ -107,7 +112,10 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
     let stopped_early = last
         .iter()
         .filter(|(_, d)| Some(**d) < latest)
-        .map(|(c, d)| StoppedSeries { chain: c.clone(), last_date: *d })
+        .map(|(c, d)| StoppedSeries {
+            chain: c.clone(),
+            last_date: *d,
+        })
         .collect();
     Ok(Summary {
         name: ds.manifest.name.clone(),

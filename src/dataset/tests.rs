@@ -20,7 +20,9 @@ fn with_parquet_tvl(tvl: &mut DataFrame) -> tempfile::TempDir {
     let file = fs::File::create(tmp.path().join("tvl_weekly.parquet")).unwrap();
     ParquetWriter::new(file).finish(tvl).unwrap();
     let manifest = tmp.path().join("dataset.toml");
-    let text = fs::read_to_string(&manifest).unwrap().replace("tvl_weekly.csv", "tvl_weekly.parquet");
+    let text = fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("tvl_weekly.csv", "tvl_weekly.parquet");
     fs::write(manifest, text).unwrap();
     tmp
 }
@@ -50,9 +52,14 @@ fn parquet_problems_name_the_row_and_column() {
     assert_eq!(
         lines,
         vec![
-            format!("{file}: row 2: chain: \"nowhere\" is not a known chain: expected a chain slug defined in the chains table ({})", tmp.path().join("chains.csv").display()),
+            format!(
+                "{file}: row 2: chain: \"nowhere\" is not a known chain: expected a chain slug defined in the chains table ({})",
+                tmp.path().join("chains.csv").display()
+            ),
             format!("{file}: row 2: tvl_usd: \"-2.0\" is negative: expected a finite number >= 0"),
-            format!("{file}: row 3: date: \"not a date\" is not a date: expected a date YYYY-MM-DD"),
+            format!(
+                "{file}: row 3: date: \"not a date\" is not a date: expected a date YYYY-MM-DD"
+            ),
         ]
     );
 }

@@ -2,12 +2,12 @@
 //! files, then the frames are built. Order matters only for references: chains and sources are
 //! read first so that every other table's chain and source cells can be checked against them.
 
+use super::Dataset;
 use super::frame::{self, Cells, TypedTable};
-use super::manifest::{self, Manifest, MANIFEST_FILE};
+use super::manifest::{self, MANIFEST_FILE, Manifest};
 use super::problem::{DataErrors, Problem};
 use super::raw::{self, RawTable};
-use super::schema::{self, ColType, Table, TableKind, TABLES};
-use super::Dataset;
+use super::schema::{self, ColType, TABLES, Table, TableKind};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -64,7 +64,10 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
 }
 
 fn file_of(dir: &Path, manifest: &Manifest, key: &str) -> String {
-    manifest.files.get(key).map_or(String::new(), |e| dir.join(&e.path).display().to_string())
+    manifest
+        .files
+        .get(key)
+        .map_or(String::new(), |e| dir.join(&e.path).display().to_string())
 }
 
 /// Every table must be declared, with exactly the columns and types moat reads.
@@ -74,7 +77,10 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
         let Some(entry) = manifest.files.get(table.key) else {
             errors.push(Problem::file(
                 &shown,
-                format!("missing [files.{}] entry: expected the file holding {}", table.key, table.what),
+                format!(
+                    "missing [files.{}] entry: expected the file holding {}",
+                    table.key, table.what
+                ),
             ));
             continue;
         };
@@ -82,11 +88,22 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
             match entry.columns.get(col.name) {
                 None => errors.push(Problem::file(
                     &shown,
-                    format!("[files.{}.columns] does not declare `{}`: expected `{} = \"{}\"`", table.key, col.name, col.name, col.ty.name()),
+                    format!(
+                        "[files.{}.columns] does not declare `{}`: expected `{} = \"{}\"`",
+                        table.key,
+                        col.name,
+                        col.name,
+                        col.ty.name()
+                    ),
                 )),
                 Some(t) if t != col.ty.name() => errors.push(Problem::file(
                     &shown,
-                    format!("[files.{}.columns] declares `{}` as \"{t}\": expected \"{}\"", table.key, col.name, col.ty.name()),
+                    format!(
+                        "[files.{}.columns] declares `{}` as \"{t}\": expected \"{}\"",
+                        table.key,
+                        col.name,
+                        col.ty.name()
+                    ),
                 )),
                 Some(_) => {}
             }
@@ -95,7 +112,11 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
             if !table.columns.iter().any(|c| c.name == name) {
                 errors.push(Problem::file(
                     &shown,
-                    format!("[files.{}.columns] declares unknown column `{name}`: expected only {}", table.key, column_list(table)),
+                    format!(
+                        "[files.{}.columns] declares unknown column `{name}`: expected only {}",
+                        table.key,
+                        column_list(table)
+                    ),
                 ));
             }
         }
@@ -103,13 +124,24 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
     for key in manifest.files.keys() {
         if !TABLES.iter().any(|t| t.key == key) {
             let keys: Vec<&str> = TABLES.iter().map(|t| t.key).collect();
-            errors.push(Problem::file(&shown, format!("unknown table [files.{key}]: expected one of {}", keys.join(", "))));
+            errors.push(Problem::file(
+                &shown,
+                format!(
+                    "unknown table [files.{key}]: expected one of {}",
+                    keys.join(", ")
+                ),
+            ));
         }
     }
 }
 
 fn column_list(table: &Table) -> String {
-    table.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    table
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Missing and unknown columns; returns whether the cells can be checked.
@@ -117,7 +149,14 @@ fn check_header(table: &Table, raw: &RawTable, errors: &mut DataErrors) -> bool 
     let mut ok = true;
     for (i, name) in raw.header.iter().enumerate() {
         if !table.columns.iter().any(|c| c.name == name) {
-            errors.push(raw.problem(1, i, format!("unknown column \"{name}\": expected only {}", column_list(table))));
+            errors.push(raw.problem(
+                1,
+                i,
+                format!(
+                    "unknown column \"{name}\": expected only {}",
+                    column_list(table)
+                ),
+            ));
             ok = false;
         }
         if raw.header[..i].contains(name) {
@@ -131,13 +170,21 @@ fn check_header(table: &Table, raw: &RawTable, errors: &mut DataErrors) -> bool 
             errors.push(raw.problem(
                 1,
                 at,
-                format!("missing column \"{}\": expected {} ({})", col.name, column_list(table), col.ty.expected()),
+                format!(
+                    "missing column \"{}\": expected {} ({})",
+                    col.name,
+                    column_list(table),
+                    col.ty.expected()
+                ),
             ));
             ok = false;
         }
     }
     if raw.rows.is_empty() {
-        errors.push(Problem::file(&raw.file, format!("the file has no data rows: expected {}", table.what)));
+        errors.push(Problem::file(
+            &raw.file,
+            format!("the file has no data rows: expected {}", table.what),
+        ));
         ok = false;
     }
     ok
@@ -148,7 +195,12 @@ fn check_header(table: &Table, raw: &RawTable, errors: &mut DataErrors) -> bool 
 fn key_set(raw: Option<&RawTable>, column: &str) -> Option<BTreeSet<String>> {
     let raw = raw?;
     let i = raw.header.iter().position(|h| h == column)?;
-    Some(raw.rows.iter().filter_map(|r| r.cells[i].as_deref().map(|c| c.trim().to_string())).collect())
+    Some(
+        raw.rows
+            .iter()
+            .filter_map(|r| r.cells[i].as_deref().map(|c| c.trim().to_string()))
+            .collect(),
+    )
 }
 
 struct References {
@@ -166,7 +218,10 @@ impl References {
             _ => return None,
         };
         let set = set.as_ref()?;
-        let missing: Vec<&str> = value.split_whitespace().filter(|k| !set.contains(*k)).collect();
+        let missing: Vec<&str> = value
+            .split_whitespace()
+            .filter(|k| !set.contains(*k))
+            .collect();
         let first = missing.first()?;
         Some(format!(
             "\"{first}\" is not a known {what}: expected {} ({file}){}",
@@ -184,8 +239,18 @@ pub fn did_you_mean<'a>(value: &str, candidates: impl Iterator<Item = &'a str>) 
         .map_or(String::new(), |(_, c)| format!("; did you mean \"{c}\"?"))
 }
 
-fn check_cells(table: &Table, raw: &RawTable, refs: &References, errors: &mut DataErrors) -> TypedTable {
-    let index: HashMap<&str, usize> = raw.header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+fn check_cells(
+    table: &Table,
+    raw: &RawTable,
+    refs: &References,
+    errors: &mut DataErrors,
+) -> TypedTable {
+    let index: HashMap<&str, usize> = raw
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), i))
+        .collect();
     let mut columns = Vec::with_capacity(table.columns.len());
     for col in table.columns {
         let i = index[col.name];
@@ -194,10 +259,18 @@ fn check_cells(table: &Table, raw: &RawTable, refs: &References, errors: &mut Da
             let problem = match row.cells[i].as_deref().map(str::trim) {
                 None => {
                     cells.push_null();
-                    col.required.then(|| format!("{}: empty, expected {} (required)", col.name, col.ty.expected()))
+                    col.required.then(|| {
+                        format!(
+                            "{}: empty, expected {} (required)",
+                            col.name,
+                            col.ty.expected()
+                        )
+                    })
                 }
                 Some(v) => match cells.push_parsed(col.ty, v) {
-                    Ok(()) => refs.unknown(col.ty, v).map(|msg| format!("{}: {msg}", col.name)),
+                    Ok(()) => refs
+                        .unknown(col.ty, v)
+                        .map(|msg| format!("{}: {msg}", col.name)),
                     Err(msg) => {
                         cells.push_null();
                         Some(format!("{}: {msg}", col.name))
@@ -221,16 +294,32 @@ fn check_unique(table: &Table, raw: &RawTable, errors: &mut DataErrors) {
     if table.unique.is_empty() {
         return;
     }
-    let cols: Vec<usize> = table.unique.iter().map(|n| raw.header.iter().position(|h| h == n).expect("checked header")).collect();
+    let cols: Vec<usize> = table
+        .unique
+        .iter()
+        .map(|n| {
+            raw.header
+                .iter()
+                .position(|h| h == n)
+                .expect("checked header")
+        })
+        .collect();
     let mut seen: HashMap<Vec<Option<String>>, usize> = HashMap::new();
     for row in &raw.rows {
-        let key: Vec<Option<String>> = cols.iter().map(|&i| row.cells[i].as_ref().map(|s| s.trim().to_string())).collect();
+        let key: Vec<Option<String>> = cols
+            .iter()
+            .map(|&i| row.cells[i].as_ref().map(|s| s.trim().to_string()))
+            .collect();
         if key.iter().any(Option::is_none) {
             continue;
         }
         if let Some(first) = seen.get(&key) {
             let shown: Vec<String> = key.iter().map(|k| k.clone().unwrap_or_default()).collect();
-            let first_place = if raw.parquet { format!("row {first}") } else { format!("line {first}") };
+            let first_place = if raw.parquet {
+                format!("row {first}")
+            } else {
+                format!("line {first}")
+            };
             errors.push(raw.problem(
                 row.pos,
                 cols[0],
@@ -249,21 +338,37 @@ fn check_unique(table: &Table, raw: &RawTable, errors: &mut DataErrors) {
 
 /// Event values that must be present (symbols, stages, stacks) or one of a category.
 fn check_event_values(raw: &RawTable, errors: &mut DataErrors) {
-    let kind_col = raw.header.iter().position(|h| h == "kind").expect("checked header");
-    let value_col = raw.header.iter().position(|h| h == "value").expect("checked header");
+    let kind_col = raw
+        .header
+        .iter()
+        .position(|h| h == "kind")
+        .expect("checked header");
+    let value_col = raw
+        .header
+        .iter()
+        .position(|h| h == "value")
+        .expect("checked header");
     for row in &raw.rows {
-        let Some(kind) = row.cells[kind_col].as_deref().map(str::trim) else { continue };
+        let Some(kind) = row.cells[kind_col].as_deref().map(str::trim) else {
+            continue;
+        };
         let value = row.cells[value_col].as_deref().map(str::trim);
         match (value, schema::event_value_category(kind)) {
             (None, _) if schema::event_needs_value(kind) => errors.push(raw.problem(
                 row.pos,
                 value_col,
-                format!("value: empty, expected a value for a {kind} event ({})", event_value_expectation(kind)),
+                format!(
+                    "value: empty, expected a value for a {kind} event ({})",
+                    event_value_expectation(kind)
+                ),
             )),
             (Some(v), Some(allowed)) if !allowed.contains(&v) => errors.push(raw.problem(
                 row.pos,
                 value_col,
-                format!("value: \"{v}\" is not allowed for a {kind} event: expected one of {}", allowed.join(", ")),
+                format!(
+                    "value: \"{v}\" is not allowed for a {kind} event: expected one of {}",
+                    allowed.join(", ")
+                ),
             )),
             _ => {}
         }
@@ -279,5 +384,6 @@ fn event_value_expectation(kind: &str) -> String {
 }
 
 pub fn parse_date(v: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| format!("\"{v}\" is not a date: expected a date YYYY-MM-DD"))
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| format!("\"{v}\" is not a date: expected a date YYYY-MM-DD"))
 }

@@ -46,8 +46,14 @@ pub const METRICS: &[(&str, &str)] = &[
     ("costs_l1_usd", "L1 costs, USD per day"),
     ("costs_total_usd", "total costs, USD per day"),
     ("throughput_mgas_per_s", "throughput, Mgas per second"),
-    ("active_addresses_last7d", "active addresses over the last 7 days"),
-    ("app_fees_usd", "fees paid to apps on the chain, USD per day"),
+    (
+        "active_addresses_last7d",
+        "active addresses over the last 7 days",
+    ),
+    (
+        "app_fees_usd",
+        "fees paid to apps on the chain, USD per day",
+    ),
     ("fees_usd_artemis", "fees per Artemis, USD per day"),
     ("revenue_usd_artemis", "revenue per Artemis, USD per day"),
 ];
@@ -59,60 +65,214 @@ pub const METRIC_MAX_AGE_DAYS: i64 = 366;
 const STATIC: &[(&str, Kind, &str)] = &[
     ("slug", Kind::Text, "the chain's id (L2BEAT slug)"),
     ("name", Kind::Text, "display name"),
-    ("layer", Kind::Text, "`L2` or `L3`; missing when the sources do not say"),
-    ("host", Kind::Text, "the chain it settles on (`ethereum` for L2s, an L2's slug for L3s)"),
-    ("category", Kind::Text, "`optimistic_rollup`, `zk_rollup`, `optimium`, `validium` or `other` (L2BEAT)"),
+    (
+        "layer",
+        Kind::Text,
+        "`L2` or `L3`; missing when the sources do not say",
+    ),
+    (
+        "host",
+        Kind::Text,
+        "the chain it settles on (`ethereum` for L2s, an L2's slug for L3s)",
+    ),
+    (
+        "category",
+        Kind::Text,
+        "`optimistic_rollup`, `zk_rollup`, `optimium`, `validium` or `other` (L2BEAT)",
+    ),
     ("raas", Kind::Text, "rollup-as-a-service provider"),
-    ("launch_date", Kind::Date, "mainnet launch date (event, else chains file)"),
-    ("stage", Kind::Text, "L2BEAT stage at the as-of date: `0`, `1`, `2`, `na`, `under_review`"),
-    ("stage_date", Kind::Date, "date of the stage observation used"),
-    ("stack", Kind::Text, "software stack at the as-of date (`op_stack`, `arbitrum_orbit`, …; the chain's own slug when it runs a stack of its own)"),
-    ("stack_family_size", Kind::Int, "chains in the universe sharing this chain's stack at the as-of date, itself included"),
-    ("da", Kind::Text, "data availability at the as-of date: `ethereum_blobs`, `ethereum_calldata`, `ethereum`, `celestia`, `eigenda`, `dac`, `external`"),
-    ("proof_system", Kind::Text, "proof system at the as-of date: `fraud`, `validity`, `none`, `other`"),
-    ("superchain", Kind::Bool, "member of the OP Superchain registry at the as-of date"),
-    ("token", Kind::Text, "symbol of the chain's token seen live on or before the as-of date"),
-    ("token_origin", Kind::Text, "whose token it is: `chain` (its own), `builder` (the builder's, predating the chain), `shared` (another chain's), `app` (born in an ecosystem app)"),
-    ("token_status", Kind::Text, "latest token fact on or before the as-of date: `live`, `announced`, `exploring`, `none` (a dated statement that there is no token)"),
-    ("token_date", Kind::Date, "date of the token fact behind `token_status`"),
-    ("tvl_usd", Kind::Num, "latest DefiLlama TVL on or before the as-of date, USD"),
+    (
+        "launch_date",
+        Kind::Date,
+        "mainnet launch date (event, else chains file)",
+    ),
+    (
+        "stage",
+        Kind::Text,
+        "L2BEAT stage at the as-of date: `0`, `1`, `2`, `na`, `under_review`",
+    ),
+    (
+        "stage_date",
+        Kind::Date,
+        "date of the stage observation used",
+    ),
+    (
+        "stack",
+        Kind::Text,
+        "software stack at the as-of date (`op_stack`, `arbitrum_orbit`, …; the chain's own slug when it runs a stack of its own)",
+    ),
+    (
+        "stack_family_size",
+        Kind::Int,
+        "chains in the universe sharing this chain's stack at the as-of date, itself included",
+    ),
+    (
+        "da",
+        Kind::Text,
+        "data availability at the as-of date: `ethereum_blobs`, `ethereum_calldata`, `ethereum`, `celestia`, `eigenda`, `dac`, `external`",
+    ),
+    (
+        "proof_system",
+        Kind::Text,
+        "proof system at the as-of date: `fraud`, `validity`, `none`, `other`",
+    ),
+    (
+        "superchain",
+        Kind::Bool,
+        "member of the OP Superchain registry at the as-of date",
+    ),
+    (
+        "token",
+        Kind::Text,
+        "symbol of the chain's token seen live on or before the as-of date",
+    ),
+    (
+        "token_origin",
+        Kind::Text,
+        "whose token it is: `chain` (its own), `builder` (the builder's, predating the chain), `shared` (another chain's), `app` (born in an ecosystem app)",
+    ),
+    (
+        "token_status",
+        Kind::Text,
+        "latest token fact on or before the as-of date: `live`, `announced`, `exploring`, `none` (a dated statement that there is no token)",
+    ),
+    (
+        "token_date",
+        Kind::Date,
+        "date of the token fact behind `token_status`",
+    ),
+    (
+        "tvl_usd",
+        Kind::Num,
+        "latest DefiLlama TVL on or before the as-of date, USD",
+    ),
     ("tvl_date", Kind::Date, "date of `tvl_usd`"),
-    ("tvl_weeks", Kind::Int, "weekly TVL points on or before the as-of date"),
-    ("tvl_rank", Kind::Int, "rank by TVL among all chains with a point in the reference week (1 = largest)"),
-    ("tvl_share", Kind::Num, "share of total L2/L3 TVL in the reference week, 0..1"),
-    ("tvl_change_4w", Kind::Num, "relative TVL change over 4 weeks (0.1 = +10%)"),
-    ("tvl_change_13w", Kind::Num, "relative TVL change over 13 weeks"),
-    ("tvl_change_52w", Kind::Num, "relative TVL change over 52 weeks"),
-    ("window_weeks", Kind::Int, "weeks with TVL data in the leadership window ending at the reference week"),
-    ("lead_weeks", Kind::Int, "weeks in the window this chain ranked #1 by TVL"),
-    ("leader_changes", Kind::Int, "times the #1 chain changed within the window (same for every chain)"),
+    (
+        "tvl_weeks",
+        Kind::Int,
+        "weekly TVL points on or before the as-of date",
+    ),
+    (
+        "tvl_rank",
+        Kind::Int,
+        "rank by TVL among all chains with a point in the reference week (1 = largest)",
+    ),
+    (
+        "tvl_share",
+        Kind::Num,
+        "share of total L2/L3 TVL in the reference week, 0..1",
+    ),
+    (
+        "tvl_change_4w",
+        Kind::Num,
+        "relative TVL change over 4 weeks (0.1 = +10%)",
+    ),
+    (
+        "tvl_change_13w",
+        Kind::Num,
+        "relative TVL change over 13 weeks",
+    ),
+    (
+        "tvl_change_52w",
+        Kind::Num,
+        "relative TVL change over 52 weeks",
+    ),
+    (
+        "window_weeks",
+        Kind::Int,
+        "weeks with TVL data in the leadership window ending at the reference week",
+    ),
+    (
+        "lead_weeks",
+        Kind::Int,
+        "weeks in the window this chain ranked #1 by TVL",
+    ),
+    (
+        "leader_changes",
+        Kind::Int,
+        "times the #1 chain changed within the window (same for every chain)",
+    ),
     ("best_rank", Kind::Int, "best weekly TVL rank in the window"),
-    ("worst_rank", Kind::Int, "worst weekly TVL rank in the window"),
-    ("rank_changes", Kind::Int, "weeks in the window where this chain's rank differed from the week before"),
-    ("l3_count", Kind::Int, "L3s hosted by this chain that exist at the as-of date"),
-    ("links_out", Kind::Int, "ecosystem links starting on this chain (projects, tokens, chains it spawned or exported)"),
-    ("links_in", Kind::Int, "ecosystem links arriving on this chain (launches, migrations, forks onto it)"),
-    ("spawned", Kind::Int, "tokens and chains born in this chain's ecosystem (`spawned_token`, `spawned_chain` links from it)"),
-    ("block_time_s", Kind::Num, "block time in seconds (latest observation)"),
-    ("block_time_pctl", Kind::Num, "percentile of `block_time_s` among peers with a value"),
-    ("preconf_latency_ms", Kind::Num, "preconfirmation latency in milliseconds (latest observation)"),
-    ("preconf_latency_pctl", Kind::Num, "percentile of `preconf_latency_ms` among peers with a value"),
-    ("speed_date", Kind::Date, "date of the speed observation used"),
+    (
+        "worst_rank",
+        Kind::Int,
+        "worst weekly TVL rank in the window",
+    ),
+    (
+        "rank_changes",
+        Kind::Int,
+        "weeks in the window where this chain's rank differed from the week before",
+    ),
+    (
+        "l3_count",
+        Kind::Int,
+        "L3s hosted by this chain that exist at the as-of date",
+    ),
+    (
+        "links_out",
+        Kind::Int,
+        "ecosystem links starting on this chain (projects, tokens, chains it spawned or exported)",
+    ),
+    (
+        "links_in",
+        Kind::Int,
+        "ecosystem links arriving on this chain (launches, migrations, forks onto it)",
+    ),
+    (
+        "spawned",
+        Kind::Int,
+        "tokens and chains born in this chain's ecosystem (`spawned_token`, `spawned_chain` links from it)",
+    ),
+    (
+        "block_time_s",
+        Kind::Num,
+        "block time in seconds (latest observation)",
+    ),
+    (
+        "block_time_pctl",
+        Kind::Num,
+        "percentile of `block_time_s` among peers with a value",
+    ),
+    (
+        "preconf_latency_ms",
+        Kind::Num,
+        "preconfirmation latency in milliseconds (latest observation)",
+    ),
+    (
+        "preconf_latency_pctl",
+        Kind::Num,
+        "percentile of `preconf_latency_ms` among peers with a value",
+    ),
+    (
+        "speed_date",
+        Kind::Date,
+        "date of the speed observation used",
+    ),
 ];
 
 /// Every chain field, in documentation order.
 pub fn fields() -> Vec<Field> {
     let mut out: Vec<Field> = STATIC
         .iter()
-        .map(|(n, k, m)| Field { name: n.to_string(), kind: *k, meaning: m.to_string() })
+        .map(|(n, k, m)| Field {
+            name: n.to_string(),
+            kind: *k,
+            meaning: m.to_string(),
+        })
         .collect();
     for (metric, meaning) in METRICS {
         out.push(Field {
             name: metric.to_string(),
             kind: Kind::Num,
-            meaning: format!("{meaning}: the latest daily value no older than {METRIC_MAX_AGE_DAYS} days"),
+            meaning: format!(
+                "{meaning}: the latest daily value no older than {METRIC_MAX_AGE_DAYS} days"
+            ),
         });
-        out.push(Field { name: format!("{metric}_date"), kind: Kind::Date, meaning: format!("date of `{metric}`") });
+        out.push(Field {
+            name: format!("{metric}_date"),
+            kind: Kind::Date,
+            meaning: format!("date of `{metric}`"),
+        });
         out.push(Field {
             name: format!("{metric}_pctl"),
             kind: Kind::Num,

@@ -6,20 +6,49 @@ use crate::evaluate::{ScreenResult, Verdict};
 use crate::features::Value;
 
 const HEADER: &[&str] = &[
-    "as_of", "dataset", "vintage", "rule_pack_hash", "scope", "chain", "name", "overall", "score", "rule", "weight", "gate",
-    "status", "reason", "hint", "location", "evidence", "params",
+    "as_of",
+    "dataset",
+    "vintage",
+    "rule_pack_hash",
+    "scope",
+    "chain",
+    "name",
+    "overall",
+    "score",
+    "rule",
+    "weight",
+    "gate",
+    "status",
+    "reason",
+    "hint",
+    "location",
+    "evidence",
+    "params",
 ];
 
 pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(HEADER)?;
     let s = &result.stamps;
-    let mut row = |scope: &str, chain: &str, name: &str, overall: &str, score: Option<f64>, v: &Verdict| -> anyhow::Result<()> {
+    let mut row = |scope: &str,
+                   chain: &str,
+                   name: &str,
+                   overall: &str,
+                   score: Option<f64>,
+                   v: &Verdict|
+     -> anyhow::Result<()> {
         let rule = result.rules.iter().find(|r| r.id == v.rule);
         let evidence: serde_json::Map<String, serde_json::Value> = v
             .evidence
             .iter()
-            .map(|e| (e.field.clone(), serde_json::to_value(&e.value).unwrap_or(serde_json::Value::Null)))
+            .map(|e| {
+                (
+                    e.field.clone(),
+                    serde_json::to_value(&e.value).unwrap_or(serde_json::Value::Null),
+                )
+            })
             .collect();
         w.write_record([
             s.as_of.as_str(),
@@ -45,7 +74,14 @@ pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
     };
     for chain in &result.chains {
         for v in &chain.verdicts {
-            row("chain", &chain.slug, &chain.name, chain.overall.as_str(), chain.score, v)?;
+            row(
+                "chain",
+                &chain.slug,
+                &chain.name,
+                chain.overall.as_str(),
+                chain.score,
+                v,
+            )?;
         }
     }
     if let Some(sector) = &result.sector {

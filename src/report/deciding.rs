@@ -6,7 +6,12 @@ use crate::evaluate::{ChainResult, Status, Verdict};
 use crate::rules::RuleInfo;
 
 pub fn deciding_verdict<'a>(chain: &'a ChainResult, rules: &[RuleInfo]) -> Option<&'a Verdict> {
-    let weight = |v: &Verdict| rules.iter().find(|r| r.id == v.rule).map_or(0.0, |r| r.weight);
+    let weight = |v: &Verdict| {
+        rules
+            .iter()
+            .find(|r| r.id == v.rule)
+            .map_or(0.0, |r| r.weight)
+    };
     if let Some(gate) = chain.gates_failed.first() {
         return chain.verdicts.iter().find(|v| &v.rule == gate);
     }

@@ -12,17 +12,38 @@ fn cell(text: &str) -> String {
 }
 
 pub fn render(result: &ScreenResult) -> String {
-    let rules: Vec<&str> = result.rules.iter().filter(|r| r.scope == RuleScope::Chain).map(|r| r.id.as_str()).collect();
+    let rules: Vec<&str> = result
+        .rules
+        .iter()
+        .filter(|r| r.scope == RuleScope::Chain)
+        .map(|r| r.id.as_str())
+        .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "# {} (as of {})\n", cell(&result.stamps.screen), result.stamps.as_of);
-    let _ = writeln!(out, "| chain | overall | score | {} | deciding reason |", rules.join(" | "));
+    let _ = writeln!(
+        out,
+        "# {} (as of {})\n",
+        cell(&result.stamps.screen),
+        result.stamps.as_of
+    );
+    let _ = writeln!(
+        out,
+        "| chain | overall | score | {} | deciding reason |",
+        rules.join(" | ")
+    );
     let _ = writeln!(out, "|---|---|---:|{}---|", "---|".repeat(rules.len()));
     for chain in &result.chains {
         let statuses: Vec<&str> = rules
             .iter()
-            .map(|r| chain.verdicts.iter().find(|v| v.rule == *r).map_or("-", |v| v.status.as_str()))
+            .map(|r| {
+                chain
+                    .verdicts
+                    .iter()
+                    .find(|v| v.rule == *r)
+                    .map_or("-", |v| v.status.as_str())
+            })
             .collect();
-        let reason = deciding_verdict(chain, &result.rules).map_or(String::new(), |v| format!("{}: {}", v.rule, v.reason));
+        let reason = deciding_verdict(chain, &result.rules)
+            .map_or(String::new(), |v| format!("{}: {}", v.rule, v.reason));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
@@ -34,11 +55,21 @@ pub fn render(result: &ScreenResult) -> String {
         );
     }
     if let Some(sector) = &result.sector {
-        let _ = writeln!(out, "\n## Sector: {} (score {})\n", sector.overall, score_text(sector.score));
+        let _ = writeln!(
+            out,
+            "\n## Sector: {} (score {})\n",
+            sector.overall,
+            score_text(sector.score)
+        );
         for v in &sector.verdicts {
             let _ = writeln!(out, "- **{}** {}: {}", v.status, v.rule, cell(&v.reason));
         }
     }
-    let _ = writeln!(out, "\n_{}_  \n_{}_", stamps_line(result), counts_line(result));
+    let _ = writeln!(
+        out,
+        "\n_{}_  \n_{}_",
+        stamps_line(result),
+        counts_line(result)
+    );
     out
 }

@@ -41,7 +41,11 @@ pub fn score_text(score: Option<f64>) -> String {
 /// Counts of overall and per-verdict statuses, for footers.
 pub fn counts_line(result: &ScreenResult) -> String {
     use crate::evaluate::Status;
-    let pass = result.chains.iter().filter(|c| c.overall == Status::Pass).count();
+    let pass = result
+        .chains
+        .iter()
+        .filter(|c| c.overall == Status::Pass)
+        .count();
     let mut by_status = [0usize; 4];
     for v in result.chains.iter().flat_map(|c| &c.verdicts) {
         by_status[match v.status {

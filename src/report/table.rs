@@ -32,17 +32,30 @@ pub fn render(result: &ScreenResult, color: bool) -> String {
     header.push("deciding reason".into());
     let mut rows: Vec<Vec<(Option<Status>, String)>> = Vec::new();
     for chain in &result.chains {
-        let mut row = vec![(None, chain.slug.clone()), (Some(chain.overall), chain.overall.to_string()), (None, score_text(chain.score))];
+        let mut row = vec![
+            (None, chain.slug.clone()),
+            (Some(chain.overall), chain.overall.to_string()),
+            (None, score_text(chain.score)),
+        ];
         for rule in &rules {
             let cell = chain.verdicts.iter().find(|v| v.rule == *rule);
-            row.push(cell.map_or((None, "-".into()), |v| (Some(v.status), v.status.to_string())));
+            row.push(cell.map_or((None, "-".into()), |v| {
+                (Some(v.status), v.status.to_string())
+            }));
         }
-        let reason = deciding_verdict(chain, &result.rules).map_or(String::new(), |v| format!("{}: {}", v.rule, v.reason));
+        let reason = deciding_verdict(chain, &result.rules)
+            .map_or(String::new(), |v| format!("{}: {}", v.rule, v.reason));
         row.push((None, reason));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..header.len() - 1)
-        .map(|i| rows.iter().map(|r| r[i].1.chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].1.chars().count())
+                .chain([header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     let line = |cells: Vec<(Option<Status>, String)>, out: &mut String| {
@@ -66,9 +79,20 @@ pub fn render(result: &ScreenResult, color: bool) -> String {
         line(row, &mut out);
     }
     if let Some(sector) = &result.sector {
-        let _ = writeln!(out, "\nsector: {} (score {})", paint(sector.overall, sector.overall.as_str(), color), score_text(sector.score));
+        let _ = writeln!(
+            out,
+            "\nsector: {} (score {})",
+            paint(sector.overall, sector.overall.as_str(), color),
+            score_text(sector.score)
+        );
         for v in &sector.verdicts {
-            let _ = writeln!(out, "  {} {}: {}", paint(v.status, v.status.as_str(), color), v.rule, v.reason);
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                paint(v.status, v.status.as_str(), color),
+                v.rule,
+                v.reason
+            );
         }
     }
     let _ = writeln!(out, "\n{}", stamps_line(result));

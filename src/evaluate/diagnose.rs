@@ -1,0 +1,255 @@
+//! Turning a Rhai runtime error into an ERROR verdict a rule author can act on: plain words
+//! instead of "Function not found: > ((), f64)", the missing field named, the limit that was
+//! hit and its size, and the `file:line:column` in the rule.
+
+use crate::rules::Limits;
+use crate::rules::api::ApiError;
+use crate::rules::api::trace::MissingRead;
+use rhai::{EvalAltResult, Position};
+
+/// What the translation needs to know about the evaluation that failed.
+pub struct Context<'a> {
+    pub file: &'a str,
+    pub source: &'a str,
+    /// Where the entry function is defined: the location when the error carries none.
+    pub entry_at: (usize, usize),
+    pub limits: &'a Limits,
+    /// Missing values the rule read, oldest first.
+    pub missing: &'a [MissingRead],
+}
+
+/// The ERROR message and its `file:line:column`.
+pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, String) {
+    let (inner, pos) = innermost(err);
+    let (line, column) = match (pos.line(), pos.position()) {
+        (Some(l), c) => (l, c.unwrap_or(1)),
+        _ => ctx.entry_at,
+    };
+    let source_line = ctx.source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let message = message(inner, ctx, source_line);
+    (message, format!("{}:{line}:{column}", ctx.file))
+}
+
+/// The innermost error (inside nested function and closure calls) and the most specific
+/// position known: its own, else the nearest enclosing call site.
+fn innermost(err: &EvalAltResult) -> (&EvalAltResult, Position) {
+    let mut current = err;
+    let mut pos = err.position();
+    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
+    | EvalAltResult::ErrorInModule(_, inner, _) = current
+    {
+        current = inner;
+        if !current.position().is_none() {
+            pos = current.position();
+        }
+    }
+    (current, pos)
+}
+
+fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
+    let l = ctx.limits;
+    match err {
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => function_not_found(sig, ctx, source_line),
+        EvalAltResult::ErrorMismatchDataType(expected, actual, _) if actual == "()" => {
+            missing_used(&format!("where {expected} was expected"), ctx, source_line)
+        }
+        EvalAltResult::ErrorRuntime(value, _) => match value.read_lock::<ApiError>() {
+            Some(e) => e.0.clone(),
+            None => format!("the rule threw an error: {value}"),
+        },
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            format!(
+                "the rule exceeded the limit of {} operations (an endless loop?)",
+                l.max_operations
+            )
+        }
+        EvalAltResult::ErrorStackOverflow(_) => {
+            format!(
+                "the rule exceeded the limit of {} nested function calls (runaway recursion?)",
+                l.max_call_levels
+            )
+        }
+        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
+            "the rule exceeded a size limit: {} too large (limits: strings {} characters, arrays {} items, maps {} entries)",
+            what.to_lowercase(),
+            l.max_string_size,
+            l.max_array_size,
+            l.max_map_size
+        ),
+        EvalAltResult::ErrorTerminated(..) => {
+            format!(
+                "the rule ran longer than its time limit of {} ms",
+                l.time_limit.as_millis()
+            )
+        }
+        EvalAltResult::ErrorTooManyVariables(_) => {
+            format!("the rule defined more than {} variables", l.max_variables)
+        }
+        EvalAltResult::ErrorPropertyNotFound(p, _) => format!("the map has no property `{p}`"),
+        EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown variable `{v}`"),
+        other => without_position(&other.to_string()),
+    }
+}
+
+/// `Function not found: > ((), f64)`: a missing value in an operator, a comparison of
+/// mismatched types, or a genuinely unknown function.
+fn function_not_found(sig: &str, ctx: &Context, source_line: &str) -> String {
+    let (name, args) = sig.split_once(" (").unwrap_or((sig, ""));
+    let args = args.strip_suffix(')').unwrap_or(args);
+    let types: Vec<&str> = args.split(", ").filter(|t| !t.is_empty()).collect();
+    if types.contains(&"()") {
+        return missing_used(&format!("in `{name}`"), ctx, source_line);
+    }
+    let comparison = matches!(name, "<" | "<=" | ">" | ">=" | "==" | "!=");
+    if comparison && types.len() == 2 {
+        return format!(
+            "`{name}` compares {} with {}: convert one side first (e.g. parse_int(..), to_string(..))",
+            kind(types[0]),
+            kind(types[1])
+        );
+    }
+    let args: Vec<String> = types.iter().map(|t| kind(t)).collect();
+    format!("no function `{name}` takes ({})", args.join(", "))
+}
+
+fn kind(rhai_type: &str) -> String {
+    match rhai_type {
+        "i64" => "an int".into(),
+        "f64" => "a float".into(),
+        "string" | "ImmutableString" => "a string".into(),
+        "bool" => "a bool".into(),
+        "()" => "()".into(),
+        other => other.rsplit("::").next().unwrap_or(other).to_string(),
+    }
+}
+
+/// A missing value was used `how` (e.g. "in `>`"). Name the reads that most likely produced
+/// it: missing reads mentioned on the failing line, else the latest one.
+fn missing_used(how: &str, ctx: &Context, source_line: &str) -> String {
+    let on_line: Vec<&MissingRead> = ctx
+        .missing
+        .iter()
+        .filter(|m| mentions(source_line, &m.needle))
+        .collect();
+    let culprits: Vec<&MissingRead> = if on_line.is_empty() {
+        ctx.missing.last().into_iter().collect()
+    } else {
+        on_line
+    };
+    if culprits.is_empty() {
+        return format!(
+            "a missing value `()` was used {how}: test values with `== ()` (or chain.has(..)) and return skip(..)"
+        );
+    }
+    let labels: Vec<&str> = culprits.iter().map(|m| m.label.as_str()).collect();
+    let mut subjects: Vec<&str> = culprits
+        .iter()
+        .filter(|m| {
+            m.subject
+                .as_ref()
+                .is_some_and(|s| !m.label.starts_with(&format!("{s}.")))
+        })
+        .filter_map(|m| m.subject.as_deref())
+        .collect();
+    subjects.dedup();
+    let for_whom = if subjects.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", subjects.join(" and "))
+    };
+    let advice: Vec<&str> = culprits.iter().map(|m| m.advice.as_str()).collect();
+    let (is, was) = if labels.len() == 1 {
+        ("is", "was")
+    } else {
+        ("are", "were")
+    };
+    format!(
+        "{} {is} missing{for_whom} and {was} used {how}: {} and return skip(..)",
+        labels.join(" and "),
+        advice.join("; ")
+    )
+}
+
+/// Whether `line` mentions `needle`: an identifier as a whole word, or a helper call prefix.
+fn mentions(line: &str, needle: &str) -> bool {
+    if needle.ends_with('(') {
+        return line.contains(needle);
+    }
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    line.match_indices(needle).any(|(i, _)| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + needle.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+fn without_position(text: &str) -> String {
+    let first = text.lines().next().unwrap_or(text);
+    match first.rfind(" (line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(label: &str, subject: &str, needle: &str) -> MissingRead {
+        MissingRead {
+            label: label.into(),
+            subject: Some(subject.into()),
+            needle: needle.into(),
+            advice: format!("test it with chain.has(\"{needle}\")"),
+        }
+    }
+
+    #[test]
+    fn names_the_missing_field_on_the_failing_line() {
+        let limits = Limits::default();
+        let missing = [
+            read("chain.token", "base", "token"),
+            read("chain.tvl_change_52w", "base", "tvl_change_52w"),
+            read("chain.stage", "base", "stage"),
+        ];
+        let ctx = Context {
+            file: "r.rhai",
+            source: "",
+            entry_at: (1, 1),
+            limits: &limits,
+            missing: &missing,
+        };
+        assert_eq!(
+            function_not_found("> ((), f64)", &ctx, "    if chain.tvl_change_52w > 0.1 {"),
+            "chain.tvl_change_52w is missing for base and was used in `>`: test it with chain.has(\"tvl_change_52w\") and return skip(..)"
+        );
+        // Not on the line: the latest missing read.
+        assert_eq!(
+            function_not_found("+ (i64, ())", &ctx, "    x + y"),
+            "chain.stage is missing for base and was used in `+`: test it with chain.has(\"stage\") and return skip(..)"
+        );
+    }
+
+    #[test]
+    fn mixed_type_comparisons_are_named() {
+        let limits = Limits::default();
+        let ctx = Context {
+            file: "r.rhai",
+            source: "",
+            entry_at: (1, 1),
+            limits: &limits,
+            missing: &[],
+        };
+        assert_eq!(
+            function_not_found(">= (string, i64)", &ctx, ""),
+            "`>=` compares a string with an int: convert one side first (e.g. parse_int(..), to_string(..))"
+        );
+    }
+
+    #[test]
+    fn whole_word_mentions_only() {
+        assert!(mentions("chain.tvl_usd > 1", "tvl_usd"));
+        assert!(!mentions("chain.tvl_usd_x > 1", "tvl_usd"));
+        assert!(mentions("chain.change(\"tvl_usd\", 13) > 0", "change("));
+    }
+}

@@ -1,0 +1,251 @@
+//! The evaluate stage: every rule of a pack against every chain of a universe (in parallel),
+//! plus the sector rules once, giving verdicts with evidence, per-chain scores and the stamps
+//! that make a result reproducible. The output is the same whatever the thread count: each
+//! evaluation is independent and results are sorted before they are returned.
+
+mod diagnose;
+mod outcome;
+mod result;
+mod run;
+mod score;
+mod verdict;
+
+#[cfg(test)]
+mod tests;
+
+pub use result::{ChainResult, ScreenResult, SectorResult, Stamps};
+pub use verdict::{Evidence, Status, Verdict};
+
+use crate::features::{Universe, Value};
+use crate::rules::api::world::World;
+use crate::rules::diagnostic::did_you_mean;
+use crate::rules::pack::CompiledRule;
+use crate::rules::{RulePack, RuleScope};
+use anyhow::{Context as _, bail};
+use rayon::prelude::*;
+use rhai::Scope;
+use run::Target;
+use std::sync::Arc;
+
+/// Stack for evaluation threads: deep (but bounded) rule recursion needs more than rayon's default.
+const STACK_SIZE: usize = 16 << 20;
+
+/// How to run a screen.
+#[derive(Clone, Debug, Default)]
+pub struct ScreenOptions {
+    /// The dataset's name and vintage, for the stamps.
+    pub dataset: String,
+    pub vintage: String,
+    /// Judge only these chains (slugs); peers are still the whole universe.
+    pub chains: Option<Vec<String>>,
+    /// Apply only these rules (ids).
+    pub rules: Option<Vec<String>>,
+    /// Worker threads (`None`: one per core). The result does not depend on it.
+    pub threads: Option<usize>,
+}
+
+/// Run the screen: every selected chain rule against every selected chain, then the sector
+/// rules. `Err` only for bad options (an unknown chain or rule id, a thread pool that cannot
+/// start); rule failures are ERROR verdicts inside the result.
+pub fn screen(
+    pack: &RulePack,
+    universe: &Universe,
+    options: &ScreenOptions,
+) -> anyhow::Result<ScreenResult> {
+    let rules = select_rules(pack, options.rules.as_deref())?;
+    let chains = select_chains(universe, options.chains.as_deref())?;
+    let world = World::new(universe);
+    let chain_rules: Vec<&CompiledRule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.info.scope == RuleScope::Chain)
+        .collect();
+    let sector_rules: Vec<&CompiledRule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.info.scope == RuleScope::Sector)
+        .collect();
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .stack_size(STACK_SIZE)
+        .build()
+        .context("cannot start the evaluation threads")?;
+    let (mut chain_results, sector) = pool.install(|| {
+        let results: Vec<ChainResult> = chains
+            .par_iter()
+            .map_init(Scope::new, |scope, &i| {
+                chain_result(pack, &chain_rules, &world, i, scope)
+            })
+            .collect();
+        let sector = (!sector_rules.is_empty()).then(|| sector_result(pack, &sector_rules, &world));
+        (results, sector)
+    });
+    chain_results.sort_by(|a, b| {
+        let score = |c: &ChainResult| c.score.unwrap_or(f64::NEG_INFINITY);
+        score(b)
+            .total_cmp(&score(a))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    Ok(ScreenResult {
+        stamps: Stamps {
+            screen: pack.name().to_string(),
+            as_of: universe.as_of.format("%Y-%m-%d").to_string(),
+            vintage: options.vintage.clone(),
+            dataset: options.dataset.clone(),
+            rule_pack_hash: pack.hash().to_string(),
+            pass_mark: pack.pass_mark(),
+        },
+        rules: rules.iter().map(|r| r.info.clone()).collect(),
+        chains: chain_results,
+        sector,
+    })
+}
+
+/// Every chain rule against one chain (for `moat explain <chain>`).
+pub fn evaluate_chain(
+    pack: &RulePack,
+    universe: &Universe,
+    slug: &str,
+) -> anyhow::Result<ChainResult> {
+    let i = select_chains(universe, Some(&[slug.to_string()]))?[0];
+    let rules: Vec<&CompiledRule> = pack
+        .rules
+        .iter()
+        .filter(|r| r.info.scope == RuleScope::Chain)
+        .collect();
+    Ok(chain_result(
+        pack,
+        &rules,
+        &World::new(universe),
+        i,
+        &mut Scope::new(),
+    ))
+}
+
+/// One rule against one chain, or a sector rule with `chain: None` (for `moat explain` and a
+/// rule test runner).
+pub fn evaluate_rule(
+    pack: &RulePack,
+    universe: &Universe,
+    rule: &str,
+    chain: Option<&str>,
+) -> anyhow::Result<Verdict> {
+    let compiled = select_rules(pack, Some(&[rule.to_string()]))?[0];
+    let world = World::new(universe);
+    let target = match (compiled.info.scope, chain) {
+        (RuleScope::Chain, Some(slug)) => {
+            Target::Chain(select_chains(universe, Some(&[slug.to_string()]))?[0])
+        }
+        (RuleScope::Chain, None) => {
+            bail!("rule `{rule}` judges one chain at a time: name the chain")
+        }
+        (RuleScope::Sector, None) => Target::Sector,
+        (RuleScope::Sector, Some(_)) => {
+            bail!("rule `{rule}` is a sector rule: it judges the whole universe, not one chain")
+        }
+    };
+    Ok(run::run(pack, compiled, &world, target, &mut Scope::new()))
+}
+
+fn chain_result(
+    pack: &RulePack,
+    rules: &[&CompiledRule],
+    world: &Arc<World>,
+    i: usize,
+    scope: &mut Scope,
+) -> ChainResult {
+    let verdicts: Vec<Verdict> = rules
+        .iter()
+        .map(|r| run::run(pack, r, world, Target::Chain(i), scope))
+        .collect();
+    let t = score::tally(
+        verdicts
+            .iter()
+            .zip(rules)
+            .map(|(v, r)| (v, r.info.weight, r.info.gate)),
+        pack.pass_mark(),
+    );
+    let chain = &world.universe.chains[i];
+    let name = match chain.get("name") {
+        Some(Value::Text(n)) => n.clone(),
+        _ => chain.slug.clone(),
+    };
+    ChainResult {
+        slug: chain.slug.clone(),
+        name,
+        overall: t.overall,
+        score: t.score,
+        gates_failed: t.gates_failed,
+        errors: t.errors,
+        verdicts,
+    }
+}
+
+fn sector_result(pack: &RulePack, rules: &[&CompiledRule], world: &Arc<World>) -> SectorResult {
+    let mut scope = Scope::new();
+    let verdicts: Vec<Verdict> = rules
+        .iter()
+        .map(|r| run::run(pack, r, world, Target::Sector, &mut scope))
+        .collect();
+    let t = score::tally(
+        verdicts
+            .iter()
+            .zip(rules)
+            .map(|(v, r)| (v, r.info.weight, r.info.gate)),
+        pack.pass_mark(),
+    );
+    SectorResult {
+        overall: t.overall,
+        score: t.score,
+        gates_failed: t.gates_failed,
+        errors: t.errors,
+        verdicts,
+    }
+}
+
+fn select_rules<'a>(
+    pack: &'a RulePack,
+    only: Option<&[String]>,
+) -> anyhow::Result<Vec<&'a CompiledRule>> {
+    let Some(only) = only else {
+        return Ok(pack.rules.iter().collect());
+    };
+    for id in only {
+        if pack.compiled(id).is_none() {
+            let hint = did_you_mean(id, pack.rules().map(|r| r.id.as_str()))
+                .map(|s| format!(": did you mean `{s}`?"))
+                .unwrap_or_default();
+            bail!("no rule `{id}` in the rule pack{hint}");
+        }
+    }
+    Ok(pack
+        .rules
+        .iter()
+        .filter(|r| only.contains(&r.info.id))
+        .collect())
+}
+
+fn select_chains(universe: &Universe, only: Option<&[String]>) -> anyhow::Result<Vec<usize>> {
+    let Some(only) = only else {
+        return Ok((0..universe.chains.len()).collect());
+    };
+    let mut out = Vec::new();
+    for slug in only {
+        match universe.chains.iter().position(|c| &c.slug == slug) {
+            Some(i) => out.push(i),
+            None => {
+                let hint = did_you_mean(slug, universe.chains.iter().map(|c| c.slug.as_str()))
+                    .map(|s| format!(": did you mean `{s}`?"))
+                    .unwrap_or_default();
+                bail!(
+                    "no chain `{slug}` in the universe at {}{hint}",
+                    universe.as_of.format("%Y-%m-%d")
+                );
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}

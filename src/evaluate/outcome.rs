@@ -1,0 +1,144 @@
+//! Reading what a rule returned. Only a verdict counts: `pass(..)`, `fail(..)`, `skip(..)` or
+//! the same as a map. A bool or a number is refused rather than guessed at, so a rule that
+//! forgot to say why cannot pass.
+
+use super::verdict::Status;
+use rhai::Dynamic;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Returned {
+    status: String,
+    reason: String,
+    #[serde(default)]
+    hint: Option<String>,
+}
+
+/// What a verdict-shaped return value says.
+#[derive(Debug, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    pub reason: String,
+    pub hint: Option<String>,
+}
+
+const EXPECTED: &str = "rule must return pass(..), fail(..) or skip(..)";
+
+/// Check and read a rule's return value; `Err` is the ERROR message.
+pub fn read(value: &Dynamic) -> Result<Outcome, String> {
+    if !value.is_map() {
+        return Err(format!("{EXPECTED}; got {}", describe(value)));
+    }
+    let r: Returned = rhai::serde::from_dynamic(value).map_err(|e| {
+        format!(
+            "{EXPECTED}; got a map that is not a verdict ({})",
+            plain(&e.to_string())
+        )
+    })?;
+    let status = match r.status.as_str() {
+        "PASS" => Status::Pass,
+        "FAIL" => Status::Fail,
+        "SKIP" => Status::Skip,
+        other => {
+            return Err(format!(
+                "{EXPECTED}; got a map with status \"{other}\" (expected \"PASS\", \"FAIL\" or \"SKIP\")"
+            ));
+        }
+    };
+    if r.reason.trim().is_empty() {
+        return Err(format!(
+            "the rule returned {} with an empty reason: say why, with the numbers",
+            status.as_str()
+        ));
+    }
+    Ok(Outcome {
+        status,
+        reason: r.reason,
+        hint: r.hint.filter(|h| !h.trim().is_empty()),
+    })
+}
+
+fn describe(value: &Dynamic) -> String {
+    match value.type_name() {
+        "()" => "() (nothing: does every path end in a verdict?)".to_string(),
+        "bool" => format!("bool ({value})"),
+        "i64" => format!("int ({value})"),
+        "f64" => format!("float ({value})"),
+        "string" | "ImmutableString" => format!("string ({value:?})"),
+        "array" => "array".to_string(),
+        other => other.rsplit("::").next().unwrap_or(other).to_string(),
+    }
+}
+
+fn plain(serde_message: &str) -> String {
+    let text = serde_message
+        .strip_prefix("Syntax error: ")
+        .unwrap_or(serde_message);
+    text.split(" (line ").next().unwrap_or(text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, Dynamic)]) -> Dynamic {
+        Dynamic::from(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).into(), v.clone()))
+                .collect::<rhai::Map>(),
+        )
+    }
+
+    #[test]
+    fn reads_a_verdict_map() {
+        let m = map(&[
+            ("status", "FAIL".into()),
+            ("reason", "too small".into()),
+            ("hint", "grow".into()),
+        ]);
+        assert_eq!(
+            read(&m).unwrap(),
+            Outcome {
+                status: Status::Fail,
+                reason: "too small".into(),
+                hint: Some("grow".into())
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_other_values_with_their_type() {
+        assert_eq!(
+            read(&Dynamic::from(true)).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got bool (true)"
+        );
+        assert_eq!(
+            read(&Dynamic::from(0.5_f64)).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got float (0.5)"
+        );
+        assert_eq!(
+            read(&Dynamic::from("ok")).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got string (\"ok\")"
+        );
+        assert_eq!(
+            read(&Dynamic::UNIT).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got () (nothing: does every path end in a verdict?)"
+        );
+    }
+
+    #[test]
+    fn refuses_a_bad_status_or_shape() {
+        let m = map(&[("status", "OK".into()), ("reason", "x".into())]);
+        assert_eq!(
+            read(&m).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got a map with status \"OK\" (expected \"PASS\", \"FAIL\" or \"SKIP\")"
+        );
+        let m = map(&[("status", "PASS".into())]);
+        assert_eq!(
+            read(&m).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got a map that is not a verdict (missing field `reason`)"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! The result of a screen: one scored card per chain, the sector's card, the rules that were
+//! applied and the stamps that make a result reproducible. The JSON output contract (stable
+//! snake_case names); every report format renders from these values.
+
+use super::verdict::{Status, Verdict};
+use crate::rules::RuleInfo;
+use serde::Serialize;
+
+/// What makes a result comparable and re-creatable: printed in every table footer, JSON
+/// document and memo header.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stamps {
+    /// The screen's name (screen.toml `name`).
+    pub screen: String,
+    /// The as-of date, `"YYYY-MM-DD"`: nothing dated later was seen.
+    pub as_of: String,
+    /// The dataset's vintage (when its sources were observed), `"YYYY-MM-DD"`.
+    pub vintage: String,
+    /// The dataset's name.
+    pub dataset: String,
+    /// sha256 (hex) of screen.toml and every rule file.
+    pub rule_pack_hash: String,
+    /// The score a chain needs to pass, 0..1.
+    pub pass_mark: f64,
+}
+
+/// One chain's verdicts and score.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChainResult {
+    pub slug: String,
+    /// Display name (the `name` field; the slug when missing).
+    pub name: String,
+    /// `PASS` when every gate passed and the score reaches the pass mark, else `FAIL`.
+    pub overall: Status,
+    /// Weighted share of PASS among the verdicts that are not SKIP (ERROR counts as not
+    /// passing), 0..1; `null` when every verdict is SKIP.
+    pub score: Option<f64>,
+    /// Ids of gate rules whose verdict is not PASS.
+    pub gates_failed: Vec<String>,
+    /// Number of ERROR verdicts.
+    pub errors: usize,
+    /// One verdict per chain rule, in rule order (by file name).
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The sector's verdicts (rules with `scope: sector`), scored like a chain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SectorResult {
+    pub overall: Status,
+    pub score: Option<f64>,
+    pub gates_failed: Vec<String>,
+    pub errors: usize,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// A whole screen.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScreenResult {
+    pub stamps: Stamps,
+    /// The rules applied, in rule order.
+    pub rules: Vec<RuleInfo>,
+    /// Sorted by score (highest first, `null` last), then slug.
+    pub chains: Vec<ChainResult>,
+    /// `null` when the screen has no sector rule (or none was selected).
+    pub sector: Option<SectorResult>,
+}
+
+impl ScreenResult {
+    /// Number of ERROR verdicts, chains and sector together (a non-zero count means exit 1).
+    pub fn errors(&self) -> usize {
+        self.chains.iter().map(|c| c.errors).sum::<usize>()
+            + self.sector.as_ref().map_or(0, |s| s.errors)
+    }
+
+    pub fn chain(&self, slug: &str) -> Option<&ChainResult> {
+        self.chains.iter().find(|c| c.slug == slug)
+    }
+}

@@ -1,0 +1,436 @@
+//! Rule behaviour end to end: every status, every kind of ERROR with its exact message and
+//! `file:line:column`, isolation of a broken rule, evidence, scoring and thread independence.
+
+use super::*;
+use crate::evaluate::{ScreenOptions, Status, Verdict, evaluate_rule, screen};
+use crate::rules::Limits;
+use std::time::Duration;
+
+fn base() -> Universe {
+    universe(vec![
+        chain(
+            "base",
+            &[
+                ("tvl_usd", Value::Num(4.2e9)),
+                ("stage", t("1")),
+                ("stack", t("op_stack")),
+            ],
+        ),
+        chain(
+            "arbitrum",
+            &[
+                ("tvl_usd", Value::Num(2.1e9)),
+                ("stage", t("1")),
+                ("stack", t("arbitrum_orbit")),
+            ],
+        ),
+    ])
+}
+
+fn verdict(body: &str) -> Verdict {
+    verdict_with(body, "", Limits::default())
+}
+
+fn verdict_with(body: &str, toml: &str, limits: Limits) -> Verdict {
+    let p = pack_with_limits(&[("r", body)], toml, limits);
+    evaluate_rule(&p, &base(), "r", Some("base")).unwrap()
+}
+
+fn error(body: &str) -> (String, String) {
+    let v = verdict(body);
+    assert_eq!(v.status, Status::Error, "{v:?}");
+    (v.reason, v.location.unwrap())
+}
+
+#[test]
+fn each_status_and_the_map_form() {
+    let v = verdict("fn rule(chain, params, peers) { pass(`${chain.name} is big`) }");
+    assert_eq!(
+        (
+            v.status,
+            v.reason.as_str(),
+            v.hint.as_deref(),
+            v.location.as_deref()
+        ),
+        (Status::Pass, "base is big", None, None)
+    );
+    let v = verdict("fn rule(chain, params, peers) { fail(\"too small\", \"grow\") }");
+    assert_eq!(
+        (v.status, v.reason.as_str(), v.hint.as_deref()),
+        (Status::Fail, "too small", Some("grow"))
+    );
+    let v = verdict("fn rule(chain, params, peers) { skip(\"no data\") }");
+    assert_eq!((v.status, v.reason.as_str()), (Status::Skip, "no data"));
+    let v = verdict(
+        "fn rule(chain, params, peers) { #{status: \"FAIL\", reason: \"as a map\", hint: \"h\"} }",
+    );
+    assert_eq!(
+        (v.status, v.reason.as_str(), v.hint.as_deref()),
+        (Status::Fail, "as a map", Some("h"))
+    );
+}
+
+#[test]
+fn endless_loop_is_an_operations_error() {
+    let (reason, at) = error("fn rule(chain, params, peers) {\n    loop { }\n}");
+    assert_eq!(
+        reason,
+        "the rule exceeded the limit of 200000 operations (an endless loop?)"
+    );
+    assert_eq!(at, "rules/r.rhai:5:1");
+}
+
+#[test]
+fn deep_recursion_is_a_call_depth_error() {
+    let (reason, at) =
+        error("fn down(n) { down(n + 1) }\nfn rule(chain, params, peers) { down(0) }");
+    assert_eq!(
+        reason,
+        "the rule exceeded the limit of 32 nested function calls (runaway recursion?)"
+    );
+    assert_eq!(at, "rules/r.rhai:6:1");
+}
+
+#[test]
+fn huge_string_is_a_size_error() {
+    let (reason, at) =
+        error("fn rule(chain, params, peers) {\n    let s = \"x\";\n    loop { s += s; }\n}");
+    assert_eq!(
+        reason,
+        "the rule exceeded a size limit: length of string too large (limits: strings 10000 characters, arrays 10000 items, maps 1000 entries)"
+    );
+    assert_eq!(at, "rules/r.rhai:5:1");
+}
+
+#[test]
+fn wall_clock_deadline() {
+    let limits = Limits {
+        max_operations: 0,
+        time_limit: Duration::from_millis(20),
+        ..Limits::default()
+    };
+    let v = verdict_with(
+        "fn rule(chain, params, peers) {\n    loop { }\n}",
+        "",
+        limits,
+    );
+    assert_eq!(
+        (v.status, v.reason.as_str()),
+        (
+            Status::Error,
+            "the rule ran longer than its time limit of 20 ms"
+        )
+    );
+}
+
+#[test]
+fn misspelt_field_suggests_the_right_one() {
+    let (reason, at) = error(
+        "fn rule(chain, params, peers) {\n    if chain.tvl_usdd > 1.0 { pass(\"big\") } else { fail(\"small\") }\n}",
+    );
+    assert_eq!(reason, "unknown field `tvl_usdd`: did you mean `tvl_usd`?");
+    assert_eq!(at, "rules/r.rhai:6:13");
+}
+
+#[test]
+fn wrong_return_type() {
+    let (reason, at) = error("fn rule(chain, params, peers) {\n    chain.tvl_usd > 1e9\n}");
+    assert_eq!(
+        reason,
+        "rule must return pass(..), fail(..) or skip(..); got bool (true)"
+    );
+    assert_eq!(at, "rules/r.rhai:5:1");
+    let (reason, _) =
+        error("fn rule(chain, params, peers) { #{status: \"OK\", reason: \"fine\"} }");
+    assert_eq!(
+        reason,
+        "rule must return pass(..), fail(..) or skip(..); got a map with status \"OK\" (expected \"PASS\", \"FAIL\" or \"SKIP\")"
+    );
+}
+
+#[test]
+fn missing_value_in_a_comparison_names_the_field() {
+    let (reason, at) = error(
+        "fn rule(chain, params, peers) {\n    if chain.tvl_change_52w > 0.1 { pass(\"growing\") } else { fail(\"shrinking\") }\n}",
+    );
+    assert_eq!(
+        reason,
+        "chain.tvl_change_52w is missing for base and was used in `>`: test it with chain.has(\"tvl_change_52w\") and return skip(..)"
+    );
+    assert_eq!(at, "rules/r.rhai:6:29");
+}
+
+#[test]
+fn missing_value_in_arithmetic_via_a_variable() {
+    let (reason, at) = error(
+        "fn rule(chain, params, peers) {\n    let g = chain.tvl_change_13w;\n    let x = chain.tvl_usd * g;\n    pass(`${x}`)\n}",
+    );
+    assert_eq!(
+        reason,
+        "chain.tvl_change_13w is missing for base and was used in `*`: test it with chain.has(\"tvl_change_13w\") and return skip(..)"
+    );
+    assert_eq!(at, "rules/r.rhai:7:27");
+}
+
+#[test]
+fn missing_value_as_a_condition() {
+    let (reason, _) = error(
+        "fn rule(chain, params, peers) {\n    if chain.superchain { pass(\"member\") } else { fail(\"not a member\") }\n}",
+    );
+    assert_eq!(
+        reason,
+        "chain.superchain is missing for base and was used where bool was expected: test it with chain.has(\"superchain\") and return skip(..)"
+    );
+}
+
+#[test]
+fn missing_helper_result_is_named() {
+    let (reason, _) = error(
+        "fn rule(chain, params, peers) {\n    if chain.change(\"tvl_usd\", 13) > 0.0 { pass(\"up\") } else { fail(\"down\") }\n}",
+    );
+    assert_eq!(
+        reason,
+        "chain.change(\"tvl_usd\", 13) is missing for base and was used in `>`: it has 0 points; test the result with `== ()` and return skip(..)"
+    );
+}
+
+#[test]
+fn comparing_a_string_with_a_number_is_an_error_not_false() {
+    let (reason, _) = error(
+        "fn rule(chain, params, peers) {\n    if chain.stage >= 1 { pass(\"ok\") } else { fail(\"no\") }\n}",
+    );
+    assert_eq!(
+        reason,
+        "`>=` compares a string with an int: convert one side first (e.g. parse_int(..), to_string(..))"
+    );
+}
+
+#[test]
+fn undefined_param_names_it() {
+    let (reason, at) = error(
+        "fn rule(chain, params, peers) {\n    if chain.tvl_usd > params.min_tvl { pass(\"a\") } else { fail(\"b\") }\n}",
+    );
+    assert_eq!(
+        reason,
+        "param `min_tvl` is not defined for rule `r`: add `min_tvl = …` under [rules.r.params] in screen.toml"
+    );
+    assert_eq!(at, "rules/r.rhai:6:30");
+    let v = verdict_with(
+        "fn rule(chain, params, peers) { if chain.tvl_usd > params.min_tvl { pass(\"a\") } else { fail(\"b\") } }",
+        "[rules.r.params]\nmin_tvl_usd = 1\n",
+        Limits::default(),
+    );
+    assert_eq!(
+        v.reason,
+        "param `min_tvl` is not defined for rule `r` (did you mean `min_tvl_usd`?): add `min_tvl = …` under [rules.r.params] in screen.toml"
+    );
+}
+
+#[test]
+fn a_throw_is_an_error_with_its_message() {
+    let (reason, at) = error("fn rule(chain, params, peers) {\n    throw \"no idea\";\n}");
+    assert_eq!(
+        (reason.as_str(), at.as_str()),
+        ("the rule threw an error: no idea", "rules/r.rhai:6:5")
+    );
+}
+
+#[test]
+fn errors_inside_helper_functions_point_into_them() {
+    let (reason, at) = error(
+        "fn size(c) {\n    c.tvl_usdx\n}\nfn rule(chain, params, peers) { if size(chain) > 1 { pass(\"a\") } else { fail(\"b\") } }",
+    );
+    assert_eq!(reason, "unknown field `tvl_usdx`: did you mean `tvl_usd`?");
+    assert_eq!(at, "rules/r.rhai:6:6");
+}
+
+#[test]
+fn evidence_is_recorded_automatically_in_first_read_order() {
+    let v = verdict_with(
+        "fn rule(chain, params, peers) {\n    let m = peers.median(\"tvl_usd\");\n    if chain.has(\"token\") { return skip(\"token\"); }\n    if chain.tvl_usd > m && chain.stack == \"op_stack\" && chain.tvl_usd > params.floor {\n        pass(`${chain.name} above the median of ${usd(m)}`)\n    } else { fail(\"below\") }\n}",
+        "[rules.r.params]\nfloor = 1000\nunused = 5\n",
+        Limits::default(),
+    );
+    assert_eq!(v.reason, "base above the median of $3.1B");
+    let evidence: Vec<(String, Value)> =
+        v.evidence.into_iter().map(|e| (e.field, e.value)).collect();
+    assert_eq!(
+        evidence,
+        [
+            ("peers.median(\"tvl_usd\")".to_string(), Value::Num(3.15e9)),
+            ("token".to_string(), Value::Missing),
+            ("tvl_usd".to_string(), Value::Num(4.2e9)),
+            ("stack".to_string(), t("op_stack")),
+            ("name".to_string(), t("base")),
+        ]
+    );
+    assert_eq!(
+        serde_json::to_string(&v.params).unwrap(),
+        "{\"floor\":1000}"
+    );
+}
+
+#[test]
+fn print_goes_to_the_verdict_not_stdout() {
+    let v = verdict(
+        "fn rule(chain, params, peers) {\n    print(`looking at ${chain}`);\n    debug(\"here\");\n    pass(\"ok\")\n}",
+    );
+    assert_eq!(v.output, ["looking at base", "line 7: \"here\""]);
+}
+
+const MIXED: &[(&str, &str)] = &[
+    (
+        "a_size",
+        "fn rule(chain, params, peers) { if chain.tvl_usd > 3e9 { pass(`${usd(chain.tvl_usd)}`) } else { fail(`${usd(chain.tvl_usd)}`) } }",
+    ),
+    ("b_broken", "fn rule(chain, params, peers) { loop { } }"),
+    (
+        "c_stage",
+        "fn rule(chain, params, peers) { if chain.stage == \"1\" { pass(\"stage 1\") } else { skip(\"other\") } }",
+    ),
+];
+
+#[test]
+fn an_erroring_rule_leaves_every_other_verdict_unchanged() {
+    let with = screen(&pack(MIXED, ""), &base(), &ScreenOptions::default()).unwrap();
+    let without = screen(
+        &pack(&[MIXED[0], MIXED[2]], ""),
+        &base(),
+        &ScreenOptions::default(),
+    )
+    .unwrap();
+    for slug in ["base", "arbitrum"] {
+        let w = &with.chain(slug).unwrap().verdicts;
+        let wo = &without.chain(slug).unwrap().verdicts;
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[1].status, Status::Error);
+        assert_eq!((&w[0], &w[2]), (&wo[0], &wo[1]));
+    }
+    assert_eq!(with.errors(), 2);
+}
+
+#[test]
+fn scores_gates_and_order() {
+    let p = pack(MIXED, "[rules.a_size]\nweight = 3.0\ngate = true\n");
+    let r = screen(&p, &base(), &ScreenOptions::default()).unwrap();
+    type Row<'a> = (&'a str, Status, Option<f64>, Vec<String>, usize);
+    let summary: Vec<Row> = r
+        .chains
+        .iter()
+        .map(|c| {
+            (
+                c.slug.as_str(),
+                c.overall,
+                c.score,
+                c.gates_failed.clone(),
+                c.errors,
+            )
+        })
+        .collect();
+    // base: PASS(3) ERROR(1) PASS(1) → 4/5; arbitrum: FAIL(3) ERROR(1) PASS(1) → 1/5, gate failed.
+    assert_eq!(
+        summary,
+        [
+            ("base", Status::Pass, Some(0.8), vec![], 1),
+            (
+                "arbitrum",
+                Status::Fail,
+                Some(0.2),
+                vec!["a_size".to_string()],
+                1
+            )
+        ]
+    );
+    assert_eq!(r.stamps.rule_pack_hash, p.hash());
+    assert_eq!(r.stamps.as_of, "2026-04-19");
+}
+
+#[test]
+fn options_select_chains_and_rules_and_reject_unknown_ones() {
+    let p = pack(MIXED, "");
+    let opts = ScreenOptions {
+        chains: Some(vec!["base".into()]),
+        rules: Some(vec!["c_stage".into()]),
+        ..Default::default()
+    };
+    let r = screen(&p, &base(), &opts).unwrap();
+    assert_eq!(
+        (r.chains.len(), r.chains[0].verdicts.len(), r.rules.len()),
+        (1, 1, 1)
+    );
+    let opts = ScreenOptions {
+        chains: Some(vec!["bse".into()]),
+        ..Default::default()
+    };
+    assert_eq!(
+        screen(&p, &base(), &opts).unwrap_err().to_string(),
+        "no chain `bse` in the universe at 2026-04-19: did you mean `base`?"
+    );
+    let opts = ScreenOptions {
+        rules: Some(vec!["c_stag".into()]),
+        ..Default::default()
+    };
+    assert_eq!(
+        screen(&p, &base(), &opts).unwrap_err().to_string(),
+        "no rule `c_stag` in the rule pack: did you mean `c_stage`?"
+    );
+}
+
+#[test]
+fn sector_rules_get_their_own_result() {
+    let p = pack(
+        &[(
+            "chain_rule",
+            "fn rule(chain, params, peers) { pass(\"x\") }",
+        )],
+        "",
+    );
+    assert!(
+        screen(&p, &base(), &ScreenOptions::default())
+            .unwrap()
+            .sector
+            .is_none()
+    );
+    let files = vec![SourceFile::new(
+        "rules/s.rhai",
+        "//! id: s\n//! title: S\n//! category: sector\n//! why: W\n//! scope: sector\nfn sector(peers, params) { fail(`${peers.len()} chains`) }\n",
+    )];
+    let p = crate::rules::load_sources(
+        SourceFile::new(
+            "rules/screen.toml",
+            "name = \"s\"\npass_mark = 0.5\n[rules.s]\ngate = true\n",
+        ),
+        files,
+        Limits::default(),
+    )
+    .unwrap();
+    let r = screen(&p, &base(), &ScreenOptions::default()).unwrap();
+    let s = r.sector.unwrap();
+    assert_eq!(
+        (
+            s.overall,
+            s.verdicts[0].reason.as_str(),
+            s.gates_failed.len()
+        ),
+        (Status::Fail, "2 chains", 1)
+    );
+    assert_eq!(r.chains[0].verdicts.len(), 0);
+    assert_eq!(
+        evaluate_rule(&p, &base(), "s", None).unwrap().reason,
+        "2 chains"
+    );
+    assert_eq!(
+        evaluate_rule(&p, &base(), "s", Some("base"))
+            .unwrap_err()
+            .to_string(),
+        "rule `s` is a sector rule: it judges the whole universe, not one chain"
+    );
+}
+
+#[test]
+fn status_serializes_uppercase() {
+    assert_eq!(
+        serde_json::to_string(&[Status::Pass, Status::Fail, Status::Skip, Status::Error]).unwrap(),
+        "[\"PASS\",\"FAIL\",\"SKIP\",\"ERROR\"]"
+    );
+}

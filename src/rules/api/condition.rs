@@ -1,0 +1,130 @@
+//! The `(field, op, value)` conditions of `peers.count`, `peers.filter` and `peers.share`,
+//! decided in Rust. A chain whose field is missing never matches (not even `!=`); comparing a
+//! field with a value of another type is an error rather than a silent `false`.
+
+use crate::features::Value;
+use rhai::Dynamic;
+use std::cmp::Ordering;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+}
+
+pub const OPS: &str = "`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`";
+
+impl Op {
+    pub fn parse(s: &str) -> Result<Op, String> {
+        Ok(match s {
+            "==" => Op::Eq,
+            "!=" => Op::Ne,
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            "in" => Op::In,
+            _ => return Err(format!("unknown operator `{s}` (use one of {OPS})")),
+        })
+    }
+}
+
+/// Whether `value` (a chain's field) satisfies `op target`. `Err` explains a type mismatch.
+pub fn matches(value: &Value, op: Op, target: &Dynamic) -> Result<bool, String> {
+    if value.is_missing() {
+        return Ok(false);
+    }
+    if op == Op::In {
+        let Some(items) = target.read_lock::<rhai::Array>() else {
+            return Err(format!(
+                "`in` needs an array of values, found {}",
+                target.type_name()
+            ));
+        };
+        for item in items.iter() {
+            if matches(value, Op::Eq, item)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    let ordering = compare(value, target)?;
+    Ok(match op {
+        Op::Eq => ordering == Some(Ordering::Equal),
+        Op::Ne => ordering != Some(Ordering::Equal),
+        Op::Lt => ordering == Some(Ordering::Less),
+        Op::Le => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
+        Op::Gt => ordering == Some(Ordering::Greater),
+        Op::Ge => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
+        Op::In => unreachable!("handled above"),
+    })
+}
+
+fn compare(value: &Value, target: &Dynamic) -> Result<Option<Ordering>, String> {
+    let mismatch = |what: &str| {
+        Err(format!(
+            "the field holds {what} but is compared with {}",
+            describe(target)
+        ))
+    };
+    match value {
+        Value::Int(_) | Value::Num(_) => {
+            let x = value.as_f64().unwrap_or(f64::NAN);
+            match target
+                .as_float()
+                .ok()
+                .or_else(|| target.as_int().ok().map(|i| i as f64))
+            {
+                Some(y) => Ok(x.partial_cmp(&y)),
+                None => mismatch("numbers"),
+            }
+        }
+        Value::Text(_) | Value::Date(_) => match target.read_lock::<rhai::ImmutableString>() {
+            Some(s) => Ok(Some(value.to_string().as_str().cmp(s.as_str()))),
+            None => mismatch("strings"),
+        },
+        Value::Bool(b) => match target.as_bool() {
+            Ok(t) => Ok(Some(b.cmp(&t))),
+            Err(_) => mismatch("true/false"),
+        },
+        Value::Missing => Ok(None),
+    }
+}
+
+/// A Rhai value as written in a rule, for labels and messages: `"op_stack"`, `3`, `[1, 2]`.
+pub fn describe(v: &Dynamic) -> String {
+    format!("{v:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_compare_across_int_and_float() {
+        assert!(matches(&Value::Int(3), Op::Le, &Dynamic::from(3.0_f64)).unwrap());
+        assert!(matches(&Value::Num(2.5), Op::Gt, &Dynamic::from(2_i64)).unwrap());
+    }
+
+    #[test]
+    fn missing_never_matches() {
+        assert!(!matches(&Value::Missing, Op::Ne, &Dynamic::from("x")).unwrap());
+    }
+
+    #[test]
+    fn in_matches_any_item() {
+        let arr: rhai::Array = vec![Dynamic::from("chain"), Dynamic::from("app")];
+        assert!(matches(&Value::Text("app".into()), Op::In, &Dynamic::from(arr)).unwrap());
+    }
+
+    #[test]
+    fn type_mismatch_is_an_error() {
+        let err = matches(&Value::Text("1".into()), Op::Ge, &Dynamic::from(1_i64)).unwrap_err();
+        assert_eq!(err, "the field holds strings but is compared with 1");
+    }
+}

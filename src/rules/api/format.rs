@@ -1,0 +1,169 @@
+//! Number formatting for reasons: rules write "$1.2B", "+12%" and "87th" without string
+//! arithmetic, and every rule formats the same way. A missing value formats as "n/a".
+
+/// `$1.2B`, `$340M`, `$12.5K`, `$950`, `$0.0021`; negative as `-$1.2B`.
+pub fn usd(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}${}", magnitude(x.abs()))
+}
+
+/// A fraction as a percent: 0.123 → `12%`, 0.045 → `4.5%`.
+pub fn pct(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let p = x * 100.0;
+    if p.abs() >= 10.0 || p == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{}%", trim(format!("{p:.1}")))
+    }
+}
+
+/// A fraction as a signed percent change: 0.12 → `+12%`, -0.4 → `-40%`.
+pub fn signed_pct(x: f64) -> String {
+    let s = pct(x);
+    if x > 0.0 && x.is_finite() && s != "0%" {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// A readable number: `12,345`, `87.5`, `0.25`, `3.4M`, `1.2B`.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    let body = if a >= 1e6 {
+        magnitude(a)
+    } else if a.fract() == 0.0 {
+        thousands(a as u64)
+    } else if a >= 1.0 {
+        let fixed = trim(format!("{a:.2}"));
+        match fixed.split_once('.') {
+            Some((whole, frac)) => format!("{}.{frac}", thousands(whole.parse().unwrap_or(0))),
+            None => thousands(fixed.parse().unwrap_or(0)),
+        }
+    } else {
+        significant(a)
+    };
+    format!("{sign}{body}")
+}
+
+/// An ordinal for percentiles and ranks: 1 → `1st`, 87.5 → `87th`, 22 → `22nd`.
+pub fn ordinal(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let n = x.floor() as i64;
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// An English list: `a`, `a and b`, `a, b and c`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn magnitude(a: f64) -> String {
+    for (unit, suffix) in [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")] {
+        if a >= unit * 0.9995 {
+            let scaled = a / unit;
+            let digits = if scaled >= 100.0 { 0 } else { 1 };
+            return format!("{}{suffix}", trim(format!("{scaled:.digits$}")));
+        }
+    }
+    if a >= 1.0 {
+        trim(format!("{a:.2}"))
+    } else {
+        significant(a)
+    }
+}
+
+/// Two significant digits for values below 1: 0.0021, 0.25.
+fn significant(a: f64) -> String {
+    if a == 0.0 {
+        return "0".into();
+    }
+    let decimals = (1 - a.log10().floor() as i64).max(0) as usize;
+    trim(format!("{a:.decimals$}"))
+}
+
+fn trim(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money() {
+        assert_eq!(usd(1.2e9), "$1.2B");
+        assert_eq!(usd(14_480_000_000.0), "$14.5B");
+        assert_eq!(usd(340e6), "$340M");
+        assert_eq!(usd(12_500.0), "$12.5K");
+        assert_eq!(usd(950.0), "$950");
+        assert_eq!(usd(0.00213), "$0.0021");
+        assert_eq!(usd(-2e9), "-$2B");
+        assert_eq!(usd(999_999.0), "$1M");
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(pct(0.123), "12%");
+        assert_eq!(pct(0.045), "4.5%");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(signed_pct(0.12), "+12%");
+        assert_eq!(signed_pct(-0.4), "-40%");
+    }
+
+    #[test]
+    fn numbers_and_ordinals() {
+        assert_eq!(num(12345.0), "12,345");
+        assert_eq!(num(87.5), "87.5");
+        assert_eq!(num(1.999), "2");
+        assert_eq!(num(1234.5), "1,234.5");
+        assert_eq!(num(0.25), "0.25");
+        assert_eq!(num(3_400_000.0), "3.4M");
+        assert_eq!(ordinal(1.0), "1st");
+        assert_eq!(ordinal(87.5), "87th");
+        assert_eq!(ordinal(22.0), "22nd");
+        assert_eq!(ordinal(13.0), "13th");
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(list(&s(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(list(&s(&["a"])), "a");
+    }
+}

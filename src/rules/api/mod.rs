@@ -1,0 +1,143 @@
+//! What a rule sees: `chain`, `peers` and `params` as registered Rhai types, the verdict
+//! constructors, formatting helpers, and strict comparisons. The functions are registered here
+//! and documented in `reference`, the single list `moat rules doc` renders.
+
+pub mod chain;
+pub mod condition;
+pub mod format;
+pub mod params;
+pub mod peers;
+pub mod reference;
+pub mod strict_ops;
+pub mod trace;
+pub mod world;
+
+use chain::Chain;
+use params::Params;
+use peers::Peers;
+use rhai::{Dynamic, Engine, EvalAltResult, FLOAT, INT, ImmutableString, Map, Position};
+
+/// An error raised by the rule API itself (unknown field, bad parameter, …). Carried inside
+/// `ErrorRuntime` so the evaluator can tell it from a rule's own `throw`.
+#[derive(Clone, Debug)]
+pub struct ApiError(pub String);
+
+pub fn api_error(message: impl Into<String>) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(Dynamic::from(ApiError(message.into())), Position::NONE).into()
+}
+
+fn verdict(status: &str, reason: ImmutableString, hint: Option<ImmutableString>) -> Map {
+    let mut m = Map::new();
+    m.insert("status".into(), Dynamic::from(status.to_string()));
+    m.insert("reason".into(), Dynamic::from(reason));
+    if let Some(h) = hint {
+        m.insert("hint".into(), Dynamic::from(h));
+    }
+    m
+}
+
+/// Array items as text: strings as they are, other values as Rhai prints them.
+fn strings(items: &rhai::Array) -> Vec<String> {
+    items
+        .iter()
+        .map(|d| match d.read_lock::<ImmutableString>() {
+            Some(s) => s.to_string(),
+            None => d.to_string(),
+        })
+        .collect()
+}
+
+macro_rules! register_format {
+    ($engine:ident, $name:literal, $f:path) => {
+        $engine.register_fn($name, |x: FLOAT| $f(x));
+        $engine.register_fn($name, |x: INT| $f(x as f64));
+        $engine.register_fn($name, |_: ()| "n/a".to_string());
+    };
+}
+
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<Chain>("Chain")
+        .register_indexer_get(Chain::field)
+        .register_fn("has", Chain::has)
+        .register_fn("get", Chain::get_or)
+        .register_fn("change", Chain::change)
+        .register_fn("series", Chain::series)
+        .register_fn("to_string", |c: &mut Chain| c.slug().to_string())
+        .register_fn("to_debug", |c: &mut Chain| format!("chain({})", c.slug()));
+
+    engine
+        .register_type_with_name::<Peers>("Peers")
+        .register_indexer_get(Peers::property)
+        .register_fn("len", Peers::size)
+        .register_fn("chain", Peers::chain)
+        .register_fn("without", Peers::without)
+        .register_fn("filter", Peers::filter)
+        .register_fn("filter", Peers::filter_fn)
+        .register_fn("count", Peers::count)
+        .register_fn("count", Peers::count_fn)
+        .register_fn("share", Peers::share)
+        .register_fn("share", Peers::share_fn)
+        .register_fn("mean", Peers::mean)
+        .register_fn("median", Peers::median)
+        .register_fn("min", Peers::min)
+        .register_fn("max", Peers::max)
+        .register_fn("sum", Peers::sum)
+        .register_fn("percentile", Peers::percentile)
+        .register_fn("lead", Peers::lead);
+
+    engine
+        .register_type_with_name::<Params>("Params")
+        .register_indexer_get(Params::get)
+        .register_fn("has", Params::has);
+
+    engine
+        .register_fn("pass", |r: ImmutableString| verdict("PASS", r, None))
+        .register_fn("fail", |r: ImmutableString| verdict("FAIL", r, None))
+        .register_fn("fail", |r: ImmutableString, h: ImmutableString| {
+            verdict("FAIL", r, Some(h))
+        })
+        .register_fn("skip", |r: ImmutableString| verdict("SKIP", r, None));
+
+    engine
+        .register_fn("list", |items: rhai::Array| format::list(&strings(&items)))
+        .register_fn("join", |items: rhai::Array, sep: &str| {
+            strings(&items).join(sep)
+        });
+
+    register_format!(engine, "usd", format::usd);
+    register_format!(engine, "pct", format::pct);
+    register_format!(engine, "signed_pct", format::signed_pct);
+    register_format!(engine, "num", format::num);
+    register_format!(engine, "ordinal", format::ordinal);
+
+    strict_ops::register(engine);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every function registered for rules is in the reference, and every referenced function
+    /// is registered.
+    #[test]
+    fn reference_matches_the_engine() {
+        let mut engine = Engine::new_raw();
+        register(&mut engine);
+        let registered: BTreeSet<String> = engine
+            .gen_fn_signatures(false)
+            .iter()
+            .map(|s| s.split('(').next().unwrap_or("").trim().to_string())
+            .filter(|name| name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            .filter(|name| !name.starts_with("index$") && name != "to_debug")
+            .collect();
+        let documented: BTreeSet<String> = reference::REFERENCE
+            .iter()
+            .flat_map(|s| s.helpers.iter())
+            .filter(|h| !h.registered.is_empty())
+            .map(|h| h.registered.to_string())
+            .collect();
+        assert_eq!(registered, documented);
+    }
+}

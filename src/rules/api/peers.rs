@@ -1,0 +1,539 @@
+//! `peers`: the universe of chains at the same as-of date, for relative judgements. Every
+//! helper (percentile, count, median, lead, …) is computed in Rust over the member chains, and
+//! its result is recorded as evidence under a label that shows how it was asked, e.g.
+//! `peers.filter("layer", "==", "L2").median("tvl_usd") = 1200000000`.
+
+use super::api_error;
+use super::chain::Chain;
+use super::condition::{self, Op, describe};
+use super::trace::Trace;
+use super::world::World;
+use crate::features::Value;
+use crate::features::catalog::{self, Kind};
+use rhai::{Array, Dynamic, FnPtr, INT, ImmutableString, Map, NativeCallContext};
+use std::sync::Arc;
+
+type Res<T> = Result<T, Box<rhai::EvalAltResult>>;
+
+/// Properties readable as `peers.<name>`.
+pub const PROPERTIES: &[&str] = &[
+    "as_of",
+    "tvl_week",
+    "window_weeks",
+    "leaders",
+    "leader_runs",
+    "leader_changes",
+    "chains",
+    "slugs",
+];
+
+#[derive(Clone)]
+pub struct Peers {
+    world: Arc<World>,
+    members: Arc<Vec<usize>>,
+    /// How this set was obtained, e.g. `peers` or `peers.filter("layer", "==", "L2")`.
+    label: Arc<str>,
+    trace: Trace,
+}
+
+#[derive(Clone, Copy)]
+enum Agg {
+    Mean,
+    Median,
+    Min,
+    Max,
+    Sum,
+}
+
+impl Peers {
+    pub fn all(world: Arc<World>, trace: Trace) -> Peers {
+        let members = Arc::new((0..world.len()).collect());
+        Peers {
+            world,
+            members,
+            label: Arc::from("peers"),
+            trace,
+        }
+    }
+
+    fn derive(&self, members: Vec<usize>, label: String) -> Peers {
+        Peers {
+            world: self.world.clone(),
+            members: Arc::new(members),
+            label: Arc::from(label),
+            trace: self.trace.clone(),
+        }
+    }
+
+    fn call_label(&self, call: &str) -> String {
+        format!("{}.{call}", self.label)
+    }
+
+    fn record(&self, label: &str, value: Value) {
+        self.trace.read(label, value);
+    }
+
+    fn missing(&self, label: &str, subject: Option<&str>, needle: &str, why: &str) {
+        self.trace.missing_of(
+            label,
+            subject,
+            needle,
+            format!("{why}; test the result with `== ()`"),
+        );
+    }
+
+    /// `peers.<property>`.
+    pub fn property(&mut self, name: ImmutableString) -> Res<Dynamic> {
+        let u = &self.world.universe;
+        let label = format!("peers.{name}");
+        let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        Ok(match name.as_str() {
+            "as_of" => {
+                self.record(&label, Value::Date(u.as_of));
+                Dynamic::from(date(u.as_of))
+            }
+            "tvl_week" => {
+                self.record(&label, Value::date(u.tvl_week));
+                u.tvl_week.map_or(Dynamic::UNIT, |d| Dynamic::from(date(d)))
+            }
+            "window_weeks" => {
+                self.record(&label, Value::Int(u.window_weeks));
+                Dynamic::from(u.window_weeks)
+            }
+            "leader_changes" => {
+                let changes = self.world.leader_runs.len().saturating_sub(1) as INT;
+                self.record(&label, Value::Int(changes));
+                Dynamic::from(changes)
+            }
+            "leaders" => {
+                self.record(&label, Value::Text(self.runs_summary()));
+                let rows: Array = u
+                    .leaders
+                    .iter()
+                    .map(|(d, slug)| {
+                        let mut m = Map::new();
+                        m.insert("date".into(), Dynamic::from(date(*d)));
+                        m.insert("slug".into(), Dynamic::from(slug.clone()));
+                        Dynamic::from(m)
+                    })
+                    .collect();
+                Dynamic::from(rows)
+            }
+            "leader_runs" => {
+                self.record(&label, Value::Text(self.runs_summary()));
+                let rows: Array = self
+                    .world
+                    .leader_runs
+                    .iter()
+                    .map(|r| {
+                        let mut m = Map::new();
+                        m.insert("slug".into(), Dynamic::from(r.slug.clone()));
+                        m.insert("from".into(), Dynamic::from(date(r.from)));
+                        m.insert("to".into(), Dynamic::from(date(r.to)));
+                        m.insert("weeks".into(), Dynamic::from(r.weeks as INT));
+                        Dynamic::from(m)
+                    })
+                    .collect();
+                Dynamic::from(rows)
+            }
+            "chains" => {
+                let chains: Array = self
+                    .members
+                    .iter()
+                    .map(|&i| Dynamic::from(Chain::peer(self.world.clone(), i, self.trace.clone())))
+                    .collect();
+                Dynamic::from(chains)
+            }
+            "slugs" => {
+                let slugs: Array = self
+                    .members
+                    .iter()
+                    .map(|&i| Dynamic::from(self.world.slug(i).to_string()))
+                    .collect();
+                Dynamic::from(slugs)
+            }
+            other => {
+                let hint =
+                    crate::rules::diagnostic::did_you_mean(other, PROPERTIES.iter().copied())
+                        .map(|s| format!(": did you mean `peers.{s}`?"))
+                        .unwrap_or_else(|| format!(" (properties: {})", PROPERTIES.join(", ")));
+                return Err(api_error(format!("peers has no property `{other}`{hint}")));
+            }
+        })
+    }
+
+    fn runs_summary(&self) -> String {
+        self.world
+            .leader_runs
+            .iter()
+            .map(|r| format!("{} {} to {} ({} weeks)", r.slug, r.from, r.to, r.weeks))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// `peers.len()`
+    pub fn size(&mut self) -> INT {
+        let n = self.members.len() as INT;
+        self.record(&self.call_label("len()"), Value::Int(n));
+        n
+    }
+
+    /// `peers.chain("base")`: that chain, or `()` when it is not among the peers.
+    pub fn chain(&mut self, slug: &str) -> Dynamic {
+        match self
+            .world
+            .chain_index(slug)
+            .filter(|i| self.members.contains(i))
+        {
+            Some(i) => Dynamic::from(Chain::peer(self.world.clone(), i, self.trace.clone())),
+            None => {
+                let label = self.call_label(&format!("chain(\"{slug}\")"));
+                self.missing(
+                    &label,
+                    None,
+                    "chain(",
+                    "no such chain among the peers at this date",
+                );
+                Dynamic::UNIT
+            }
+        }
+    }
+
+    /// `peers.without(chain)`: the peers except that chain.
+    pub fn without(&mut self, chain: Chain) -> Peers {
+        let members = self
+            .members
+            .iter()
+            .copied()
+            .filter(|&i| i != chain.index())
+            .collect();
+        self.derive(
+            members,
+            self.call_label(&format!("without({})", chain.expr())),
+        )
+    }
+
+    fn select(&self, helper: &str, field: &str, op: &str, value: &Dynamic) -> Res<Vec<usize>> {
+        let call = format!(
+            "{}.{helper}(\"{field}\", \"{op}\", {})",
+            self.label,
+            describe(value)
+        );
+        let f = self.world.field(field).map_err(api_error)?;
+        let op = Op::parse(op).map_err(|e| api_error(format!("{call}: {e}")))?;
+        let mut out = Vec::new();
+        for &i in self.members.iter() {
+            let hit = condition::matches(self.world.raw(i, f), op, value).map_err(|e| {
+                api_error(format!("{call}: `{field}` of {}: {e}", self.world.slug(i)))
+            })?;
+            if hit {
+                out.push(i);
+            }
+        }
+        Ok(out)
+    }
+
+    fn select_fn(&self, ctx: &NativeCallContext, f: &FnPtr, helper: &str) -> Res<Vec<usize>> {
+        self.trace.quietly(|| {
+            let mut out = Vec::new();
+            for &i in self.members.iter() {
+                let chain = Chain::peer(self.world.clone(), i, self.trace.clone());
+                let result: Dynamic = f.call_within_context(ctx, (chain,))?;
+                match result.as_bool() {
+                    Ok(true) => out.push(i),
+                    Ok(false) => {}
+                    Err(found) => {
+                        return Err(api_error(format!(
+                            "the function given to peers.{helper} must return true or false; for {} it returned {found}",
+                            self.world.slug(i)
+                        )));
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn fn_label(ctx: &NativeCallContext) -> String {
+        let p = ctx.call_position();
+        format!(
+            "|..| at {}:{}",
+            p.line().unwrap_or(0),
+            p.position().unwrap_or(0)
+        )
+    }
+
+    /// `peers.filter("field", op, value)`: the peers matching the condition.
+    pub fn filter(&mut self, field: &str, op: &str, value: Dynamic) -> Res<Peers> {
+        let members = self.select("filter", field, op, &value)?;
+        Ok(self.derive(
+            members,
+            self.call_label(&format!(
+                "filter(\"{field}\", \"{op}\", {})",
+                describe(&value)
+            )),
+        ))
+    }
+
+    /// `peers.filter(|c| …)`
+    pub fn filter_fn(ctx: NativeCallContext, this: &mut Peers, f: FnPtr) -> Res<Peers> {
+        let members = this.select_fn(&ctx, &f, "filter")?;
+        Ok(this.derive(
+            members,
+            this.call_label(&format!("filter({})", Self::fn_label(&ctx))),
+        ))
+    }
+
+    /// `peers.count("field", op, value)`
+    pub fn count(&mut self, field: &str, op: &str, value: Dynamic) -> Res<INT> {
+        let n = self.select("count", field, op, &value)?.len() as INT;
+        self.record(
+            &self.call_label(&format!(
+                "count(\"{field}\", \"{op}\", {})",
+                describe(&value)
+            )),
+            Value::Int(n),
+        );
+        Ok(n)
+    }
+
+    /// `peers.count(|c| …)`
+    pub fn count_fn(ctx: NativeCallContext, this: &mut Peers, f: FnPtr) -> Res<INT> {
+        let n = this.select_fn(&ctx, &f, "count")?.len() as INT;
+        this.record(
+            &this.call_label(&format!("count({})", Self::fn_label(&ctx))),
+            Value::Int(n),
+        );
+        Ok(n)
+    }
+
+    fn share_of(&self, hits: usize, label: String) -> Dynamic {
+        if self.members.is_empty() {
+            self.record(&label, Value::Missing);
+            self.missing(&label, None, "share(", "there are no peers");
+            return Dynamic::UNIT;
+        }
+        let share = hits as f64 / self.members.len() as f64;
+        self.record(&label, Value::Num(share));
+        Dynamic::from(share)
+    }
+
+    /// `peers.share("field", op, value)`: matching chains / all peers, 0..1; `()` without peers.
+    pub fn share(&mut self, field: &str, op: &str, value: Dynamic) -> Res<Dynamic> {
+        let hits = self.select("share", field, op, &value)?.len();
+        Ok(self.share_of(
+            hits,
+            self.call_label(&format!(
+                "share(\"{field}\", \"{op}\", {})",
+                describe(&value)
+            )),
+        ))
+    }
+
+    /// `peers.share(|c| …)`
+    pub fn share_fn(ctx: NativeCallContext, this: &mut Peers, f: FnPtr) -> Res<Dynamic> {
+        let hits = this.select_fn(&ctx, &f, "share")?.len();
+        Ok(this.share_of(
+            hits,
+            this.call_label(&format!("share({})", Self::fn_label(&ctx))),
+        ))
+    }
+
+    fn numeric_field(&self, field: &str, helper: &str) -> Res<usize> {
+        let f = self.world.field(field).map_err(api_error)?;
+        match self.world.kind(f) {
+            Some(Kind::Int | Kind::Num) | None => Ok(f),
+            Some(kind) => Err(api_error(format!(
+                "{}.{helper}(\"{field}\"): `{field}` holds {} values; {helper} needs a number field",
+                self.label,
+                kind.rhai_name()
+            ))),
+        }
+    }
+
+    fn aggregate(&mut self, field: &str, agg: Agg) -> Res<Dynamic> {
+        let name = match agg {
+            Agg::Mean => "mean",
+            Agg::Median => "median",
+            Agg::Min => "min",
+            Agg::Max => "max",
+            Agg::Sum => "sum",
+        };
+        let f = self.numeric_field(field, name)?;
+        let mut xs: Vec<f64> = self
+            .members
+            .iter()
+            .filter_map(|&i| self.world.raw(i, f).as_f64())
+            .collect();
+        let value = if xs.is_empty() {
+            None
+        } else {
+            xs.sort_by(f64::total_cmp);
+            let n = xs.len();
+            Some(match agg {
+                Agg::Mean => xs.iter().sum::<f64>() / n as f64,
+                Agg::Median if n % 2 == 1 => xs[n / 2],
+                Agg::Median => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+                Agg::Min => xs[0],
+                Agg::Max => xs[n - 1],
+                Agg::Sum => xs.iter().sum(),
+            })
+        };
+        let label = self.call_label(&format!("{name}(\"{field}\")"));
+        self.record(&label, Value::num(value));
+        Ok(match value {
+            Some(v) => Dynamic::from(v),
+            None => {
+                self.missing(
+                    &label,
+                    None,
+                    &format!("{name}("),
+                    &format!("no peer has a value of `{field}`"),
+                );
+                Dynamic::UNIT
+            }
+        })
+    }
+
+    pub fn mean(&mut self, field: &str) -> Res<Dynamic> {
+        self.aggregate(field, Agg::Mean)
+    }
+    pub fn median(&mut self, field: &str) -> Res<Dynamic> {
+        self.aggregate(field, Agg::Median)
+    }
+    pub fn min(&mut self, field: &str) -> Res<Dynamic> {
+        self.aggregate(field, Agg::Min)
+    }
+    pub fn max(&mut self, field: &str) -> Res<Dynamic> {
+        self.aggregate(field, Agg::Max)
+    }
+    pub fn sum(&mut self, field: &str) -> Res<Dynamic> {
+        self.aggregate(field, Agg::Sum)
+    }
+
+    /// `peers.percentile(chain, "field")`: percent of the other peers with a value strictly
+    /// lower than the chain's, 0..100; `()` when the chain or every other peer lacks a value.
+    pub fn percentile(&mut self, chain: Chain, field: &str) -> Res<Dynamic> {
+        let f = self.numeric_field(field, "percentile")?;
+        let label = self.call_label(&format!("percentile({}, \"{field}\")", chain.expr()));
+        let x = self.world.raw(chain.index(), f).as_f64();
+        let others: Vec<f64> = self
+            .members
+            .iter()
+            .filter(|&&i| i != chain.index())
+            .filter_map(|&i| self.world.raw(i, f).as_f64())
+            .collect();
+        let value = x.and_then(|x| catalog::percentile(x, &others));
+        self.record(&label, Value::num(value));
+        Ok(match value {
+            Some(v) => Dynamic::from(v),
+            None => {
+                let why = if x.is_none() {
+                    format!("`{field}` is missing for {}", chain.slug())
+                } else {
+                    "no other peer has a value".into()
+                };
+                self.missing(&label, Some(chain.slug()), "percentile(", &why);
+                Dynamic::UNIT
+            }
+        })
+    }
+
+    /// `peers.lead(chain, "series", "low"|"high", beat)`: on every date the chain has a point of
+    /// the series and some other peer has one too, the percent of those peers it beats (lower is
+    /// better with "low"); the chain leads that date when it beats at least `beat` percent.
+    pub fn lead(
+        &mut self,
+        chain: Chain,
+        series: &str,
+        direction: &str,
+        beat: Dynamic,
+    ) -> Res<Dynamic> {
+        let slot = self.world.series_slot(series).map_err(api_error)?;
+        let low = match direction {
+            "low" => true,
+            "high" => false,
+            other => {
+                return Err(api_error(format!(
+                    "peers.lead: direction must be \"low\" or \"high\", found \"{other}\""
+                )));
+            }
+        };
+        let Some(beat) = beat
+            .as_float()
+            .ok()
+            .or_else(|| beat.as_int().ok().map(|i| i as f64))
+        else {
+            return Err(api_error(format!(
+                "peers.lead: `beat` must be a number of percent, found {}",
+                describe(&beat)
+            )));
+        };
+        let label = self.call_label(&format!(
+            "lead({}, \"{series}\", \"{direction}\", {beat})",
+            chain.expr()
+        ));
+        let index = self.world.by_date(slot);
+        let mut member = vec![false; self.world.len()];
+        for &i in self.members.iter() {
+            member[i] = i != chain.index();
+        }
+        let (mut dates, mut led, mut first, mut last, mut latest) = (0_i64, 0_i64, None, None, 0.0);
+        for (date, x) in self.world.series(chain.index(), series) {
+            let Some(points) = index.get(date) else {
+                continue;
+            };
+            let others: Vec<f64> = points
+                .iter()
+                .filter(|(i, _)| member[*i])
+                .map(|(_, v)| *v)
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            let beaten = others
+                .iter()
+                .filter(|o| if low { **o > *x } else { **o < *x })
+                .count();
+            latest = 100.0 * beaten as f64 / others.len() as f64;
+            dates += 1;
+            if latest >= beat {
+                led += 1;
+            }
+            first.get_or_insert(*date);
+            last = Some(*date);
+        }
+        let (Some(first), Some(last)) = (first, last) else {
+            self.record(&label, Value::Missing);
+            self.missing(
+                &label,
+                Some(chain.slug()),
+                "lead(",
+                &format!(
+                    "no date where {} and another peer both have `{series}`",
+                    chain.slug()
+                ),
+            );
+            return Ok(Dynamic::UNIT);
+        };
+        let share = led as f64 / dates as f64;
+        self.record(
+            &label,
+            Value::Text(format!("led on {led} of {dates} dates ({:.0}%) from {first} to {last}; latest beats {latest:.0}%", share * 100.0)),
+        );
+        let mut m = Map::new();
+        m.insert("dates".into(), Dynamic::from(dates));
+        m.insert("lead_dates".into(), Dynamic::from(led));
+        m.insert("share".into(), Dynamic::from(share));
+        m.insert(
+            "first".into(),
+            Dynamic::from(first.format("%Y-%m-%d").to_string()),
+        );
+        m.insert(
+            "last".into(),
+            Dynamic::from(last.format("%Y-%m-%d").to_string()),
+        );
+        m.insert("latest".into(), Dynamic::from(latest));
+        Ok(Dynamic::from(m))
+    }
+}

@@ -1,0 +1,121 @@
+//! What one evaluation read: the evidence behind its verdict. Every field read, helper result
+//! and parameter goes through here, so authors never type evidence and it cannot go stale. The
+//! missing values a rule read are kept too, to name them when one is used in arithmetic.
+
+use crate::features::Value;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// One value a rule read: `tvl_usd`, `arbitrum.stack`, `peers.median("tvl_usd")`, …
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub label: String,
+    pub value: Value,
+}
+
+/// A value that was missing when read (a field, or a helper with nothing to return).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MissingRead {
+    /// How the value was written, e.g. `chain.tvl_change_52w`.
+    pub label: String,
+    /// The chain it is missing for, when it belongs to one.
+    pub subject: Option<String>,
+    /// Text that appears on the source line that used the value (the field or helper name).
+    pub needle: String,
+    /// How to guard against it, e.g. `test it with chain.has("tvl_change_52w")`.
+    pub advice: String,
+}
+
+#[derive(Debug, Default)]
+pub struct TraceData {
+    /// First-read order, one entry per label.
+    pub readings: Vec<Reading>,
+    seen: HashSet<String>,
+    pub missing: Vec<MissingRead>,
+    /// Parameters read, with their screen.toml values.
+    pub params: BTreeMap<String, serde_json::Value>,
+    /// While > 0 (inside a helper's callback over many chains), readings are not recorded.
+    quiet: u32,
+}
+
+/// The recorder shared by the values handed to one evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Trace(Arc<Mutex<TraceData>>);
+
+impl Trace {
+    fn lock(&self) -> MutexGuard<'_, TraceData> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn read(&self, label: impl Into<String>, value: Value) {
+        let mut t = self.lock();
+        if t.quiet > 0 {
+            return;
+        }
+        let label = label.into();
+        if t.seen.insert(label.clone()) {
+            t.readings.push(Reading { label, value });
+        }
+    }
+
+    pub fn missing_of(
+        &self,
+        label: impl Into<String>,
+        subject: Option<&str>,
+        needle: &str,
+        advice: impl Into<String>,
+    ) {
+        let read = MissingRead {
+            label: label.into(),
+            subject: subject.map(str::to_string),
+            needle: needle.to_string(),
+            advice: advice.into(),
+        };
+        let mut t = self.lock();
+        t.missing.retain(|m| m.label != read.label);
+        t.missing.push(read);
+    }
+
+    pub fn param(&self, name: &str, value: serde_json::Value) {
+        self.lock().params.entry(name.to_string()).or_insert(value);
+    }
+
+    /// Run `f` without recording readings (a helper's per-chain callback).
+    pub fn quietly<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.lock().quiet += 1;
+        let out = f();
+        self.lock().quiet -= 1;
+        out
+    }
+
+    pub fn take(&self) -> TraceData {
+        std::mem::take(&mut *self.lock())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_keep_first_read_order_without_duplicates() {
+        let t = Trace::default();
+        t.read("b", Value::Int(1));
+        t.read("a", Value::Missing);
+        t.read("b", Value::Int(2));
+        t.quietly(|| t.read("c", Value::Int(3)));
+        let labels: Vec<_> = t
+            .take()
+            .readings
+            .into_iter()
+            .map(|r| (r.label, r.value))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("b".to_string(), Value::Int(1)),
+                ("a".to_string(), Value::Missing)
+            ]
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The universe as rules see it: the feature stage's `Universe` plus, built once per screen,
+//! every field already converted to a Rhai value, a name → column index for field lookups and
+//! "did you mean", the run-length history of TVL leaders, and (lazily) a by-date index of each
+//! series for the peer-comparison helpers. Shared read-only by every evaluation via `Arc`.
+
+use crate::features::catalog::{self, Kind};
+use crate::features::{Universe, Value};
+use crate::rules::diagnostic::did_you_mean;
+use chrono::NaiveDate;
+use rhai::Dynamic;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+
+/// One uninterrupted stretch of weeks with the same #1 chain by TVL.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaderRun {
+    pub slug: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub weeks: usize,
+}
+
+/// For one series: each date → (chain index, value) of every chain with a point that day.
+pub type DateIndex = BTreeMap<NaiveDate, Vec<(usize, f64)>>;
+
+pub struct World {
+    pub universe: Universe,
+    names: Vec<String>,
+    kinds: Vec<Option<Kind>>,
+    index: HashMap<String, usize>,
+    raw: Vec<Vec<Value>>,
+    dynamic: Vec<Vec<Dynamic>>,
+    series_names: Vec<String>,
+    by_date: Vec<OnceLock<DateIndex>>,
+    pub leader_runs: Vec<LeaderRun>,
+}
+
+impl World {
+    pub fn new(universe: &Universe) -> Arc<World> {
+        let mut names: Vec<String> = Vec::new();
+        let mut kinds = Vec::new();
+        for f in catalog::fields() {
+            names.push(f.name);
+            kinds.push(Some(f.kind));
+        }
+        for chain in &universe.chains {
+            for name in chain.fields.keys() {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                    kinds.push(None);
+                }
+            }
+        }
+        let index: HashMap<String, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let raw: Vec<Vec<Value>> = universe
+            .chains
+            .iter()
+            .map(|c| {
+                names
+                    .iter()
+                    .map(|n| c.fields.get(n).cloned().unwrap_or(Value::Missing))
+                    .collect()
+            })
+            .collect();
+        let dynamic = raw
+            .iter()
+            .map(|row| row.iter().map(to_dynamic).collect())
+            .collect();
+        let mut series_names = vec!["tvl_usd".to_string()];
+        series_names.extend(catalog::METRICS.iter().map(|(m, _)| m.to_string()));
+        for chain in &universe.chains {
+            for name in chain.series.keys() {
+                if !series_names.contains(name) {
+                    series_names.push(name.clone());
+                }
+            }
+        }
+        let by_date = series_names.iter().map(|_| OnceLock::new()).collect();
+        Arc::new(World {
+            leader_runs: leader_runs(&universe.leaders),
+            universe: universe.clone(),
+            names,
+            kinds,
+            index,
+            raw,
+            dynamic,
+            series_names,
+            by_date,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.universe.chains.len()
+    }
+
+    pub fn slug(&self, chain: usize) -> &str {
+        &self.universe.chains[chain].slug
+    }
+
+    pub fn chain_index(&self, slug: &str) -> Option<usize> {
+        self.universe.chains.iter().position(|c| c.slug == slug)
+    }
+
+    /// The column of a field, or the "unknown field" message with a suggestion.
+    pub fn field(&self, name: &str) -> Result<usize, String> {
+        self.index.get(name).copied().ok_or_else(|| {
+            match did_you_mean(name, self.names.iter().map(String::as_str)) {
+                Some(s) => format!("unknown field `{name}`: did you mean `{s}`?"),
+                None => format!("unknown field `{name}` (`moat rules doc` lists every field)"),
+            }
+        })
+    }
+
+    pub fn kind(&self, field: usize) -> Option<Kind> {
+        self.kinds[field]
+    }
+
+    pub fn raw(&self, chain: usize, field: usize) -> &Value {
+        &self.raw[chain][field]
+    }
+
+    pub fn dynamic(&self, chain: usize, field: usize) -> Dynamic {
+        self.dynamic[chain][field].clone()
+    }
+
+    /// Check a series name (`tvl_usd` or a metric), with a suggestion when it is unknown.
+    pub fn series_slot(&self, name: &str) -> Result<usize, String> {
+        self.series_names
+            .iter()
+            .position(|s| s == name)
+            .ok_or_else(|| {
+                let known = self.series_names.join("`, `");
+                match did_you_mean(name, self.series_names.iter().map(String::as_str)) {
+                    Some(s) => format!("unknown series `{name}`: did you mean `{s}`?"),
+                    None => format!("unknown series `{name}` (series: `{known}`)"),
+                }
+            })
+    }
+
+    pub fn series(&self, chain: usize, name: &str) -> &[(NaiveDate, f64)] {
+        self.universe.chains[chain]
+            .series
+            .get(name)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every chain's points of one series, grouped by date (built on first use).
+    pub fn by_date(&self, slot: usize) -> &DateIndex {
+        self.by_date[slot].get_or_init(|| {
+            let name = &self.series_names[slot];
+            let mut index = DateIndex::new();
+            for (i, chain) in self.universe.chains.iter().enumerate() {
+                for (date, value) in chain.series.get(name).into_iter().flatten() {
+                    index.entry(*date).or_default().push((i, *value));
+                }
+            }
+            index
+        })
+    }
+}
+
+/// A field value as a rule sees it: dates as `"YYYY-MM-DD"`, Missing as `()`.
+pub fn to_dynamic(value: &Value) -> Dynamic {
+    match value {
+        Value::Missing => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from(*b),
+        Value::Int(i) => Dynamic::from(*i),
+        Value::Num(x) => Dynamic::from(*x),
+        Value::Text(s) => Dynamic::from(s.clone()),
+        Value::Date(d) => Dynamic::from(d.format("%Y-%m-%d").to_string()),
+    }
+}
+
+fn leader_runs(leaders: &[(NaiveDate, String)]) -> Vec<LeaderRun> {
+    let mut runs: Vec<LeaderRun> = Vec::new();
+    for (date, slug) in leaders {
+        match runs.last_mut() {
+            Some(run) if &run.slug == slug => {
+                run.to = *date;
+                run.weeks += 1;
+            }
+            _ => runs.push(LeaderRun {
+                slug: slug.clone(),
+                from: *date,
+                to: *date,
+                weeks: 1,
+            }),
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leader_runs_compress_weeks() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let leaders = vec![
+            (d("2024-12-01"), "arbitrum".to_string()),
+            (d("2024-12-08"), "arbitrum".to_string()),
+            (d("2024-12-15"), "base".to_string()),
+        ];
+        let runs = leader_runs(&leaders);
+        assert_eq!(runs.len(), 2);
+        assert_eq!((runs[0].weeks, runs[0].to), (2, d("2024-12-08")));
+        assert_eq!(runs[1].slug, "base");
+    }
+}

@@ -1,0 +1,476 @@
+//! Loading a rule pack: read screen.toml and every `*.rhai` file, parse each header, compile
+//! each rule once on the sandboxed engine, check its entry function, and check that the rules on
+//! disk and the rules in screen.toml are the same set. Every problem of every file is collected
+//! before giving up, so one run shows them all.
+
+use super::api::params::ParamTable;
+use super::diagnostic::{RuleError, RuleErrors, did_you_mean};
+use super::engine;
+use super::front_matter::{self, FrontMatter};
+use super::limits::Limits;
+use super::pack::{CompiledRule, RuleInfo, RulePack, SourceFile, pack_hash};
+use super::screen_file::{self, SCREEN_FILE};
+use rhai::{Engine, LexError, ParseError, ParseErrorType};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Read `dir/screen.toml` and `dir/*.rhai` and load them.
+pub fn load_dir(dir: &Path, limits: Limits) -> Result<RulePack, RuleErrors> {
+    let screen_path = dir.join(SCREEN_FILE).display().to_string();
+    let mut errors = Vec::new();
+    let screen = match std::fs::read_to_string(dir.join(SCREEN_FILE)) {
+        Ok(text) => SourceFile::new(&screen_path, text),
+        Err(e) => {
+            errors.push(RuleError::file(
+                &screen_path,
+                format!("cannot read the screen settings: {e}"),
+            ));
+            SourceFile::new(&screen_path, "")
+        }
+    };
+    let mut paths: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rhai"))
+            .collect(),
+        Err(e) => {
+            return Err(RuleErrors(vec![RuleError::file(
+                &dir.display().to_string(),
+                format!("cannot read the rules directory: {e}"),
+            )]));
+        }
+    };
+    paths.sort();
+    let mut rules = Vec::new();
+    for p in paths {
+        let shown = p.display().to_string();
+        match std::fs::read_to_string(&p) {
+            Ok(text) => rules.push(SourceFile::new(shown, text)),
+            Err(e) => errors.push(RuleError::file(
+                &shown,
+                format!("cannot read the rule file: {e}"),
+            )),
+        }
+    }
+    if rules.is_empty() && errors.is_empty() {
+        errors.push(RuleError::file(
+            &dir.display().to_string(),
+            "no rule files (`*.rhai`) in this directory",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(RuleErrors(errors));
+    }
+    load_sources(screen, rules, limits)
+}
+
+/// Load a pack from in-memory files (what `load_dir` does after reading; also for tests).
+pub fn load_sources(
+    screen: SourceFile,
+    mut files: Vec<SourceFile>,
+    limits: Limits,
+) -> Result<RulePack, RuleErrors> {
+    files.sort_by(|a, b| a.file_name().cmp(b.file_name()));
+    let hash = pack_hash(&screen, &files);
+    let mut errors = Vec::new();
+    let settings = screen_file::parse(&screen.path, &screen.text)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let engine = engine::build(&limits);
+
+    type Loaded<'a> = (
+        FrontMatter,
+        rhai::AST,
+        &'a SourceFile,
+        (usize, usize),
+        Option<RuleError>,
+    );
+    let mut compiled: Vec<Loaded> = Vec::new();
+    // Ids declared by a readable header, and whether some header was unreadable (its file may
+    // be the one a screen.toml entry refers to).
+    let mut declared: Vec<String> = Vec::new();
+    let mut unreadable_header = false;
+    for file in &files {
+        let header = front_matter::parse(&file.path, &file.text)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        match &header {
+            Some(h) => declared.push(h.id.clone()),
+            None => unreadable_header = true,
+        }
+        let Some(header) = header else {
+            continue;
+        };
+        // Code the sandbox refuses or cannot parse does not stop the screen: the rule stays in
+        // the pack as broken, and every verdict it gives is an ERROR at the problem's place.
+        let (ast, entry, broken) = match compile(&engine, file) {
+            Ok(ast) => match check_entry(&header, &ast, file) {
+                Ok(at) => (ast, at, None),
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            },
+            Err(e) => (
+                rhai::AST::empty(),
+                (e.line.max(1), e.column.max(1)),
+                Some(e),
+            ),
+        };
+        if let Some((_, _, first, ..)) = compiled.iter().find(|(h, ..)| h.id == header.id) {
+            errors.push(RuleError::file(
+                &file.path,
+                format!("rule id `{}` is already used by {}", header.id, first.path),
+            ));
+            continue;
+        }
+        compiled.push((header, ast, file, entry, broken));
+    }
+
+    let Some(settings) = settings else {
+        return Err(RuleErrors(errors));
+    };
+    for (header, _, file, ..) in &compiled {
+        if !settings.rules.contains_key(&header.id) {
+            errors.push(RuleError::file(
+                &file.path,
+                format!(
+                    "rule `{}` is not listed in {}: add a [rules.{}] table (weight, gate, params)",
+                    header.id, screen.path, header.id
+                ),
+            ));
+        }
+    }
+    for (id, s) in &settings.rules {
+        if !unreadable_header && !declared.contains(id) {
+            let hint = did_you_mean(id, compiled.iter().map(|(h, ..)| h.id.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            errors.push(RuleError::at(
+                &screen.path,
+                &screen.text,
+                s.line,
+                s.column,
+                format!(
+                    "[rules.{id}] has no rule file: no `*.rhai` file declares `//! id: {id}`{hint}"
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(RuleErrors(errors));
+    }
+
+    let rules = compiled
+        .into_iter()
+        .map(|(h, ast, file, entry_at, broken)| {
+            let s = &settings.rules[&h.id];
+            let params = Arc::new(ParamTable::from_toml(&h.id, &s.params));
+            let info = RuleInfo {
+                params: params.to_json(),
+                id: h.id,
+                title: h.title,
+                category: h.category,
+                why: h.why,
+                weight: s.weight,
+                gate: s.gate,
+                scope: h.scope,
+                file: file.path.clone(),
+            };
+            CompiledRule {
+                info,
+                ast,
+                params,
+                source: Arc::from(file.text.as_str()),
+                entry_at,
+                broken,
+            }
+        })
+        .collect();
+    Ok(RulePack {
+        name: settings.name,
+        pass_mark: settings.pass_mark,
+        window_weeks: settings.window_weeks,
+        rules,
+        hash,
+        engine,
+        limits,
+    })
+}
+
+fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, RuleError> {
+    let mut ast = engine
+        .compile(&file.text)
+        .map_err(|e| parse_error(file, &e))?;
+    ast.set_source(file.path.as_str());
+    Ok(ast)
+}
+
+fn parse_error(file: &SourceFile, e: &ParseError) -> RuleError {
+    let pos = e.position();
+    let message = match e.err_type() {
+        ParseErrorType::Reserved(s) | ParseErrorType::BadInput(LexError::ImproperSymbol(s, _))
+            if s == "eval" || s == "import" || s == "export" =>
+        {
+            format!(
+                "`{s}` is not allowed in rules: a rule is one self-contained file and cannot run or load other code"
+            )
+        }
+        ParseErrorType::VariableUndefined(v) => {
+            format!(
+                "unknown variable `{v}` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)"
+            )
+        }
+        other => other.to_string(),
+    };
+    RuleError::at(
+        &file.path,
+        &file.text,
+        pos.line().unwrap_or(1),
+        pos.position().unwrap_or(1),
+        message,
+    )
+}
+
+/// The entry function must exist with the scope's parameters; returns where it is defined.
+fn check_entry(
+    header: &FrontMatter,
+    ast: &rhai::AST,
+    file: &SourceFile,
+) -> Result<(usize, usize), RuleError> {
+    let (name, params) = header.scope.entry();
+    let expected = format!("fn {name}({})", params.join(", "));
+    let found = ast.iter_functions().find(|f| f.name == name);
+    match found {
+        Some(f) if f.params.len() == params.len() => Ok(find_fn(&file.text, name)),
+        Some(f) => {
+            let (line, col) = find_fn(&file.text, name);
+            Err(RuleError::at(
+                &file.path,
+                &file.text,
+                line,
+                col,
+                format!(
+                    "the entry function must be `{expected}`; found `fn {name}({})`",
+                    f.params.join(", ")
+                ),
+            ))
+        }
+        None => {
+            let other = match header.scope {
+                front_matter::RuleScope::Chain
+                    if ast.iter_functions().any(|f| f.name == "sector") =>
+                {
+                    " (this file defines `fn sector`: add `//! scope: sector` to its header)"
+                }
+                front_matter::RuleScope::Sector
+                    if ast.iter_functions().any(|f| f.name == "rule") =>
+                {
+                    " (this file defines `fn rule`: a sector rule defines `fn sector(peers, params)`)"
+                }
+                _ => "",
+            };
+            Err(RuleError::file(
+                &file.path,
+                format!(
+                    "no entry function: a {} rule must define `{expected}`{other}",
+                    header.scope.as_str()
+                ),
+            ))
+        }
+    }
+}
+
+/// 1-based line and column of `fn <name>` in the source (1:1 when not found).
+fn find_fn(text: &str, name: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(at) = line[from..].find("fn ") {
+            let start = from + at;
+            let rest = line[start + 3..].trim_start();
+            if rest.starts_with(name) && rest[name.len()..].trim_start().starts_with('(') {
+                return (i + 1, line[..start].chars().count() + 1);
+            }
+            from = start + 3;
+        }
+    }
+    (1, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCREEN: &str = "name = \"t\"\npass_mark = 0.5\n[rules.a]\n[rules.b]\n";
+
+    fn rule(id: &str, body: &str) -> String {
+        format!("//! id: {id}\n//! title: T\n//! category: c\n//! why: W\n{body}\n")
+    }
+
+    fn load(screen: &str, files: &[(&str, String)]) -> Result<RulePack, RuleErrors> {
+        let files = files
+            .iter()
+            .map(|(p, t)| SourceFile::new(*p, t.clone()))
+            .collect();
+        load_sources(
+            SourceFile::new("rules/screen.toml", screen),
+            files,
+            Limits::default(),
+        )
+    }
+
+    #[test]
+    fn loads_a_valid_pack() {
+        let pack = load(
+            SCREEN,
+            &[
+                (
+                    "rules/b.rhai",
+                    rule("b", "fn rule(chain, params, peers) { pass(\"x\") }"),
+                ),
+                (
+                    "rules/a.rhai",
+                    rule("a", "fn rule(c, p, q) { pass(\"x\") }"),
+                ),
+            ],
+        )
+        .unwrap();
+        let ids: Vec<_> = pack.rules().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(pack.name(), "t");
+    }
+
+    #[test]
+    fn missing_entry_function_names_file_and_expectation() {
+        let err = load(
+            SCREEN,
+            &[
+                ("rules/a.rhai", rule("a", "fn check(chain) { true }")),
+                ("rules/b.rhai", rule("b", "fn sector(peers, params) { 1 }")),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rules/a.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)`\n\
+             rules/b.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)` (this file defines `fn sector`: add `//! scope: sector` to its header)"
+        );
+    }
+
+    #[test]
+    fn wrong_entry_arity_points_at_the_function() {
+        let err = load(
+            SCREEN,
+            &[
+                ("rules/a.rhai", rule("a", "fn rule(chain) { 1 }")),
+                ("rules/b.rhai", rule("b", "fn rule(a, b, c) { 1 }")),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rules/a.rhai:5:1: the entry function must be `fn rule(chain, params, peers)`; found `fn rule(chain)`\n  |\n5 | fn rule(chain) { 1 }\n  | ^"
+        );
+    }
+
+    #[test]
+    fn eval_and_import_are_compile_errors_that_leave_the_rule_broken() {
+        let pack = load(
+            SCREEN,
+            &[
+                (
+                    "rules/a.rhai",
+                    rule("a", "fn rule(chain, params, peers) { eval(\"1\") }"),
+                ),
+                (
+                    "rules/b.rhai",
+                    rule(
+                        "b",
+                        "import \"os\" as os;\nfn rule(chain, params, peers) { 1 }",
+                    ),
+                ),
+            ],
+        )
+        .unwrap();
+        let err = RuleErrors(pack.problems().cloned().collect());
+        assert_eq!(
+            err.to_string(),
+            "rules/a.rhai:5:33: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | fn rule(chain, params, peers) { eval(\"1\") }\n  |                                 ^\n\
+             rules/b.rhai:5:1: `import` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | import \"os\" as os;\n  | ^"
+        );
+    }
+
+    #[test]
+    fn rules_and_screen_toml_must_match_both_ways() {
+        let err = load(
+            "name = \"t\"\npass_mark = 0.5\n[rules.a]\n[rules.tokn]\n",
+            &[
+                ("rules/a.rhai", rule("a", "fn rule(c, p, q) { 1 }")),
+                ("rules/token.rhai", rule("token", "fn rule(c, p, q) { 1 }")),
+            ],
+        )
+        .unwrap_err();
+        let lines: Vec<String> = err
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.location(), e.message))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "rules/token.rhai: rule `token` is not listed in rules/screen.toml: add a [rules.token] table (weight, gate, params)",
+                "rules/screen.toml:4:1: [rules.tokn] has no rule file: no `*.rhai` file declares `//! id: tokn` (did you mean `token`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn all_problems_of_all_files_are_reported_together() {
+        let err = load(
+            "name = \"t\"\npass_mark = 2\n[rules.a]\n[rules.b]\n",
+            &[
+                ("rules/a.rhai", "fn rule(c, p, q) { 1 }".to_string()),
+                ("rules/b.rhai", rule("b", "fn other(c) { 1 }")),
+            ],
+        )
+        .unwrap_err();
+        let files: Vec<&str> = err.0.iter().map(|e| e.file.as_str()).collect();
+        assert_eq!(
+            files,
+            [
+                "rules/screen.toml",
+                "rules/a.rhai",
+                "rules/a.rhai",
+                "rules/a.rhai",
+                "rules/a.rhai",
+                "rules/b.rhai"
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_errors() {
+        let err = load(
+            SCREEN,
+            &[
+                ("rules/a.rhai", rule("a", "fn rule(c, p, q) { 1 }")),
+                ("rules/a2.rhai", rule("a", "fn rule(c, p, q) { 1 }")),
+            ],
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("rules/a2.rhai: rule id `a` is already used by rules/a.rhai"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn find_fn_locates_the_definition() {
+        assert_eq!(
+            find_fn("// fn rule is below\n  fn  rule (a) {}", "rule"),
+            (2, 3)
+        );
+    }
+}

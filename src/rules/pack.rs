@@ -1,0 +1,188 @@
+//! A loaded rule pack: the screen settings, every rule compiled once with its header and
+//! parameters, the sandboxed engine they run on, and the pack's hash. Rhai types stay inside
+//! (`pub(crate)`); the rest of the program sees `RuleInfo` and plain accessors.
+
+use super::api::params::ParamTable;
+use super::diagnostic::RuleError;
+use super::front_matter::RuleScope;
+use super::limits::Limits;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What a screen says about one rule. Part of the JSON output (`rules` in a screen result).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleInfo {
+    /// Stable id from the header (`//! id:`), the key in screen.toml.
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    /// Why the rule matters, as memos quote it.
+    pub why: String,
+    /// Weight in the chain's score (> 0).
+    pub weight: f64,
+    /// A gate must PASS for the chain (or sector) to PASS overall.
+    pub gate: bool,
+    /// `"chain"` or `"sector"`.
+    pub scope: RuleScope,
+    /// The rule file, as loaded (e.g. `rules/token_existence.rhai`).
+    pub file: String,
+    /// The rule's parameters from screen.toml.
+    pub params: BTreeMap<String, serde_json::Value>,
+}
+
+/// One compiled rule.
+pub(crate) struct CompiledRule {
+    pub info: RuleInfo,
+    pub ast: rhai::AST,
+    pub params: Arc<ParamTable>,
+    pub source: Arc<str>,
+    /// Where the entry function is defined (1-based line, column): the location of errors
+    /// that carry no position of their own (limits, wrong return type).
+    pub entry_at: (usize, usize),
+    /// Why the rule's code could not be compiled (a parse error, `eval`, `import`): such a
+    /// rule stays in the pack and every verdict it gives is ERROR at this place.
+    pub broken: Option<RuleError>,
+}
+
+/// A rule pack ready to evaluate: compile once, evaluate for every chain.
+pub struct RulePack {
+    pub(crate) name: String,
+    pub(crate) pass_mark: f64,
+    pub(crate) window_weeks: i64,
+    pub(crate) rules: Vec<CompiledRule>,
+    pub(crate) hash: String,
+    pub(crate) engine: rhai::Engine,
+    pub(crate) limits: Limits,
+}
+
+impl RulePack {
+    /// The screen's name (`name` in screen.toml).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The score a chain needs, 0..1 (`pass_mark` in screen.toml).
+    pub fn pass_mark(&self) -> f64 {
+        self.pass_mark
+    }
+
+    /// sha256 (hex) over screen.toml and every rule file, by file name: two results with the
+    /// same hash were produced by the same rules and settings.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// The rules, ordered by file name.
+    pub fn rules(&self) -> impl Iterator<Item = &RuleInfo> {
+        self.rules.iter().map(|r| &r.info)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules().find(|r| r.id == id)
+    }
+
+    /// The source text of a rule (for `moat explain` and error snippets).
+    pub fn source(&self, id: &str) -> Option<&str> {
+        self.rules
+            .iter()
+            .find(|r| r.info.id == id)
+            .map(|r| &*r.source)
+    }
+
+    /// Length of the TVL-leadership window the rules judge, in weeks (`window_weeks` in
+    /// screen.toml, default 52).
+    pub fn window_weeks(&self) -> i64 {
+        self.window_weeks
+    }
+
+    /// Rules whose code does not compile (they give ERROR verdicts); `rules check` reports
+    /// them as problems.
+    pub fn problems(&self) -> impl Iterator<Item = &RuleError> {
+        self.rules.iter().filter_map(|r| r.broken.as_ref())
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub(crate) fn compiled(&self, id: &str) -> Option<&CompiledRule> {
+        self.rules.iter().find(|r| r.info.id == id)
+    }
+}
+
+impl fmt::Debug for RulePack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RulePack")
+            .field("name", &self.name)
+            .field("pass_mark", &self.pass_mark)
+            .field(
+                "rules",
+                &self.rules().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            )
+            .field("hash", &self.hash)
+            .finish()
+    }
+}
+
+/// A file of the pack: its path as shown in messages, and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn file_name(&self) -> &str {
+        Path::new(&self.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(&self.path)
+    }
+}
+
+/// sha256 over screen.toml, then each rule file sorted by file name; each file contributes its
+/// file name and its bytes (length-prefixed), so the hash does not depend on where the pack lives.
+pub fn pack_hash(screen: &SourceFile, rules: &[SourceFile]) -> String {
+    let mut sorted: Vec<&SourceFile> = rules.iter().collect();
+    sorted.sort_by(|a, b| a.file_name().cmp(b.file_name()));
+    let mut h = Sha256::new();
+    for f in std::iter::once(screen).chain(sorted) {
+        h.update(f.file_name().as_bytes());
+        h.update([0u8]);
+        h.update((f.text.len() as u64).to_le_bytes());
+        h.update(f.text.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_stable_and_ignores_directory_and_order() {
+        let screen = SourceFile::new("rules/screen.toml", "name = \"x\"\n");
+        let a = SourceFile::new("rules/a.rhai", "A");
+        let b = SourceFile::new("rules/b.rhai", "B");
+        let h1 = pack_hash(&screen, &[a.clone(), b.clone()]);
+        let h2 = pack_hash(
+            &SourceFile::new("/elsewhere/screen.toml", "name = \"x\"\n"),
+            &[b, a],
+        );
+        assert_eq!(h1, h2);
+        assert_eq!(h1.len(), 64);
+        let h3 = pack_hash(&screen, &[SourceFile::new("rules/a.rhai", "A!")]);
+        assert_ne!(h1, h3);
+    }
+}

@@ -1,0 +1,224 @@
+//! `screen.toml`: the screen's settings beside the rule files. It names the screen, sets the
+//! pass mark, and gives each rule its weight, whether it is a gate, and the parameters the rule
+//! reads instead of hard-coding thresholds. Unknown keys are errors that name the key, its file
+//! and its line:column, because a misspelt `wieght` silently ignored would change a screen.
+
+use super::diagnostic::{RuleError, line_col};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub const SCREEN_FILE: &str = "screen.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScreen {
+    name: String,
+    pass_mark: Spanned<f64>,
+    #[serde(default)]
+    window_weeks: Option<Spanned<i64>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    #[serde(default)]
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    gate: bool,
+    #[serde(default)]
+    params: toml::Table,
+}
+
+/// The settings of one rule, with where its `[rules.<id>]` table starts for diagnostics.
+#[derive(Clone, Debug)]
+pub struct RuleSettings {
+    pub weight: f64,
+    pub gate: bool,
+    pub params: toml::Table,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A parsed, checked screen.toml.
+#[derive(Clone, Debug)]
+pub struct ScreenSettings {
+    pub name: String,
+    pub pass_mark: f64,
+    /// Length of the TVL-leadership window in weeks (default 52).
+    pub window_weeks: i64,
+    pub rules: BTreeMap<String, RuleSettings>,
+}
+
+/// Parse `text` (the contents of `file`); every problem names the file, line:column and key.
+pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<RuleError>> {
+    let raw: RawScreen = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let mut message = e.message().trim_end().to_string();
+        let spans_text = e.span().is_some_and(|s| !s.is_empty());
+        if let Some(key) = key_path(text, line).filter(|_| spans_text)
+            && !message.contains(&format!("`{key}`"))
+        {
+            message = format!("{message} (at `{key}`)");
+        }
+        vec![RuleError::at(file, text, line, column, message)]
+    })?;
+
+    let mut errors = Vec::new();
+    let pass_mark = *raw.pass_mark.get_ref();
+    if !(0.0..=1.0).contains(&pass_mark) {
+        let (line, column) = line_col(text, raw.pass_mark.span().start);
+        errors.push(RuleError::at(
+            file,
+            text,
+            line,
+            column,
+            format!("`pass_mark` must be between 0 and 1, found {pass_mark}"),
+        ));
+    }
+    let mut rules = BTreeMap::new();
+    for (id, spanned) in raw.rules {
+        let (line, column) = line_col(text, spanned.span().start);
+        let rule = spanned.into_inner();
+        let weight = match rule.weight {
+            None => 1.0,
+            Some(w) => {
+                let value = *w.get_ref();
+                if !(value.is_finite() && value > 0.0) {
+                    let (line, column) = line_col(text, w.span().start);
+                    errors.push(RuleError::at(
+                        file,
+                        text,
+                        line,
+                        column,
+                        format!(
+                            "`rules.{id}.weight` must be a number greater than 0, found {value}"
+                        ),
+                    ));
+                }
+                value
+            }
+        };
+        rules.insert(
+            id,
+            RuleSettings {
+                weight,
+                gate: rule.gate,
+                params: rule.params,
+                line,
+                column,
+            },
+        );
+    }
+    let window_weeks = raw.window_weeks.as_ref().map_or(52, |w| *w.get_ref());
+    if let Some(w) = raw.window_weeks.as_ref().filter(|w| *w.get_ref() < 1) {
+        let (line, column) = line_col(text, w.span().start);
+        errors.push(RuleError::at(
+            file,
+            text,
+            line,
+            column,
+            format!("`window_weeks` must be at least 1, found {}", w.get_ref()),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(ScreenSettings {
+            name: raw.name,
+            pass_mark,
+            window_weeks,
+            rules,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The dotted key a TOML error on `line` is about: the enclosing `[table]` header plus the
+/// `key =` on that line, e.g. `rules.traction.weight`.
+fn key_path(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.checked_sub(1)?)?.trim();
+    let key = here
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string());
+    let table = lines[..line - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    match (table, key) {
+        (_, Some(key)) if here.starts_with('[') => Some(key),
+        (Some(table), Some(key)) => Some(format!("{table}.{key}")),
+        (None, Some(key)) => Some(key),
+        (Some(table), None) if !here.starts_with('[') => Some(table),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "name = \"L2 moat screen\"\npass_mark = 0.6\n\n[rules.token_existence]\nweight = 2.0\ngate = true\n[rules.token_existence.params]\naccepted_origins = [\"chain\", \"app\"]\n\n[rules.traction]\n";
+
+    #[test]
+    fn parses_weights_gates_params_and_defaults() {
+        let s = parse("rules/screen.toml", GOOD).unwrap();
+        assert_eq!(s.name, "L2 moat screen");
+        assert_eq!(s.pass_mark, 0.6);
+        let t = &s.rules["token_existence"];
+        assert_eq!((t.weight, t.gate, t.line), (2.0, true, 4));
+        assert!(t.params.contains_key("accepted_origins"));
+        let tr = &s.rules["traction"];
+        assert_eq!((tr.weight, tr.gate), (1.0, false));
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_file_and_place() {
+        let text = GOOD.replace("weight = 2.0", "wieght = 2.0");
+        let errs = parse("rules/screen.toml", &text).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "rules/screen.toml:5:1: unknown field `wieght`, expected one of `weight`, `gate`, `params` (at `rules.token_existence.wieght`)\n  |\n5 | wieght = 2.0\n  | ^"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let text = GOOD.replace("weight = 2.0", "weight = \"heavy\"");
+        let errs = parse("screen.toml", &text).unwrap_err();
+        assert_eq!(errs[0].location(), "screen.toml:5:10");
+        assert_eq!(
+            errs[0].message,
+            "invalid type: string \"heavy\", expected f64 (at `rules.token_existence.weight`)"
+        );
+    }
+
+    #[test]
+    fn bad_pass_mark_and_weight() {
+        let text = GOOD
+            .replace("pass_mark = 0.6", "pass_mark = 1.5")
+            .replace("weight = 2.0", "weight = 0");
+        let errs = parse("screen.toml", &text).unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "`pass_mark` must be between 0 and 1, found 1.5",
+                "`rules.token_existence.weight` must be a number greater than 0, found 0"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_top_level_key() {
+        let errs = parse("screen.toml", "name = \"x\"\n").unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "screen.toml:1:1: missing field `pass_mark`\n  |\n1 | name = \"x\"\n  | ^"
+        );
+    }
+}
