@@ -1,0 +1,269 @@
+//! `moat screen`: verdicts on the fixture and shipped data, hostile rules, determinism.
+
+use super::*;
+
+#[test]
+fn screen_token_existence_on_the_shipped_data() {
+    let out = moat(
+        &repo(),
+        &[
+            "screen",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let base = verdict(&json, "base", "token_existence");
+    assert_eq!(base["status"], "FAIL");
+    assert!(
+        base["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Base has no token"),
+        "{base}"
+    );
+    assert_eq!(
+        verdict(&json, "arbitrum", "token_existence")["status"],
+        "PASS"
+    );
+    assert_eq!(
+        verdict(&json, "optimism", "token_existence")["status"],
+        "PASS"
+    );
+    // Evidence is recorded by the engine: the fields the rule read, with their values.
+    let evidence = base["evidence"].as_array().unwrap();
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e["field"] == "token_status" && e["value"] == "exploring"),
+        "{base}"
+    );
+}
+
+#[test]
+fn screen_table_lists_every_screened_chain_and_the_footer() {
+    let out = moat(
+        &repo(),
+        &["screen", "--data", "datasets/l2", "--rules", "rules"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b'), "no colour off a terminal");
+    let check = moat(
+        &repo(),
+        &["data", "check", "--data", "datasets/l2", "--format", "json"],
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let chains = &summary["chains"];
+    let screened = chains["L2"].as_u64().unwrap()
+        + chains["L3"].as_u64().unwrap()
+        + chains["unknown"].as_u64().unwrap();
+    let rows = text.lines().skip(1).take_while(|l| !l.is_empty()).count() as u64;
+    assert!(
+        rows >= 100 && rows <= screened,
+        "{rows} rows of {screened} screenable chains"
+    );
+    assert!(text.contains("\nsector: "), "{text}");
+    assert!(
+        text.contains(
+            "L2 moat screen as of 2026-08-22 | dataset l2 (vintage 2026-08-22) | rule pack "
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn screen_json_is_identical_for_one_and_two_threads() {
+    let one = moat(
+        &repo(),
+        &[
+            "screen",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--format",
+            "json",
+            "--threads",
+            "1",
+        ],
+    );
+    let two = moat(
+        &repo(),
+        &[
+            "screen",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--format",
+            "json",
+            "--threads",
+            "2",
+        ],
+    );
+    assert_eq!(one.status.code(), Some(0));
+    assert!(
+        one.stdout == two.stdout,
+        "JSON differs between --threads 1 and --threads 2"
+    );
+    let csv1 = moat(
+        &repo(),
+        &[
+            "screen",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--format",
+            "csv",
+            "--threads",
+            "1",
+        ],
+    );
+    let csv2 = moat(
+        &repo(),
+        &[
+            "screen",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--format",
+            "csv",
+            "--threads",
+            "2",
+        ],
+    );
+    assert!(
+        csv1.stdout == csv2.stdout,
+        "CSV differs between thread counts"
+    );
+}
+
+#[test]
+fn hostile_rules_error_with_their_location_and_change_nothing_else() {
+    let hostile: &[(&str, &str, &str, &str)] = &[
+        (
+            "h_loop",
+            "fn rule(chain, params, peers) {\n    loop { }\n}\n",
+            "rules/h_loop.rhai:6:1",
+            "operations",
+        ),
+        (
+            "h_recursion",
+            "fn deep(n) { deep(n + 1) }\nfn rule(chain, params, peers) {\n    deep(0)\n}\n",
+            "rules/h_recursion.rhai:7:1",
+            "call",
+        ),
+        (
+            "h_string",
+            "fn rule(chain, params, peers) {\n    let s = \"x\";\n    loop { s += s; }\n}\n",
+            "rules/h_string.rhai:6:1",
+            "too large",
+        ),
+        (
+            "h_eval",
+            "fn rule(chain, params, peers) {\n    eval(\"pass(`x`)\")\n}\n",
+            "rules/h_eval.rhai:7:5",
+            "eval",
+        ),
+        (
+            "h_field",
+            "fn rule(chain, params, peers) {\n    if chain.tvl_usdd > 0.0 { pass(\"big\") } else { fail(\"small\") }\n}\n",
+            "rules/h_field.rhai:7:13",
+            "did you mean `tvl_usd`",
+        ),
+        (
+            "h_return",
+            "fn rule(chain, params, peers) {\n    42\n}\n",
+            "rules/h_return.rhai:6:1",
+            "got int (42)",
+        ),
+        (
+            "h_import",
+            "import \"secrets\" as s;\nfn rule(chain, params, peers) {\n    pass(\"x\")\n}\n",
+            "rules/h_import.rhai:6:1",
+            "`import` is not allowed",
+        ),
+    ];
+    let plain = screen_dir(&[]);
+    let (before, out) = screen_json(plain.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let extra: Vec<(&str, &str)> = hostile
+        .iter()
+        .map(|(id, body, _, _)| (*id, *body))
+        .collect();
+    let dir = screen_dir(&extra);
+    let (after, out) = screen_json(dir.path(), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a rule ERROR exits 1: {}",
+        stderr(&out)
+    );
+    for chain in before["chains"].as_array().unwrap() {
+        let slug = chain["slug"].as_str().unwrap();
+        for v in chain["verdicts"].as_array().unwrap() {
+            let rule = v["rule"].as_str().unwrap();
+            assert_eq!(verdict(&after, slug, rule), v, "{slug}/{rule} changed");
+        }
+        for (id, _, location, fragment) in hostile {
+            let v = verdict(&after, slug, id);
+            assert_eq!(v["status"], "ERROR", "{slug}/{id}: {v}");
+            assert_eq!(v["location"], *location, "{slug}/{id}: {v}");
+            let reason = v["reason"].as_str().unwrap();
+            assert!(
+                reason.contains(fragment),
+                "{slug}/{id}: {reason:?} lacks {fragment:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_key_in_screen_toml_exits_2_naming_it() {
+    let dir = screen_dir(&[]);
+    replace(
+        &dir.path().join("rules/screen.toml"),
+        "[rules.traction]\nweight = 1.0",
+        "[rules.traction]\nweight = 1.0\nwieght = 2.0",
+    );
+    let out = moat(
+        dir.path(),
+        &["screen", "--data", "mini", "--rules", "rules"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("rules/screen.toml:") && err.contains("wieght"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_status_appears_on_the_fixture() {
+    let dir = screen_dir(&[("h_return", "fn rule(chain, params, peers) {\n    42\n}\n")]);
+    let (json, _) = screen_json(dir.path(), &[]);
+    let statuses: std::collections::BTreeSet<String> = json["chains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            c["verdicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(
+        statuses.into_iter().collect::<Vec<_>>(),
+        ["ERROR", "FAIL", "PASS", "SKIP"]
+    );
+}
