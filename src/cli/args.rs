@@ -2,6 +2,8 @@
 //! module, next to the code that runs it.
 
 use super::data::DataCommand;
+use super::explain::ExplainArgs;
+use super::rules_cmd::RulesCommand;
 use super::screen::ScreenArgs;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -31,6 +33,13 @@ pub enum Command {
     /// Exits 0 when the screen ran, 1 when some rule ERRORed (every other verdict still
     /// stands), 2 for bad usage, rules or data.
     Screen(ScreenArgs),
+    /// Write, check, test, list and document screening rules
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Explain one chain's verdicts: reasons, every field read, parameters, what would pass
+    Explain(ExplainArgs),
     /// Check a dataset or show one chain's features
     Data {
         #[command(subcommand)]

@@ -4,7 +4,14 @@
 
 mod args;
 mod data;
+mod explain;
 mod output;
+mod rules_check;
+mod rules_cmd;
+mod rules_doc;
+mod rules_list;
+mod rules_new;
+mod rules_test;
 mod screen;
 
 pub use args::{Cli, Command};
@@ -35,5 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Data { command } => data::run(command),
         Command::Screen(args) => screen::run(args),
+        Command::Rules { command } => rules_cmd::run(command),
+        Command::Explain(args) => explain::run(args),
     }
 }

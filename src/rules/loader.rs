@@ -4,18 +4,25 @@
 //! before giving up, so one run shows them all.
 
 use super::api::params::ParamTable;
-use super::diagnostic::{RuleError, RuleErrors, did_you_mean};
+use super::diagnostic::{RuleError, RuleErrors, did_you_mean, line_col};
 use super::engine;
 use super::front_matter::{self, FrontMatter};
 use super::limits::Limits;
 use super::pack::{CompiledRule, RuleInfo, RulePack, SourceFile, pack_hash};
 use super::screen_file::{self, SCREEN_FILE};
 use rhai::{Engine, LexError, ParseError, ParseErrorType};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 /// Read `dir/screen.toml` and `dir/*.rhai` and load them.
 pub fn load_dir(dir: &Path, limits: Limits) -> Result<RulePack, RuleErrors> {
+    let (screen, rules) = read_dir(dir)?;
+    load_sources(screen, rules, limits)
+}
+
+/// Read `dir/screen.toml` and every `dir/*.rhai` (sorted by path), or say which could not be read.
+pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), RuleErrors> {
     let screen_path = dir.join(SCREEN_FILE).display().to_string();
     let mut errors = Vec::new();
     let screen = match std::fs::read_to_string(dir.join(SCREEN_FILE)) {
@@ -62,15 +69,40 @@ pub fn load_dir(dir: &Path, limits: Limits) -> Result<RulePack, RuleErrors> {
     if !errors.is_empty() {
         return Err(RuleErrors(errors));
     }
-    load_sources(screen, rules, limits)
+    Ok((screen, rules))
 }
 
 /// Load a pack from in-memory files (what `load_dir` does after reading; also for tests).
 pub fn load_sources(
     screen: SourceFile,
-    mut files: Vec<SourceFile>,
+    files: Vec<SourceFile>,
     limits: Limits,
 ) -> Result<RulePack, RuleErrors> {
+    match load_partial(screen, files, limits) {
+        Partial {
+            pack: Some(pack),
+            errors,
+            ..
+        } if errors.is_empty() => Ok(pack),
+        Partial { errors, .. } => Err(RuleErrors(errors)),
+    }
+}
+
+/// What [`load_partial`] could load.
+pub struct Partial {
+    /// The rules that have a readable header, an entry function and a screen.toml entry;
+    /// `None` when screen.toml does not parse.
+    pub pack: Option<RulePack>,
+    /// Every problem that stops a screen.
+    pub errors: Vec<RuleError>,
+    /// Why the code of a rule with a readable header does not compile (such a rule stays in
+    /// the pack and gives ERROR verdicts), whether or not there is a pack.
+    pub broken: Vec<RuleError>,
+}
+
+/// Load what can be loaded and keep every problem. `rules check` evaluates the partial pack so
+/// one broken file does not hide the problems of the others; a screen never runs on it.
+pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limits) -> Partial {
     files.sort_by(|a, b| a.file_name().cmp(b.file_name()));
     let hash = pack_hash(&screen, &files);
     let mut errors = Vec::new();
@@ -128,11 +160,23 @@ pub fn load_sources(
         compiled.push((header, ast, file, entry, broken));
     }
 
-    let Some(settings) = settings else {
-        return Err(RuleErrors(errors));
+    let broken = compiled
+        .iter()
+        .filter_map(|(.., broken)| broken.clone())
+        .collect();
+    // Rules and screen.toml are matched even when a setting is wrong, as long as the TOML reads.
+    let listed: Option<BTreeMap<String, (usize, usize)>> = match &settings {
+        Some(s) => Some(
+            s.rules
+                .iter()
+                .map(|(id, r)| (id.clone(), (r.line, r.column)))
+                .collect(),
+        ),
+        None => listed_leniently(&screen.text),
     };
+    let listed = listed.as_ref();
     for (header, _, file, ..) in &compiled {
-        if !settings.rules.contains_key(&header.id) {
+        if listed.is_some_and(|l| !l.contains_key(&header.id)) {
             errors.push(RuleError::file(
                 &file.path,
                 format!(
@@ -142,7 +186,7 @@ pub fn load_sources(
             ));
         }
     }
-    for (id, s) in &settings.rules {
+    for (id, &(line, column)) in listed.into_iter().flatten() {
         if !unreadable_header && !declared.contains(id) {
             let hint = did_you_mean(id, compiled.iter().map(|(h, ..)| h.id.as_str()))
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -150,20 +194,24 @@ pub fn load_sources(
             errors.push(RuleError::at(
                 &screen.path,
                 &screen.text,
-                s.line,
-                s.column,
+                line,
+                column,
                 format!(
                     "[rules.{id}] has no rule file: no `*.rhai` file declares `//! id: {id}`{hint}"
                 ),
             ));
         }
     }
-    if !errors.is_empty() {
-        return Err(RuleErrors(errors));
-    }
-
+    let Some(settings) = settings else {
+        return Partial {
+            pack: None,
+            errors,
+            broken,
+        };
+    };
     let rules = compiled
         .into_iter()
+        .filter(|(h, ..)| settings.rules.contains_key(&h.id))
         .map(|(h, ast, file, entry_at, broken)| {
             let s = &settings.rules[&h.id];
             let params = Arc::new(ParamTable::from_toml(&h.id, &s.params));
@@ -188,7 +236,7 @@ pub fn load_sources(
             }
         })
         .collect();
-    Ok(RulePack {
+    let pack = RulePack {
         name: settings.name,
         pass_mark: settings.pass_mark,
         window_weeks: settings.window_weeks,
@@ -196,7 +244,30 @@ pub fn load_sources(
         hash,
         engine,
         limits,
-    })
+    };
+    Partial {
+        pack: Some(pack),
+        errors,
+        broken,
+    }
+}
+
+/// The `[rules.<id>]` tables of a screen.toml that does not pass its checks, with where each
+/// starts; `None` when it is not even TOML (its syntax error is reported instead).
+fn listed_leniently(text: &str) -> Option<BTreeMap<String, (usize, usize)>> {
+    #[derive(serde::Deserialize)]
+    struct Lenient {
+        #[serde(default)]
+        rules: BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    let lenient: Lenient = toml::from_str(text).ok()?;
+    Some(
+        lenient
+            .rules
+            .into_iter()
+            .map(|(id, r)| (id, line_col(text, r.span().start)))
+            .collect(),
+    )
 }
 
 fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, RuleError> {
@@ -447,6 +518,31 @@ mod tests {
                 "rules/b.rhai"
             ]
         );
+    }
+
+    /// A wrong setting does not hide the rule files screen.toml misses, nor broken code.
+    #[test]
+    fn partial_load_keeps_matching_and_compile_problems_when_a_setting_is_wrong() {
+        let partial = load_partial(
+            SourceFile::new(
+                "rules/screen.toml",
+                "name = \"t\"\npass_mark = 0.5\n[rules.a]\nweight = 0\n",
+            ),
+            vec![
+                SourceFile::new("rules/a.rhai", rule("a", "fn rule(c, p, q) { 1 +* 2 }")),
+                SourceFile::new("rules/b.rhai", rule("b", "fn rule(c, p, q) { 1 }")),
+            ],
+            Limits::default(),
+        );
+        assert!(partial.pack.is_none());
+        let errors: Vec<String> = partial.errors.iter().map(|e| e.location()).collect();
+        assert_eq!(errors, ["rules/screen.toml:4:10", "rules/b.rhai"]);
+        assert_eq!(
+            partial.errors[1].message,
+            "rule `b` is not listed in rules/screen.toml: add a [rules.b] table (weight, gate, params)"
+        );
+        let broken: Vec<String> = partial.broken.iter().map(|e| e.location()).collect();
+        assert_eq!(broken, ["rules/a.rhai:5:23"]);
     }
 
     #[test]

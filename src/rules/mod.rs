@@ -5,6 +5,7 @@
 //! `file:line:column: message`. Rhai never leaves this module and `evaluate`.
 
 pub(crate) mod api;
+pub mod check;
 pub mod diagnostic;
 mod engine;
 pub mod front_matter;
@@ -12,6 +13,7 @@ pub mod limits;
 mod loader;
 pub mod pack;
 pub mod screen_file;
+pub mod testing;
 
 pub use api::format;
 pub use api::reference::{Helper, REFERENCE, Section, markdown as reference_markdown};

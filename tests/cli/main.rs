@@ -124,4 +124,7 @@ pub fn verdict<'a>(json: &'a serde_json::Value, chain: &str, rule: &str) -> &'a 
 }
 
 mod data;
+mod doc_explain;
+mod rules_check;
+mod rules_test;
 mod screen;

@@ -1,0 +1,222 @@
+//! The names a rule reads, checked twice: in its source (every branch, see `scan`) and in the
+//! ERROR verdicts of evaluating it on every chain (names built at run time or handed to
+//! helpers, `peers.median("tvl")`). Both passes give the evaluator's own words and point at
+//! the name itself; a place found by both is reported once. Along the way it records which
+//! parameters each rule reads, for the unread-parameter warning.
+
+use super::scan::{self, Read};
+use super::{Problem, params::ParamSettings};
+use crate::evaluate::{self, ScreenOptions, Status, Verdict};
+use crate::features::Universe;
+use crate::rules::api::ApiError;
+use crate::rules::api::params::{ParamTable, Params};
+use crate::rules::api::peers::{self, Peers};
+use crate::rules::api::trace::Trace;
+use crate::rules::api::world::World;
+use crate::rules::diagnostic::RuleError;
+use crate::rules::front_matter;
+use crate::rules::pack::{RulePack, SourceFile};
+use anyhow::Context as _;
+use rhai::EvalAltResult;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+
+/// What the two passes found.
+#[derive(Default)]
+pub struct Names {
+    seen: HashSet<(String, usize, usize)>,
+    /// Unknown names, one per place, the first found winning.
+    pub problems: Vec<Problem>,
+    /// Rule id → the parameters it reads (in its source or while evaluating).
+    pub reads: BTreeMap<String, BTreeSet<String>>,
+    /// Rules that read parameters by computed names (`params[name]`).
+    pub computed: BTreeSet<String>,
+    /// Rule id → its file, for every file whose header reads.
+    pub declared: BTreeMap<String, String>,
+}
+
+impl Names {
+    /// Check the names in the source of every rule file whose header reads.
+    pub fn scan(
+        &mut self,
+        files: &[SourceFile],
+        settings: Option<&ParamSettings>,
+        world: &Arc<World>,
+    ) {
+        for file in files {
+            let Ok(header) = front_matter::parse(&file.path, &file.text) else {
+                continue; // the loader reports the header
+            };
+            let id = header.id;
+            self.declared
+                .entry(id.clone())
+                .or_insert_with(|| file.path.clone());
+            let table = settings.and_then(|s| s.table(&id));
+            let found = scan::scan(&file.text, header.scope);
+            if found.computed_params {
+                self.computed.insert(id.clone());
+            }
+            for r in found.references {
+                let message = match r.read {
+                    Read::Field => world.field(&r.name).err(),
+                    Read::Series => world.series_slot(&r.name).err(),
+                    Read::Peers => unknown_peers_property(world, &r.name),
+                    Read::Param | Read::ParamTest => {
+                        self.read_param(&id, &r.name);
+                        match (&table, r.read) {
+                            (Some(t), Read::Param) => unknown_param(t, &r.name),
+                            _ => None,
+                        }
+                    }
+                };
+                if let Some(message) = message {
+                    self.push(file, r.line, r.column, message);
+                }
+            }
+        }
+    }
+
+    /// Evaluate every rule of `pack` on every chain (and the sector) and keep the unknown
+    /// names its ERROR verdicts report.
+    pub fn evaluate(
+        &mut self,
+        pack: &RulePack,
+        universe: &Universe,
+        files: &[SourceFile],
+    ) -> anyhow::Result<()> {
+        let result = evaluate::screen(pack, universe, &ScreenOptions::default())
+            .context("evaluating the rules on every chain")?;
+        let verdicts = result
+            .chains
+            .iter()
+            .flat_map(|c| &c.verdicts)
+            .chain(result.sector.iter().flat_map(|s| &s.verdicts));
+        for v in verdicts {
+            for name in v.params.keys() {
+                self.read_param(&v.rule, name);
+            }
+            if let Some((file, line, column, message)) = unknown_name_error(v, files) {
+                self.push(file, line, column, message);
+            }
+        }
+        Ok(())
+    }
+
+    fn read_param(&mut self, rule: &str, name: &str) {
+        self.reads
+            .entry(rule.to_string())
+            .or_default()
+            .insert(name.to_string());
+    }
+
+    fn push(&mut self, file: &SourceFile, line: usize, column: usize, message: String) {
+        if self.seen.insert((file.path.clone(), line, column)) {
+            self.problems.push(Problem::error(RuleError::at(
+                &file.path, &file.text, line, column, message,
+            )));
+        }
+    }
+}
+
+/// The message for `peers.<name>` when `name` is not a property.
+fn unknown_peers_property(world: &Arc<World>, name: &str) -> Option<String> {
+    if peers::PROPERTIES.contains(&name) {
+        return None;
+    }
+    let mut p = Peers::all(world.clone(), Trace::default());
+    p.property(name.into()).err().map(|e| api_message(&e))
+}
+
+/// The message for `params.<name>` when the rule's table does not define it.
+fn unknown_param(table: &Arc<ParamTable>, name: &str) -> Option<String> {
+    let mut p = Params::new(table.clone(), Trace::default());
+    if p.has(name) {
+        return None;
+    }
+    p.get(name.into()).err().map(|e| api_message(&e))
+}
+
+fn api_message(err: &EvalAltResult) -> String {
+    match err {
+        EvalAltResult::ErrorRuntime(value, _) => value
+            .read_lock::<ApiError>()
+            .map_or_else(|| value.to_string(), |e| e.0.clone()),
+        other => other.to_string(),
+    }
+}
+
+/// An ERROR verdict about an unknown field, series, peers property or parameter, placed at
+/// the name in the rule's source (the evaluator places it at the `.` before it).
+fn unknown_name_error<'f>(
+    v: &Verdict,
+    files: &'f [SourceFile],
+) -> Option<(&'f SourceFile, usize, usize, String)> {
+    if v.status != Status::Error {
+        return None;
+    }
+    let reason = v.reason.as_str();
+    let name = [
+        "unknown field `",
+        "unknown series `",
+        "peers has no property `",
+    ]
+    .iter()
+    .find_map(|prefix| reason.strip_prefix(prefix))
+    .or_else(|| {
+        reason
+            .strip_prefix("param `")
+            .filter(|rest| rest.contains("` is not defined for rule `"))
+    })?
+    .split('`')
+    .next()?;
+    let mut parts = v.location.as_deref()?.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    let file = files.iter().find(|f| f.path == path)?;
+    let text = file.text.lines().nth(line.checked_sub(1)?)?;
+    Some((
+        file,
+        line,
+        name_column(text, name, column),
+        reason.to_string(),
+    ))
+}
+
+/// The 1-based column of `name` (as a whole word) on `line`: the first occurrence at or after
+/// `column`, else the last one before it, else `column`.
+fn name_column(line: &str, name: &str, column: usize) -> usize {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let starts: Vec<usize> = line
+        .match_indices(name)
+        .filter(|(i, _)| {
+            !line[..*i].chars().next_back().is_some_and(word)
+                && !line[i + name.len()..].chars().next().is_some_and(word)
+        })
+        .map(|(i, _)| line[..i].chars().count() + 1)
+        .collect();
+    starts
+        .iter()
+        .find(|&&c| c >= column)
+        .or(starts.last())
+        .copied()
+        .unwrap_or(column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_column_points_at_the_name_after_the_dot() {
+        assert_eq!(
+            name_column("    let tvl = chain.tvl_usdd;", "tvl_usdd", 20),
+            21
+        );
+        assert_eq!(
+            name_column("peers.median(\"tvl\") + chain.tvl", "tvl", 6),
+            15
+        );
+        assert_eq!(name_column("x.tvl_usd", "tvl", 1), 1);
+    }
+}

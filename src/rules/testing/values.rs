@@ -1,0 +1,269 @@
+//! The values a case gives: the fields of a synthetic chain, checked against the feature
+//! catalogue (name and type), and parameter overrides, checked against the rule's screen.toml
+//! params (name and type), so a typo or a wrong type is an error, not a silently different
+//! test.
+
+use crate::features::Value;
+use crate::features::catalog::{self, Kind};
+use crate::rules::diagnostic::did_you_mean;
+use chrono::NaiveDate;
+use serde::Deserialize as _;
+use std::collections::BTreeMap;
+use toml::Spanned;
+use toml::de::{DeValue, ValueDeserializer};
+
+/// Every rule's params as screen.toml gives them, by rule id.
+pub type ParamsOf = BTreeMap<String, toml::Table>;
+
+/// What is wrong with one `key = value` of a case: the key (reported at the key) or the value
+/// (reported at the value).
+#[derive(Debug, PartialEq)]
+pub enum Problem {
+    Key(String),
+    Value(String),
+}
+
+/// A field of a synthetic chain: a catalogue field with a value of its type.
+pub fn field(name: &str, value: &Spanned<DeValue>) -> Result<Value, Problem> {
+    let fields = catalog::fields();
+    let Some(field) = fields.iter().find(|f| f.name == name) else {
+        let message = match did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
+            Some(s) => format!("unknown field `{name}`: did you mean `{s}`?"),
+            None => format!("unknown field `{name}` (`moat rules doc` lists every field)"),
+        };
+        return Err(Problem::Key(message));
+    };
+    let v = to_toml(value)?;
+    let checked = match (field.kind, &v) {
+        (Kind::Bool, toml::Value::Boolean(b)) => Some(Value::Bool(*b)),
+        (Kind::Int, toml::Value::Integer(i)) => Some(Value::Int(*i)),
+        (Kind::Num, toml::Value::Integer(i)) => Some(Value::Num(*i as f64)),
+        (Kind::Num, toml::Value::Float(x)) if x.is_finite() => Some(Value::Num(*x)),
+        (Kind::Text, toml::Value::String(s)) if s.is_empty() => {
+            return Err(Problem::Value(format!(
+                "`{name}` is empty: leave the field out to make it missing"
+            )));
+        }
+        (Kind::Text, toml::Value::String(s)) => Some(Value::Text(s.clone())),
+        (Kind::Date, _) => date(value.get_ref()).ok().map(Value::Date),
+        _ => None,
+    };
+    checked.ok_or_else(|| {
+        Problem::Value(format!(
+            "`{name}` must be {}, found {}",
+            kind_name(field.kind),
+            describe(&v)
+        ))
+    })
+}
+
+/// A parameter override: a param the rule's screen.toml entry has, with a value of its type.
+/// An integer given for a float param becomes a float, as screen.toml would have it.
+pub fn param(
+    rule: &str,
+    all: &ParamsOf,
+    name: &str,
+    value: &Spanned<DeValue>,
+) -> Result<toml::Value, Problem> {
+    let empty = toml::Table::new();
+    let table = all.get(rule).unwrap_or(&empty);
+    let Some(default) = table.get(name) else {
+        let hint = match did_you_mean(name, table.keys().map(String::as_str)) {
+            Some(s) => format!(": did you mean `{s}`?"),
+            None if table.is_empty() => format!(": [rules.{rule}.params] in screen.toml is empty"),
+            None => format!(
+                " (its params: {})",
+                table.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        };
+        return Err(Problem::Key(format!(
+            "rule `{rule}` has no param `{name}`{hint}"
+        )));
+    };
+    let v = to_toml(value)?;
+    match (default, v) {
+        (toml::Value::Float(_), toml::Value::Integer(i)) => Ok(toml::Value::Float(i as f64)),
+        (d, v) if same_type(d, &v) => Ok(v),
+        (d, v) => Err(Problem::Value(format!(
+            "param `{name}` is {} in screen.toml, found {}",
+            describe_type(d),
+            describe(&v)
+        ))),
+    }
+}
+
+/// A date written as `"YYYY-MM-DD"` or as a TOML date; `Err` describes what was found.
+pub fn date(value: &DeValue) -> Result<NaiveDate, String> {
+    let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    match value {
+        DeValue::String(s) => parse(s).ok_or_else(|| format!("\"{s}\"")),
+        DeValue::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
+            parse(&d.to_string()).ok_or_else(|| d.to_string())
+        }
+        other => Err(format!(
+            "{} {}",
+            article(other.type_str()),
+            other.type_str()
+        )),
+    }
+}
+
+fn to_toml(value: &Spanned<DeValue>) -> Result<toml::Value, Problem> {
+    toml::Value::deserialize(ValueDeserializer::from(value.clone()))
+        .map_err(|e| Problem::Value(e.message().trim_end().to_string()))
+}
+
+/// Same TOML type, numbers of either kind alike; arrays alike when their items are.
+fn same_type(a: &toml::Value, b: &toml::Value) -> bool {
+    use toml::Value as T;
+    match (a, b) {
+        (T::Integer(_) | T::Float(_), T::Integer(_) | T::Float(_)) => true,
+        (T::Array(xs), T::Array(ys)) => match xs.first() {
+            Some(x) => ys.iter().all(|y| same_type(x, y)),
+            None => true,
+        },
+        _ => a.type_str() == b.type_str(),
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bool => "a boolean (true or false)",
+        Kind::Int => "an integer",
+        Kind::Num => "a number",
+        Kind::Text => "a string",
+        Kind::Date => "a date \"YYYY-MM-DD\"",
+    }
+}
+
+fn describe_type(v: &toml::Value) -> String {
+    match v {
+        toml::Value::Integer(_) | toml::Value::Float(_) => "a number".to_string(),
+        toml::Value::Array(items) => match items.first() {
+            Some(first) => format!("an array of {}s", first.type_str()),
+            None => "an array".to_string(),
+        },
+        other => article(other.type_str()).to_string() + " " + other.type_str(),
+    }
+}
+
+/// A value of a case file as a message shows it.
+pub fn describe_de(value: &Spanned<DeValue>) -> String {
+    match to_toml(value) {
+        Ok(v) => describe(&v),
+        Err(_) => format!(
+            "{} {}",
+            article(value.get_ref().type_str()),
+            value.get_ref().type_str()
+        ),
+    }
+}
+
+/// A value as a message shows it: `a string "abc"`, `an integer 5`.
+fn describe(v: &toml::Value) -> String {
+    let shown = match v {
+        toml::Value::Table(_) => "{…}".to_string(),
+        other => other.to_string(),
+    };
+    format!("{} {} {shown}", article(v.type_str()), v.type_str())
+}
+
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::de::DeTable;
+
+    /// The value of `x` in `x = <text>`.
+    fn check<T>(text: &str, f: impl FnOnce(&Spanned<DeValue>) -> T) -> T {
+        let doc = format!("x = {text}");
+        let table = DeTable::parse(&doc).unwrap().into_inner();
+        f(table.get("x").unwrap())
+    }
+
+    #[test]
+    fn fields_have_the_catalogue_type() {
+        assert_eq!(check("5", |v| field("tvl_usd", v)), Ok(Value::Num(5.0)));
+        assert_eq!(check("3", |v| field("tvl_rank", v)), Ok(Value::Int(3)));
+        assert_eq!(
+            check("\"2024-12-15\"", |v| field("launch_date", v)),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 12, 15).unwrap()))
+        );
+        assert_eq!(
+            check("2024-12-15", |v| field("launch_date", v)),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 12, 15).unwrap()))
+        );
+        assert_eq!(
+            check("\"lots\"", |v| field("tvl_usd", v)),
+            Err(Problem::Value(
+                "`tvl_usd` must be a number, found a string \"lots\"".into()
+            ))
+        );
+        assert_eq!(
+            check("1.5", |v| field("tvl_rank", v)),
+            Err(Problem::Value(
+                "`tvl_rank` must be an integer, found a float 1.5".into()
+            ))
+        );
+        assert_eq!(
+            check("\"\"", |v| field("token", v)),
+            Err(Problem::Value(
+                "`token` is empty: leave the field out to make it missing".into()
+            ))
+        );
+        assert_eq!(
+            check("1", |v| field("tvl_usdd", v)),
+            Err(Problem::Key(
+                "unknown field `tvl_usdd`: did you mean `tvl_usd`?".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn params_must_exist_and_keep_their_type() {
+        let all: ParamsOf = [(
+            "t".to_string(),
+            toml::from_str("min = 0.5\nlist = [\"a\"]\nn = 3").unwrap(),
+        )]
+        .into();
+        assert_eq!(
+            check("1", |v| param("t", &all, "min", v)),
+            Ok(toml::Value::Float(1.0))
+        );
+        assert_eq!(
+            check("[\"b\", \"c\"]", |v| param("t", &all, "list", v)),
+            Ok(toml::Value::Array(vec!["b".into(), "c".into()]))
+        );
+        assert_eq!(
+            check("[1]", |v| param("t", &all, "list", v)),
+            Err(Problem::Value(
+                "param `list` is an array of strings in screen.toml, found an array [1]".into()
+            ))
+        );
+        assert_eq!(
+            check("\"x\"", |v| param("t", &all, "n", v)),
+            Err(Problem::Value(
+                "param `n` is a number in screen.toml, found a string \"x\"".into()
+            ))
+        );
+        assert_eq!(
+            check("1", |v| param("t", &all, "mn", v)),
+            Err(Problem::Key(
+                "rule `t` has no param `mn` (its params: list, min, n)".into()
+            ))
+        );
+        assert_eq!(
+            check("1", |v| param("t", &all, "lists", v)),
+            Err(Problem::Key(
+                "rule `t` has no param `lists`: did you mean `list`?".into()
+            ))
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! `moat rules doc` (the README's API reference, Rhai definition files) and `moat explain`
+//! (verdicts with the fields read, parameters, hints and error locations).
+
+use super::*;
+
+const BEGIN: &str = "<!-- BEGIN moat rules doc -->\n";
+const END: &str = "<!-- END moat rules doc -->";
+
+#[test]
+fn readme_api_reference_is_the_output_of_rules_doc() {
+    let out = moat(&repo(), &["rules", "doc"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find(BEGIN).expect("README has the BEGIN marker") + BEGIN.len();
+    let end = readme[start..]
+        .find(END)
+        .expect("README has the END marker")
+        + start;
+    let section = &readme[start..end];
+    assert!(
+        section == stdout(&out),
+        "README.md's rule API reference (between {BEGIN:?} and {END:?}) differs from `moat rules doc`:\n\
+         run `cargo run -- rules doc` and paste its output between the markers"
+    );
+}
+
+#[test]
+fn rules_doc_prints_fields_helpers_and_return_forms() {
+    let text = stdout(&moat(&repo(), &["rules", "doc"]));
+    for expected in [
+        "| `fn rule(chain, params, peers) { … }` | verdict |",
+        "| `token_status` | string |",
+        "| `peers.percentile(chain, \"field\")` | float or () |",
+        "| `fail(reason, hint)` | verdict |",
+        "| `#{status: \"PASS\"\\|\"FAIL\"\\|\"SKIP\", reason: \"…\", hint: \"…\"}` | verdict |",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn rules_doc_writes_definition_files_without_touching_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("editor/defs");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("mine.d.rhai"), "fn mine() -> int;\n").unwrap();
+    fs::write(dir.join("moat.d.rhai"), "stale").unwrap();
+    let out = moat(
+        tmp.path(),
+        &["rules", "doc", "--definitions", "editor/defs"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "wrote moat.d.rhai, std.d.rhai to editor/defs\n"
+    );
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["mine.d.rhai", "moat.d.rhai", "std.d.rhai"]);
+    assert_eq!(
+        fs::read_to_string(dir.join("mine.d.rhai")).unwrap(),
+        "fn mine() -> int;\n"
+    );
+    let api = fs::read_to_string(dir.join("moat.d.rhai")).unwrap();
+    for expected in [
+        "module static;\n",
+        "fn has(chain: Chain, field: String) -> bool;",
+        "fn percentile(peers: Peers, chain: Chain, field: String) -> ?;",
+        "fn get token_status(chain: Chain) -> String;",
+        "fn get leader_changes(peers: Peers) -> int;",
+        "fn has(params: Params, name: String) -> bool;",
+        "fn rule(chain, params, peers)",
+    ] {
+        assert!(
+            api.contains(expected),
+            "{expected:?} not in moat.d.rhai:\n{api}"
+        );
+    }
+    let std = fs::read_to_string(dir.join("std.d.rhai")).unwrap();
+    assert!(std.starts_with("/// The Rhai standard library"), "{std}");
+    assert!(std.contains("fn contains(array: Array, value: ?) -> bool;"));
+}
+
+#[test]
+fn rules_doc_definitions_into_a_file_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("taken"), "").unwrap();
+    let out = moat(tmp.path(), &["rules", "doc", "--definitions", "taken"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cannot create the definitions directory taken\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn explain(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["explain"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--data", "mini", "--rules", "rules"]);
+    moat(dir, &all)
+}
+
+/// The rule pack hash changes with every edit of a shipped rule; the rest must not.
+fn redact_hash(text: &str) -> String {
+    let Some(i) = text.find("rule pack ") else {
+        return text.to_string();
+    };
+    let start = i + "rule pack ".len();
+    format!("{}<hash>{}", &text[..start], &text[start + 12..])
+}
+
+#[test]
+fn explain_token_existence_on_base_shows_the_fail_and_the_fields_it_read() {
+    let tmp = screen_dir(&[]);
+    let out = explain(
+        tmp.path(),
+        &["base", "--rule", "token_existence", "--as-of", "2024-12-29"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        redact_hash(&stdout(&out)),
+        r#"base (Base) as of 2024-12-29
+dataset mini (vintage 2024-12-29) | L2 moat screen | rule pack <hash> | pass mark 0.60
+overall FAIL, score 0.57; gates failed: token_existence, traction; verdicts: 2 PASS, 2 FAIL, 2 SKIP, 0 ERROR
+
+token_existence  FAIL
+  The chain has a token investors can hold (category token, weight 2, gate)
+  why      "Without a token there is nothing to invest in. A chain whose ecosystem thrives but that
+           has no token (Base) is like an excellent company that never lists: its value cannot
+           accrue to outside holders. A token borrowed from another chain, or the builder's token
+           from an older business, does not capture the chain's value either."
+  reason   Base has no token: its ecosystem's value cannot accrue to outside holders, like an
+           excellent company that never lists (statement dated 2024-11-30).
+  to pass  a token of its own would have to launch
+  read     name          Base
+           token_status  none
+           token_date    2024-11-30
+  params   none read
+"#
+    );
+}
+
+#[test]
+fn explain_every_rule_lists_each_chain_rule_and_points_to_the_sector() {
+    let tmp = screen_dir(&[]);
+    let out = explain(tmp.path(), &["optimism", "--as-of", "2024-12-29"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for rule in [
+        "differentiation",
+        "ecosystem_interconnection",
+        "security_hygiene",
+        "token_existence",
+        "traction",
+        "tvl_leadership",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{rule}  "))),
+            "no section for {rule}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("  params   accepted_stages  = [\"1\", \"2\"]\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "\nSector rules judge the whole universe, not one chain: sector_moats. `moat explain optimism --rule sector_moats` shows the sector's verdict.\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_an_error_shows_the_location_the_source_line_and_a_caret() {
+    let body = "fn rule(chain, params, peers) {\n    if chain.tvl_usdd > 1 {\n        return pass(\"big\");\n    }\n    fail(\"small\")\n}\n";
+    let tmp = screen_dir(&[("typo_field", body)]);
+    let line = line_of(&tmp.path().join("rules/typo_field.rhai"), "tvl_usdd");
+    let out = explain(tmp.path(), &["base", "--rule", "typo_field"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an ERROR exits 1: {}",
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    let section = &text[text.find("\ntypo_field  ").expect("a section") + 1..];
+    assert_eq!(
+        section,
+        format!(
+            "typo_field  ERROR
+  Hostile rule typo_field (category test, weight 1)
+  why      \"Exercises the sandbox.\"
+  reason   unknown field `tvl_usdd`: did you mean `tvl_usd`?
+  at       rules/typo_field.rhai:{line}:13
+             |
+           {line} |     if chain.tvl_usdd > 1 {{
+             |             ^
+  read     nothing
+  params   none read
+"
+        )
+    );
+}
+
+#[test]
+fn explain_a_sector_rule_by_name() {
+    let tmp = screen_dir(&[]);
+    let out = explain(tmp.path(), &["base", "--rule", "sector_moats"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nsector_moats  SKIP\n  The sector has moats, not an airline business (sector rule, category sector, weight 1, gate)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  read     peers.filter(\"tvl_usd\", \">=\", 10000000).len()  4\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_json_has_the_chain_result_and_the_rule() {
+    let tmp = screen_dir(&[]);
+    let out = explain(
+        tmp.path(),
+        &["base", "--rule", "token_existence", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["stamps"]["as_of"], "2024-12-29");
+    assert_eq!(json["chain"]["slug"], "base");
+    assert_eq!(json["chain"]["overall"], "FAIL");
+    let verdicts = json["chain"]["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts.len(), 1);
+    assert_eq!(verdicts[0]["status"], "FAIL");
+    assert_eq!(
+        verdicts[0]["hint"],
+        "a token of its own would have to launch"
+    );
+    assert_eq!(
+        verdicts[0]["evidence"][1],
+        serde_json::json!({"field": "token_status", "value": "none"})
+    );
+    assert_eq!(json["rules"][0]["id"], "token_existence");
+    assert_eq!(
+        json["rules"][0]["params"]["accepted_origins"],
+        serde_json::json!(["chain", "app"])
+    );
+    assert_eq!(json["sector"], serde_json::json!([]));
+}
+
+#[test]
+fn explain_refuses_what_it_cannot_explain() {
+    let tmp = screen_dir(&[]);
+    for (args, expected) in [
+        (
+            &["bsae"][..],
+            "error: unknown chain \"bsae\" in dataset mini; did you mean \"base\"?\n",
+        ),
+        (
+            &["base", "--rule", "token_existance"][..],
+            "error: unknown rule \"token_existance\" in rule pack \"L2 moat screen\"; did you mean \"token_existence\"?\n",
+        ),
+        (
+            &["ethereum"][..],
+            "error: ethereum is an L1 context chain: it is never screened, so no rule judges it\n",
+        ),
+        (
+            &["base", "--as-of", "2019-01-01"][..],
+            "error: base is not in the universe as of 2019-01-01: no evidence it had launched by then, or it had shut down\n",
+        ),
+    ] {
+        let out = explain(tmp.path(), args);
+        assert_eq!(stderr(&out), expected, "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+}

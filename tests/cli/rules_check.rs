@@ -1,0 +1,656 @@
+//! `moat rules check`, `rules list` and `rules new`: each check breaks a copy of the shipped
+//! rule pack one way and compares the whole report and the exit code, on the mini fixture.
+
+use super::*;
+use std::collections::BTreeMap;
+
+/// `rules check` on a copy of the shipped pack (and the mini dataset) edited by `edit`, which
+/// gets the rule directory.
+fn check_broken(edit: impl FnOnce(&Path)) -> Output {
+    let tmp = screen_dir(&[]);
+    edit(&tmp.path().join("rules"));
+    moat(
+        tmp.path(),
+        &["rules", "check", "--rules", "rules", "--data", "mini"],
+    )
+}
+
+/// Exit 2, nothing on stdout, and exactly `expected` on stderr.
+fn assert_problems(out: &Output, expected: &str) {
+    assert_eq!(stderr(out), expected);
+    assert_eq!(stdout(out), "", "nothing on stdout when there are problems");
+    assert_eq!(out.status.code(), Some(2), "exit code");
+}
+
+const RULE_HEADER: &str =
+    "//! id: liquidity\n//! title: Liquid\n//! category: traction\n//! why: Depth matters.\n\n";
+
+#[test]
+fn check_passes_the_shipped_pack_on_the_fixture_and_the_shipped_data() {
+    let out = check_broken(|_| {});
+    assert_eq!(stdout(&out), "rules/: 7 rules, no problems\n");
+    assert_eq!(stderr(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = moat(
+        &repo(),
+        &[
+            "rules",
+            "check",
+            "--rules",
+            "rules",
+            "--data",
+            "datasets/l2",
+        ],
+    );
+    assert_eq!(stdout(&out), "rules/: 7 rules, no problems\n");
+    assert_eq!(stderr(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn check_reports_a_parse_error() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("security_hygiene.rhai"),
+            "let problems = [];",
+            "let problems = [;",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/security_hygiene.rhai:10:21: Unexpected ';'
+   |
+10 |     let problems = [;
+   |                     ^
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_an_undefined_variable() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("tvl_leadership.rhai"),
+            "let window = chain.window_weeks;",
+            "let window = chain.window_weeks + lookback;",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/tvl_leadership.rhai:13:39: unknown variable `lookback` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)
+   |
+13 |     let window = chain.window_weeks + lookback;
+   |                                       ^
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_a_missing_entry_function() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("differentiation.rhai"),
+            "fn rule(chain, params, peers) {",
+            "fn judge(chain, params, peers) {",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/differentiation.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)`
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_a_rule_that_cannot_compile_in_the_sandbox() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("traction.rhai"),
+            "let name = chain.name;",
+            "let name = eval(\"chain.name\");",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/traction.rhai:8:16: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code
+  |
+8 |     let name = eval(\"chain.name\");
+  |                ^
+1 problem in rules/
+",
+    );
+}
+
+/// Found by the scan and by evaluating: one problem, at the field, not at the `.`.
+#[test]
+fn check_reports_an_unknown_field_once_at_the_field() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("traction.rhai"),
+            "let tvl = chain.tvl_usd;",
+            "let tvl = chain.tvl_usdd;",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/traction.rhai:12:21: unknown field `tvl_usdd`: did you mean `tvl_usd`?
+   |
+12 |     let tvl = chain.tvl_usdd;
+   |                     ^
+1 problem in rules/
+",
+    );
+}
+
+/// No chain of the fixture has a one-year TVL change, so evaluating never reaches this line.
+#[test]
+fn check_reports_an_unknown_field_in_a_branch_no_chain_takes() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("traction.rhai"),
+            "let c = chain.tvl_change_52w;",
+            "let c = chain.tvl_change_52wk;",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/traction.rhai:27:23: unknown field `tvl_change_52wk`: did you mean `tvl_change_52w`?
+   |
+27 |         let c = chain.tvl_change_52wk;
+   |                       ^
+1 problem in rules/
+",
+    );
+}
+
+/// A field name handed to a helper is only found by evaluating the rule.
+#[test]
+fn check_reports_an_unknown_field_given_to_a_helper() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("traction.rhai"),
+            "peers.max(\"tvl_rank\")",
+            "peers.max(\"tvl_rnk\")",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/traction.rhai:13:85: unknown field `tvl_rnk`: did you mean `tvl_rank`?
+   |
+13 |     let rank = if chain.has(\"tvl_rank\") { ` (#${chain.tvl_rank} of ${num(peers.max(\"tvl_rnk\"))})` } else { \"\" };
+   |                                                                                     ^
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_an_unknown_peers_property() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("sector_moats.rhai"),
+            "let changes = peers.leader_changes;",
+            "let changes = peers.leader_change;",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/sector_moats.rhai:17:25: peers has no property `leader_change`: did you mean `peers.leader_changes`?
+   |
+17 |     let changes = peers.leader_change;
+   |                         ^
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_an_unknown_param() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("traction.rhai"),
+            "if tvl < params.min_tvl_usd {",
+            "if tvl < params.min_tvl {",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/traction.rhai:14:21: param `min_tvl` is not defined for rule `traction` (did you mean `min_tvl_usd`?): add `min_tvl = …` under [rules.traction.params] in screen.toml
+   |
+14 |     if tvl < params.min_tvl {
+   |                     ^
+1 problem in rules/
+",
+    );
+}
+
+/// A param set in screen.toml that its rule never reads is a warning: exit 0.
+#[test]
+fn check_warns_about_a_param_no_rule_reads() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("screen.toml"),
+            "min_spawned = 1 ",
+            "min_links = 2\nmin_spawned = 1 ",
+        )
+    });
+    assert_eq!(
+        stderr(&out),
+        "rules/screen.toml:33:1: warning: param `min_links` of rule `ecosystem_interconnection` is never read: rules/ecosystem_interconnection.rhai has no `params.min_links` (remove it, or read it)
+   |
+33 | min_links = 2
+   | ^
+"
+    );
+    assert_eq!(stdout(&out), "rules/: 7 rules, no problems, 1 warning\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Renaming a param in screen.toml only: every read of the old name, and the new name unread.
+#[test]
+fn check_reports_every_read_of_a_renamed_param() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("screen.toml"),
+            "min_tvl_usd = 100_000_000",
+            "min_tvl = 100_000_000",
+        )
+    });
+    let undefined = "param `min_tvl_usd` is not defined for rule `traction` (did you mean `min_tvl`?): add `min_tvl_usd = …` under [rules.traction.params] in screen.toml";
+    assert_problems(
+        &out,
+        &format!(
+            "rules/screen.toml:47:1: warning: param `min_tvl` of rule `traction` is never read: rules/traction.rhai has no `params.min_tvl` (remove it, or read it)
+   |
+47 | min_tvl = 100_000_000
+   | ^
+rules/traction.rhai:14:21: {undefined}
+   |
+14 |     if tvl < params.min_tvl_usd {{
+   |                     ^
+rules/traction.rhai:16:78: {undefined}
+   |
+16 |             `${{name}} holds ${{usd(tvl)}} of TVL${{rank}}, below the ${{usd(params.min_tvl_usd)}} an investable ecosystem needs.`,
+   |                                                                              ^
+rules/traction.rhai:17:51: {undefined}
+   |
+17 |             `TVL would have to reach ${{usd(params.min_tvl_usd)}}`
+   |                                                   ^
+3 problems and 1 warning in rules/
+"
+        ),
+    );
+}
+
+#[test]
+fn check_reports_a_duplicate_id() {
+    let out = check_broken(|r| {
+        fs::copy(r.join("traction.rhai"), r.join("traction_v2.rhai")).unwrap();
+    });
+    assert_problems(
+        &out,
+        "rules/traction_v2.rhai: rule id `traction` is already used by rules/traction.rhai
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_a_weight_that_is_not_positive() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("screen.toml"),
+            "[rules.traction]\nweight = 1.0",
+            "[rules.traction]\nweight = -1",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/screen.toml:44:10: `rules.traction.weight` must be a number greater than 0, found -1
+   |
+44 | weight = -1
+   |          ^
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_a_rule_missing_from_screen_toml() {
+    let out = check_broken(|r| {
+        fs::write(
+            r.join("liquidity.rhai"),
+            format!("{RULE_HEADER}fn rule(chain, params, peers) {{\n    pass(\"ok\")\n}}\n"),
+        )
+        .unwrap();
+    });
+    assert_problems(
+        &out,
+        "rules/liquidity.rhai: rule `liquidity` is not listed in rules/screen.toml: add a [rules.liquidity] table (weight, gate, params)
+1 problem in rules/
+",
+    );
+}
+
+#[test]
+fn check_reports_a_screen_toml_entry_without_a_rule_file() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("screen.toml"),
+            "[rules.traction]",
+            "[rules.liquidity]\nweight = 1.0\n\n[rules.traction]",
+        )
+    });
+    assert_problems(
+        &out,
+        "rules/screen.toml:43:1: [rules.liquidity] has no rule file: no `*.rhai` file declares `//! id: liquidity`
+   |
+43 | [rules.liquidity]
+   | ^
+1 problem in rules/
+",
+    );
+}
+
+/// One run shows every problem, in file order, even when screen.toml itself is wrong.
+#[test]
+fn check_reports_every_problem_at_once() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("screen.toml"),
+            "[rules.traction]\nweight = 1.0",
+            "[rules.traction]\nweight = 0",
+        );
+        replace(
+            &r.join("security_hygiene.rhai"),
+            "let problems = [];",
+            "let problems = [;",
+        );
+        replace(
+            &r.join("traction.rhai"),
+            "let c = chain.tvl_change_52w;",
+            "let c = chain.tvl_change_52wk;",
+        );
+        replace(
+            &r.join("differentiation.rhai"),
+            "fn rule(chain, params, peers) {",
+            "fn judge(chain, params, peers) {",
+        );
+        fs::write(
+            r.join("liquidity.rhai"),
+            format!("{RULE_HEADER}fn rule(chain, params, peers) {{ pass(\"ok\") }}\n"),
+        )
+        .unwrap();
+    });
+    assert_problems(
+        &out,
+        "rules/screen.toml:44:10: `rules.traction.weight` must be a number greater than 0, found 0
+   |
+44 | weight = 0
+   |          ^
+rules/differentiation.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)`
+rules/liquidity.rhai: rule `liquidity` is not listed in rules/screen.toml: add a [rules.liquidity] table (weight, gate, params)
+rules/security_hygiene.rhai:10:21: Unexpected ';'
+   |
+10 |     let problems = [;
+   |                     ^
+rules/traction.rhai:27:23: unknown field `tvl_change_52wk`: did you mean `tvl_change_52w`?
+   |
+27 |         let c = chain.tvl_change_52wk;
+   |                       ^
+5 problems in rules/
+",
+    );
+}
+
+#[test]
+fn check_needs_a_dataset_that_loads() {
+    let tmp = screen_dir(&[]);
+    replace(
+        &tmp.path().join("mini/tvl_weekly.csv"),
+        "2024-11-03,base,",
+        "2024-11-03,bsae,",
+    );
+    let out = moat(
+        tmp.path(),
+        &["rules", "check", "--rules", "rules", "--data", "mini"],
+    );
+    assert_problems(
+        &out,
+        "error: mini/tvl_weekly.csv:3:2: chain: \"bsae\" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean \"base\"?
+1 problem found; the dataset was not loaded
+error: the rules in rules/ were not checked: they are evaluated on the chains of mini, which did not load
+",
+    );
+}
+
+#[test]
+fn list_prints_an_aligned_table() {
+    let tmp = screen_dir(&[]);
+    let out = moat(tmp.path(), &["rules", "list", "--rules", "rules"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "\
+id                         title                                               category         weight  gate  scope   file
+differentiation            Differentiated in a way peers cannot simply copy    differentiation       2  no    chain   rules/differentiation.rhai
+ecosystem_interconnection  The ecosystem is interconnected                     ecosystem             2  no    chain   rules/ecosystem_interconnection.rhai
+sector_moats               The sector has moats, not an airline business       sector                1  yes   sector  rules/sector_moats.rhai
+security_hygiene           Security hygiene (stage, proofs, data on Ethereum)  security              1  no    chain   rules/security_hygiene.rhai
+token_existence            The chain has a token investors can hold            token                 2  yes   chain   rules/token_existence.rhai
+traction                   Enough TVL, and not draining                        traction              1  yes   chain   rules/traction.rhai
+tvl_leadership             TVL leadership is durable                           leadership            1  no    chain   rules/tvl_leadership.rhai
+"
+    );
+}
+
+#[test]
+fn list_prints_json() {
+    let tmp = screen_dir(&[]);
+    let out = moat(
+        tmp.path(),
+        &["rules", "list", "--rules", "rules", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = json.as_array().unwrap();
+    assert_eq!(rules.len(), 7);
+    let traction = rules.iter().find(|r| r["id"] == "traction").unwrap();
+    assert_eq!(traction["title"], "Enough TVL, and not draining");
+    assert_eq!(traction["category"], "traction");
+    assert_eq!(traction["weight"], 1.0);
+    assert_eq!(traction["gate"], true);
+    assert_eq!(traction["scope"], "chain");
+    assert_eq!(traction["file"], "rules/traction.rhai");
+    assert_eq!(traction["params"]["min_tvl_usd"], 100_000_000);
+}
+
+#[test]
+fn list_reports_a_pack_that_does_not_load() {
+    let tmp = screen_dir(&[]);
+    fs::copy(
+        tmp.path().join("rules/traction.rhai"),
+        tmp.path().join("rules/traction_v2.rhai"),
+    )
+    .unwrap();
+    let out = moat(tmp.path(), &["rules", "list", "--rules", "rules"]);
+    assert_eq!(
+        stderr(&out),
+        "rules/traction_v2.rhai: rule id `traction` is already used by rules/traction.rhai\n"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(snapshot(&path));
+        } else {
+            out.insert(path.clone(), fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn new_writes_a_rule_that_checks_screens_and_has_test_cases() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let out = moat(
+        dir,
+        &[
+            "rules",
+            "new",
+            "sequencer_revenue",
+            "--rules",
+            "rules",
+            "--category",
+            "economics",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "wrote rules/sequencer_revenue.rhai
+added [rules.sequencer_revenue] to rules/screen.toml (weight 1, not a gate, param min_tvl_usd)
+wrote rules/tests/sequencer_revenue.toml
+next: edit the rule and its test cases, then run `moat rules check` and `moat rules test`
+"
+    );
+    assert_eq!(stderr(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+
+    let rule = fs::read_to_string(dir.join("rules/sequencer_revenue.rhai")).unwrap();
+    assert!(
+        rule.starts_with(
+            "//! id: sequencer_revenue\n//! title: Sequencer revenue\n//! category: economics\n//! why: "
+        ),
+        "{rule}"
+    );
+    for taught in [
+        "fn rule(chain, params, peers) {",
+        "chain.has(\"tvl_usd\")",
+        "params.min_tvl_usd",
+        "return skip(",
+        "return fail(",
+        "pass(",
+    ] {
+        assert!(rule.contains(taught), "the skeleton shows {taught}");
+    }
+    let screen = fs::read_to_string(dir.join("rules/screen.toml")).unwrap();
+    assert!(
+        screen.ends_with(
+            "\n[rules.sequencer_revenue]\nweight = 1.0\ngate = false                    # true: a chain must PASS this rule to PASS overall\n[rules.sequencer_revenue.params]\nmin_tvl_usd = 1_000_000_000     # read by rules/sequencer_revenue.rhai as params.min_tvl_usd\n"
+        ),
+        "{screen}"
+    );
+    let cases: toml::Table = toml::from_str(
+        &fs::read_to_string(dir.join("rules/tests/sequencer_revenue.toml")).unwrap(),
+    )
+    .unwrap();
+    let cases = cases["case"].as_array().unwrap();
+    assert!(cases.len() >= 3);
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["rule"].as_str() == Some("sequencer_revenue"))
+    );
+    let expects: Vec<&str> = cases
+        .iter()
+        .map(|c| c["expect"].as_str().unwrap())
+        .collect();
+    for status in ["PASS", "FAIL", "SKIP"] {
+        assert!(expects.contains(&status), "a case expects {status}");
+    }
+
+    let check = moat(
+        dir,
+        &["rules", "check", "--rules", "rules", "--data", "mini"],
+    );
+    assert_eq!(
+        stdout(&check),
+        "rules/: 8 rules, no problems\n",
+        "{}",
+        stderr(&check)
+    );
+    assert_eq!(check.status.code(), Some(0));
+
+    let (json, screen) = screen_json(dir, &["--only", "sequencer_revenue"]);
+    assert_eq!(screen.status.code(), Some(0), "{}", stderr(&screen));
+    assert_eq!(
+        verdict(&json, "base", "sequencer_revenue")["reason"],
+        "Base holds $3.2B of TVL, at least the $1B this rule asks for."
+    );
+    assert_eq!(
+        verdict(&json, "degen", "sequencer_revenue")["status"],
+        "FAIL"
+    );
+}
+
+#[test]
+fn new_refuses_to_overwrite_and_writes_nothing() {
+    let refused = |prepare: &dyn Fn(&Path), args: &[&str], expected: &str| {
+        let tmp = screen_dir(&[]);
+        prepare(&tmp.path().join("rules"));
+        let before = snapshot(tmp.path());
+        let mut all = vec!["rules", "new"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--rules", "rules"]);
+        let out = moat(tmp.path(), &all);
+        assert_eq!(stderr(&out), expected);
+        assert_eq!(stdout(&out), "");
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(snapshot(tmp.path()), before, "nothing was written");
+    };
+    refused(
+        &|_| {},
+        &["traction"],
+        "error: rules/screen.toml already has a [rules.traction] entry
+error: rules/traction.rhai already exists
+nothing was written
+",
+    );
+    refused(
+        &|r| {
+            fs::create_dir(r.join("tests")).unwrap();
+            fs::write(r.join("tests/fees.toml"), "# mine\n").unwrap();
+        },
+        &["fees"],
+        "error: rules/tests/fees.toml already exists\nnothing was written\n",
+    );
+    refused(
+        &|r| fs::write(r.join("fees.rhai"), "// mine\n").unwrap(),
+        &["fees"],
+        "error: rules/fees.rhai already exists\nnothing was written\n",
+    );
+    refused(
+        &|r| {
+            let text = fs::read_to_string(r.join("screen.toml")).unwrap();
+            fs::write(r.join("screen.toml"), text + "\n[rules.fees]\n").unwrap();
+        },
+        &["fees"],
+        "error: rules/screen.toml already has a [rules.fees] entry\nnothing was written\n",
+    );
+    refused(
+        &|r| fs::rename(r.join("traction.rhai"), r.join("tvl.rhai")).unwrap(),
+        &["traction", "--title", "A\nB"],
+        "error: the title must be one line of text, got \"A\\nB\"
+error: rules/screen.toml already has a [rules.traction] entry
+error: rules/tvl.rhai already declares `//! id: traction`
+nothing was written
+",
+    );
+    refused(
+        &|_| {},
+        &["Fees-2"],
+        "error: rule id `Fees-2` must be lowercase letters, digits and `_`, starting with a letter (e.g. `sequencer_revenue`)
+nothing was written
+",
+    );
+}
