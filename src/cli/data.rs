@@ -7,13 +7,13 @@
 //! `check` loads and validates every file and summarises what the dataset holds; `show` prints
 //! one chain's attributes and every feature at a date, exactly what rules see.
 
+use super::EXIT_OK;
 use super::args::{DataArg, parse_date};
+use super::inputs::load_dataset;
 use super::output::print;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
-use crate::dataset::{self, Dataset, Summary};
+use crate::dataset::{self, Summary};
 use crate::features::catalog;
 use crate::features::{self, FeatureOptions};
-use crate::locate;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
@@ -75,20 +75,8 @@ pub fn run(command: DataCommand) -> anyhow::Result<u8> {
     }
 }
 
-/// Load the dataset, or print every problem and return the exit code for bad data.
-pub fn load_or_report(data: &DataArg) -> Result<Dataset, u8> {
-    let dir = locate::data_dir(data.data.as_deref());
-    dataset::load(&dir).map_err(|errors| {
-        eprintln!("{errors}");
-        EXIT_BAD_INPUT
-    })
-}
-
 fn check(data: &DataArg, format: CheckFormat) -> anyhow::Result<u8> {
-    let ds = match load_or_report(data) {
-        Ok(ds) => ds,
-        Err(code) => return Ok(code),
-    };
+    let ds = load_dataset(data)?;
     let summary = dataset::summarize(&ds)?;
     match format {
         CheckFormat::Json => print(&(serde_json::to_string_pretty(&summary)? + "\n"))?,
@@ -180,10 +168,7 @@ fn show(
     window_weeks: i64,
     format: ShowFormat,
 ) -> anyhow::Result<u8> {
-    let ds = match load_or_report(data) {
-        Ok(ds) => ds,
-        Err(code) => return Ok(code),
-    };
+    let ds = load_dataset(data)?;
     let as_of = as_of.unwrap_or_else(|| ds.manifest.vintage_date());
     if window_weeks < 1 {
         bail!("--window-weeks must be at least 1, got {window_weeks}");
@@ -191,7 +176,7 @@ fn show(
     let universe = features::compute(&ds, as_of, &FeatureOptions { window_weeks })
         .with_context(|| format!("computing features as of {as_of}"))?;
     let Some(features) = universe.chain(chain) else {
-        bail!("{}", not_in_universe(&ds, chain, as_of)?);
+        bail!("{}", ds.why_not_screened(chain, as_of)?);
     };
     match format {
         ShowFormat::Json => {
@@ -245,26 +230,4 @@ fn show(
         }
     }
     Ok(EXIT_OK)
-}
-
-/// Why a slug has no feature row: unknown (with a suggestion), an L1 context chain, or not yet
-/// launched / already shut down at the date.
-fn not_in_universe(ds: &Dataset, chain: &str, as_of: NaiveDate) -> anyhow::Result<String> {
-    let slugs = dataset::frame::texts(&ds.chains, "slug")?;
-    let layers = dataset::frame::texts(&ds.chains, "layer")?;
-    let Some(i) = slugs.iter().position(|s| s.as_deref() == Some(chain)) else {
-        let hint = dataset::did_you_mean(chain, slugs.iter().flatten().map(String::as_str));
-        return Ok(format!(
-            "unknown chain \"{chain}\" in dataset {}{hint}",
-            ds.manifest.name
-        ));
-    };
-    if layers[i].as_deref() == Some("L1") {
-        return Ok(format!(
-            "{chain} is an L1 context chain: it is never screened and has no feature row"
-        ));
-    }
-    Ok(format!(
-        "{chain} is not in the universe as of {as_of}: no evidence it had launched by then, or it had shut down"
-    ))
 }

@@ -12,11 +12,11 @@
 //! bad data or rules.
 
 use super::args::{DataArg, RulesArg, parse_date};
-use super::data::load_or_report;
+use super::inputs::load_dataset;
+use super::inputs::load_rules;
 use super::output::{print, use_color};
-use super::screen::load_rules_or_report;
 use super::{EXIT_FINDINGS, EXIT_OK};
-use crate::dataset::{self, Dataset};
+use crate::dataset::Dataset;
 use crate::evaluate::{self, ChainResult, Stamps, Status, Verdict};
 use crate::features::{self, FeatureOptions};
 use crate::report::score_text;
@@ -75,15 +75,8 @@ struct Explanation<'a> {
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
-    let ds = match load_or_report(&args.data) {
-        Ok(ds) => ds,
-        Err(code) => return Ok(code),
-    };
-    let pack = match load_rules_or_report(&args.rules) {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
-    check_chain(&ds, &args.chain)?;
+    let ds = load_dataset(&args.data)?;
+    let pack = load_rules(&args.rules)?;
     let only = args
         .rule
         .as_deref()
@@ -96,10 +89,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     let universe = features::compute(&ds, as_of, &options)
         .with_context(|| format!("computing features as of {as_of}"))?;
     if universe.chain(&args.chain).is_none() {
-        bail!(
-            "{} is not in the universe as of {as_of}: no evidence it had launched by then, or it had shut down",
-            args.chain
-        );
+        bail!("{}", ds.why_not_screened(&args.chain, as_of)?);
     }
     let explanation = explain(&ds, &pack, &universe, &args.chain, only)?;
     match args.format {
@@ -113,23 +103,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         .chain(&explanation.sector)
         .any(|v| v.status == Status::Error);
     Ok(if errored { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-/// Unknown slugs (with a suggestion) and L1 context chains have nothing to explain.
-fn check_chain(ds: &Dataset, chain: &str) -> anyhow::Result<()> {
-    let slugs = dataset::frame::texts(&ds.chains, "slug")?;
-    let layers = dataset::frame::texts(&ds.chains, "layer")?;
-    let Some(i) = slugs.iter().position(|s| s.as_deref() == Some(chain)) else {
-        let hint = dataset::did_you_mean(chain, slugs.iter().flatten().map(String::as_str));
-        bail!(
-            "unknown chain \"{chain}\" in dataset {}{hint}",
-            ds.manifest.name
-        );
-    };
-    if layers[i].as_deref() == Some("L1") {
-        bail!("{chain} is an L1 context chain: it is never screened, so no rule judges it");
-    }
-    Ok(())
 }
 
 fn find_rule<'a>(pack: &'a RulePack, id: &str) -> anyhow::Result<&'a RuleInfo> {

@@ -5,6 +5,7 @@
 mod args;
 mod data;
 mod explain;
+mod inputs;
 mod output;
 mod rules_check;
 mod rules_cmd;
@@ -31,6 +32,9 @@ pub fn main() -> ExitCode {
         Err(e) => {
             if output::is_broken_pipe(&e) {
                 return ExitCode::from(EXIT_OK);
+            }
+            if e.downcast_ref::<inputs::Reported>().is_some() {
+                return ExitCode::from(EXIT_BAD_INPUT);
             }
             eprintln!("{}", output::render_error(&e));
             ExitCode::from(EXIT_BAD_INPUT)

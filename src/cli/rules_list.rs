@@ -10,8 +10,8 @@
 
 use super::EXIT_OK;
 use super::args::RulesArg;
+use super::inputs::load_rules;
 use super::output::print;
-use super::screen::load_rules_or_report;
 use crate::rules::RuleInfo;
 use clap::ValueEnum;
 
@@ -31,10 +31,7 @@ pub enum ListFormat {
 }
 
 pub fn run(args: ListArgs) -> anyhow::Result<u8> {
-    let pack = match load_rules_or_report(&args.rules) {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
+    let pack = load_rules(&args.rules)?;
     let rules: Vec<&RuleInfo> = pack.rules().collect();
     match args.format {
         ListFormat::Json => print(&(serde_json::to_string_pretty(&rules)? + "\n"))?,

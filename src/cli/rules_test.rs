@@ -7,9 +7,9 @@
 //! rules, bad data or a bad case file (every problem is printed as `file:line:column`).
 
 use super::args::{DataArg, RulesArg};
-use super::data::load_or_report;
+use super::inputs::load_dataset;
+use super::inputs::load_rules;
 use super::output::print;
-use super::screen::load_rules_or_report;
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK};
 use crate::locate;
 use crate::rules::{RuleErrors, testing};
@@ -34,14 +34,8 @@ pub enum TestFormat {
 }
 
 pub fn run(args: TestArgs) -> anyhow::Result<u8> {
-    let pack = match load_rules_or_report(&args.rules) {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
-    let ds = match load_or_report(&args.data) {
-        Ok(ds) => ds,
-        Err(code) => return Ok(code),
-    };
+    let pack = load_rules(&args.rules)?;
+    let ds = load_dataset(&args.data)?;
     let dir = locate::rules_dir(args.rules.rules.as_deref());
     let report = match testing::run(pack, &dir, &ds) {
         Ok(r) => r,

@@ -9,14 +9,12 @@
 //! 2 for bad usage, rules or data.
 
 use super::args::{DataArg, RulesArg, parse_date};
-use super::data::load_or_report;
+use super::inputs::{load_dataset, load_rules};
 use super::output::{print, use_color};
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK};
 use crate::evaluate::ScreenOptions;
 use crate::features::FeatureOptions;
 use crate::report::{self, Format};
-use crate::rules::RulePack;
-use crate::{locate, rules};
 use chrono::NaiveDate;
 
 #[derive(Debug, clap::Args)]
@@ -42,30 +40,9 @@ pub struct ScreenArgs {
     pub threads: Option<u16>,
 }
 
-/// Load the rule pack, or print every problem and return the exit code for bad rules.
-pub fn load_rules_or_report(arg: &RulesArg) -> Result<RulePack, u8> {
-    let dir = locate::rules_dir(arg.rules.as_deref());
-    let pack = rules::load(&dir).map_err(|errors| {
-        eprintln!("{errors}");
-        EXIT_BAD_INPUT
-    })?;
-    for problem in pack.problems() {
-        eprintln!(
-            "warning: {problem}\n  (every verdict of this rule is ERROR; `moat rules check` lists such problems)"
-        );
-    }
-    Ok(pack)
-}
-
 pub fn run(args: ScreenArgs) -> anyhow::Result<u8> {
-    let ds = match load_or_report(&args.data) {
-        Ok(ds) => ds,
-        Err(code) => return Ok(code),
-    };
-    let pack = match load_rules_or_report(&args.rules) {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
+    let ds = load_dataset(&args.data)?;
+    let pack = load_rules(&args.rules)?;
     let as_of = args.as_of.unwrap_or_else(|| ds.manifest.vintage_date());
     let options = ScreenOptions {
         dataset: ds.manifest.name.clone(),

@@ -44,6 +44,31 @@ pub struct Dataset {
     pub sources: DataFrame,
 }
 
+impl Dataset {
+    /// Why `slug` has no feature row at `as_of`, in words for the user: an unknown slug (with
+    /// a suggestion), an L1 context chain (never screened), or a chain not yet launched or
+    /// already shut down at that date.
+    pub fn why_not_screened(&self, slug: &str, as_of: chrono::NaiveDate) -> anyhow::Result<String> {
+        let slugs = frame::texts(&self.chains, "slug")?;
+        let layers = frame::texts(&self.chains, "layer")?;
+        let Some(i) = slugs.iter().position(|s| s.as_deref() == Some(slug)) else {
+            let hint = did_you_mean(slug, slugs.iter().flatten().map(String::as_str));
+            return Ok(format!(
+                "unknown chain \"{slug}\" in dataset {}{hint}",
+                self.manifest.name
+            ));
+        };
+        if layers[i].as_deref() == Some("L1") {
+            return Ok(format!(
+                "{slug} is an L1 context chain: it is never screened, so it has no features and no verdicts"
+            ));
+        }
+        Ok(format!(
+            "{slug} is not in the universe as of {as_of}: no evidence it had launched by then, or it had shut down"
+        ))
+    }
+}
+
 /// Load and validate the dataset in `dir` (the directory holding `dataset.toml`).
 pub fn load(dir: &Path) -> Result<Dataset, DataErrors> {
     validate::load_dataset(dir)

@@ -396,6 +396,6 @@ fn show_explains_chains_it_cannot_show() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "error: ethereum is an L1 context chain: it is never screened and has no feature row\n"
+        "error: ethereum is an L1 context chain: it is never screened, so it has no features and no verdicts\n"
     );
 }

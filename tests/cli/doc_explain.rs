@@ -268,7 +268,7 @@ fn explain_refuses_what_it_cannot_explain() {
         ),
         (
             &["ethereum"][..],
-            "error: ethereum is an L1 context chain: it is never screened, so no rule judges it\n",
+            "error: ethereum is an L1 context chain: it is never screened, so it has no features and no verdicts\n",
         ),
         (
             &["base", "--as-of", "2019-01-01"][..],
