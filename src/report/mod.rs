@@ -55,9 +55,10 @@ pub fn counts_line(result: &ScreenResult) -> String {
             Status::Error => 3,
         }] += 1;
     }
+    let n = result.chains.len();
     format!(
-        "{} chains: {pass} PASS, {} FAIL; verdicts: {} PASS, {} FAIL, {} SKIP, {} ERROR",
-        result.chains.len(),
+        "{n} {}: {pass} PASS, {} FAIL; verdicts: {} PASS, {} FAIL, {} SKIP, {} ERROR",
+        if n == 1 { "chain" } else { "chains" },
         result.chains.len() - pass,
         by_status[0],
         by_status[1],

@@ -199,9 +199,9 @@ fn check_reports_an_unknown_peers_property() {
     });
     assert_problems(
         &out,
-        "rules/sector_moats.rhai:17:25: peers has no property `leader_change`: did you mean `peers.leader_changes`?
+        "rules/sector_moats.rhai:18:25: peers has no property `leader_change`: did you mean `peers.leader_changes`?
    |
-17 |     let changes = peers.leader_change;
+18 |     let changes = peers.leader_change;
    |                         ^
 1 problem in rules/
 ",
