@@ -159,13 +159,7 @@ fn chain_result(
         .iter()
         .map(|r| run::run(pack, r, world, Target::Chain(i), scope))
         .collect();
-    let t = score::tally(
-        verdicts
-            .iter()
-            .zip(rules)
-            .map(|(v, r)| (v, r.info.weight, r.info.gate)),
-        pack.pass_mark(),
-    );
+    let t = tally(pack, rules, &verdicts);
     let chain = &world.universe.chains[i];
     let name = match chain.get("name") {
         Some(Value::Text(n)) => n.clone(),
@@ -188,13 +182,7 @@ fn sector_result(pack: &RulePack, rules: &[&CompiledRule], world: &Arc<World>) -
         .iter()
         .map(|r| run::run(pack, r, world, Target::Sector, &mut scope))
         .collect();
-    let t = score::tally(
-        verdicts
-            .iter()
-            .zip(rules)
-            .map(|(v, r)| (v, r.info.weight, r.info.gate)),
-        pack.pass_mark(),
-    );
+    let t = tally(pack, rules, &verdicts);
     SectorResult {
         overall: t.overall,
         score: t.score,
@@ -202,6 +190,17 @@ fn sector_result(pack: &RulePack, rules: &[&CompiledRule], world: &Arc<World>) -
         errors: t.errors,
         verdicts,
     }
+}
+
+/// Score the verdicts of `rules` (in the same order) with their weights and gates.
+fn tally(pack: &RulePack, rules: &[&CompiledRule], verdicts: &[Verdict]) -> score::Tally {
+    score::tally(
+        verdicts
+            .iter()
+            .zip(rules)
+            .map(|(v, r)| (v, r.info.weight, r.info.gate)),
+        pack.pass_mark(),
+    )
 }
 
 fn select_rules<'a>(

@@ -77,69 +77,33 @@ fn screen_table_lists_every_screened_chain_and_the_footer() {
     );
 }
 
+/// `moat screen` on the shipped data and rules in `format` with `threads` threads.
+fn shipped_screen(format: &str, threads: &str) -> Output {
+    let args = [
+        "screen",
+        "--data",
+        "datasets/l2",
+        "--rules",
+        "rules",
+        "--format",
+        format,
+        "--threads",
+        threads,
+    ];
+    moat(&repo(), &args)
+}
+
 #[test]
 fn screen_json_is_identical_for_one_and_two_threads() {
-    let one = moat(
-        &repo(),
-        &[
-            "screen",
-            "--data",
-            "datasets/l2",
-            "--rules",
-            "rules",
-            "--format",
-            "json",
-            "--threads",
-            "1",
-        ],
-    );
-    let two = moat(
-        &repo(),
-        &[
-            "screen",
-            "--data",
-            "datasets/l2",
-            "--rules",
-            "rules",
-            "--format",
-            "json",
-            "--threads",
-            "2",
-        ],
-    );
+    let one = shipped_screen("json", "1");
+    let two = shipped_screen("json", "2");
     assert_eq!(one.status.code(), Some(0));
     assert!(
         one.stdout == two.stdout,
         "JSON differs between --threads 1 and --threads 2"
     );
-    let csv1 = moat(
-        &repo(),
-        &[
-            "screen",
-            "--data",
-            "datasets/l2",
-            "--rules",
-            "rules",
-            "--format",
-            "csv",
-            "--threads",
-            "1",
-        ],
-    );
-    let csv2 = moat(
-        &repo(),
-        &[
-            "screen",
-            "--data",
-            "datasets/l2",
-            "--rules",
-            "rules",
-            "--format",
-            "csv",
-            "--threads",
-            "2",
-        ],
-    );
+    let csv1 = shipped_screen("csv", "1");
+    let csv2 = shipped_screen("csv", "2");
     assert!(
         csv1.stdout == csv2.stdout,
         "CSV differs between thread counts"

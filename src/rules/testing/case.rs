@@ -178,6 +178,27 @@ impl Parser<'_> {
         self.error(self.at(spanned), message);
     }
 
+    /// The value of a checked `key = value` entry, or `None` after reporting the problem at
+    /// the key (a bad name) or at the value (a bad value).
+    fn checked<K, V, T>(
+        &mut self,
+        key: &Spanned<K>,
+        value: &Spanned<V>,
+        result: Result<T, values::Problem>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(values::Problem::Key(message)) => {
+                self.error_at(key, message);
+                None
+            }
+            Err(values::Problem::Value(message)) => {
+                self.error_at(value, message);
+                None
+            }
+        }
+    }
+
     fn at<T>(&self, spanned: &Spanned<T>) -> Place {
         line_col(self.text, spanned.span().start)
     }
@@ -377,18 +398,11 @@ impl Parser<'_> {
             if key.get_ref() == "slug" {
                 slug_at = Some(self.at(value));
             }
-            match values::field(key.get_ref(), value) {
-                Ok(v) => {
+            match self.checked(key, value, values::field(key.get_ref(), value)) {
+                Some(v) => {
                     out.insert(key.get_ref().to_string(), v);
                 }
-                Err(values::Problem::Key(message)) => {
-                    ok = false;
-                    self.error_at(key, message);
-                }
-                Err(values::Problem::Value(message)) => {
-                    ok = false;
-                    self.error_at(value, message);
-                }
+                None => ok = false,
             }
         }
         Some((ok.then_some((out, slug_at)), at))
@@ -403,18 +417,11 @@ impl Parser<'_> {
         let mut out = toml::Table::new();
         let mut ok = true;
         for (key, value) in given.iter() {
-            match values::param(rule, all, key.get_ref(), value) {
-                Ok(v) => {
+            match self.checked(key, value, values::param(rule, all, key.get_ref(), value)) {
+                Some(v) => {
                     out.insert(key.get_ref().to_string(), v);
                 }
-                Err(values::Problem::Key(message)) => {
-                    ok = false;
-                    self.error_at(key, message);
-                }
-                Err(values::Problem::Value(message)) => {
-                    ok = false;
-                    self.error_at(value, message);
-                }
+                None => ok = false,
             }
         }
         ok.then_some(out)
