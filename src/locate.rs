@@ -1,30 +1,80 @@
 //! Where the default dataset and rule pack are found, so that `moat screen` works from any
 //! directory: an explicit flag wins, then the environment (`MOAT_DATA`, `MOAT_RULES`), then
 //! `./datasets/l2` or `./rules` in the working directory, then the copies shipped with the
-//! source tree this binary was built from.
+//! source tree this binary was built from. The last is a fallback the user did not choose, so
+//! it comes with a note saying so.
 
 use std::path::{Path, PathBuf};
 
 const SHIPPED_ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-pub fn data_dir(flag: Option<&Path>) -> PathBuf {
-    resolve(flag, "MOAT_DATA", "datasets/l2", "dataset.toml")
+/// A directory and how it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub path: PathBuf,
+    /// Found by none of the flag, the environment or the working directory: the copy shipped
+    /// with moat.
+    pub shipped: bool,
+    what: &'static str,
+    flag: &'static str,
+    env: &'static str,
+    relative: &'static str,
 }
 
-pub fn rules_dir(flag: Option<&Path>) -> PathBuf {
-    resolve(flag, "MOAT_RULES", "rules", "screen.toml")
+impl Located {
+    /// For stderr, when the shipped copy is used: which fallback, and how to choose another.
+    pub fn note(&self) -> Option<String> {
+        self.shipped.then(|| {
+            format!(
+                "note: using the {} shipped with moat ({}): no {} was given, ${} is not set and ./{} does not exist",
+                self.what,
+                self.path.display(),
+                self.flag,
+                self.env,
+                self.relative
+            )
+        })
+    }
 }
 
-fn resolve(flag: Option<&Path>, env: &str, relative: &str, marker: &str) -> PathBuf {
+pub fn data_dir(flag: Option<&Path>) -> Located {
+    resolve(
+        flag,
+        ("dataset", "--data", "MOAT_DATA", "datasets/l2"),
+        "dataset.toml",
+    )
+}
+
+pub fn rules_dir(flag: Option<&Path>) -> Located {
+    resolve(
+        flag,
+        ("rule pack", "--rules", "MOAT_RULES", "rules"),
+        "screen.toml",
+    )
+}
+
+fn resolve(
+    flag: Option<&Path>,
+    (what, flag_name, env, relative): (&'static str, &'static str, &'static str, &'static str),
+    marker: &str,
+) -> Located {
+    let located = |path: PathBuf, shipped: bool| Located {
+        path,
+        shipped,
+        what,
+        flag: flag_name,
+        env,
+        relative,
+    };
     if let Some(p) = flag {
-        return p.to_path_buf();
+        return located(p.to_path_buf(), false);
     }
     if let Some(p) = std::env::var_os(env).filter(|v| !v.is_empty()) {
-        return PathBuf::from(p);
+        return located(PathBuf::from(p), false);
     }
     let local = PathBuf::from(relative);
     if local.join(marker).is_file() {
-        return local;
+        return located(local, false);
     }
-    Path::new(SHIPPED_ROOT).join(relative)
+    located(Path::new(SHIPPED_ROOT).join(relative), true)
 }

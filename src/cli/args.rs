@@ -1,12 +1,13 @@
 //! The top-level command line: `moat <command>`. Each subcommand's own arguments live in its
 //! module, next to the code that runs it.
 
+use super::completions::CompletionsArgs;
 use super::data::DataCommand;
 use super::explain::ExplainArgs;
 use super::rules_cmd::RulesCommand;
 use super::screen::ScreenArgs;
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -22,8 +23,18 @@ with moat; the rules are --rules, else $MOAT_RULES, else ./rules, else the shipp
 Exit codes: 0 ran; 1 ran but a rule ERRORed or a check failed; 2 bad usage, rules or data."
 )]
 pub struct Cli {
+    /// When to colour the output: on a terminal (auto; never with NO_COLOR set), always (even in a pipe), or never
+    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +56,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DataCommand,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    ///
+    /// e.g. `moat completions bash > ~/.local/share/bash-completion/completions/moat`, or
+    /// `moat completions zsh > "${fpath[1]}/_moat"`.
+    Completions(CompletionsArgs),
 }
 
 /// `--data DIR`, shared by every command that reads a dataset.
@@ -63,8 +79,7 @@ pub struct RulesArg {
     pub rules: Option<PathBuf>,
 }
 
-/// Parse an as-of date; clap shows the message with the argument name.
+/// Parse an as-of date (exactly `YYYY-MM-DD`); clap shows the message with the argument name.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("\"{s}\" is not a date: expected YYYY-MM-DD, e.g. 2024-12-15"))
+    crate::dataset::date::parse_ymd(s).ok_or_else(|| crate::dataset::date::not_a_date(s))
 }

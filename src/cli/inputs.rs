@@ -1,46 +1,52 @@
 //! Loading what every command reads: the dataset and the rule pack, at their default places
-//! unless `--data` / `--rules` say otherwise. Problems are printed in full where they are found
-//! and come back as `Reported`, which `cli::main` turns into exit code 2 without repeating them.
+//! unless `--data` / `--rules` say otherwise (a note on stderr when the shipped copy is used),
+//! and the as-of date a command judges at.
 
 use super::args::{DataArg, RulesArg};
-use crate::dataset::{self, Dataset};
-use crate::locate;
-use crate::rules::{self, RulePack};
-use std::fmt;
+use super::output::eprint;
+use crate::dataset::Dataset;
+use crate::locate::{self, Located};
+use crate::rules::RulePack;
+use chrono::NaiveDate;
+use std::path::PathBuf;
 
-/// Problems already printed to stderr (bad data or bad rules): exit 2, say nothing more.
-#[derive(Debug)]
-pub struct Reported;
+/// Where the dataset is, with the note when it is the shipped fallback.
+pub fn data_dir(arg: &DataArg) -> PathBuf {
+    noted(locate::data_dir(arg.data.as_deref()))
+}
 
-impl fmt::Display for Reported {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the problems above stopped the command")
+/// Where the rule pack is, with the note when it is the shipped fallback.
+pub fn rules_dir(arg: &RulesArg) -> PathBuf {
+    noted(locate::rules_dir(arg.rules.as_deref()))
+}
+
+fn noted(located: Located) -> PathBuf {
+    if let Some(note) = located.note() {
+        eprint(&note);
     }
+    located.path
 }
 
-impl std::error::Error for Reported {}
-
-/// Load and validate the dataset, or print every problem.
-pub fn load_dataset(arg: &DataArg) -> anyhow::Result<Dataset> {
-    let dir = locate::data_dir(arg.data.as_deref());
-    dataset::load(&dir).map_err(|errors| {
-        eprintln!("{errors}");
-        Reported.into()
-    })
+/// Load and validate the dataset.
+pub fn load_dataset(arg: &DataArg) -> crate::Result<Dataset> {
+    crate::load_dataset(&data_dir(arg))
 }
 
-/// Load the rule pack, or print every problem. Rules whose code does not compile stay in the
-/// pack (their verdicts are ERROR); each is named on stderr.
-pub fn load_rules(arg: &RulesArg) -> anyhow::Result<RulePack> {
-    let dir = locate::rules_dir(arg.rules.as_deref());
-    let pack = rules::load(&dir).map_err(|errors| {
-        eprintln!("{errors}");
-        anyhow::Error::from(Reported)
-    })?;
+/// Load the rule pack. Rules whose code does not compile stay in the pack (their verdicts are
+/// ERROR); each is shown on stderr as a warning.
+pub fn load_rules(arg: &RulesArg) -> crate::Result<RulePack> {
+    let pack = crate::load_rules(&rules_dir(arg))?;
     for problem in pack.problems() {
-        eprintln!(
-            "warning: {problem}\n  (every verdict of this rule is ERROR; `moat rules check` lists such problems)"
+        let mut warning = problem.clone().warning();
+        warning.message.push_str(
+            " (every verdict of this rule is ERROR; `moat rules check` lists such problems)",
         );
+        eprint(&warning.styled());
     }
     Ok(pack)
+}
+
+/// The as-of date: the one given, else the dataset's vintage.
+pub fn as_of(ds: &Dataset, given: Option<NaiveDate>) -> NaiveDate {
+    given.unwrap_or_else(|| ds.manifest.vintage_date())
 }

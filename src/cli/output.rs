@@ -1,41 +1,34 @@
-//! Writing results: to stdout, treating a closed pipe (`moat screen | head`) as a normal end,
-//! and rendering errors whole, with their context chain, on stderr.
+//! Writing results: to stdout in one go through anstream (which keeps colour on a terminal or
+//! with `--color always` and drops it elsewhere), treating a closed pipe (`moat screen | head`)
+//! as a normal end; notes and errors to stderr the same way; and the terminal's width for
+//! tables.
 
-use std::io::{self, Write};
+use std::io::{IsTerminal, Write};
 
-/// Write a finished rendering to stdout in one go.
+/// Write a finished rendering to stdout.
 pub fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = anstream::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
 }
 
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|c| c.downcast_ref::<io::Error>())
-        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+/// Write a message (a note, a warning, an error) to stderr, ending the line.
+pub fn eprint(text: &str) {
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{text}");
 }
 
-pub fn render_error(e: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for (i, cause) in e.chain().enumerate() {
-        let s = cause.to_string();
-        if i == 0 {
-            if s.starts_with("error:") {
-                text.push_str(&s);
-            } else {
-                text.push_str(&format!("error: {s}"));
-            }
-        } else {
-            text.push_str(&format!("\n  caused by: {s}"));
-        }
+/// The width tables must fit when stdout is a terminal (`$COLUMNS` when set, else the
+/// terminal's); `None` when output goes to a pipe or a file, which get whole rows.
+pub fn terminal_width() -> Option<usize> {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
     }
-    text
-}
-
-/// Whether colour may be used: a terminal, and `NO_COLOR` unset or empty.
-pub fn use_color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    columns.or_else(|| terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)))
 }

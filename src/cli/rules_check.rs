@@ -5,16 +5,19 @@
 //! ```text
 //! moat rules check [--rules DIR] [--data DIR]
 //! ```
-//! Problems go to stderr, each as `file:line:column: message` with the source line and a caret,
-//! then `N problems in DIR/`; exit 2. A clean pack prints `DIR/: N rules, no problems` on stdout
-//! and exits 0. A parameter set in screen.toml that its rule never reads is a warning: printed,
-//! counted, but the exit code stays 0. A dataset that does not load is reported and exits 2.
+//! Problems go to stderr as diagnostics (`file:line:column: error: …` with the source line and
+//! a caret), then `N problems in DIR/`; exit 2. A clean pack prints `DIR/: N rules, no
+//! problems` on stdout and exits 0. A parameter set in screen.toml that its rule never reads is
+//! a warning: printed, counted, but the exit code stays 0. A dataset that does not load is
+//! reported and exits 2.
 
+use super::Outcome;
 use super::args::{DataArg, RulesArg};
-use super::output::print;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
-use crate::rules::check;
-use crate::{dataset, locate};
+use super::inputs::{data_dir, rules_dir};
+use super::output::{eprint, print};
+use crate::authoring::check;
+use crate::diagnostics::Diagnostics;
+use crate::error::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -24,30 +27,34 @@ pub struct CheckArgs {
     pub data: DataArg,
 }
 
-pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
-    let rules = locate::rules_dir(args.rules.rules.as_deref());
-    let data = locate::data_dir(args.data.data.as_deref());
-    let ds = match dataset::load(&data) {
-        Ok(ds) => ds,
-        Err(errors) => {
-            eprintln!(
-                "{errors}\nerror: the rules in {} were not checked: they are evaluated on the chains of {}, which did not load",
+pub fn run(args: CheckArgs) -> crate::Result<Outcome> {
+    let rules = rules_dir(&args.rules);
+    let data = data_dir(&args.data);
+    let ds = crate::load_dataset(&data).map_err(|e| match e {
+        Error::Problems {
+            diagnostics,
+            summary,
+        } => Error::Problems {
+            diagnostics,
+            summary: Some(format!(
+                "{}\nerror: the rules in {} were not checked: they are evaluated on the chains of {}, which did not load",
+                summary.unwrap_or_default(),
                 check::shown_dir(&rules),
                 data.display()
-            );
-            return Ok(EXIT_BAD_INPUT);
-        }
-    };
+            )),
+        },
+        other => other,
+    })?;
     let report = check::check_dir(&rules, &ds)?;
-    let mut problems = String::new();
-    for p in &report.problems {
-        problems.push_str(&format!("{p}\n"));
-    }
     if report.errors() > 0 {
-        eprintln!("{problems}{}", report.summary());
-        return Ok(EXIT_BAD_INPUT);
+        return Err(Error::problems(
+            Diagnostics(report.problems.clone()),
+            report.summary(),
+        ));
     }
-    eprint!("{problems}");
+    for warning in &report.problems {
+        eprint(&warning.styled());
+    }
     print(&format!("{}\n", report.summary()))?;
-    Ok(EXIT_OK)
+    Ok(Outcome::Clean)
 }

@@ -1,6 +1,7 @@
 //! `moat rules <check|test|list|new|doc>`: the rule author's workflow. Each subcommand's
 //! arguments and glue live in its own module; this file only dispatches.
 
+use super::Outcome;
 use super::{rules_check, rules_doc, rules_list, rules_new, rules_test};
 use clap::Subcommand;
 
@@ -18,7 +19,7 @@ pub enum RulesCommand {
     Doc(rules_doc::DocArgs),
 }
 
-pub fn run(command: RulesCommand) -> anyhow::Result<u8> {
+pub fn run(command: RulesCommand) -> crate::Result<Outcome> {
     match command {
         RulesCommand::Check(args) => rules_check::run(args),
         RulesCommand::Test(args) => rules_test::run(args),

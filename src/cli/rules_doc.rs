@@ -9,12 +9,10 @@
 //! definition files (`moat.d.rhai`, `std.d.rhai`) give editors completion and hover help; they
 //! are written atomically, one file at a time, and nothing else in DIR is touched.
 
-use super::EXIT_OK;
+use super::Outcome;
 use super::output::print;
-use crate::rules;
-use anyhow::Context;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use crate::authoring::doc;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct DocArgs {
@@ -24,11 +22,11 @@ pub struct DocArgs {
     pub definitions: Option<PathBuf>,
 }
 
-pub fn run(args: DocArgs) -> anyhow::Result<u8> {
+pub fn run(args: DocArgs) -> crate::Result<Outcome> {
     match args.definitions {
-        None => print(&rules::reference_markdown())?,
+        None => print(&doc::markdown())?,
         Some(dir) => {
-            let written = write_definitions(&dir)?;
+            let written = doc::write_definitions(&dir)?;
             print(&format!(
                 "wrote {} to {}\n",
                 written.join(", "),
@@ -36,32 +34,5 @@ pub fn run(args: DocArgs) -> anyhow::Result<u8> {
             ))?;
         }
     }
-    Ok(EXIT_OK)
-}
-
-/// Write every definition file into `dir`, each through a temporary file in the same
-/// directory renamed over the old one, so an editor never reads half a file. Returns the
-/// file names written.
-fn write_definitions(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the definitions directory {}", dir.display()))?;
-    let mut written = Vec::new();
-    for file in rules::api::reference::definition_files() {
-        let path = dir.join(file.name);
-        let context = || format!("cannot write {}", path.display());
-        let prefix = format!(".{}.", file.name);
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix);
-        // A plain file as the user's umask allows, not the temporary file's owner-only mode.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut tmp = builder.tempfile_in(dir).with_context(context)?;
-        tmp.write_all(file.text.as_bytes()).with_context(context)?;
-        tmp.as_file().sync_all().with_context(context)?;
-        tmp.persist(&path)
-            .map_err(|e| e.error)
-            .with_context(context)?;
-        written.push(file.name);
-    }
-    Ok(written)
+    Ok(Outcome::Clean)
 }

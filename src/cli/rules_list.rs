@@ -4,14 +4,13 @@
 //! ```text
 //! moat rules list [--rules DIR] [--format table|json]
 //! ```
-//! The table has one aligned row per rule (id, title, category, weight, gate, scope, file), in
-//! rule order (by file name); JSON is an array of the same rules with their `why` and params.
 //! Exit 0, or 2 when the pack does not load.
 
-use super::EXIT_OK;
+use super::Outcome;
 use super::args::RulesArg;
 use super::inputs::load_rules;
 use super::output::print;
+use crate::report;
 use crate::rules::RuleInfo;
 use clap::ValueEnum;
 
@@ -30,60 +29,14 @@ pub enum ListFormat {
     Json,
 }
 
-pub fn run(args: ListArgs) -> anyhow::Result<u8> {
+pub fn run(args: ListArgs) -> crate::Result<Outcome> {
     let pack = load_rules(&args.rules)?;
     let rules: Vec<&RuleInfo> = pack.rules().collect();
     match args.format {
-        ListFormat::Json => print(&(serde_json::to_string_pretty(&rules)? + "\n"))?,
-        ListFormat::Table => print(&table(&rules))?,
+        ListFormat::Json => {
+            print(&(serde_json::to_string_pretty(&rules).map_err(anyhow::Error::from)? + "\n"))?
+        }
+        ListFormat::Table => print(&report::rules_list::table(&pack))?,
     }
-    Ok(EXIT_OK)
-}
-
-/// Columns padded to their widest cell; the weight is right-aligned.
-fn table(rules: &[&RuleInfo]) -> String {
-    let header = ["id", "title", "category", "weight", "gate", "scope", "file"];
-    let rows: Vec<[String; 7]> = rules
-        .iter()
-        .map(|r| {
-            [
-                r.id.clone(),
-                r.title.clone(),
-                r.category.clone(),
-                r.weight.to_string(),
-                if r.gate { "yes" } else { "no" }.to_string(),
-                r.scope.as_str().to_string(),
-                r.file.clone(),
-            ]
-        })
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|row| row[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                let w = widths[i];
-                if i == 3 {
-                    format!("{cell:>w$}")
-                } else {
-                    format!("{cell:<w$}")
-                }
-            })
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = line(header.to_vec());
-    for row in &rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out
+    Ok(Outcome::Clean)
 }

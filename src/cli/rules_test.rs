@@ -4,15 +4,14 @@
 //! moat rules test [--rules DIR] [--data DIR] [--format text|json]
 //! ```
 //! Exit 0 when every case gives the verdict it expects, 1 when some case does not, 2 for bad
-//! rules, bad data or a bad case file (every problem is printed as `file:line:column`).
+//! rules, bad data or a bad case file (every problem is shown as a diagnostic).
 
+use super::Outcome;
 use super::args::{DataArg, RulesArg};
-use super::inputs::load_dataset;
-use super::inputs::load_rules;
+use super::inputs::{load_dataset, load_rules, rules_dir};
 use super::output::print;
-use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK};
-use crate::locate;
-use crate::rules::{RuleErrors, testing};
+use crate::authoring::testing;
+use crate::report;
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
@@ -33,35 +32,16 @@ pub enum TestFormat {
     Json,
 }
 
-pub fn run(args: TestArgs) -> anyhow::Result<u8> {
+pub fn run(args: TestArgs) -> crate::Result<Outcome> {
     let pack = load_rules(&args.rules)?;
     let ds = load_dataset(&args.data)?;
-    let dir = locate::rules_dir(args.rules.rules.as_deref());
-    let report = match testing::run(pack, &dir, &ds) {
-        Ok(r) => r,
-        Err(e) => match e.downcast_ref::<RuleErrors>() {
-            Some(problems) => {
-                eprintln!("{problems}");
-                eprintln!("{}", summary(problems));
-                return Ok(EXIT_BAD_INPUT);
-            }
-            None => return Err(e),
-        },
-    };
+    let dir = rules_dir(&args.rules);
+    let report = testing::run(pack, &dir, &ds)?;
     match args.format {
-        TestFormat::Text => print(&testing::render_text(&report))?,
-        TestFormat::Json => print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
+        TestFormat::Text => print(&report::rules_test::render(&report))?,
+        TestFormat::Json => {
+            print(&(serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)? + "\n"))?
+        }
     }
-    Ok(if report.failed() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
-}
-
-fn summary(problems: &RuleErrors) -> String {
-    match problems.0.len() {
-        1 => "1 problem in the test cases; no case was run".to_string(),
-        n => format!("{n} problems in the test cases; no case was run"),
-    }
+    Ok(Outcome::findings_if(report.failed()))
 }

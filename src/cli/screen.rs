@@ -8,12 +8,11 @@
 //! Exit 0 when the screen ran, 1 when some rule ERRORed (the other verdicts still stand),
 //! 2 for bad usage, rules or data.
 
+use super::Outcome;
 use super::args::{DataArg, RulesArg, parse_date};
-use super::inputs::{load_dataset, load_rules};
-use super::output::{print, use_color};
-use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK};
+use super::inputs::{as_of, load_dataset, load_rules};
+use super::output::{print, terminal_width};
 use crate::evaluate::ScreenOptions;
-use crate::features::FeatureOptions;
 use crate::report::{self, Format};
 use chrono::NaiveDate;
 
@@ -40,40 +39,18 @@ pub struct ScreenArgs {
     pub threads: Option<u16>,
 }
 
-pub fn run(args: ScreenArgs) -> anyhow::Result<u8> {
+pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
     let ds = load_dataset(&args.data)?;
     let pack = load_rules(&args.rules)?;
-    let as_of = args.as_of.unwrap_or_else(|| ds.manifest.vintage_date());
     let options = ScreenOptions {
-        dataset: ds.manifest.name.clone(),
-        vintage: ds.manifest.vintage.clone(),
         chains: args.chains,
         rules: args.only,
         threads: args.threads.map(usize::from),
     };
-    let result = match crate::screen(
-        &ds,
-        &pack,
-        as_of,
-        &FeatureOptions {
-            window_weeks: pack.window_weeks(),
-        },
-        &options,
-    ) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}", super::output::render_error(&e));
-            return Ok(EXIT_BAD_INPUT);
-        }
-    };
-    print(&report::render(
-        &result,
-        args.format,
-        args.format == Format::Table && use_color(),
-    )?)?;
-    Ok(if result.errors() > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    let result = crate::screen(&ds, &pack, as_of(&ds, args.as_of), &options)?;
+    let width = (args.format == Format::Table)
+        .then(terminal_width)
+        .flatten();
+    print(&report::render(&result, args.format, width)?)?;
+    Ok(Outcome::findings_if(result.errors() > 0))
 }

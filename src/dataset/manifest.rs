@@ -3,6 +3,7 @@
 //! the column types, which must match the table definitions in `schema.rs`.
 
 use super::problem::Problem;
+use crate::diagnostics::{LineIndex, line_col};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,8 +33,7 @@ pub struct FileEntry {
 
 impl Manifest {
     pub fn vintage_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.vintage, "%Y-%m-%d")
-            .expect("vintage is checked at load time")
+        super::date::parse_ymd(&self.vintage).expect("vintage is checked at load time")
     }
 
     /// A manifest for in-memory datasets (unit tests, synthetic chains).
@@ -53,32 +53,30 @@ pub fn read(dir: &Path) -> Result<Manifest, Problem> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Problem::file(&file, format!("cannot read the dataset manifest: {e}")))?;
-    let manifest: Manifest = toml::from_str(&text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
-        Problem::at(&file, line, column, e.message().to_string())
-    })?;
-    if NaiveDate::parse_from_str(&manifest.vintage, "%Y-%m-%d").is_err() {
-        let (line, column) = text
-            .find("vintage")
-            .map(|p| line_col(&text, p))
-            .unwrap_or((0, 0));
-        return Err(Problem::at(
+    let at = |offset: usize, message: String| {
+        let (line, column) = line_col(&text, offset);
+        let index = LineIndex::new(text.as_bytes());
+        Problem::at(
             &file,
             line,
             column,
-            format!(
-                "vintage {:?} is not a date: expected YYYY-MM-DD",
-                manifest.vintage
-            ),
-        ));
+            Some(index.line_text(text.as_bytes(), line)),
+            message,
+        )
+    };
+    let manifest: Manifest = toml::from_str(&text).map_err(|e| match e.span() {
+        Some(span) => at(span.start, e.message().to_string()),
+        None => Problem::file(&file, e.message().to_string()),
+    })?;
+    if super::date::parse_ymd(&manifest.vintage).is_none() {
+        let message = format!(
+            "vintage {:?} is not a date: expected YYYY-MM-DD",
+            manifest.vintage
+        );
+        return Err(match text.find("vintage") {
+            Some(offset) => at(offset, message),
+            None => Problem::file(&file, message),
+        });
     }
     Ok(manifest)
-}
-
-/// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }

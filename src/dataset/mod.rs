@@ -3,19 +3,22 @@
 //! an empty cell stays null, and every problem of every file is reported together with its
 //! file, line, column, bad value and what was expected.
 
+pub mod date;
 pub mod frame;
+mod hash;
 mod manifest;
 mod problem;
 mod raw;
 mod schema;
 mod summary;
 mod validate;
+pub mod vocabulary;
 
+pub use hash::ContentHash;
 pub use manifest::Manifest;
 pub use problem::{DataErrors, Problem};
 pub use schema::{TABLES, TableKind};
-pub use summary::{Summary, summarize};
-pub use validate::did_you_mean;
+pub use summary::{NotScreened, Summary, summarize};
 
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -42,9 +45,21 @@ pub struct Dataset {
     pub metrics: DataFrame,
     pub speed: DataFrame,
     pub sources: DataFrame,
+    /// Built on first use: see [`Dataset::content_hash`].
+    pub content: std::sync::OnceLock<ContentHash>,
 }
 
 impl Dataset {
+    /// sha256 (hex) of the rows that can be seen at `as_of` (see `hash`): different for two
+    /// datasets that differ in a cell seen at that date, the same whatever is dated after it.
+    pub fn content_hash(&self, as_of: chrono::NaiveDate) -> anyhow::Result<String> {
+        if let Some(h) = self.content.get() {
+            return Ok(h.at(as_of));
+        }
+        let built = ContentHash::build(self)?;
+        Ok(self.content.get_or_init(|| built).at(as_of))
+    }
+
     /// Why `slug` has no feature row at `as_of`, in words for the user: an unknown slug (with
     /// a suggestion), an L1 context chain (never screened), or a chain not yet launched or
     /// already shut down at that date.
@@ -52,10 +67,11 @@ impl Dataset {
         let slugs = frame::texts(&self.chains, "slug")?;
         let layers = frame::texts(&self.chains, "layer")?;
         let Some(i) = slugs.iter().position(|s| s.as_deref() == Some(slug)) else {
-            let hint = did_you_mean(slug, slugs.iter().flatten().map(String::as_str));
-            return Ok(format!(
-                "unknown chain \"{slug}\" in dataset {}{hint}",
-                self.manifest.name
+            return Ok(crate::diagnostics::unknown(
+                "chain",
+                slug,
+                &format!("in dataset {}", self.manifest.name),
+                slugs.iter().flatten().map(String::as_str),
             ));
         };
         if layers[i].as_deref() == Some("L1") {

@@ -1,7 +1,10 @@
-//! Data problems: each names the file, the place in it (line and column for CSV, row and
-//! column for Parquet), the bad value and what was expected. A load collects every problem of
-//! every file (up to a per-file limit) so one run shows the whole list.
+//! Data problems: each names the file, the place in it (line and column for CSV, row for
+//! Parquet), the bad value and what was expected. A load collects every problem of every file
+//! (up to a per-file limit) so one run shows the whole list. They are rendered as every other
+//! problem of moat is (`crate::diagnostics`): `file:line:column: error: …` with the line and a
+//! caret.
 
+use crate::diagnostics::Diagnostic;
 use std::fmt;
 
 /// Problems reported per file before the rest are only counted.
@@ -11,9 +14,9 @@ pub const PER_FILE_LIMIT: usize = 50;
 pub enum Place {
     /// The file as a whole (missing, unreadable, empty).
     File,
-    /// 1-based line and column in a text file (CSV, TOML).
+    /// 1-based line and character column in a text file (CSV, TOML).
     Line { line: usize, column: usize },
-    /// 1-based data row and column name in a Parquet file.
+    /// 1-based data row of a Parquet file.
     Row { row: usize },
 }
 
@@ -22,6 +25,8 @@ pub struct Problem {
     pub file: String,
     pub place: Place,
     pub message: String,
+    /// The text of the line, for the caret display (CSV and TOML only).
+    pub source_line: Option<String>,
 }
 
 impl Problem {
@@ -30,14 +35,23 @@ impl Problem {
             file: file.to_string(),
             place: Place::File,
             message: message.into(),
+            source_line: None,
         }
     }
 
-    pub fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Problem {
+    /// A problem at `line:column` of a text file, with that line's text for the caret.
+    pub fn at(
+        file: &str,
+        line: usize,
+        column: usize,
+        source_line: Option<String>,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem {
             file: file.to_string(),
             place: Place::Line { line, column },
             message: message.into(),
+            source_line,
         }
     }
 
@@ -46,19 +60,31 @@ impl Problem {
             file: file.to_string(),
             place: Place::Row { row },
             message: message.into(),
+            source_line: None,
+        }
+    }
+
+    /// The problem as every other problem of moat is shown.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match &self.place {
+            Place::File => Diagnostic::file(&self.file, &self.message),
+            Place::Line { line, column } => Diagnostic::at_line(
+                &self.file,
+                *line,
+                *column,
+                self.source_line.clone(),
+                &self.message,
+            ),
+            Place::Row { row } => {
+                Diagnostic::file(&self.file, format!("row {row}: {}", self.message))
+            }
         }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.place {
-            Place::File => write!(f, "{}: {}", self.file, self.message),
-            Place::Line { line, column } => {
-                write!(f, "{}:{line}:{column}: {}", self.file, self.message)
-            }
-            Place::Row { row } => write!(f, "{}: row {row}: {}", self.file, self.message),
-        }
+        write!(f, "{}", self.diagnostic())
     }
 }
 
@@ -93,6 +119,27 @@ impl DataErrors {
 }
 
 impl DataErrors {
+    /// Every problem as a diagnostic, the omitted counts as one more per file.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.problems.iter().map(Problem::diagnostic).collect();
+        for (file, n) in &self.omitted {
+            out.push(Diagnostic::file(
+                file,
+                format!("{n} more problems not shown (limit {PER_FILE_LIMIT} per file)"),
+            ));
+        }
+        out
+    }
+
+    /// The closing line under the list.
+    pub fn summary(&self) -> String {
+        let n = self.total();
+        format!(
+            "{} found; the dataset was not loaded",
+            crate::diagnostics::plural(n, "problem")
+        )
+    }
+
     /// Order problems by file (in the order files were first reported), then by position.
     pub fn sort(&mut self) {
         let mut files: Vec<String> = Vec::new();
@@ -128,21 +175,10 @@ impl From<Problem> for DataErrors {
 
 impl fmt::Display for DataErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.problems {
-            writeln!(f, "error: {p}")?;
+        for d in self.diagnostics() {
+            writeln!(f, "{d}")?;
         }
-        for (file, n) in &self.omitted {
-            writeln!(
-                f,
-                "error: {file}: {n} more problems not shown (limit {PER_FILE_LIMIT} per file)"
-            )?;
-        }
-        let n = self.total();
-        write!(
-            f,
-            "{n} problem{} found; the dataset was not loaded",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{}", self.summary())
     }
 }
 

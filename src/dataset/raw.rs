@@ -1,8 +1,11 @@
 //! Reading a table file into untyped cells with their positions, so that every later check can
-//! say exactly where a bad value sits. CSV goes through the `csv` crate (true line numbers,
-//! quoted fields); Parquet through polars, each column cast to text.
+//! say exactly where a bad value sits. CSV goes through the `csv` crate (quoted fields), with
+//! lines counted here from the bytes (`\n`, `\r\n` or `\r`, see `diagnostics::position`);
+//! Parquet through polars, each column cast to text.
 
 use super::problem::{Place, Problem};
+use crate::diagnostics::LineIndex;
+use crate::diagnostics::csv_field_column;
 use polars::prelude::{DataType, ParquetReader, SerReader};
 use std::path::Path;
 
@@ -11,6 +14,8 @@ pub struct RawTable {
     pub header: Vec<String>,
     pub rows: Vec<RawRow>,
     pub parquet: bool,
+    /// A CSV file's bytes and where its lines start, to show a bad cell's line and column.
+    text: Option<(Vec<u8>, LineIndex)>,
 }
 
 pub struct RawRow {
@@ -21,23 +26,22 @@ pub struct RawRow {
 }
 
 impl RawTable {
-    /// The place of a cell for a problem report.
-    pub fn place(&self, pos: usize, col: usize) -> Place {
-        if self.parquet {
-            Place::Row { row: pos }
-        } else {
-            Place::Line {
-                line: pos,
-                column: col + 1,
-            }
-        }
-    }
-
+    /// A problem in field `col` (0-based) of the record at `pos` (its line, or its Parquet row).
     pub fn problem(&self, pos: usize, col: usize, message: String) -> Problem {
-        Problem {
-            file: self.file.clone(),
-            place: self.place(pos, col),
-            message,
+        match &self.text {
+            None => Problem::row(&self.file, pos, message),
+            Some((bytes, index)) => {
+                let line = index.line_text(bytes, pos);
+                Problem {
+                    file: self.file.clone(),
+                    place: Place::Line {
+                        line: pos,
+                        column: csv_field_column(&line, col),
+                    },
+                    message,
+                    source_line: Some(line),
+                }
+            }
         }
     }
 }
@@ -62,10 +66,12 @@ pub fn read(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Proble
 }
 
 fn read_csv(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Problem> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
+    let index = LineIndex::new(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
+        .from_reader(bytes.as_slice());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Problem::file(shown, format!("cannot read the header line: {e}")))?
@@ -80,26 +86,23 @@ fn read_csv(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Proble
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let at = |offset: u64| index.line_of(offset as usize);
+    let whole_line = |line: usize, message: String| {
+        Problem::at(shown, line, 1, Some(index.line_text(&bytes, line)), message)
+    };
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Problem::at(
-                    shown,
-                    line,
-                    1,
-                    format!("unreadable record: {e}"),
-                ));
+                let line = e.position().map_or(0, |p| at(p.byte()));
+                problems.push(whole_line(line, format!("unreadable record: {e}")));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| at(p.byte()));
         if record.len() != header.len() {
-            problems.push(Problem::at(
-                shown,
+            problems.push(whole_line(
                 line,
-                1,
                 format!(
                     "found {} fields, expected {} (one per header column)",
                     record.len(),
@@ -120,12 +123,14 @@ fn read_csv(path: &Path, shown: &str) -> Result<(RawTable, Vec<Problem>), Proble
             .collect();
         rows.push(RawRow { pos: line, cells });
     }
+    drop(reader);
     Ok((
         RawTable {
             file: shown.to_string(),
             header,
             rows,
             parquet: false,
+            text: Some((bytes, index)),
         },
         problems,
     ))
@@ -171,5 +176,6 @@ fn read_parquet(path: &Path, shown: &str) -> Result<RawTable, Problem> {
         header,
         rows,
         parquet: true,
+        text: None,
     })
 }

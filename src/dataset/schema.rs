@@ -2,7 +2,7 @@
 //! manifest must declare the same columns and types, the validator checks every cell against
 //! them, and the frames are built with these dtypes (no type inference).
 
-use crate::features::catalog::METRICS;
+use super::vocabulary::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TableKind {
@@ -29,7 +29,7 @@ pub enum ColType {
     Bool,
     /// One of a fixed list of values.
     Category(&'static [&'static str]),
-    /// A metric name of the feature catalogue (`catalog::METRICS`).
+    /// A metric name of `vocabulary::METRICS`.
     Metric,
     /// A chain slug defined in the chains table.
     Chain,
@@ -107,53 +107,6 @@ const fn opt(name: &'static str, ty: ColType) -> Column {
         required: false,
     }
 }
-
-pub const LAYERS: &[&str] = &["L1", "L2", "L3"];
-pub const CATEGORIES: &[&str] = &[
-    "optimistic_rollup",
-    "zk_rollup",
-    "optimium",
-    "validium",
-    "other",
-];
-pub const DA: &[&str] = &[
-    "ethereum_blobs",
-    "ethereum_calldata",
-    "ethereum",
-    "celestia",
-    "eigenda",
-    "dac",
-    "external",
-];
-pub const PROOF_SYSTEMS: &[&str] = &["fraud", "validity", "none", "other"];
-pub const STAGES: &[&str] = &["0", "1", "2", "na", "under_review"];
-pub const TOKEN_ORIGINS: &[&str] = &["chain", "builder", "shared", "app"];
-pub const EVENT_KINDS: &[&str] = &[
-    "mainnet_launch",
-    "shutdown",
-    "token_launch",
-    "token_announced",
-    "token_exploration",
-    "no_token_statement",
-    "token_observed",
-    "stage_observed",
-    "stage_change",
-    "stack_change",
-    "da_change",
-    "proof_system_change",
-    "superchain_join",
-    "superchain_leave",
-];
-pub const LINK_KINDS: &[&str] = &[
-    "launched_on",
-    "spawned_token",
-    "spawned_chain",
-    "forked_to",
-    "migrated_to",
-    "integrated",
-    "acquired",
-];
-pub const UNITS: &[&str] = &["USD", "addresses", "tx", "USD/tx", "Mgas/s"];
 
 /// Metric names accepted in `metrics_daily` (the catalogue's list).
 pub fn metric_names() -> Vec<&'static str> {

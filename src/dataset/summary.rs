@@ -17,6 +17,12 @@ pub struct Summary {
     /// Chains per layer (`L1`, `L2`, `L3`, `unknown`).
     pub chains: BTreeMap<String, usize>,
     pub chains_with_tvl: usize,
+    /// Chains screened at the vintage (the universe a screen at the vintage judges); filled
+    /// by the pipeline, which knows the universe.
+    pub screened: usize,
+    /// Chains that are not L1 context chains but are not screened at the vintage (shut down,
+    /// or no evidence of a launch), with why.
+    pub not_screened: Vec<NotScreened>,
     pub files: Vec<FileSummary>,
     /// Screened chains (not L1) without any TVL point.
     pub without_tvl: Vec<String>,
@@ -24,6 +30,12 @@ pub struct Summary {
     pub stopped_early: Vec<StoppedSeries>,
     /// Columns with empty (unknown) values.
     pub missing: Vec<MissingValues>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotScreened {
+    pub chain: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -123,6 +135,8 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         dir: ds.dir.display().to_string(),
         chains,
         chains_with_tvl: last.len(),
+        screened: 0,
+        not_screened: Vec::new(),
         files,
         without_tvl,
         stopped_early,

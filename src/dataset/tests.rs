@@ -53,12 +53,14 @@ fn parquet_problems_name_the_row_and_column() {
         lines,
         vec![
             format!(
-                "{file}: row 2: chain: \"nowhere\" is not a known chain: expected a chain slug defined in the chains table ({})",
+                "{file}: error: row 2: chain: \"nowhere\" is not a known chain: expected a chain slug defined in the chains table ({})",
                 tmp.path().join("chains.csv").display()
             ),
-            format!("{file}: row 2: tvl_usd: \"-2.0\" is negative: expected a finite number >= 0"),
             format!(
-                "{file}: row 3: date: \"not a date\" is not a date: expected a date YYYY-MM-DD"
+                "{file}: error: row 2: tvl_usd: \"-2.0\" is negative: expected a finite number >= 0"
+            ),
+            format!(
+                "{file}: error: row 3: date: \"not a date\" is not a date: expected a date YYYY-MM-DD"
             ),
         ]
     );

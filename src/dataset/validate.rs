@@ -59,6 +59,7 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         metrics: frame::sorted(take(TableKind::Metrics), &["chain", "metric", "date"]),
         speed: take(TableKind::Speed),
         manifest,
+        content: Default::default(),
     };
     Ok(dataset)
 }
@@ -231,12 +232,9 @@ impl References {
     }
 }
 
+/// `; did you mean `x`?` after a message about an unknown value, or nothing.
 pub fn did_you_mean<'a>(value: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (strsim::jaro_winkler(value, c), c))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map_or(String::new(), |(_, c)| format!("; did you mean \"{c}\"?"))
+    crate::diagnostics::suggestion(value, candidates).map_or(String::new(), |s| format!("; {s}"))
 }
 
 fn check_cells(
@@ -384,6 +382,6 @@ fn event_value_expectation(kind: &str) -> String {
 }
 
 pub fn parse_date(v: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| format!("\"{v}\" is not a date: expected a date YYYY-MM-DD"))
+    super::date::parse_ymd(v)
+        .ok_or_else(|| format!("\"{v}\" is not a date: expected a date YYYY-MM-DD"))
 }

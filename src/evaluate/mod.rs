@@ -3,6 +3,7 @@
 //! that make a result reproducible. The output is the same whatever the thread count: each
 //! evaluation is independent and results are sorted before they are returned.
 
+mod deciding;
 mod diagnose;
 mod outcome;
 mod result;
@@ -13,12 +14,12 @@ mod verdict;
 #[cfg(test)]
 mod tests;
 
-pub use result::{ChainResult, ScreenResult, SectorResult, Stamps};
+pub use result::{ChainResult, Deciding, ScreenResult, SectorResult, Stamps};
 pub use verdict::{Evidence, Status, Verdict};
 
+use crate::diagnostics::unknown;
 use crate::features::{Universe, Value};
 use crate::rules::api::world::World;
-use crate::rules::diagnostic::did_you_mean;
 use crate::rules::pack::CompiledRule;
 use crate::rules::{RulePack, RuleScope};
 use anyhow::{Context as _, bail};
@@ -33,9 +34,6 @@ const STACK_SIZE: usize = 16 << 20;
 /// How to run a screen.
 #[derive(Clone, Debug, Default)]
 pub struct ScreenOptions {
-    /// The dataset's name and vintage, for the stamps.
-    pub dataset: String,
-    pub vintage: String,
     /// Judge only these chains (slugs); peers are still the whole universe.
     pub chains: Option<Vec<String>>,
     /// Apply only these rules (ids).
@@ -71,6 +69,12 @@ pub fn screen(
         .stack_size(STACK_SIZE)
         .build()
         .context("cannot start the evaluation threads")?;
+    // A screen of sector rules alone judges the sector, not each chain.
+    let chains = if chain_rules.is_empty() {
+        Vec::new()
+    } else {
+        chains
+    };
     let (mut chain_results, sector) = pool.install(|| {
         let results: Vec<ChainResult> = chains
             .par_iter()
@@ -81,25 +85,39 @@ pub fn screen(
         let sector = (!sector_rules.is_empty()).then(|| sector_result(pack, &sector_rules, &world));
         (results, sector)
     });
-    chain_results.sort_by(|a, b| {
-        let score = |c: &ChainResult| c.score.unwrap_or(f64::NEG_INFINITY);
-        score(b)
-            .total_cmp(&score(a))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    chain_results.sort_by(ranking);
     Ok(ScreenResult {
-        stamps: Stamps {
-            screen: pack.name().to_string(),
-            as_of: universe.as_of.format("%Y-%m-%d").to_string(),
-            vintage: options.vintage.clone(),
-            dataset: options.dataset.clone(),
-            rule_pack_hash: pack.hash().to_string(),
-            pass_mark: pack.pass_mark(),
-        },
+        stamps: stamps(pack, universe),
         rules: rules.iter().map(|r| r.info.clone()).collect(),
         chains: chain_results,
         sector,
     })
+}
+
+/// The order of a screen: overall PASS first (a chain whose gates fail never sits above one
+/// that passes), then score (highest first, no score last), then slug.
+fn ranking(a: &ChainResult, b: &ChainResult) -> std::cmp::Ordering {
+    let pass = |c: &ChainResult| c.overall == Status::Pass;
+    let score = |c: &ChainResult| c.score.unwrap_or(f64::NEG_INFINITY);
+    pass(b)
+        .cmp(&pass(a))
+        .then_with(|| score(b).total_cmp(&score(a)))
+        .then_with(|| a.slug.cmp(&b.slug))
+}
+
+/// What makes a result of `pack` on `universe` comparable and re-creatable.
+pub fn stamps(pack: &RulePack, universe: &Universe) -> Stamps {
+    let data = &universe.data;
+    Stamps {
+        screen: pack.name().to_string(),
+        as_of: universe.as_of.format("%Y-%m-%d").to_string(),
+        vintage: data.vintage.clone(),
+        dataset: data.name.clone(),
+        dataset_hash: data.hash.clone(),
+        rule_pack_hash: pack.hash().to_string(),
+        pass_mark: pack.pass_mark(),
+        moat_version: env!("CARGO_PKG_VERSION").to_string(),
+    }
 }
 
 /// Every chain rule against one chain (for `moat explain <chain>`).
@@ -165,15 +183,18 @@ fn chain_result(
         Some(Value::Text(n)) => n.clone(),
         _ => chain.slug.clone(),
     };
-    ChainResult {
+    let mut result = ChainResult {
         slug: chain.slug.clone(),
         name,
         overall: t.overall,
         score: t.score,
         gates_failed: t.gates_failed,
         errors: t.errors,
+        deciding: None,
         verdicts,
-    }
+    };
+    result.deciding = deciding::deciding(&result, rules);
+    result
 }
 
 fn sector_result(pack: &RulePack, rules: &[&CompiledRule], world: &Arc<World>) -> SectorResult {
@@ -203,6 +224,16 @@ fn tally(pack: &RulePack, rules: &[&CompiledRule], verdicts: &[Verdict]) -> scor
     )
 }
 
+/// The one sentence for a rule id the pack does not have (`--only`, `--rule`, test cases).
+pub fn unknown_rule(pack: &RulePack, id: &str) -> String {
+    unknown(
+        "rule",
+        id,
+        "in the rule pack",
+        pack.rules().map(|r| r.id.as_str()),
+    )
+}
+
 fn select_rules<'a>(
     pack: &'a RulePack,
     only: Option<&[String]>,
@@ -212,10 +243,7 @@ fn select_rules<'a>(
     };
     for id in only {
         if pack.compiled(id).is_none() {
-            let hint = did_you_mean(id, pack.rules().map(|r| r.id.as_str()))
-                .map(|s| format!(": did you mean `{s}`?"))
-                .unwrap_or_default();
-            bail!("no rule `{id}` in the rule pack{hint}");
+            bail!("{}", unknown_rule(pack, id));
         }
     }
     Ok(pack
@@ -233,15 +261,15 @@ fn select_chains(universe: &Universe, only: Option<&[String]>) -> anyhow::Result
     for slug in only {
         match universe.chains.iter().position(|c| &c.slug == slug) {
             Some(i) => out.push(i),
-            None => {
-                let hint = did_you_mean(slug, universe.chains.iter().map(|c| c.slug.as_str()))
-                    .map(|s| format!(": did you mean `{s}`?"))
-                    .unwrap_or_default();
-                bail!(
-                    "no chain `{slug}` in the universe at {}{hint}",
-                    universe.as_of.format("%Y-%m-%d")
-                );
-            }
+            None => bail!(
+                "{}",
+                unknown(
+                    "chain",
+                    slug,
+                    &format!("in the universe at {}", universe.as_of.format("%Y-%m-%d")),
+                    universe.chains.iter().map(|c| c.slug.as_str()),
+                )
+            ),
         }
     }
     out.sort_unstable();

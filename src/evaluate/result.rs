@@ -18,10 +18,24 @@ pub struct Stamps {
     pub vintage: String,
     /// The dataset's name.
     pub dataset: String,
+    /// sha256 (hex) of every row of the dataset that can be seen at `as_of` (rows dated later
+    /// cannot change the result, so they do not change the stamp either).
+    pub dataset_hash: String,
     /// sha256 (hex) of screen.toml and every rule file.
     pub rule_pack_hash: String,
     /// The score a chain needs to pass, 0..1.
     pub pass_mark: f64,
+    /// The moat version that produced the result.
+    pub moat_version: String,
+}
+
+/// The verdict that decided a chain's overall result (`deciding`), so a one-line report can
+/// say why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Deciding {
+    pub rule: String,
+    pub status: Status,
+    pub reason: String,
 }
 
 /// One chain's verdicts and score.
@@ -39,6 +53,9 @@ pub struct ChainResult {
     pub gates_failed: Vec<String>,
     /// Number of ERROR verdicts.
     pub errors: usize,
+    /// The verdict that decided `overall`: the first failed gate, else the heaviest verdict
+    /// that did not pass (for a FAIL) or that passed (for a PASS).
+    pub deciding: Option<Deciding>,
     /// One verdict per chain rule, in rule order (by file name).
     pub verdicts: Vec<Verdict>,
 }
@@ -59,7 +76,8 @@ pub struct ScreenResult {
     pub stamps: Stamps,
     /// The rules applied, in rule order.
     pub rules: Vec<RuleInfo>,
-    /// Sorted by score (highest first, `null` last), then slug.
+    /// Overall PASS first, then by score (highest first, `null` last), then slug; empty when
+    /// the screen applied only sector rules.
     pub chains: Vec<ChainResult>,
     /// `null` when the screen has no sector rule (or none was selected).
     pub sector: Option<SectorResult>,

@@ -38,7 +38,10 @@ pub fn run(
             hint: None,
             evidence: Vec::new(),
             params: Default::default(),
-            location: Some(broken.location()),
+            location: Some(format!(
+                "{}:{}:{}",
+                rule.info.file, broken.line, broken.column
+            )),
             output: Vec::new(),
         };
     }

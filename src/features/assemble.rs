@@ -4,11 +4,12 @@
 //! null (or a non-finite number); nothing is filled in. Percentiles are taken here, after all
 //! values are known, with the one convention `catalog::percentile` defines.
 
-use super::catalog::{self, Field, Kind, METRICS};
+use super::catalog::{self, Field, Kind};
 use super::frames::from_days;
 use super::series::SeriesByChain;
 use super::universe::ChainFeatures;
 use super::value::Value;
+use crate::dataset::vocabulary::METRICS;
 use anyhow::{Context, Result, bail};
 use polars::prelude::{Column, DataFrame, DataType, PolarsResult};
 use std::collections::{BTreeMap, HashMap};

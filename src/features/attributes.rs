@@ -26,11 +26,11 @@
 //!   snapshot date (`stage_asof`) on, Missing before it or when either is null.
 
 use super::frames::{ROW, date_lit, keyed, latest_last, null, on_or_before, one_of};
-use super::kinds::{
+use crate::dataset::Dataset;
+use crate::dataset::vocabulary::{
     DA_CHANGE, MAINNET_LAUNCH, OWN_STACK, PROOF_SYSTEM_CHANGE, STACK_CHANGE, STAGE_KINDS,
     SUPERCHAIN_JOIN, SUPERCHAIN_LEAVE,
 };
-use crate::dataset::Dataset;
 use chrono::NaiveDate;
 use polars::prelude::*;
 

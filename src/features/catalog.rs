@@ -2,6 +2,7 @@
 //! the feature stage (which must produce every field for every chain, `Missing` where the data
 //! says nothing) and the rule API (`moat rules doc`, "did you mean", README reference).
 
+use crate::dataset::vocabulary::METRICS;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -33,30 +34,6 @@ pub struct Field {
     pub kind: Kind,
     pub meaning: String,
 }
-
-/// Metrics of `metrics_daily` that become chain fields (`<metric>`, `<metric>_date`,
-/// `<metric>_pctl`). The dataset validator accepts exactly these metric names.
-pub const METRICS: &[(&str, &str)] = &[
-    ("txcost_median_usd", "median transaction cost, USD per tx"),
-    ("fees_paid_usd", "fees paid by users, USD per day"),
-    ("txcount", "transactions per day"),
-    ("daa", "daily active addresses"),
-    ("onchain_profit_usd", "fees minus L1 rent, USD per day"),
-    ("rent_paid_l1_usd", "rent paid to Ethereum L1, USD per day"),
-    ("costs_l1_usd", "L1 costs, USD per day"),
-    ("costs_total_usd", "total costs, USD per day"),
-    ("throughput_mgas_per_s", "throughput, Mgas per second"),
-    (
-        "active_addresses_last7d",
-        "active addresses over the last 7 days",
-    ),
-    (
-        "app_fees_usd",
-        "fees paid to apps on the chain, USD per day",
-    ),
-    ("fees_usd_artemis", "fees per Artemis, USD per day"),
-    ("revenue_usd_artemis", "revenue per Artemis, USD per day"),
-];
 
 /// How old (in days before the as-of date) a daily metric or speed observation may be and
 /// still count as the chain's current value.

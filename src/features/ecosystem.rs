@@ -10,8 +10,8 @@
 //! `spawned_token` or `spawned_chain`.
 
 use super::frames::{on_or_before, one_of, slugs};
-use super::kinds::{LAYER_L3, SPAWNED_LINK_KINDS};
 use crate::dataset::Dataset;
+use crate::dataset::vocabulary::{LAYER_L3, SPAWNED_LINK_KINDS};
 use chrono::NaiveDate;
 use polars::prelude::*;
 

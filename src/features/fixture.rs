@@ -258,6 +258,7 @@ pub fn fixture() -> Dataset {
         metrics,
         speed,
         sources,
+        content: Default::default(),
     }
 }
 

@@ -10,8 +10,8 @@
 //! `as_of`. Members are sorted by slug.
 
 use super::frames::{on_or_before, one_of};
-use super::kinds::{LAYER_L1, MAINNET_LAUNCH, SHUTDOWN, STAGE_KINDS};
 use crate::dataset::Dataset;
+use crate::dataset::vocabulary::{LAYER_L1, MAINNET_LAUNCH, SHUTDOWN, STAGE_KINDS};
 use chrono::NaiveDate;
 use polars::prelude::*;
 

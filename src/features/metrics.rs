@@ -3,15 +3,16 @@
 //! cross-sections for others — so a value counts as "current" only if it is recent enough,
 //! and a percentile is only taken among chains that have a current value.
 //!
-//! Semantics, for each metric `m` of `catalog::METRICS`: `m` = the chain's value at its latest
+//! Semantics, for each metric `m` of `dataset::vocabulary::METRICS`: `m` = the chain's value at its latest
 //! date on or before `as_of` and no older than `catalog::METRIC_MAX_AGE_DAYS` days; `m_date` =
 //! that date; `m_pctl` = `catalog::percentile(value, values of the other universe chains
 //! with a current value of m)`. All three Missing otherwise. Rows with a null value are not
 //! observations; among rows of the same date the first in file order wins.
 
-use super::catalog::{METRIC_MAX_AGE_DAYS, METRICS};
+use super::catalog::METRIC_MAX_AGE_DAYS;
 use super::frames::{ROW, latest_last, one_of, slugs, within_age};
 use crate::dataset::Dataset;
+use crate::dataset::vocabulary::METRICS;
 use chrono::NaiveDate;
 use polars::prelude::*;
 

@@ -29,7 +29,6 @@ mod ecosystem;
 #[cfg(test)]
 mod fixture;
 mod frames;
-mod kinds;
 mod leadership;
 mod membership;
 mod metrics;
@@ -42,7 +41,7 @@ pub mod universe;
 pub mod value;
 
 pub use options::FeatureOptions;
-pub use universe::{ChainFeatures, Series, Universe};
+pub use universe::{ChainFeatures, DataStamp, Series, Universe};
 pub use value::Value;
 
 use crate::dataset::Dataset;
@@ -102,6 +101,11 @@ pub fn compute(ds: &Dataset, as_of: NaiveDate, opts: &FeatureOptions) -> Result<
     let chains = assemble::chains(&wide, &current_metrics, all_series).with_context(at)?;
     Ok(Universe {
         as_of,
+        data: DataStamp {
+            name: ds.manifest.name.clone(),
+            vintage: ds.manifest.vintage.clone(),
+            hash: ds.content_hash(as_of).with_context(at)?,
+        },
         tvl_week,
         window_weeks: opts.window_weeks,
         leaders,

@@ -3,7 +3,7 @@
 //! feature stage needs polars.
 //!
 //! Semantics: `"tvl_usd"` = the chain's weekly TVL points on or before `as_of`; each metric name
-//! of `catalog::METRICS` = its daily points on or before `as_of` (no age limit: the history is
+//! of `dataset::vocabulary::METRICS` = its daily points on or before `as_of` (no age limit: the history is
 //! the history). A chain gets a series only for measures it has at least one point of. Points
 //! are oldest first; rows with a null value are skipped.
 

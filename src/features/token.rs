@@ -15,10 +15,10 @@
 //! `none` from 2023-08-09 and `exploring` from its `token_exploration` event of 2025-09-15.)
 
 use super::frames::{ROW, keyed, latest_last, null, on_or_before, one_of};
-use super::kinds::{
+use crate::dataset::Dataset;
+use crate::dataset::vocabulary::{
     NO_TOKEN_STATEMENT, TOKEN_ANNOUNCED, TOKEN_EXPLORATION, TOKEN_KINDS, TOKEN_LIVE_KINDS,
 };
-use crate::dataset::Dataset;
 use chrono::NaiveDate;
 use polars::prelude::*;
 

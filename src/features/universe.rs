@@ -15,7 +15,7 @@ pub struct ChainFeatures {
     pub slug: String,
     /// Every field of `catalog::fields()`, in that order; `Value::Missing` where unknown.
     pub fields: BTreeMap<String, Value>,
-    /// `"tvl_usd"` (weekly) and each metric name of `catalog::METRICS` (daily) that the chain has.
+    /// `"tvl_usd"` (weekly) and each metric name of `dataset::vocabulary::METRICS` (daily) that the chain has.
     pub series: BTreeMap<String, Series>,
 }
 
@@ -25,9 +25,20 @@ impl ChainFeatures {
     }
 }
 
+/// Which data a universe was cut from: the dataset's name and vintage, and the content hash of
+/// what can be seen at the as-of date (`Dataset::content_hash`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DataStamp {
+    pub name: String,
+    pub vintage: String,
+    pub hash: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Universe {
     pub as_of: NaiveDate,
+    /// The data it was cut from, for the stamps of every result.
+    pub data: DataStamp,
     /// The latest TVL week on or before `as_of`: ranks and shares are taken there.
     pub tvl_week: Option<NaiveDate>,
     /// Length of the leadership window, in weeks, ending at `tvl_week`.

@@ -2,19 +2,23 @@
 //! with the stamps on every row so a file can be concatenated with others. Evidence and
 //! parameters are JSON objects in one cell each.
 
-use crate::evaluate::{ScreenResult, Verdict};
+use crate::evaluate::{Deciding, ScreenResult, Verdict};
 use crate::features::Value;
 
 const HEADER: &[&str] = &[
     "as_of",
     "dataset",
     "vintage",
+    "dataset_hash",
     "rule_pack_hash",
+    "moat_version",
     "scope",
     "chain",
     "name",
     "overall",
     "score",
+    "deciding_rule",
+    "deciding_reason",
     "rule",
     "weight",
     "gate",
@@ -37,6 +41,7 @@ pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
                    name: &str,
                    overall: &str,
                    score: Option<f64>,
+                   deciding: Option<&Deciding>,
                    v: &Verdict|
      -> anyhow::Result<()> {
         let rule = result.rules.iter().find(|r| r.id == v.rule);
@@ -54,12 +59,16 @@ pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
             s.as_of.as_str(),
             &s.dataset,
             &s.vintage,
+            &s.dataset_hash,
             &s.rule_pack_hash,
+            &s.moat_version,
             scope,
             chain,
             name,
             overall,
             &score.map_or(String::new(), |x| x.to_string()),
+            deciding.map_or("", |d| d.rule.as_str()),
+            deciding.map_or("", |d| d.reason.as_str()),
             &v.rule,
             &rule.map_or(String::new(), |r| Value::Num(r.weight).to_string()),
             &rule.map_or(String::new(), |r| r.gate.to_string()),
@@ -80,13 +89,22 @@ pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
                 &chain.name,
                 chain.overall.as_str(),
                 chain.score,
+                chain.deciding.as_ref(),
                 v,
             )?;
         }
     }
     if let Some(sector) = &result.sector {
         for v in &sector.verdicts {
-            row("sector", "", "", sector.overall.as_str(), sector.score, v)?;
+            row(
+                "sector",
+                "",
+                "",
+                sector.overall.as_str(),
+                sector.score,
+                None,
+                v,
+            )?;
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)

@@ -1,7 +1,7 @@
 //! Markdown: the screen as a document section: a table of chains (overall, score, a column per
 //! rule, the deciding reason), the sector's verdicts, and the stamps.
 
-use super::{counts_line, deciding_verdict, score_text, stamps_line};
+use super::{counts_line, score_text, stamps_line};
 use crate::evaluate::ScreenResult;
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
@@ -25,12 +25,14 @@ pub fn render(result: &ScreenResult) -> String {
         cell(&result.stamps.screen),
         result.stamps.as_of
     );
-    let _ = writeln!(
-        out,
-        "| chain | overall | score | {} | deciding reason |",
-        rules.join(" | ")
-    );
-    let _ = writeln!(out, "|---|---|---:|{}---|", "---|".repeat(rules.len()));
+    if !rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "| chain | overall | score | {} | deciding reason |",
+            rules.join(" | ")
+        );
+        let _ = writeln!(out, "|---|---|---:|{}---|", "---|".repeat(rules.len()));
+    }
     for chain in &result.chains {
         let statuses: Vec<&str> = rules
             .iter()
@@ -42,8 +44,10 @@ pub fn render(result: &ScreenResult) -> String {
                     .map_or("-", |v| v.status.as_str())
             })
             .collect();
-        let reason = deciding_verdict(chain, &result.rules)
-            .map_or(String::new(), |v| format!("{}: {}", v.rule, v.reason));
+        let reason = chain
+            .deciding
+            .as_ref()
+            .map_or(String::new(), |d| format!("{}: {}", d.rule, d.reason));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",

@@ -1,14 +1,20 @@
-//! The report stage: a `ScreenResult` rendered as a terminal table, JSON, CSV or Markdown.
-//! Every format renders the same typed values; nothing here recomputes a verdict or a score,
-//! and nothing here sees polars or rhai. Renderings are deterministic strings, written in one
-//! go by the caller.
+//! The report stage: every output moat prints, rendered from typed values. A `ScreenResult` as
+//! a terminal table, JSON, CSV or Markdown; an explanation; a chain's features (`data show`);
+//! a dataset's summary (`data check`); a rule pack's list; a test run. Nothing here recomputes
+//! a verdict or a score, and nothing here sees polars or rhai. Renderings are deterministic
+//! strings, written in one go by the caller; colour is marked here and kept or dropped by the
+//! stream (`style`).
 
 mod csv;
-mod deciding;
+pub mod data_check;
+pub mod data_show;
+pub mod explain;
 mod markdown;
+pub mod rules_list;
+pub mod rules_new;
+pub mod rules_test;
+pub mod style;
 mod table;
-
-pub use deciding::deciding_verdict;
 
 use crate::evaluate::ScreenResult;
 
@@ -24,9 +30,15 @@ pub enum Format {
     Markdown,
 }
 
-pub fn render(result: &ScreenResult, format: Format, color: bool) -> anyhow::Result<String> {
+/// Render a screen. `width` is the terminal's, for the table: its lines then fit it (`None`:
+/// whole rows, for pipes and files).
+pub fn render(
+    result: &ScreenResult,
+    format: Format,
+    width: Option<usize>,
+) -> anyhow::Result<String> {
     Ok(match format {
-        Format::Table => table::render(result, color),
+        Format::Table => table::render(result, width),
         Format::Json => serde_json::to_string_pretty(result)? + "\n",
         Format::Csv => csv::render(result)?,
         Format::Markdown => markdown::render(result),
@@ -69,14 +81,26 @@ pub fn counts_line(result: &ScreenResult) -> String {
 
 /// The stamps line shared by the table footer and the Markdown report.
 pub fn stamps_line(result: &ScreenResult) -> String {
-    let s = &result.stamps;
+    stamps_text(&result.stamps)
+}
+
+/// The stamps in one line: `L2 moat screen as of 2026-08-22 | dataset l2 3fa2b1c09e8d
+/// (vintage 2026-08-22) | rule pack 1a17f5d5a471 | pass mark 0.60 | moat 0.1.0`.
+pub fn stamps_text(s: &crate::evaluate::Stamps) -> String {
     format!(
-        "{} as of {} | dataset {} (vintage {}) | rule pack {} | pass mark {:.2}",
+        "{} as of {} | dataset {} {} (vintage {}) | rule pack {} | pass mark {:.2} | moat {}",
         s.screen,
         s.as_of,
         s.dataset,
+        short_hash(&s.dataset_hash),
         s.vintage,
-        &s.rule_pack_hash[..s.rule_pack_hash.len().min(12)],
-        s.pass_mark
+        short_hash(&s.rule_pack_hash),
+        s.pass_mark,
+        s.moat_version
     )
+}
+
+/// The first 12 hex digits of a hash, as stamps show it.
+pub fn short_hash(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
 }

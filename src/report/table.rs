@@ -1,101 +1,251 @@
-//! The terminal table: a row per chain sorted by score (overall, score, one column per rule,
+//! The terminal table: a row per chain in screen order (overall, score, one column per rule,
 //! the deciding reason), then the sector verdict and a footer with the stamps and counts.
-//! Colour (ANSI) only when the caller says the output is a terminal without NO_COLOR.
+//! Statuses are coloured (see `style`).
+//!
+//! Given a width (a terminal's), every line fits it: rule columns get short headers when the
+//! full ids do not fit (with a legend under the table), the deciding reason is cut with an
+//! ellipsis, and the sector and footer lines are wrapped. Without one (a pipe, a file), rows
+//! are whole.
 
-use super::{counts_line, deciding_verdict, score_text, stamps_line};
+use super::style::paint_status;
+use super::{counts_line, score_text, stamps_line};
 use crate::evaluate::{ScreenResult, Status};
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
 
-fn paint(status: Status, text: &str, color: bool) -> String {
-    if !color {
-        return text.to_string();
-    }
-    let code = match status {
-        Status::Pass => "32",
-        Status::Fail => "31",
-        Status::Skip => "33",
-        Status::Error => "1;35",
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
-}
+/// Spaces between columns.
+const GAP: usize = 2;
+/// The narrowest deciding reason worth showing; below it the column is left out.
+const MIN_REASON: usize = 12;
 
-pub fn render(result: &ScreenResult, color: bool) -> String {
+type Cell = (Option<Status>, String);
+
+pub fn render(result: &ScreenResult, width: Option<usize>) -> String {
     let rules: Vec<&str> = result
         .rules
         .iter()
         .filter(|r| r.scope == RuleScope::Chain)
         .map(|r| r.id.as_str())
         .collect();
-    let mut header = vec!["chain".to_string(), "overall".into(), "score".into()];
-    header.extend(rules.iter().map(|r| r.to_string()));
-    header.push("deciding reason".into());
-    let mut rows: Vec<Vec<(Option<Status>, String)>> = Vec::new();
+    let mut out = String::new();
+    if !rules.is_empty() {
+        chains_table(&mut out, result, &rules, width);
+    }
+    if let Some(sector) = &result.sector {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let head = format!(
+            "sector: {} (score {})",
+            sector.overall,
+            score_text(sector.score)
+        );
+        push_wrapped(&mut out, &head, "", width, &[(sector.overall, 8)]);
+        for v in &sector.verdicts {
+            let line = format!("  {} {}: {}", v.status, v.rule, v.reason);
+            push_wrapped(&mut out, &line, "    ", width, &[(v.status, 2)]);
+        }
+    }
+    out.push('\n');
+    push_wrapped(&mut out, &stamps_line(result), "  ", width, &[]);
+    push_wrapped(&mut out, &counts_line(result), "  ", width, &[]);
+    out
+}
+
+fn chains_table(out: &mut String, result: &ScreenResult, rules: &[&str], width: Option<usize>) {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     for chain in &result.chains {
         let mut row = vec![
             (None, chain.slug.clone()),
             (Some(chain.overall), chain.overall.to_string()),
             (None, score_text(chain.score)),
         ];
-        for rule in &rules {
+        for rule in rules {
             let cell = chain.verdicts.iter().find(|v| v.rule == *rule);
             row.push(cell.map_or((None, "-".into()), |v| {
                 (Some(v.status), v.status.to_string())
             }));
         }
-        let reason = deciding_verdict(chain, &result.rules)
-            .map_or(String::new(), |v| format!("{}: {}", v.rule, v.reason));
+        let reason = chain
+            .deciding
+            .as_ref()
+            .map_or(String::new(), |d| format!("{}: {}", d.rule, d.reason));
         row.push((None, reason));
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..header.len() - 1)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].1.chars().count())
-                .chain([header[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
+    let mut header: Vec<String> = ["chain", "overall", "score"]
+        .into_iter()
+        .chain(rules.iter().copied())
+        .map(str::to_string)
         .collect();
-    let mut out = String::new();
-    let line = |cells: Vec<(Option<Status>, String)>, out: &mut String| {
+    header.push("deciding reason".into());
+    let widths = |header: &[String]| -> Vec<usize> {
+        (0..header.len() - 1)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].1.chars().count())
+                    .chain([header[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let fixed = |w: &[usize]| w.iter().map(|w| w + GAP).sum::<usize>();
+    let mut w = widths(&header);
+    let mut legend = Vec::new();
+    let mut reason_width = None;
+    if let Some(total) = width {
+        if fixed(&w) + MIN_REASON > total {
+            let short = abbreviations(rules);
+            for (i, s) in short.iter().enumerate() {
+                if s != rules[i] {
+                    legend.push(format!("{s} = {}", rules[i]));
+                }
+                header[3 + i] = s.clone();
+            }
+            w = widths(&header);
+        }
+        reason_width = Some(total.saturating_sub(fixed(&w)));
+    }
+    let show_reason = reason_width.is_none_or(|r| r >= MIN_REASON);
+    let line = |cells: Vec<Cell>, out: &mut String| {
         let last = cells.len() - 1;
-        for (i, (status, text)) in cells.into_iter().enumerate() {
+        let mut text = String::new();
+        for (i, (status, cell)) in cells.into_iter().enumerate() {
             if i == last {
-                out.push_str(&text);
+                if show_reason {
+                    text.push_str(&cut(&cell, reason_width));
+                }
             } else {
-                let pad = " ".repeat(widths[i] - text.chars().count() + 2);
-                let shown = status.map_or(text.clone(), |s| paint(s, &text, color));
-                out.push_str(&shown);
-                out.push_str(&pad);
+                let pad = " ".repeat(w[i] - cell.chars().count() + GAP);
+                text.push_str(&status.map_or(cell.clone(), paint_status));
+                text.push_str(&pad);
             }
         }
-        let trimmed = out.trim_end().len();
-        out.truncate(trimmed);
+        out.push_str(text.trim_end());
         out.push('\n');
     };
-    line(header.into_iter().map(|h| (None, h)).collect(), &mut out);
+    line(header.into_iter().map(|h| (None, h)).collect(), out);
     for row in rows {
-        line(row, &mut out);
+        line(row, out);
     }
-    if let Some(sector) = &result.sector {
-        let _ = writeln!(
-            out,
-            "\nsector: {} (score {})",
-            paint(sector.overall, sector.overall.as_str(), color),
-            score_text(sector.score)
-        );
-        for v in &sector.verdicts {
-            let _ = writeln!(
-                out,
-                "  {} {}: {}",
-                paint(v.status, v.status.as_str(), color),
-                v.rule,
-                v.reason
-            );
+    if !legend.is_empty() {
+        let text = format!("rules: {}", legend.join(", "));
+        push_wrapped(out, &text, "  ", width, &[]);
+    }
+}
+
+/// Short rule headers: the first five characters, longer where two ids would read the same.
+fn abbreviations(ids: &[&str]) -> Vec<String> {
+    let prefix = |id: &str, n: usize| id.chars().take(n).collect::<String>();
+    ids.iter()
+        .map(|id| {
+            let mut n = 5;
+            while n < id.chars().count()
+                && ids
+                    .iter()
+                    .any(|other| other != id && prefix(other, n) == prefix(id, n))
+            {
+                n += 1;
+            }
+            prefix(id, n)
+        })
+        .collect()
+}
+
+/// `text` cut to `width` characters with an ellipsis.
+fn cut(text: &str, width: Option<usize>) -> String {
+    match width {
+        Some(w) if text.chars().count() > w => {
+            let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
+            s.push('…');
+            s
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// Push `text` as one line, or word-wrapped to `width` with `indent` on the lines after the
+/// first. `paint` colours the status word found at a character offset of the first line.
+fn push_wrapped(
+    out: &mut String,
+    text: &str,
+    indent: &str,
+    width: Option<usize>,
+    paint: &[(Status, usize)],
+) {
+    let lines = match width {
+        Some(w) => wrap(text, w, indent),
+        None => vec![text.to_string()],
+    };
+    for (i, mut line) in lines.into_iter().enumerate() {
+        if i == 0 {
+            for &(status, at) in paint {
+                let word = status.as_str();
+                if line.get(at..at + word.len()) == Some(word) {
+                    line.replace_range(at..at + word.len(), &paint_status(status));
+                }
+            }
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// Greedy word wrap: lines of at most `width` characters (a longer word is cut), the lines
+/// after the first starting with `indent`. Leading spaces of `text` are kept.
+fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let room = width.saturating_sub(indent.chars().count());
+    if room < 2 {
+        return vec![text.to_string()];
+    }
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut fresh = true;
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if !fresh && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            let rest: String = line.chars().skip(width).collect();
+            lines.push(head);
+            line = format!("{indent}{rest}");
         }
     }
-    let _ = writeln!(out, "\n{}", stamps_line(result));
-    let _ = writeln!(out, "{}", counts_line(result));
-    out
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_stay_distinct() {
+        assert_eq!(
+            abbreviations(&["token_existence", "token_origin", "traction"]),
+            ["token_e", "token_o", "tract"]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_fit() {
+        let lines = wrap("a bb ccc dddd eeeee", 6, "  ");
+        assert_eq!(lines, ["a bb", "  ccc", "  dddd", "  eeee", "  e"]);
+        assert!(lines.iter().all(|l| l.chars().count() <= 6));
+    }
+
+    #[test]
+    fn cut_marks_what_is_left_out() {
+        assert_eq!(cut("abcdef", Some(4)), "abc…");
+        assert_eq!(cut("abc", Some(4)), "abc");
+        assert_eq!(cut("abcdef", None), "abcdef");
+    }
 }

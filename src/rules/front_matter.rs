@@ -2,7 +2,7 @@
 //! continuation lines. The header is what memos quote (title, why) and what screen.toml refers
 //! to (id), so every key is checked here and an unknown key is an error, not a silent no-op.
 
-use super::diagnostic::{RuleError, did_you_mean};
+use crate::diagnostics::{Diagnostic, did_you_mean};
 use serde::Serialize;
 
 /// Whether a rule judges one chain at a time or the whole sector.
@@ -46,7 +46,7 @@ const KEYS: &[&str] = &["id", "title", "category", "why", "scope"];
 const REQUIRED: &[&str] = &["id", "title", "category", "why"];
 
 /// Parse the leading `//!` lines of `source`; every problem is returned, each with its place.
-pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
+pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     // (key, value, line, value column)
     let mut entries: Vec<(String, String, usize, usize)> = Vec::new();
@@ -66,7 +66,7 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
                     last.1.push(' ');
                     last.1.push_str(body.trim());
                 }
-                None => errors.push(RuleError::at(
+                None => errors.push(Diagnostic::at(
                     file,
                     source,
                     line_no,
@@ -78,7 +78,7 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
         }
         let offset = indent + (rest.len() - body.len());
         let Some((key, value)) = body.split_once(':') else {
-            errors.push(RuleError::at(
+            errors.push(Diagnostic::at(
                 file,
                 source,
                 line_no,
@@ -95,7 +95,7 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
             let hint = did_you_mean(key, KEYS.iter().copied())
                 .map(|k| format!(": did you mean `{k}`?"))
                 .unwrap_or_default();
-            errors.push(RuleError::at(
+            errors.push(Diagnostic::at(
                 file,
                 source,
                 line_no,
@@ -108,7 +108,7 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
             continue;
         }
         if entries.iter().any(|(k, ..)| k == key) {
-            errors.push(RuleError::at(
+            errors.push(Diagnostic::at(
                 file,
                 source,
                 line_no,
@@ -129,12 +129,12 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
     let get = |k: &str| entries.iter().find(|(key, ..)| key == k);
     for key in REQUIRED {
         match get(key) {
-            None => errors.push(RuleError::file(
+            None => errors.push(Diagnostic::file(
                 file,
                 format!("the rule header has no `{key}:` line (a rule file starts with `//! id:`, `//! title:`, `//! category:` and `//! why:` lines)"),
             )),
             Some((_, value, line, col)) if value.is_empty() => {
-                errors.push(RuleError::at(file, source, *line, *col, format!("`{key}` is empty")))
+                errors.push(Diagnostic::at(file, source, *line, *col, format!("`{key}` is empty")))
             }
             Some(_) => {}
         }
@@ -143,7 +143,7 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
         && !id.is_empty()
         && !valid_id(id)
     {
-        errors.push(RuleError::at(
+        errors.push(Diagnostic::at(
             file,
             source,
             *line,
@@ -157,7 +157,7 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<RuleError>> {
         None | Some(("chain", ..)) => RuleScope::Chain,
         Some(("sector", ..)) => RuleScope::Sector,
         Some((other, line, col)) => {
-            errors.push(RuleError::at(
+            errors.push(Diagnostic::at(
                 file,
                 source,
                 line,
@@ -225,11 +225,11 @@ mod tests {
         let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(
             text[0],
-            "rules/a.rhai:2:5: unknown key `titel` in the rule header (expected `id`, `title`, `category`, `why`, `scope`): did you mean `title`?\n  |\n2 | //! titel: Has a token\n  |     ^"
+            "rules/a.rhai:2:5: error: unknown key `titel` in the rule header (expected `id`, `title`, `category`, `why`, `scope`): did you mean `title`?\n  |\n2 | //! titel: Has a token\n  |     ^"
         );
         assert_eq!(
             text[1],
-            "rules/a.rhai: the rule header has no `title:` line (a rule file starts with `//! id:`, `//! title:`, `//! category:` and `//! why:` lines)"
+            "rules/a.rhai: error: the rule header has no `title:` line (a rule file starts with `//! id:`, `//! title:`, `//! category:` and `//! why:` lines)"
         );
     }
 

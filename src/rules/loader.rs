@@ -4,31 +4,31 @@
 //! before giving up, so one run shows them all.
 
 use super::api::params::ParamTable;
-use super::diagnostic::{RuleError, RuleErrors, did_you_mean, line_col};
 use super::engine;
 use super::front_matter::{self, FrontMatter};
 use super::limits::Limits;
 use super::pack::{CompiledRule, RuleInfo, RulePack, SourceFile, pack_hash};
 use super::screen_file::{self, SCREEN_FILE};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
 use rhai::{Engine, LexError, ParseError, ParseErrorType};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 /// Read `dir/screen.toml` and `dir/*.rhai` and load them.
-pub fn load_dir(dir: &Path, limits: Limits) -> Result<RulePack, RuleErrors> {
+pub fn load_dir(dir: &Path, limits: Limits) -> Result<RulePack, Diagnostics> {
     let (screen, rules) = read_dir(dir)?;
     load_sources(screen, rules, limits)
 }
 
 /// Read `dir/screen.toml` and every `dir/*.rhai` (sorted by path), or say which could not be read.
-pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), RuleErrors> {
+pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), Diagnostics> {
     let screen_path = dir.join(SCREEN_FILE).display().to_string();
     let mut errors = Vec::new();
     let screen = match std::fs::read_to_string(dir.join(SCREEN_FILE)) {
         Ok(text) => SourceFile::new(&screen_path, text),
         Err(e) => {
-            errors.push(RuleError::file(
+            errors.push(Diagnostic::file(
                 &screen_path,
                 format!("cannot read the screen settings: {e}"),
             ));
@@ -42,7 +42,7 @@ pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), RuleErrors>
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rhai"))
             .collect(),
         Err(e) => {
-            return Err(RuleErrors(vec![RuleError::file(
+            return Err(Diagnostics(vec![Diagnostic::file(
                 &dir.display().to_string(),
                 format!("cannot read the rules directory: {e}"),
             )]));
@@ -54,20 +54,20 @@ pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), RuleErrors>
         let shown = p.display().to_string();
         match std::fs::read_to_string(&p) {
             Ok(text) => rules.push(SourceFile::new(shown, text)),
-            Err(e) => errors.push(RuleError::file(
+            Err(e) => errors.push(Diagnostic::file(
                 &shown,
                 format!("cannot read the rule file: {e}"),
             )),
         }
     }
     if rules.is_empty() && errors.is_empty() {
-        errors.push(RuleError::file(
+        errors.push(Diagnostic::file(
             &dir.display().to_string(),
             "no rule files (`*.rhai`) in this directory",
         ));
     }
     if !errors.is_empty() {
-        return Err(RuleErrors(errors));
+        return Err(Diagnostics(errors));
     }
     Ok((screen, rules))
 }
@@ -77,14 +77,14 @@ pub fn load_sources(
     screen: SourceFile,
     files: Vec<SourceFile>,
     limits: Limits,
-) -> Result<RulePack, RuleErrors> {
+) -> Result<RulePack, Diagnostics> {
     match load_partial(screen, files, limits) {
         Partial {
             pack: Some(pack),
             errors,
             ..
         } if errors.is_empty() => Ok(pack),
-        Partial { errors, .. } => Err(RuleErrors(errors)),
+        Partial { errors, .. } => Err(Diagnostics(errors)),
     }
 }
 
@@ -94,10 +94,10 @@ pub struct Partial {
     /// `None` when screen.toml does not parse.
     pub pack: Option<RulePack>,
     /// Every problem that stops a screen.
-    pub errors: Vec<RuleError>,
+    pub errors: Vec<Diagnostic>,
     /// Why the code of a rule with a readable header does not compile (such a rule stays in
     /// the pack and gives ERROR verdicts), whether or not there is a pack.
-    pub broken: Vec<RuleError>,
+    pub broken: Vec<Diagnostic>,
 }
 
 /// Load what can be loaded and keep every problem. `rules check` evaluates the partial pack so
@@ -116,7 +116,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
         rhai::AST,
         &'a SourceFile,
         (usize, usize),
-        Option<RuleError>,
+        Option<Diagnostic>,
     );
     let mut compiled: Vec<Loaded> = Vec::new();
     // Ids declared by a readable header, and whether some header was unreadable (its file may
@@ -151,7 +151,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             ),
         };
         if let Some((_, _, first, ..)) = compiled.iter().find(|(h, ..)| h.id == header.id) {
-            errors.push(RuleError::file(
+            errors.push(Diagnostic::file(
                 &file.path,
                 format!("rule id `{}` is already used by {}", header.id, first.path),
             ));
@@ -177,7 +177,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
     let listed = listed.as_ref();
     for (header, _, file, ..) in &compiled {
         if listed.is_some_and(|l| !l.contains_key(&header.id)) {
-            errors.push(RuleError::file(
+            errors.push(Diagnostic::file(
                 &file.path,
                 format!(
                     "rule `{}` is not listed in {}: add a [rules.{}] table (weight, gate, params)",
@@ -191,7 +191,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             let hint = did_you_mean(id, compiled.iter().map(|(h, ..)| h.id.as_str()))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            errors.push(RuleError::at(
+            errors.push(Diagnostic::at(
                 &screen.path,
                 &screen.text,
                 line,
@@ -224,7 +224,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
                 weight: s.weight,
                 gate: s.gate,
                 scope: h.scope,
-                file: file.path.clone(),
+                file: file.file_name().to_string(),
             };
             CompiledRule {
                 info,
@@ -236,7 +236,11 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             }
         })
         .collect();
+    let dir = std::path::Path::new(&screen.path)
+        .parent()
+        .map_or(String::new(), |p| p.display().to_string());
     let pack = RulePack {
+        dir,
         name: settings.name,
         pass_mark: settings.pass_mark,
         window_weeks: settings.window_weeks,
@@ -270,7 +274,7 @@ fn listed_leniently(text: &str) -> Option<BTreeMap<String, (usize, usize)>> {
     )
 }
 
-fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, RuleError> {
+fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, Diagnostic> {
     let mut ast = engine
         .compile(&file.text)
         .map_err(|e| parse_error(file, &e))?;
@@ -278,7 +282,7 @@ fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, RuleError> {
     Ok(ast)
 }
 
-fn parse_error(file: &SourceFile, e: &ParseError) -> RuleError {
+fn parse_error(file: &SourceFile, e: &ParseError) -> Diagnostic {
     let pos = e.position();
     let message = match e.err_type() {
         ParseErrorType::Reserved(s) | ParseErrorType::BadInput(LexError::ImproperSymbol(s, _))
@@ -295,7 +299,7 @@ fn parse_error(file: &SourceFile, e: &ParseError) -> RuleError {
         }
         other => other.to_string(),
     };
-    RuleError::at(
+    Diagnostic::at(
         &file.path,
         &file.text,
         pos.line().unwrap_or(1),
@@ -309,7 +313,7 @@ fn check_entry(
     header: &FrontMatter,
     ast: &rhai::AST,
     file: &SourceFile,
-) -> Result<(usize, usize), RuleError> {
+) -> Result<(usize, usize), Diagnostic> {
     let (name, params) = header.scope.entry();
     let expected = format!("fn {name}({})", params.join(", "));
     let found = ast.iter_functions().find(|f| f.name == name);
@@ -317,7 +321,7 @@ fn check_entry(
         Some(f) if f.params.len() == params.len() => Ok(find_fn(&file.text, name)),
         Some(f) => {
             let (line, col) = find_fn(&file.text, name);
-            Err(RuleError::at(
+            Err(Diagnostic::at(
                 &file.path,
                 &file.text,
                 line,
@@ -342,7 +346,7 @@ fn check_entry(
                 }
                 _ => "",
             };
-            Err(RuleError::file(
+            Err(Diagnostic::file(
                 &file.path,
                 format!(
                     "no entry function: a {} rule must define `{expected}`{other}",
@@ -379,7 +383,7 @@ mod tests {
         format!("//! id: {id}\n//! title: T\n//! category: c\n//! why: W\n{body}\n")
     }
 
-    fn load(screen: &str, files: &[(&str, String)]) -> Result<RulePack, RuleErrors> {
+    fn load(screen: &str, files: &[(&str, String)]) -> Result<RulePack, Diagnostics> {
         let files = files
             .iter()
             .map(|(p, t)| SourceFile::new(*p, t.clone()))
@@ -424,8 +428,8 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "rules/a.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)`\n\
-             rules/b.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)` (this file defines `fn sector`: add `//! scope: sector` to its header)"
+            "rules/a.rhai: error: no entry function: a chain rule must define `fn rule(chain, params, peers)`\n\
+             rules/b.rhai: error: no entry function: a chain rule must define `fn rule(chain, params, peers)` (this file defines `fn sector`: add `//! scope: sector` to its header)"
         );
     }
 
@@ -441,7 +445,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "rules/a.rhai:5:1: the entry function must be `fn rule(chain, params, peers)`; found `fn rule(chain)`\n  |\n5 | fn rule(chain) { 1 }\n  | ^"
+            "rules/a.rhai:5:1: error: the entry function must be `fn rule(chain, params, peers)`; found `fn rule(chain)`\n  |\n5 | fn rule(chain) { 1 }\n  | ^"
         );
     }
 
@@ -464,11 +468,11 @@ mod tests {
             ],
         )
         .unwrap();
-        let err = RuleErrors(pack.problems().cloned().collect());
+        let err = Diagnostics(pack.problems().cloned().collect());
         assert_eq!(
             err.to_string(),
-            "rules/a.rhai:5:33: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | fn rule(chain, params, peers) { eval(\"1\") }\n  |                                 ^\n\
-             rules/b.rhai:5:1: `import` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | import \"os\" as os;\n  | ^"
+            "rules/a.rhai:5:33: error: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | fn rule(chain, params, peers) { eval(\"1\") }\n  |                                 ^\n\
+             rules/b.rhai:5:1: error: `import` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | import \"os\" as os;\n  | ^"
         );
     }
 
@@ -557,7 +561,7 @@ mod tests {
         .unwrap_err();
         assert!(
             err.to_string()
-                .contains("rules/a2.rhai: rule id `a` is already used by rules/a.rhai"),
+                .contains("rules/a2.rhai: error: rule id `a` is already used by rules/a.rhai"),
             "{err}"
         );
     }

@@ -1,38 +1,36 @@
-//! The rules stage: a folder of Rhai rule files plus `screen.toml`, loaded into a `RulePack`.
-//! Each rule is compiled once on a sandboxed engine (no eval, no import, bounded operations,
-//! depth, sizes and time), with its header (`//! id:`, title, category, why, scope) and its
-//! settings (weight, gate, params). Loading reports every problem of every file at once as
-//! `file:line:column: message`. Rhai never leaves this module and `evaluate`.
+//! The rules stage: the rule language. A folder of Rhai rule files plus `screen.toml`, loaded
+//! into a `RulePack`: each rule compiled once on a sandboxed engine (no eval, no import,
+//! bounded operations, depth, sizes and time), with its header (`//! id:`, title, category,
+//! why, scope) and its settings (weight, gate, params), and the API rules call (`api`). Loading
+//! reports every problem of every file at once as diagnostics. Rhai never leaves this module
+//! and `evaluate`; the author's tools that run rules (check, test, doc) live in `authoring`.
 
 pub(crate) mod api;
-pub mod check;
-pub mod diagnostic;
-mod engine;
+pub(crate) mod engine;
 pub mod front_matter;
 pub mod limits;
-mod loader;
+pub(crate) mod loader;
 pub mod pack;
 pub mod screen_file;
-pub mod testing;
 
 pub use api::format;
-pub use api::reference::{Helper, REFERENCE, Section, markdown as reference_markdown};
-pub use diagnostic::{RuleError, RuleErrors};
+pub use api::reference::{Helper, REFERENCE, Section};
 pub use front_matter::RuleScope;
 pub use limits::Limits;
 pub use pack::{RuleInfo, RulePack, SourceFile};
 
 pub(crate) use engine::guarded;
 
+use crate::diagnostics::Diagnostics;
 use std::path::Path;
 
 /// Load the rule pack in `dir` (`screen.toml` and `*.rhai`) with the default limits.
-pub fn load(dir: &Path) -> Result<RulePack, RuleErrors> {
+pub fn load(dir: &Path) -> Result<RulePack, Diagnostics> {
     loader::load_dir(dir, Limits::default())
 }
 
 /// Load the rule pack in `dir` with explicit sandbox limits.
-pub fn load_with(dir: &Path, limits: Limits) -> Result<RulePack, RuleErrors> {
+pub fn load_with(dir: &Path, limits: Limits) -> Result<RulePack, Diagnostics> {
     loader::load_dir(dir, limits)
 }
 
@@ -41,6 +39,6 @@ pub fn load_sources(
     screen: SourceFile,
     rules: Vec<SourceFile>,
     limits: Limits,
-) -> Result<RulePack, RuleErrors> {
+) -> Result<RulePack, Diagnostics> {
     loader::load_sources(screen, rules, limits)
 }

@@ -3,9 +3,10 @@
 //! (`pub(crate)`); the rest of the program sees `RuleInfo` and plain accessors.
 
 use super::api::params::ParamTable;
-use super::diagnostic::RuleError;
 use super::front_matter::RuleScope;
 use super::limits::Limits;
+use crate::diagnostics::Diagnostic;
+use crate::features::FeatureOptions;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -28,7 +29,8 @@ pub struct RuleInfo {
     pub gate: bool,
     /// `"chain"` or `"sector"`.
     pub scope: RuleScope,
-    /// The rule file, as loaded (e.g. `rules/token_existence.rhai`).
+    /// The rule file, relative to the rules directory (e.g. `token_existence.rhai`), so that
+    /// results do not depend on where the pack lives or where moat runs.
     pub file: String,
     /// The rule's parameters from screen.toml.
     pub params: BTreeMap<String, serde_json::Value>,
@@ -45,11 +47,13 @@ pub(crate) struct CompiledRule {
     pub entry_at: (usize, usize),
     /// Why the rule's code could not be compiled (a parse error, `eval`, `import`): such a
     /// rule stays in the pack and every verdict it gives is ERROR at this place.
-    pub broken: Option<RuleError>,
+    pub broken: Option<Diagnostic>,
 }
 
 /// A rule pack ready to evaluate: compile once, evaluate for every chain.
 pub struct RulePack {
+    /// The rules directory as the user named it (`rules`), for messages on the terminal.
+    pub(crate) dir: String,
     pub(crate) name: String,
     pub(crate) pass_mark: f64,
     pub(crate) window_weeks: i64,
@@ -60,6 +64,16 @@ pub struct RulePack {
 }
 
 impl RulePack {
+    /// A file of the pack (as `RuleInfo::file` or a verdict's location names it) as the user
+    /// reaches it: `token_existence.rhai:7:3` → `rules/token_existence.rhai:7:3`.
+    pub fn shown(&self, file: &str) -> String {
+        if self.dir.is_empty() {
+            file.to_string()
+        } else {
+            format!("{}/{file}", self.dir.trim_end_matches('/'))
+        }
+    }
+
     /// The screen's name (`name` in screen.toml).
     pub fn name(&self) -> &str {
         &self.name
@@ -99,9 +113,18 @@ impl RulePack {
         self.window_weeks
     }
 
+    /// The feature options this pack's rules are judged with (its leadership window): every
+    /// command that computes a universe for these rules uses them, so `data show`, `explain`
+    /// and `screen` see the same fields.
+    pub fn feature_options(&self) -> FeatureOptions {
+        FeatureOptions {
+            window_weeks: self.window_weeks,
+        }
+    }
+
     /// Rules whose code does not compile (they give ERROR verdicts); `rules check` reports
     /// them as problems.
-    pub fn problems(&self) -> impl Iterator<Item = &RuleError> {
+    pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
         self.rules.iter().filter_map(|r| r.broken.as_ref())
     }
 

@@ -3,7 +3,7 @@
 //! reads instead of hard-coding thresholds. Unknown keys are errors that name the key, its file
 //! and its line:column, because a misspelt `wieght` silently ignored would change a screen.
 
-use super::diagnostic::{RuleError, line_col};
+use crate::diagnostics::{Diagnostic, line_col};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -53,7 +53,7 @@ pub struct ScreenSettings {
 }
 
 /// Parse `text` (the contents of `file`); every problem names the file, line:column and key.
-pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<RuleError>> {
+pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> {
     let raw: RawScreen = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         let mut message = e.message().trim_end().to_string();
@@ -63,14 +63,14 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<RuleError>> {
         {
             message = format!("{message} (at `{key}`)");
         }
-        vec![RuleError::at(file, text, line, column, message)]
+        vec![Diagnostic::at(file, text, line, column, message)]
     })?;
 
     let mut errors = Vec::new();
     let pass_mark = *raw.pass_mark.get_ref();
     if !(0.0..=1.0).contains(&pass_mark) {
         let (line, column) = line_col(text, raw.pass_mark.span().start);
-        errors.push(RuleError::at(
+        errors.push(Diagnostic::at(
             file,
             text,
             line,
@@ -88,7 +88,7 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<RuleError>> {
                 let value = *w.get_ref();
                 if !(value.is_finite() && value > 0.0) {
                     let (line, column) = line_col(text, w.span().start);
-                    errors.push(RuleError::at(
+                    errors.push(Diagnostic::at(
                         file,
                         text,
                         line,
@@ -115,7 +115,7 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<RuleError>> {
     let window_weeks = raw.window_weeks.as_ref().map_or(52, |w| *w.get_ref());
     if let Some(w) = raw.window_weeks.as_ref().filter(|w| *w.get_ref() < 1) {
         let (line, column) = line_col(text, w.span().start);
-        errors.push(RuleError::at(
+        errors.push(Diagnostic::at(
             file,
             text,
             line,
@@ -182,7 +182,7 @@ mod tests {
         let errs = parse("rules/screen.toml", &text).unwrap_err();
         assert_eq!(
             errs[0].to_string(),
-            "rules/screen.toml:5:1: unknown field `wieght`, expected one of `weight`, `gate`, `params` (at `rules.token_existence.wieght`)\n  |\n5 | wieght = 2.0\n  | ^"
+            "rules/screen.toml:5:1: error: unknown field `wieght`, expected one of `weight`, `gate`, `params` (at `rules.token_existence.wieght`)\n  |\n5 | wieght = 2.0\n  | ^"
         );
     }
 
@@ -218,7 +218,7 @@ mod tests {
         let errs = parse("screen.toml", "name = \"x\"\n").unwrap_err();
         assert_eq!(
             errs[0].to_string(),
-            "screen.toml:1:1: missing field `pass_mark`\n  |\n1 | name = \"x\"\n  | ^"
+            "screen.toml:1:1: error: missing field `pass_mark`\n  |\n1 | name = \"x\"\n  | ^"
         );
     }
 }

@@ -13,7 +13,9 @@ fn data_check_passes_on_the_fixture() {
         "{text}"
     );
     assert!(
-        text.contains("chains  6 (1 L1, 4 L2, 1 L3); 5 screened, 5 with a TVL series\n"),
+        text.contains(
+            "chains  6 (1 L1, 4 L2, 1 L3); 5 screened at the vintage, 5 with a TVL series\n"
+        ),
         "{text}"
     );
     assert!(
@@ -24,16 +26,15 @@ fn data_check_passes_on_the_fixture() {
 
 #[test]
 fn missing_file_is_named() {
-    assert_check_fails(
-        |d| fs::remove_file(d.join("speed.csv")).unwrap(),
-        "error: mini/speed.csv: file not found (named in dataset.toml)\n1 problem found; the dataset was not loaded\n",
-    );
+    insta::assert_snapshot!(check_fails(|d| fs::remove_file(d.join("speed.csv")).unwrap()), @"
+    mini/speed.csv: error: file not found (named in dataset.toml)
+    1 problem found; the dataset was not loaded
+    ");
 }
 
 #[test]
 fn missing_column_is_named_with_the_expected_columns() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             let p = d.join("tvl_weekly.csv");
             let text = fs::read_to_string(&p).unwrap();
             let cut: String = text
@@ -41,204 +42,209 @@ fn missing_column_is_named_with_the_expected_columns() {
                 .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
                 .collect();
             fs::write(&p, cut).unwrap();
-        },
-        "error: mini/tvl_weekly.csv:1:3: missing column \"tvl_usd\": expected date, chain, tvl_usd (a finite number >= 0)\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/tvl_weekly.csv:1:12: error: missing column "tvl_usd": expected date, chain, tvl_usd (a finite number >= 0)
+      |
+    1 | date,chain
+      |            ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn unknown_column_is_named() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             let p = d.join("sources.csv");
             let text = fs::read_to_string(&p).unwrap();
             let extra: String = text.lines().map(|l| format!("{l},x\n")).collect();
             fs::write(&p, extra.replacen("key,source,x", "key,source,url", 1)).unwrap();
-        },
-        "error: mini/sources.csv:1:3: unknown column \"url\": expected only key, source\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/sources.csv:1:12: error: unknown column "url": expected only key, source
+      |
+    1 | key,source,url
+      |            ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn unparsable_date_names_line_column_and_format() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,",
                 "2024-11-31,base,",
             )
-        },
-        "error: mini/tvl_weekly.csv:8:1: date: \"2024-11-31\" is not a date: expected a date YYYY-MM-DD\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/tvl_weekly.csv:8:1: error: date: "2024-11-31" is not a date: expected a date YYYY-MM-DD
+      |
+    8 | 2024-11-31,base,2488327187
+      | ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn unparsable_number_names_line_column_and_expectation() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,2488327187",
                 "2024-11-10,base,2.4e9x",
             )
-        },
-        "error: mini/tvl_weekly.csv:8:3: tvl_usd: \"2.4e9x\" is not a number: expected a finite number >= 0\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/tvl_weekly.csv:8:17: error: tvl_usd: "2.4e9x" is not a number: expected a finite number >= 0
+      |
+    8 | 2024-11-10,base,2.4e9x
+      |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn negative_tvl_is_rejected() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,2488327187",
                 "2024-11-10,base,-5",
             )
-        },
-        "error: mini/tvl_weekly.csv:8:3: tvl_usd: \"-5\" is negative: expected a finite number >= 0\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/tvl_weekly.csv:8:17: error: tvl_usd: "-5" is negative: expected a finite number >= 0
+      |
+    8 | 2024-11-10,base,-5
+      |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn non_finite_tvl_is_rejected() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,2488327187",
                 "2024-11-10,base,NaN",
             )
-        },
-        "error: mini/tvl_weekly.csv:8:3: tvl_usd: \"NaN\" is not finite: expected a finite number >= 0\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/tvl_weekly.csv:8:17: error: tvl_usd: "NaN" is not finite: expected a finite number >= 0
+      |
+    8 | 2024-11-10,base,NaN
+      |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn duplicate_date_chain_rows_point_at_both_lines() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,2488327187",
                 "2024-11-03,base,2488327187",
             )
-        },
-        "error: mini/tvl_weekly.csv:8:1: duplicate (date, chain) = (2024-11-03, base): first at line 3; expected one row per (date, chain)\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @"
+    mini/tvl_weekly.csv:8:1: error: duplicate (date, chain) = (2024-11-03, base): first at line 3; expected one row per (date, chain)
+      |
+    8 | 2024-11-03,base,2488327187
+      | ^
+    1 problem found; the dataset was not loaded
+    ");
 }
 
 #[test]
 fn tvl_series_naming_an_unknown_chain() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,",
                 "2024-11-10,bsae,",
             )
-        },
-        "error: mini/tvl_weekly.csv:8:2: chain: \"bsae\" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean \"base\"?\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/tvl_weekly.csv:8:12: error: chain: "bsae" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean `base`?
+      |
+    8 | 2024-11-10,bsae,2488327187
+      |            ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn event_naming_an_unknown_chain() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("events.csv"),
                 ",base,no_token_statement,",
                 ",basechain,no_token_statement,",
             )
-        },
-        &format!(
-            "error: mini/events.csv:{}:2: chain: \"basechain\" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean \"base\"?\n\
-             1 problem found; the dataset was not loaded\n",
-            line_of(&fixture("mini/events.csv"), ",base,no_token_statement,")
-        ),
-    );
+        }), @r#"
+    mini/events.csv:11:12: error: chain: "basechain" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean `base`?
+       |
+    11 | 2023-08-09,basechain,no_token_statement,,"At public launch Coinbase said ""we currently do not plan …
+       |            ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn link_naming_an_unknown_chain() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("ecosystem_links.csv"),
                 "Farcaster,optimism,Farcaster Frames",
                 "Farcaster,farcaster,Farcaster Frames",
             )
-        },
-        &format!(
-            "error: mini/ecosystem_links.csv:{}:3: from_chain: \"farcaster\" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv)\n\
-             1 problem found; the dataset was not loaded\n",
-            line_of(
-                &fixture("mini/ecosystem_links.csv"),
-                "Farcaster,optimism,Farcaster Frames"
-            )
-        ),
-    );
+        }), @r#"
+    mini/ecosystem_links.csv:11:22: error: from_chain: "farcaster" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv)
+       |
+    11 | 2024-01-26,Farcaster,farcaster,Farcaster Frames,base,launched_on,Frames (mini-apps inside casts) lau…
+       |                      ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn unknown_event_kind_lists_the_allowed_kinds() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("events.csv"),
                 ",base,no_token_statement,",
                 ",base,no_token_statment,",
             )
-        },
-        &format!(
-            "error: mini/events.csv:{}:3: kind: \"no_token_statment\" is not an allowed value: expected one of \
-             mainnet_launch, shutdown, token_launch, token_announced, token_exploration, no_token_statement, token_observed, \
-             stage_observed, stage_change, stack_change, da_change, proof_system_change, superchain_join, superchain_leave; \
-             did you mean \"no_token_statement\"?\n\
-             1 problem found; the dataset was not loaded\n",
-            line_of(&fixture("mini/events.csv"), ",base,no_token_statement,")
-        ),
-    );
+        }), @r#"
+    mini/events.csv:11:17: error: kind: "no_token_statment" is not an allowed value: expected one of mainnet_launch, shutdown, token_launch, token_announced, token_exploration, no_token_statement, token_observed, stage_observed, stage_change, stack_change, da_change, proof_system_change, superchain_join, superchain_leave; did you mean `no_token_statement`?
+       |
+    11 | 2023-08-09,base,no_token_statment,,"At public launch Coinbase said ""we currently do not plan to iss…
+       |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn empty_file_is_an_error() {
-    assert_check_fails(
-        |d| fs::write(d.join("ecosystem_links.csv"), "").unwrap(),
-        "error: mini/ecosystem_links.csv: the file is empty: expected a header line and data rows\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+    insta::assert_snapshot!(check_fails(|d| fs::write(d.join("ecosystem_links.csv"), "").unwrap()), @"
+    mini/ecosystem_links.csv: error: the file is empty: expected a header line and data rows
+    1 problem found; the dataset was not loaded
+    ");
 }
 
 #[test]
 fn header_only_file_is_an_error() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             fs::write(
                 d.join("speed.csv"),
                 "chain,block_time_s,preconf_latency_ms,asof,note,source\n",
             )
             .unwrap()
-        },
-        "error: mini/speed.csv: the file has no data rows: expected a chain's block time / preconfirmation latency according to one source\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @"
+    mini/speed.csv: error: the file has no data rows: expected a chain's block time / preconfirmation latency according to one source
+    1 problem found; the dataset was not loaded
+    ");
 }
 
 #[test]
 fn every_problem_of_every_file_is_reported_together() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("tvl_weekly.csv"),
                 "2024-11-10,base,2488327187",
@@ -254,28 +260,38 @@ fn every_problem_of_every_file_is_reported_together() {
                 ",optimistic_rollup,op_stack,",
                 ",optimistic-rollup,op_stack,",
             );
-        },
-        "error: mini/chains.csv:4:5: category: \"optimistic-rollup\" is not an allowed value: expected one of \
-         optimistic_rollup, zk_rollup, optimium, validium, other; did you mean \"optimistic_rollup\"?\n\
-         error: mini/tvl_weekly.csv:8:3: tvl_usd: \"-5\" is negative: expected a finite number >= 0\n\
-         error: mini/tvl_weekly.csv:13:2: chain: \"bsae\" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean \"base\"?\n\
-         3 problems found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/chains.csv:4:23: error: category: "optimistic-rollup" is not an allowed value: expected one of optimistic_rollup, zk_rollup, optimium, validium, other; did you mean `optimistic_rollup`?
+      |
+    4 | base,Base,L2,ethereum,optimistic-rollup,op_stack,ethereum_blobs,fraud,0,2024-11-09,,,2023-07-13,,yes…
+      |                       ^
+    mini/tvl_weekly.csv:8:17: error: tvl_usd: "-5" is negative: expected a finite number >= 0
+      |
+    8 | 2024-11-10,base,-5
+      |                 ^
+    mini/tvl_weekly.csv:13:12: error: chain: "bsae" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean `base`?
+       |
+    13 | 2024-11-17,bsae,2654550440
+       |            ^
+    3 problems found; the dataset was not loaded
+    "#);
 }
 
 #[test]
 fn manifest_unknown_key_names_line_and_column() {
-    assert_check_fails(
-        |d| {
+    insta::assert_snapshot!(check_fails(|d| {
             replace(
                 &d.join("dataset.toml"),
                 "name = \"mini\"",
                 "name = \"mini\"\nowner = \"me\"",
             )
-        },
-        "error: mini/dataset.toml:8:1: unknown field `owner`, expected one of `name`, `description`, `vintage`, `files`\n\
-         1 problem found; the dataset was not loaded\n",
-    );
+        }), @r#"
+    mini/dataset.toml:8:1: error: unknown field `owner`, expected one of `name`, `description`, `vintage`, `files`
+      |
+    8 | owner = "me"
+      | ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
 
 /// The value printed for `field` by `data show` in table form.
@@ -387,7 +403,7 @@ fn show_explains_chains_it_cannot_show() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "error: unknown chain \"bsae\" in dataset l2; did you mean \"base\"?\n"
+        "error: no chain `bsae` in dataset l2: did you mean `base`?\n"
     );
     let out = moat(
         &repo(),

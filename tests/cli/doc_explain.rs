@@ -260,11 +260,11 @@ fn explain_refuses_what_it_cannot_explain() {
     for (args, expected) in [
         (
             &["bsae"][..],
-            "error: unknown chain \"bsae\" in dataset mini; did you mean \"base\"?\n",
+            "error: no chain `bsae` in dataset mini: did you mean `base`?\n",
         ),
         (
             &["base", "--rule", "token_existance"][..],
-            "error: unknown rule \"token_existance\" in rule pack \"L2 moat screen\"; did you mean \"token_existence\"?\n",
+            "error: no rule `token_existance` in the rule pack: did you mean `token_existence`?\n",
         ),
         (
             &["ethereum"][..],

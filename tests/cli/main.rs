@@ -50,13 +50,14 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Run `data check` on a broken copy and assert exit 2 and the whole error text.
-pub fn assert_check_fails(edit: impl FnOnce(&Path), expected: &str) {
+/// Run `data check` on a broken copy, assert exit 2 and nothing on stdout, and return the
+/// whole error text (which each test compares with its snapshot).
+pub fn check_fails(edit: impl FnOnce(&Path)) -> String {
     let tmp = broken(edit);
     let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
-    assert_eq!(stderr(&out), expected);
     assert_eq!(out.status.code(), Some(2), "exit code");
     assert_eq!(stdout(&out), "", "nothing on stdout for a bad dataset");
+    stderr(&out)
 }
 
 pub fn line_of(path: &Path, needle: &str) -> usize {

@@ -15,11 +15,12 @@ fn check_broken(edit: impl FnOnce(&Path)) -> Output {
     )
 }
 
-/// Exit 2, nothing on stdout, and exactly `expected` on stderr.
-fn assert_problems(out: &Output, expected: &str) {
-    assert_eq!(stderr(out), expected);
+/// Exit 2 and nothing on stdout; the whole report on stderr, which each test compares with
+/// its snapshot.
+fn problems(out: &Output) -> String {
     assert_eq!(stdout(out), "", "nothing on stdout when there are problems");
     assert_eq!(out.status.code(), Some(2), "exit code");
+    stderr(out)
 }
 
 const RULE_HEADER: &str =
@@ -57,15 +58,13 @@ fn check_reports_a_parse_error() {
             "let problems = [;",
         )
     });
-    assert_problems(
-        &out,
-        "rules/security_hygiene.rhai:10:21: Unexpected ';'
-   |
-10 |     let problems = [;
-   |                     ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/security_hygiene.rhai:10:21: error: Unexpected ';'
+       |
+    10 |     let problems = [;
+       |                     ^
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -77,15 +76,13 @@ fn check_reports_an_undefined_variable() {
             "let window = chain.window_weeks + lookback;",
         )
     });
-    assert_problems(
-        &out,
-        "rules/tvl_leadership.rhai:13:39: unknown variable `lookback` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)
-   |
-13 |     let window = chain.window_weeks + lookback;
-   |                                       ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/tvl_leadership.rhai:13:39: error: unknown variable `lookback` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)
+       |
+    13 |     let window = chain.window_weeks + lookback;
+       |                                       ^
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -97,12 +94,10 @@ fn check_reports_a_missing_entry_function() {
             "fn judge(chain, params, peers) {",
         )
     });
-    assert_problems(
-        &out,
-        "rules/differentiation.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)`
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/differentiation.rhai: error: no entry function: a chain rule must define `fn rule(chain, params, peers)`
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -114,15 +109,13 @@ fn check_reports_a_rule_that_cannot_compile_in_the_sandbox() {
             "let name = eval(\"chain.name\");",
         )
     });
-    assert_problems(
-        &out,
-        "rules/traction.rhai:8:16: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code
-  |
-8 |     let name = eval(\"chain.name\");
-  |                ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @r#"
+    rules/traction.rhai:8:16: error: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code
+      |
+    8 |     let name = eval("chain.name");
+      |                ^
+    1 problem in rules/
+    "#);
 }
 
 /// Found by the scan and by evaluating: one problem, at the field, not at the `.`.
@@ -135,15 +128,13 @@ fn check_reports_an_unknown_field_once_at_the_field() {
             "let tvl = chain.tvl_usdd;",
         )
     });
-    assert_problems(
-        &out,
-        "rules/traction.rhai:12:21: unknown field `tvl_usdd`: did you mean `tvl_usd`?
-   |
-12 |     let tvl = chain.tvl_usdd;
-   |                     ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/traction.rhai:12:21: error: unknown field `tvl_usdd`: did you mean `tvl_usd`?
+       |
+    12 |     let tvl = chain.tvl_usdd;
+       |                     ^
+    1 problem in rules/
+    ");
 }
 
 /// No chain of the fixture has a one-year TVL change, so evaluating never reaches this line.
@@ -156,15 +147,13 @@ fn check_reports_an_unknown_field_in_a_branch_no_chain_takes() {
             "let c = chain.tvl_change_52wk;",
         )
     });
-    assert_problems(
-        &out,
-        "rules/traction.rhai:27:23: unknown field `tvl_change_52wk`: did you mean `tvl_change_52w`?
-   |
-27 |         let c = chain.tvl_change_52wk;
-   |                       ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/traction.rhai:27:23: error: unknown field `tvl_change_52wk`: did you mean `tvl_change_52w`?
+       |
+    27 |         let c = chain.tvl_change_52wk;
+       |                       ^
+    1 problem in rules/
+    ");
 }
 
 /// A field name handed to a helper is only found by evaluating the rule.
@@ -177,15 +166,13 @@ fn check_reports_an_unknown_field_given_to_a_helper() {
             "peers.max(\"tvl_rnk\")",
         )
     });
-    assert_problems(
-        &out,
-        "rules/traction.rhai:13:85: unknown field `tvl_rnk`: did you mean `tvl_rank`?
-   |
-13 |     let rank = if chain.has(\"tvl_rank\") { ` (#${chain.tvl_rank} of ${num(peers.max(\"tvl_rnk\"))})` } else { \"\" };
-   |                                                                                     ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @r#"
+    rules/traction.rhai:13:85: error: unknown field `tvl_rnk`: did you mean `tvl_rank`?
+       |
+    13 | … = if chain.has("tvl_rank") { ` (#${chain.tvl_rank} of ${num(peers.max("tvl_rnk"))})` } else { "" };
+       |                                                                          ^
+    1 problem in rules/
+    "#);
 }
 
 #[test]
@@ -197,15 +184,13 @@ fn check_reports_an_unknown_peers_property() {
             "let changes = peers.leader_change;",
         )
     });
-    assert_problems(
-        &out,
-        "rules/sector_moats.rhai:18:25: peers has no property `leader_change`: did you mean `peers.leader_changes`?
-   |
-18 |     let changes = peers.leader_change;
-   |                         ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/sector_moats.rhai:18:25: error: peers has no property `leader_change`: did you mean `peers.leader_changes`?
+       |
+    18 |     let changes = peers.leader_change;
+       |                         ^
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -217,15 +202,13 @@ fn check_reports_an_unknown_param() {
             "if tvl < params.min_tvl {",
         )
     });
-    assert_problems(
-        &out,
-        "rules/traction.rhai:14:21: param `min_tvl` is not defined for rule `traction` (did you mean `min_tvl_usd`?): add `min_tvl = …` under [rules.traction.params] in screen.toml
-   |
-14 |     if tvl < params.min_tvl {
-   |                     ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/traction.rhai:14:21: error: param `min_tvl` is not defined for rule `traction` (did you mean `min_tvl_usd`?): add `min_tvl = …` under [rules.traction.params] in screen.toml
+       |
+    14 |     if tvl < params.min_tvl {
+       |                     ^
+    1 problem in rules/
+    ");
 }
 
 /// A param set in screen.toml that its rule never reads is a warning: exit 0.
@@ -260,30 +243,25 @@ fn check_reports_every_read_of_a_renamed_param() {
             "min_tvl = 100_000_000",
         )
     });
-    let undefined = "param `min_tvl_usd` is not defined for rule `traction` (did you mean `min_tvl`?): add `min_tvl_usd = …` under [rules.traction.params] in screen.toml";
-    assert_problems(
-        &out,
-        &format!(
-            "rules/screen.toml:47:1: warning: param `min_tvl` of rule `traction` is never read: rules/traction.rhai has no `params.min_tvl` (remove it, or read it)
-   |
-47 | min_tvl = 100_000_000
-   | ^
-rules/traction.rhai:14:21: {undefined}
-   |
-14 |     if tvl < params.min_tvl_usd {{
-   |                     ^
-rules/traction.rhai:16:78: {undefined}
-   |
-16 |             `${{name}} holds ${{usd(tvl)}} of TVL${{rank}}, below the ${{usd(params.min_tvl_usd)}} an investable ecosystem needs.`,
-   |                                                                              ^
-rules/traction.rhai:17:51: {undefined}
-   |
-17 |             `TVL would have to reach ${{usd(params.min_tvl_usd)}}`
-   |                                                   ^
-3 problems and 1 warning in rules/
-"
-        ),
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/screen.toml:47:1: warning: param `min_tvl` of rule `traction` is never read: rules/traction.rhai has no `params.min_tvl` (remove it, or read it)
+       |
+    47 | min_tvl = 100_000_000
+       | ^
+    rules/traction.rhai:14:21: error: param `min_tvl_usd` is not defined for rule `traction` (did you mean `min_tvl`?): add `min_tvl_usd = …` under [rules.traction.params] in screen.toml
+       |
+    14 |     if tvl < params.min_tvl_usd {
+       |                     ^
+    rules/traction.rhai:16:78: error: param `min_tvl_usd` is not defined for rule `traction` (did you mean `min_tvl`?): add `min_tvl_usd = …` under [rules.traction.params] in screen.toml
+       |
+    16 | …lds ${usd(tvl)} of TVL${rank}, below the ${usd(params.min_tvl_usd)} an investable ecosystem needs.`,
+       |                                                        ^
+    rules/traction.rhai:17:51: error: param `min_tvl_usd` is not defined for rule `traction` (did you mean `min_tvl`?): add `min_tvl_usd = …` under [rules.traction.params] in screen.toml
+       |
+    17 |             `TVL would have to reach ${usd(params.min_tvl_usd)}`
+       |                                                   ^
+    3 problems and 1 warning in rules/
+    ");
 }
 
 #[test]
@@ -291,12 +269,10 @@ fn check_reports_a_duplicate_id() {
     let out = check_broken(|r| {
         fs::copy(r.join("traction.rhai"), r.join("traction_v2.rhai")).unwrap();
     });
-    assert_problems(
-        &out,
-        "rules/traction_v2.rhai: rule id `traction` is already used by rules/traction.rhai
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/traction_v2.rhai: error: rule id `traction` is already used by rules/traction.rhai
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -308,15 +284,13 @@ fn check_reports_a_weight_that_is_not_positive() {
             "[rules.traction]\nweight = -1",
         )
     });
-    assert_problems(
-        &out,
-        "rules/screen.toml:44:10: `rules.traction.weight` must be a number greater than 0, found -1
-   |
-44 | weight = -1
-   |          ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/screen.toml:44:10: error: `rules.traction.weight` must be a number greater than 0, found -1
+       |
+    44 | weight = -1
+       |          ^
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -328,12 +302,10 @@ fn check_reports_a_rule_missing_from_screen_toml() {
         )
         .unwrap();
     });
-    assert_problems(
-        &out,
-        "rules/liquidity.rhai: rule `liquidity` is not listed in rules/screen.toml: add a [rules.liquidity] table (weight, gate, params)
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/liquidity.rhai: error: rule `liquidity` is not listed in rules/screen.toml: add a [rules.liquidity] table (weight, gate, params)
+    1 problem in rules/
+    ");
 }
 
 #[test]
@@ -345,15 +317,13 @@ fn check_reports_a_screen_toml_entry_without_a_rule_file() {
             "[rules.liquidity]\nweight = 1.0\n\n[rules.traction]",
         )
     });
-    assert_problems(
-        &out,
-        "rules/screen.toml:43:1: [rules.liquidity] has no rule file: no `*.rhai` file declares `//! id: liquidity`
-   |
-43 | [rules.liquidity]
-   | ^
-1 problem in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/screen.toml:43:1: error: [rules.liquidity] has no rule file: no `*.rhai` file declares `//! id: liquidity`
+       |
+    43 | [rules.liquidity]
+       | ^
+    1 problem in rules/
+    ");
 }
 
 /// One run shows every problem, in file order, even when screen.toml itself is wrong.
@@ -386,25 +356,23 @@ fn check_reports_every_problem_at_once() {
         )
         .unwrap();
     });
-    assert_problems(
-        &out,
-        "rules/screen.toml:44:10: `rules.traction.weight` must be a number greater than 0, found 0
-   |
-44 | weight = 0
-   |          ^
-rules/differentiation.rhai: no entry function: a chain rule must define `fn rule(chain, params, peers)`
-rules/liquidity.rhai: rule `liquidity` is not listed in rules/screen.toml: add a [rules.liquidity] table (weight, gate, params)
-rules/security_hygiene.rhai:10:21: Unexpected ';'
-   |
-10 |     let problems = [;
-   |                     ^
-rules/traction.rhai:27:23: unknown field `tvl_change_52wk`: did you mean `tvl_change_52w`?
-   |
-27 |         let c = chain.tvl_change_52wk;
-   |                       ^
-5 problems in rules/
-",
-    );
+    insta::assert_snapshot!(problems(&out), @"
+    rules/screen.toml:44:10: error: `rules.traction.weight` must be a number greater than 0, found 0
+       |
+    44 | weight = 0
+       |          ^
+    rules/differentiation.rhai: error: no entry function: a chain rule must define `fn rule(chain, params, peers)`
+    rules/liquidity.rhai: error: rule `liquidity` is not listed in rules/screen.toml: add a [rules.liquidity] table (weight, gate, params)
+    rules/security_hygiene.rhai:10:21: error: Unexpected ';'
+       |
+    10 |     let problems = [;
+       |                     ^
+    rules/traction.rhai:27:23: error: unknown field `tvl_change_52wk`: did you mean `tvl_change_52w`?
+       |
+    27 |         let c = chain.tvl_change_52wk;
+       |                       ^
+    5 problems in rules/
+    ");
 }
 
 #[test]
@@ -419,13 +387,14 @@ fn check_needs_a_dataset_that_loads() {
         tmp.path(),
         &["rules", "check", "--rules", "rules", "--data", "mini"],
     );
-    assert_problems(
-        &out,
-        "error: mini/tvl_weekly.csv:3:2: chain: \"bsae\" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean \"base\"?
-1 problem found; the dataset was not loaded
-error: the rules in rules/ were not checked: they are evaluated on the chains of mini, which did not load
-",
-    );
+    insta::assert_snapshot!(problems(&out), @r#"
+    mini/tvl_weekly.csv:3:12: error: chain: "bsae" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean `base`?
+      |
+    3 | 2024-11-03,bsae,2104373122
+      |            ^
+    1 problem found; the dataset was not loaded
+    error: the rules in rules/ were not checked: they are evaluated on the chains of mini, which did not load
+    "#);
 }
 
 #[test]
@@ -465,7 +434,7 @@ fn list_prints_json() {
     assert_eq!(traction["weight"], 1.0);
     assert_eq!(traction["gate"], true);
     assert_eq!(traction["scope"], "chain");
-    assert_eq!(traction["file"], "rules/traction.rhai");
+    assert_eq!(traction["file"], "traction.rhai");
     assert_eq!(traction["params"]["min_tvl_usd"], 100_000_000);
 }
 
@@ -480,7 +449,8 @@ fn list_reports_a_pack_that_does_not_load() {
     let out = moat(tmp.path(), &["rules", "list", "--rules", "rules"]);
     assert_eq!(
         stderr(&out),
-        "rules/traction_v2.rhai: rule id `traction` is already used by rules/traction.rhai\n"
+        "rules/traction_v2.rhai: error: rule id `traction` is already used by rules/traction.rhai\n\
+         1 problem in rules/; the rule pack was not loaded\n"
     );
     assert_eq!(out.status.code(), Some(2));
 }

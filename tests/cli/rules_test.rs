@@ -183,17 +183,37 @@ fn problems_in_a_case_file_are_placed_and_stop_the_run() {
         &[],
     );
     let out = rules_test(tmp.path(), &[]);
-    assert_eq!(
-        stderr(&out),
-        "rules/tests/cases.toml:3:8: unknown rule `token_existance`: did you mean `token_existence`?\n  |\n3 | rule = \"token_existance\"\n  |        ^\n\
-         rules/tests/cases.toml:4:9: unknown chain `bsae`: did you mean `base`?\n  |\n4 | chain = \"bsae\"\n  |         ^\n\
-         rules/tests/cases.toml:7:1: this case has no `expect`: add `expect = \"PASS\" (or FAIL, SKIP, ERROR)`\n  |\n7 | [[case]]\n  | ^\n\
-         rules/tests/cases.toml:10:1: unknown key `expct` in a case: did you mean `expect`?\n   |\n10 | expct = \"PASS\"\n   | ^\n\
-         rules/tests/cases.toml:11:12: rule `traction` has no param `min_tvl`: did you mean `min_tvl_usd`?\n   |\n11 | params = { min_tvl = 1 }\n   |            ^\n\
-         rules/tests/cases.toml:13:1: unknown field `tvl_usdd`: did you mean `tvl_usd`?\n   |\n13 | tvl_usdd = 5\n   | ^\n\
-         rules/tests/cases.toml:14:12: `tvl_rank` must be an integer, found a float 1.5\n   |\n14 | tvl_rank = 1.5\n   |            ^\n\
-         7 problems in the test cases; no case was run\n"
-    );
+    insta::assert_snapshot!(stderr(&out), @r#"
+    rules/tests/cases.toml:3:8: error: no rule `token_existance` in the rule pack: did you mean `token_existence`?
+      |
+    3 | rule = "token_existance"
+      |        ^
+    rules/tests/cases.toml:4:9: error: no chain `bsae` in dataset mini: did you mean `base`?
+      |
+    4 | chain = "bsae"
+      |         ^
+    rules/tests/cases.toml:7:1: error: this case has no `expect`: add `expect = "PASS" (or FAIL, SKIP, ERROR)`
+      |
+    7 | [[case]]
+      | ^
+    rules/tests/cases.toml:10:1: error: unknown key `expct` in a case: did you mean `expect`?
+       |
+    10 | expct = "PASS"
+       | ^
+    rules/tests/cases.toml:11:12: error: rule `traction` has no param `min_tvl`: did you mean `min_tvl_usd`?
+       |
+    11 | params = { min_tvl = 1 }
+       |            ^
+    rules/tests/cases.toml:13:1: error: unknown field `tvl_usdd`: did you mean `tvl_usd`?
+       |
+    13 | tvl_usdd = 5
+       | ^
+    rules/tests/cases.toml:14:12: error: `tvl_rank` must be an integer, found a float 1.5
+       |
+    14 | tvl_rank = 1.5
+       |            ^
+    7 problems in the test cases; no case was run
+    "#);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stdout(&out), "", "no case runs when a case file is wrong");
 }
@@ -206,11 +226,13 @@ fn a_chain_outside_the_universe_at_the_date_is_an_error() {
     );
     let out = rules_test(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "rules/tests/cases.toml:4:9: chain `degen` is not screened as of 2023-01-01: it is an L1, or it did not exist yet, or it had shut down (`moat data show degen --as-of 2023-01-01` shows it)\n  |\n4 | chain = \"degen\"\n  |         ^\n\
-         1 problem in the test cases; no case was run\n"
-    );
+    insta::assert_snapshot!(stderr(&out), @r#"
+    rules/tests/cases.toml:4:9: error: chain `degen` is not screened as of 2023-01-01: it is an L1, or it did not exist yet, or it had shut down (`moat data show degen --as-of 2023-01-01` shows it)
+      |
+    4 | chain = "degen"
+      |         ^
+    1 problem in the test cases; no case was run
+    "#);
 }
 
 #[test]

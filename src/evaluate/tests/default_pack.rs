@@ -195,20 +195,16 @@ fn sample() -> Universe {
             )
         })
         .collect();
+    u.data = crate::features::DataStamp {
+        name: "sample".into(),
+        vintage: "2026-04-20".into(),
+        hash: String::new(),
+    };
     u
 }
 
 fn run() -> ScreenResult {
-    screen(
-        &default_pack(),
-        &sample(),
-        &ScreenOptions {
-            dataset: "sample".into(),
-            vintage: "2026-04-20".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap()
+    screen(&default_pack(), &sample(), &ScreenOptions::default()).unwrap()
 }
 
 fn verdict<'a>(r: &'a ScreenResult, slug: &str, rule: &str) -> &'a Verdict {
@@ -422,9 +418,14 @@ fn scores_and_overall() {
             )
         })
         .collect();
-    // Highest score first, whatever the gates say: Linea passes the one rule it has data for.
+    // Overall PASS first: a chain whose gates fail never sits above one that passes, even
+    // Linea, which passes the one rule it has data for.
     assert_eq!(
         rows[0],
+        ("arbitrum", Status::Pass, Some("0.667".to_string()), &[][..])
+    );
+    assert_eq!(
+        rows[1],
         (
             "linea",
             Status::Fail,
@@ -432,17 +433,13 @@ fn scores_and_overall() {
             &["token_existence".to_string(), "traction".to_string()][..]
         )
     );
-    assert_eq!(
-        rows[1],
-        ("arbitrum", Status::Pass, Some("0.667".to_string()), &[][..])
-    );
     let order: Vec<&str> = rows.iter().map(|r| r.0).collect();
     // Base and Scroll tie at 4/9, so the slug decides; no score (all SKIP) comes last.
     assert_eq!(
         order,
         [
-            "linea",
             "arbitrum",
+            "linea",
             "base",
             "scroll",
             "ink",

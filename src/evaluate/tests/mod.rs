@@ -67,6 +67,7 @@ pub fn universe(mut chains: Vec<ChainFeatures>) -> Universe {
     chains.sort_by(|a, b| a.slug.cmp(&b.slug));
     Universe {
         as_of: d("2026-04-19"),
+        data: Default::default(),
         tvl_week: Some(d("2026-04-19")),
         window_weeks: 104,
         leaders: vec![],

@@ -5,7 +5,7 @@
 
 use super::api_error;
 use super::trace::Trace;
-use crate::rules::diagnostic::did_you_mean;
+use crate::diagnostics::did_you_mean;
 use rhai::{Dynamic, ImmutableString};
 use std::collections::BTreeMap;
 use std::sync::Arc;

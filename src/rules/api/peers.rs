@@ -153,10 +153,9 @@ impl Peers {
                 Dynamic::from(slugs)
             }
             other => {
-                let hint =
-                    crate::rules::diagnostic::did_you_mean(other, PROPERTIES.iter().copied())
-                        .map(|s| format!(": did you mean `peers.{s}`?"))
-                        .unwrap_or_else(|| format!(" (properties: {})", PROPERTIES.join(", ")));
+                let hint = crate::diagnostics::did_you_mean(other, PROPERTIES.iter().copied())
+                    .map(|s| format!(": did you mean `peers.{s}`?"))
+                    .unwrap_or_else(|| format!(" (properties: {})", PROPERTIES.join(", ")));
                 return Err(api_error(format!("peers has no property `{other}`{hint}")));
             }
         })

@@ -1,13 +1,8 @@
 //! The rule API reference: every entry point, property and helper a rule can use, with its
-//! signature and meaning, in one list. `moat rules doc` renders it as Markdown (the README
-//! embeds that output) and as Rhai definition files for editors; tests check it against the
-//! functions actually registered in the engine, overload by overload, so it cannot drift.
-
-mod definitions;
-#[cfg(test)]
-mod tests;
-
-pub use definitions::definition_files;
+//! signature and meaning, in one list. The author's `moat rules doc` (`authoring::doc`) renders
+//! it as Markdown (the README embeds that output) and as Rhai definition files for editors; its
+//! tests check it against the functions actually registered in the engine, overload by
+//! overload, so it cannot drift.
 
 /// One documented entry of the rule API.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -54,7 +49,7 @@ const fn h(
 }
 
 /// The section after which the chain fields of the feature catalog are listed.
-const FIELDS_AFTER: &str = "chain";
+pub const FIELDS_AFTER: &str = "chain";
 
 pub const REFERENCE: &[Section] = &[
     Section {
@@ -443,51 +438,3 @@ pub const REFERENCE: &[Section] = &[
         ],
     },
 ];
-
-/// The reference as Markdown (what `moat rules doc` prints and the README embeds): every
-/// section above, with the chain fields of the feature catalog after the `chain` section.
-pub fn markdown() -> String {
-    let mut out = String::new();
-    for s in REFERENCE {
-        out.push_str(&format!(
-            "### {}\n\n{}\n\n| expression | returns | meaning |\n|---|---|---|\n",
-            s.title, s.intro
-        ));
-        for h in s.helpers {
-            out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                cell(h.signature),
-                cell(h.returns),
-                cell(h.doc)
-            ));
-        }
-        out.push('\n');
-        if s.title == FIELDS_AFTER {
-            out.push_str(&fields_markdown());
-        }
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
-fn fields_markdown() -> String {
-    let mut out = String::from(
-        "### chain fields\n\nRead as `chain.<field>`, and the same on each member of `peers.chains`; `()` when the data says nothing.\n\n| field | type | meaning |\n|---|---|---|\n",
-    );
-    for f in crate::features::catalog::fields() {
-        out.push_str(&format!(
-            "| `{}` | {} | {} |\n",
-            f.name,
-            f.kind.rhai_name(),
-            cell(&f.meaning)
-        ));
-    }
-    out.push('\n');
-    out
-}
-
-/// Escape what would break a Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-}

@@ -3,9 +3,9 @@
 //! "did you mean", the run-length history of TVL leaders, and (lazily) a by-date index of each
 //! series for the peer-comparison helpers. Shared read-only by every evaluation via `Arc`.
 
+use crate::diagnostics::did_you_mean;
 use crate::features::catalog::{self, Kind};
 use crate::features::{Universe, Value};
-use crate::rules::diagnostic::did_you_mean;
 use chrono::NaiveDate;
 use rhai::Dynamic;
 use std::collections::{BTreeMap, HashMap};
@@ -71,7 +71,11 @@ impl World {
             .map(|row| row.iter().map(to_dynamic).collect())
             .collect();
         let mut series_names = vec!["tvl_usd".to_string()];
-        series_names.extend(catalog::METRICS.iter().map(|(m, _)| m.to_string()));
+        series_names.extend(
+            crate::dataset::vocabulary::METRICS
+                .iter()
+                .map(|(m, _)| m.to_string()),
+        );
         for chain in &universe.chains {
             for name in chain.series.keys() {
                 if !series_names.contains(name) {

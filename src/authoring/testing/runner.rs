@@ -9,11 +9,12 @@ use super::coverage;
 use super::report::{CaseResult, Outcome, Report, RuleCoverage, Totals};
 use super::values::ParamsOf;
 use crate::dataset::Dataset;
+use crate::diagnostics::Diagnostic;
+use crate::error::Error;
 use crate::evaluate::evaluate_rule;
-use crate::features::{self, ChainFeatures, FeatureOptions, Universe, Value, catalog};
+use crate::features::{self, ChainFeatures, Universe, Value, catalog};
 use crate::rules::RulePack;
 use crate::rules::api::params::ParamTable;
-use crate::rules::diagnostic::{RuleError, RuleErrors, did_you_mean};
 use crate::rules::pack::SourceFile;
 use crate::rules::screen_file::{self, SCREEN_FILE};
 use anyhow::Context as _;
@@ -27,9 +28,13 @@ use std::sync::Arc;
 pub const TESTS_DIR: &str = "tests";
 
 /// Run every case of `<dir>/tests/*.toml` against `pack` (loaded from `dir`) and `ds`.
-/// `Err` holding [`RuleErrors`] when some case file has a problem (no case is run then);
-/// a case that gets another verdict than it expects is a failure inside the report.
-pub fn run(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Report> {
+/// `Err` with every problem when some case file has one (no case is run then); a case that
+/// gets another verdict than it expects is a failure inside the report.
+pub fn run(pack: RulePack, dir: &Path, ds: &Dataset) -> crate::Result<Report> {
+    Ok(run_cases(pack, dir, ds)?)
+}
+
+fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Report> {
     let params = screen_params(dir)?;
     let (files, mut parsed) = read_cases(dir, &pack, &params)?;
     let vintage = ds.manifest.vintage_date();
@@ -41,9 +46,7 @@ pub fn run(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Repor
     }
     let dates = parsed.cases.iter().map(|c| c.as_of);
     let dates = dates.chain(parsed.unchecked.iter().map(|r| r.as_of));
-    let options = FeatureOptions {
-        window_weeks: pack.window_weeks(),
-    };
+    let options = pack.feature_options();
     let mut universes: BTreeMap<NaiveDate, Universe> = BTreeMap::new();
     for date in dates.flatten() {
         if let Entry::Vacant(slot) = universes.entry(date) {
@@ -70,12 +73,16 @@ pub fn run(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Repor
                 .iter()
                 .find(|f| &f.path == file)
                 .map_or("", |f| &f.text);
-            problems.push(RuleError::at(file, text, line, column, message));
+            problems.push(Diagnostic::at(file, text, line, column, message));
         }
     }
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-        return Err(RuleErrors(problems).into());
+        let summary = format!(
+            "{} in the test cases; no case was run",
+            crate::diagnostics::plural(problems.len(), "problem")
+        );
+        return Err(Error::problems(problems, summary).into());
     }
 
     let mut engine = crate::rules::engine::build(&pack.limits);
@@ -96,7 +103,8 @@ fn screen_params(dir: &Path) -> anyhow::Result<ParamsOf> {
     let path = dir.join(SCREEN_FILE);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let settings = screen_file::parse(&path.display().to_string(), &text).map_err(RuleErrors)?;
+    let settings = screen_file::parse(&path.display().to_string(), &text)
+        .map_err(|d| Error::problems(d, "screen.toml does not load"))?;
     Ok(settings
         .rules
         .into_iter()
@@ -171,10 +179,12 @@ fn chain_problem(slug: &str, universe: &Universe, slugs: &[String]) -> Option<St
             "chain `{slug}` is not screened as of {date}: it is an L1, or it did not exist yet, or it had shut down (`moat data show {slug} --as-of {date}` shows it)"
         ))
     } else {
-        Some(match did_you_mean(slug, slugs.iter().map(String::as_str)) {
-            Some(s) => format!("unknown chain `{slug}`: did you mean `{s}`?"),
-            None => format!("unknown chain `{slug}`: no chain of the dataset has this slug"),
-        })
+        Some(crate::diagnostics::unknown(
+            "chain",
+            slug,
+            &format!("in dataset {}", universe.data.name),
+            slugs.iter().map(String::as_str),
+        ))
     }
 }
 

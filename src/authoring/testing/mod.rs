@@ -4,7 +4,7 @@
 //! field by field, or the sector), optional parameter overrides and the verdict it expects,
 //! optionally with a fragment of the reason. Cases are checked whole before any runs (`case`,
 //! `values`), run against the real dataset (`runner`) on an engine that records the lines each
-//! rule executes (`coverage`), and reported like `cargo test` or as JSON (`report`).
+//! rule executes (`coverage`), and reported as typed values (`report`; `report::rules_test` renders the text).
 
 mod case;
 mod coverage;
@@ -13,7 +13,6 @@ mod runner;
 mod values;
 
 pub use case::{Case, KEYS, Subject};
-pub use report::{
-    CaseResult, Outcome, Report, RuleCoverage, Totals, coverage_line, failure_block, render_text,
-};
+pub use coverage::ranges;
+pub use report::{CaseResult, Outcome, Report, RuleCoverage, Totals};
 pub use runner::{TESTS_DIR, run};

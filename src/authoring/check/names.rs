@@ -4,8 +4,9 @@
 //! the name itself; a place found by both is reported once. Along the way it records which
 //! parameters each rule reads, for the unread-parameter warning.
 
+use super::params::ParamSettings;
 use super::scan::{self, Read};
-use super::{Problem, params::ParamSettings};
+use crate::diagnostics::Diagnostic;
 use crate::evaluate::{self, ScreenOptions, Status, Verdict};
 use crate::features::Universe;
 use crate::rules::api::ApiError;
@@ -13,7 +14,6 @@ use crate::rules::api::params::{ParamTable, Params};
 use crate::rules::api::peers::{self, Peers};
 use crate::rules::api::trace::Trace;
 use crate::rules::api::world::World;
-use crate::rules::diagnostic::RuleError;
 use crate::rules::front_matter;
 use crate::rules::pack::{RulePack, SourceFile};
 use anyhow::Context as _;
@@ -26,7 +26,7 @@ use std::sync::Arc;
 pub struct Names {
     seen: HashSet<(String, usize, usize)>,
     /// Unknown names, one per place, the first found winning.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// Rule id → the parameters it reads (in its source or while evaluating).
     pub reads: BTreeMap<String, BTreeSet<String>>,
     /// Rules that read parameters by computed names (`params[name]`).
@@ -111,9 +111,9 @@ impl Names {
 
     fn push(&mut self, file: &SourceFile, line: usize, column: usize, message: String) {
         if self.seen.insert((file.path.clone(), line, column)) {
-            self.problems.push(Problem::error(RuleError::at(
+            self.problems.push(Diagnostic::at(
                 &file.path, &file.text, line, column, message,
-            )));
+            ));
         }
     }
 }
@@ -173,7 +173,7 @@ fn unknown_name_error<'f>(
     let column: usize = parts.next()?.parse().ok()?;
     let line: usize = parts.next()?.parse().ok()?;
     let path = parts.next()?;
-    let file = files.iter().find(|f| f.path == path)?;
+    let file = files.iter().find(|f| f.file_name() == path)?;
     let text = file.text.lines().nth(line.checked_sub(1)?)?;
     Some((
         file,

@@ -3,6 +3,7 @@
 
 use super::definitions::{def_type, engine_functions, is_operator, parse_form};
 use super::*;
+use crate::rules::api::reference::Helper;
 use std::collections::BTreeSet;
 
 /// Registered for Rhai's own use, not called by rule authors: `debug(chain)` prints with it.

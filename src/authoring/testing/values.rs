@@ -3,9 +3,9 @@
 //! params (name and type), so a typo or a wrong type is an error, not a silently different
 //! test.
 
+use crate::diagnostics::did_you_mean;
 use crate::features::Value;
 use crate::features::catalog::{self, Kind};
-use crate::rules::diagnostic::did_you_mean;
 use chrono::NaiveDate;
 use serde::Deserialize as _;
 use std::collections::BTreeMap;
@@ -94,7 +94,7 @@ pub fn param(
 
 /// A date written as `"YYYY-MM-DD"` or as a TOML date; `Err` describes what was found.
 pub fn date(value: &DeValue) -> Result<NaiveDate, String> {
-    let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let parse = crate::dataset::date::parse_ymd;
     match value {
         DeValue::String(s) => parse(s).ok_or_else(|| format!("\"{s}\"")),
         DeValue::Datetime(d) if d.time.is_none() && d.offset.is_none() => {

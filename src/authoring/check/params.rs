@@ -4,9 +4,8 @@
 //! nothing, but it is usually a misspelling or a leftover: a warning at its key.
 
 use super::names::Names;
-use super::{Problem, Severity};
+use crate::diagnostics::{Diagnostic, line_col};
 use crate::rules::api::params::ParamTable;
-use crate::rules::diagnostic::{RuleError, line_col};
 use crate::rules::pack::SourceFile;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -77,7 +76,7 @@ impl ParamSettings {
 
     /// A warning for every parameter its rule never reads. Rules without a file (the loader
     /// reports those) and rules that compute parameter names are left out.
-    pub fn unread(&self, screen: &SourceFile, names: &Names) -> Vec<Problem> {
+    pub fn unread(&self, screen: &SourceFile, names: &Names) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for (id, keys) in &self.keys {
             let Some(rule_file) = names.declared.get(id) else {
@@ -92,9 +91,8 @@ impl ParamSettings {
                 .filter(|k| !reads.is_some_and(|r| r.contains(&k.name)))
             {
                 let name = &key.name;
-                out.push(Problem {
-                    severity: Severity::Warning,
-                    error: RuleError::at(
+                out.push(
+                    Diagnostic::at(
                         &screen.path,
                         &screen.text,
                         key.line,
@@ -102,8 +100,9 @@ impl ParamSettings {
                         format!(
                             "param `{name}` of rule `{id}` is never read: {rule_file} has no `params.{name}` (remove it, or read it)"
                         ),
-                    ),
-                });
+                    )
+                    .warning(),
+                );
             }
         }
         out

@@ -4,65 +4,24 @@
 //! Names are checked twice: a static scan of each rule's source finds every `chain.<field>`,
 //! `params.<name>` and `peers.<property>` in every branch, and evaluating each rule on every
 //! chain of a real dataset finds the names a rule builds or passes to helpers
-//! (`peers.median("tvl")`). One problem per place, each as `file:line:column: message` with the
-//! source line and a caret. A parameter set in screen.toml that its rule never reads is a
+//! (`peers.median("tvl")`). One problem per place, each a diagnostic
+//! (`file:line:column: error: …` with the source line and a caret). A parameter set in screen.toml that its rule never reads is a
 //! warning: it changes nothing, but it is usually a misspelling.
 
 mod names;
 mod params;
 mod scan;
 
-use super::diagnostic::{RuleError, snippet};
-use super::limits::Limits;
-use super::loader;
-use super::pack::{RulePack, SourceFile};
 use crate::dataset::Dataset;
-use crate::features::{self, FeatureOptions, Universe};
+use crate::diagnostics::{Diagnostic, Severity, plural};
+use crate::features::{self, FeatureOptions};
+use crate::rules::Limits;
 use crate::rules::api::world::World;
-use anyhow::Context as _;
+use crate::rules::loader;
+use crate::rules::pack::{RulePack, SourceFile};
 use names::Names;
 use params::ParamSettings;
-use std::fmt;
 use std::path::Path;
-
-/// How bad a problem is: errors make `rules check` exit 2, warnings do not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One problem at one place.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    pub severity: Severity,
-    pub error: RuleError,
-}
-
-impl Problem {
-    fn error(error: RuleError) -> Problem {
-        Problem {
-            severity: Severity::Error,
-            error,
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    /// An error renders as the loader renders it; a warning says so after its place, the
-    /// way compilers do (`rules/screen.toml:12:1: warning: …`).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.severity == Severity::Error {
-            return write!(f, "{}", self.error);
-        }
-        let e = &self.error;
-        write!(f, "{}: warning: {}", e.location(), e.message)?;
-        if let Some(text) = &e.source_line {
-            write!(f, "\n{}", snippet(text, e.line, e.column))?;
-        }
-        Ok(())
-    }
-}
 
 /// What `rules check` found in one rule directory.
 #[derive(Clone, Debug)]
@@ -72,7 +31,7 @@ pub struct Report {
     /// Number of rule files read.
     pub rules: usize,
     /// In file order (screen.toml, then the rule files by name), then by line and column.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Report {
@@ -110,14 +69,6 @@ impl Report {
     }
 }
 
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// Check the rule pack in `dir` against the chains of `ds` at its vintage.
 pub fn check_dir(dir: &Path, ds: &Dataset) -> anyhow::Result<Report> {
     let shown = shown_dir(dir);
@@ -126,7 +77,7 @@ pub fn check_dir(dir: &Path, ds: &Dataset) -> anyhow::Result<Report> {
         Err(errors) => Ok(Report {
             dir: shown,
             rules: 0,
-            problems: errors.0.into_iter().map(Problem::error).collect(),
+            problems: errors.0,
         }),
     }
 }
@@ -150,12 +101,15 @@ pub fn check_sources(
 ) -> anyhow::Result<Report> {
     files.sort_by(|a, b| a.file_name().cmp(b.file_name()));
     let loaded = loader::load_partial(screen.clone(), files.clone(), Limits::default());
-    let mut problems: Vec<Problem> = (loaded.errors.into_iter())
-        .chain(loaded.broken)
-        .map(Problem::error)
-        .collect();
+    let mut problems: Vec<Diagnostic> = (loaded.errors.into_iter()).chain(loaded.broken).collect();
 
-    let universe = universe(ds, loaded.pack.as_ref())?;
+    // The chains the rules are checked on: the dataset at its vintage, with the pack's
+    // leadership window (the default one when screen.toml does not load).
+    let options = loaded
+        .pack
+        .as_ref()
+        .map_or_else(FeatureOptions::default, RulePack::feature_options);
+    let universe = features::compute(ds, ds.manifest.vintage_date(), &options)?;
     let settings = ParamSettings::read(&screen);
     let mut names = Names::default();
     names.scan(&files, settings.as_ref(), &World::new(&universe));
@@ -169,7 +123,7 @@ pub fn check_sources(
 
     // screen.toml first, then the rule files by name; whole-file problems before placed ones.
     problems.sort_by_key(|p| {
-        let file = &p.error.file;
+        let file = &p.file;
         let order = if *file == screen.path {
             0
         } else {
@@ -178,25 +132,12 @@ pub fn check_sources(
                 .position(|f| &f.path == file)
                 .map_or(usize::MAX, |i| i + 1)
         };
-        (order, p.error.line, p.error.column)
+        (order, p.line, p.column)
     });
     Ok(Report {
         dir: dir.to_string(),
         rules: files.len(),
         problems,
-    })
-}
-
-/// The chains the rules are checked on: the dataset at its vintage, with the pack's
-/// leadership window (the default one when screen.toml does not load).
-fn universe(ds: &Dataset, pack: Option<&RulePack>) -> anyhow::Result<Universe> {
-    let window_weeks = pack.map_or(FeatureOptions::default().window_weeks, |p| p.window_weeks());
-    let as_of = ds.manifest.vintage_date();
-    features::compute(ds, as_of, &FeatureOptions { window_weeks }).with_context(|| {
-        format!(
-            "computing the features of dataset {} as of {as_of} to check the rules on",
-            ds.manifest.name
-        )
     })
 }
 
@@ -206,16 +147,13 @@ mod tests {
 
     #[test]
     fn summaries() {
-        let report = |problems: Vec<Problem>| Report {
+        let report = |problems: Vec<Diagnostic>| Report {
             dir: "rules/".into(),
             rules: 7,
             problems,
         };
-        let error = Problem::error(RuleError::file("a", "x"));
-        let warning = Problem {
-            severity: Severity::Warning,
-            ..error.clone()
-        };
+        let error = Diagnostic::file("a", "x");
+        let warning = error.clone().warning();
         assert_eq!(report(vec![]).summary(), "rules/: 7 rules, no problems");
         assert_eq!(
             report(vec![warning.clone()]).summary(),

@@ -5,10 +5,10 @@
 //! parameter, a value of the wrong type) is reported at its `file:line:column`, all at once.
 
 use super::values::{self, ParamsOf};
+use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
 use crate::evaluate::Status;
 use crate::features::Value;
 use crate::rules::RuleScope;
-use crate::rules::diagnostic::{RuleError, did_you_mean, line_col};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -78,7 +78,7 @@ pub struct ChainRef {
 pub struct Parsed {
     pub cases: Vec<Case>,
     pub unchecked: Vec<ChainRef>,
-    pub problems: Vec<RuleError>,
+    pub problems: Vec<Diagnostic>,
 }
 
 /// What checking a case needs to know about the rule pack.
@@ -158,7 +158,7 @@ pub fn parse_file(file: &str, text: &str, pack: &PackView) -> Parsed {
 struct Parser<'a> {
     file: &'a str,
     text: &'a str,
-    errors: Vec<RuleError>,
+    errors: Vec<Diagnostic>,
     unchecked: Vec<ChainRef>,
 }
 
@@ -171,7 +171,7 @@ type Fields = (Option<(BTreeMap<String, Value>, Option<Place>)>, Place);
 impl Parser<'_> {
     fn error(&mut self, (line, column): Place, message: impl Into<String>) {
         self.errors
-            .push(RuleError::at(self.file, self.text, line, column, message));
+            .push(Diagnostic::at(self.file, self.text, line, column, message));
     }
 
     fn error_at<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
@@ -231,10 +231,13 @@ impl Parser<'_> {
         let scope = rule.as_ref().and_then(|(id, at)| {
             let scope = pack.scopes.get(id.as_str()).copied();
             if scope.is_none() {
-                let hint = did_you_mean(id, pack.scopes.keys().copied())
-                    .map(|s| format!(": did you mean `{s}`?"))
-                    .unwrap_or_else(|| " (`moat rules list` lists the rules)".to_string());
-                self.error(*at, format!("unknown rule `{id}`{hint}"));
+                let message = crate::diagnostics::unknown(
+                    "rule",
+                    id,
+                    "in the rule pack",
+                    pack.scopes.keys().copied(),
+                );
+                self.error(*at, message);
             }
             scope
         });
@@ -488,7 +491,7 @@ mod tests {
         assert_eq!(p.cases.len(), 1);
         assert_eq!(
             p.problems[0].to_string(),
-            "tests/t.toml:5:1: case name `a` is already used at line 1: names must be unique within a file\n  |\n5 | [[case]]\n  | ^"
+            "tests/t.toml:5:1: error: case name `a` is already used at line 1: names must be unique within a file\n  |\n5 | [[case]]\n  | ^"
         );
     }
 
@@ -499,7 +502,7 @@ mod tests {
         assert!(p.cases.is_empty());
         assert_eq!(
             p.problems[0].message,
-            "unknown rule `tokn`: did you mean `token`?"
+            "no rule `tokn` in the rule pack: did you mean `token`?"
         );
         assert_eq!(
             (p.unchecked[0].slug.as_str(), p.unchecked[0].at),

@@ -6,8 +6,8 @@
 //! (`module static;`, `fn name(param: Type) -> Type;`, `fn get property(this: Type) -> Type;`),
 //! which needs only the `metadata` feature here.
 
-use super::{Helper, REFERENCE};
 use crate::features::catalog::{self, Kind};
+use crate::rules::api::reference::{Helper, REFERENCE};
 use crate::rules::{Limits, engine};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
