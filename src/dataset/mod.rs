@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 ///   stage_asof, launch_date (Date); superchain_2024 (Boolean); tvs_usd_2024_11_09 (Float64).
 /// - `tvl`: date (Date), chain (String), tvl_usd (Float64); sorted by chain, date.
 /// - `events`: date (Date), chain, kind, value, note, source (String); sorted by date, chain.
-/// - `links`: date (Date), from_project, from_chain, to_project, to_chain, kind, note, source (String).
+/// - `links`: date (Date), from_project, from_chain, to_project, to_chain, kind, note, sources (String: space-separated keys).
 /// - `metrics`: date (Date), chain, metric (String), value (Float64), unit, source (String).
 /// - `speed`: chain (String), block_time_s, preconf_latency_ms (Float64), asof (Date), note, source (String).
 /// - `sources`: key, source (String).

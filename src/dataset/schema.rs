@@ -90,6 +90,19 @@ pub struct Table {
     pub columns: &'static [Column],
     /// Columns whose combined values must be unique.
     pub unique: &'static [&'static str],
+    /// Columns an earlier version of the format named differently: (old name, its type then,
+    /// current name). A file or manifest with the old name still loads, as the current column.
+    pub renamed: &'static [(&'static str, ColType, &'static str)],
+}
+
+impl Table {
+    /// The current name of a column written `name` (an old name is translated).
+    pub fn current_name<'a>(&self, name: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(old, _, _)| *old == name)
+            .map_or(name, |(_, _, new)| new)
+    }
 }
 
 const fn req(name: &'static str, ty: ColType) -> Column {
@@ -117,8 +130,8 @@ pub fn metric_names() -> Vec<&'static str> {
 pub fn event_value_category(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
         "stage_observed" | "stage_change" => Some(STAGES),
-        "da_change" => Some(DA),
-        "proof_system_change" => Some(PROOF_SYSTEMS),
+        "da_observed" | "da_change" => Some(DA),
+        "proof_system_observed" | "proof_system_change" => Some(PROOF_SYSTEMS),
         _ => None,
     }
 }
@@ -131,8 +144,11 @@ pub fn event_needs_value(kind: &str) -> bool {
             | "token_observed"
             | "stage_observed"
             | "stage_change"
+            | "stack_observed"
             | "stack_change"
+            | "da_observed"
             | "da_change"
+            | "proof_system_observed"
             | "proof_system_change"
     )
 }
@@ -143,6 +159,7 @@ pub const TABLES: &[Table] = &[
         key: "chains",
         what: "one row per chain: attributes as of the source's snapshot",
         unique: &["slug"],
+        renamed: &[],
         columns: &[
             req("slug", ColType::Text),
             req("name", ColType::Text),
@@ -171,6 +188,7 @@ pub const TABLES: &[Table] = &[
         key: "sources",
         what: "one row per source key: what the source is (repository + path + commit, or page)",
         unique: &["key"],
+        renamed: &[],
         columns: &[req("key", ColType::Text), req("source", ColType::Text)],
     },
     Table {
@@ -178,6 +196,7 @@ pub const TABLES: &[Table] = &[
         key: "tvl",
         what: "weekly TVL in USD for one chain at the end of one week",
         unique: &["date", "chain"],
+        renamed: &[],
         columns: &[
             req("date", ColType::Date),
             req("chain", ColType::Chain),
@@ -189,6 +208,7 @@ pub const TABLES: &[Table] = &[
         key: "events",
         what: "a dated change or observation for a chain",
         unique: &[],
+        renamed: &[],
         columns: &[
             req("date", ColType::Date),
             req("chain", ColType::Chain),
@@ -201,8 +221,10 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Links,
         key: "links",
-        what: "a dated link between projects (spawned token or chain, fork, migration, …)",
+        what: "a dated link between projects (spawned token or chain, fork, migration, …): one fact per row, with every source that records it",
         unique: &[],
+        // Until moat 0.1 a link had one source key, `source`.
+        renamed: &[("source", ColType::Source, "sources")],
         columns: &[
             req("date", ColType::Date),
             req("from_project", ColType::Text),
@@ -211,7 +233,7 @@ pub const TABLES: &[Table] = &[
             opt("to_chain", ColType::Chain),
             req("kind", ColType::Category(LINK_KINDS)),
             opt("note", ColType::Text),
-            req("source", ColType::Source),
+            req("sources", ColType::Sources),
         ],
     },
     Table {
@@ -219,6 +241,7 @@ pub const TABLES: &[Table] = &[
         key: "metrics",
         what: "one daily metric value for one chain (long format)",
         unique: &["date", "chain", "metric"],
+        renamed: &[],
         columns: &[
             req("date", ColType::Date),
             req("chain", ColType::Chain),
@@ -233,6 +256,7 @@ pub const TABLES: &[Table] = &[
         key: "speed",
         what: "a chain's block time / preconfirmation latency according to one source",
         unique: &[],
+        renamed: &[],
         columns: &[
             req("chain", ColType::Chain),
             opt("block_time_s", ColType::Amount),

@@ -24,9 +24,9 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         let entry = &manifest.files[table.key];
         let shown = dir.join(&entry.path).display().to_string();
         match raw::read(&dir.join(&entry.path), &shown) {
-            Ok((raw, structural)) => {
+            Ok((mut raw, structural)) => {
                 structural.into_iter().for_each(|p| errors.push(p));
-                let cells_ok = check_header(table, &raw, &mut errors);
+                let cells_ok = check_header(table, &mut raw, &mut errors);
                 raws.insert(table.kind, (raw, cells_ok));
             }
             Err(p) => errors.push(p),
@@ -85,8 +85,25 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
             ));
             continue;
         };
+        // A column written with its former name (and former type) is the current column.
+        let mut declared: BTreeMap<String, String> = BTreeMap::new();
+        for (name, ty) in &entry.columns {
+            let former = table.renamed.iter().find(|(old, _, _)| old == name);
+            match former {
+                Some((_, old_ty, new))
+                    if ty == old_ty.name() && !entry.columns.contains_key(*new) =>
+                {
+                    let current = table.columns.iter().find(|c| c.name == *new);
+                    let current_ty = current.map_or(ty.as_str(), |c| c.ty.name());
+                    declared.insert(new.to_string(), current_ty.to_string());
+                }
+                _ => {
+                    declared.insert(name.clone(), ty.clone());
+                }
+            }
+        }
         for col in table.columns {
-            match entry.columns.get(col.name) {
+            match declared.get(col.name) {
                 None => errors.push(Problem::file(
                     &shown,
                     format!(
@@ -109,7 +126,7 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
                 Some(_) => {}
             }
         }
-        for name in entry.columns.keys() {
+        for name in declared.keys() {
             if !table.columns.iter().any(|c| c.name == name) {
                 errors.push(Problem::file(
                     &shown,
@@ -145,9 +162,16 @@ fn column_list(table: &Table) -> String {
         .join(", ")
 }
 
-/// Missing and unknown columns; returns whether the cells can be checked.
-fn check_header(table: &Table, raw: &RawTable, errors: &mut DataErrors) -> bool {
+/// Missing and unknown columns; returns whether the cells can be checked. A column with a
+/// former name (`Table::renamed`) is read as the current column.
+fn check_header(table: &Table, raw: &mut RawTable, errors: &mut DataErrors) -> bool {
     let mut ok = true;
+    for i in 0..raw.header.len() {
+        let current = table.current_name(&raw.header[i]).to_string();
+        if current != raw.header[i] && !raw.header.contains(&current) {
+            raw.header[i] = current;
+        }
+    }
     for (i, name) in raw.header.iter().enumerate() {
         if !table.columns.iter().any(|c| c.name == name) {
             errors.push(raw.problem(
@@ -376,7 +400,7 @@ fn check_event_values(raw: &RawTable, errors: &mut DataErrors) {
 fn event_value_expectation(kind: &str) -> String {
     match schema::event_value_category(kind) {
         Some(allowed) => format!("one of {}", allowed.join(", ")),
-        None if kind == "stack_change" => "the new stack".into(),
+        None if kind.starts_with("stack_") => "the stack".into(),
         None => "the token symbol".into(),
     }
 }

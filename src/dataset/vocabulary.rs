@@ -33,8 +33,11 @@ pub const EVENT_KINDS: &[&str] = &[
     "token_observed",
     "stage_observed",
     "stage_change",
+    "stack_observed",
     "stack_change",
+    "da_observed",
     "da_change",
+    "proof_system_observed",
     "proof_system_change",
     "superchain_join",
     "superchain_leave",
@@ -82,9 +85,19 @@ pub const STAGE_CHANGE: &str = "stage_change";
 /// Events that record a chain's L2BEAT stage (value = the stage).
 pub const STAGE_KINDS: &[&str] = &[STAGE_OBSERVED, STAGE_CHANGE];
 
+/// A source states the attribute's value at the event's date (e.g. at launch)...
+pub const STACK_OBSERVED: &str = "stack_observed";
+pub const DA_OBSERVED: &str = "da_observed";
+pub const PROOF_SYSTEM_OBSERVED: &str = "proof_system_observed";
+/// ... or dates a change to the value. Both are observations: the value is known from the
+/// event's date on.
 pub const STACK_CHANGE: &str = "stack_change";
 pub const DA_CHANGE: &str = "da_change";
 pub const PROOF_SYSTEM_CHANGE: &str = "proof_system_change";
+/// Events that record the chain's stack, DA and proof system (value = the attribute's value).
+pub const STACK_KINDS: &[&str] = &[STACK_OBSERVED, STACK_CHANGE];
+pub const DA_KINDS: &[&str] = &[DA_OBSERVED, DA_CHANGE];
+pub const PROOF_SYSTEM_KINDS: &[&str] = &[PROOF_SYSTEM_OBSERVED, PROOF_SYSTEM_CHANGE];
 
 pub const SUPERCHAIN_JOIN: &str = "superchain_join";
 pub const SUPERCHAIN_LEAVE: &str = "superchain_leave";

@@ -201,7 +201,7 @@ pub fn fixture() -> Dataset {
         "to_chain" => lk.iter().map(|r| r.4).collect::<Vec<_>>(),
         "kind" => lk.iter().map(|r| r.5).collect::<Vec<_>>(),
         "note" => lk.iter().map(|_| None::<&str>).collect::<Vec<_>>(),
-        "source" => lk.iter().map(|_| "s").collect::<Vec<_>>(),
+        "sources" => lk.iter().map(|_| "s").collect::<Vec<_>>(),
     )
     .expect("links");
 

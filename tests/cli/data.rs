@@ -212,7 +212,7 @@ fn unknown_event_kind_lists_the_allowed_kinds() {
                 ",base,no_token_statment,",
             )
         }), @r#"
-    mini/events.csv:11:17: error: kind: "no_token_statment" is not an allowed value: expected one of mainnet_launch, shutdown, token_launch, token_announced, token_exploration, no_token_statement, token_observed, stage_observed, stage_change, stack_change, da_change, proof_system_change, superchain_join, superchain_leave; did you mean `no_token_statement`?
+    mini/events.csv:11:17: error: kind: "no_token_statment" is not an allowed value: expected one of mainnet_launch, shutdown, token_launch, token_announced, token_exploration, no_token_statement, token_observed, stage_observed, stage_change, stack_observed, stack_change, da_observed, da_change, proof_system_observed, proof_system_change, superchain_join, superchain_leave; did you mean `no_token_statement`?
        |
     11 | 2023-08-09,base,no_token_statment,,"At public launch Coinbase said ""we currently do not plan to iss…
        |                 ^
@@ -413,5 +413,35 @@ fn show_explains_chains_it_cannot_show() {
     assert_eq!(
         stderr(&out),
         "error: ethereum is an L1 context chain: it is never screened, so it has no features and no verdicts\n"
+    );
+}
+
+/// A dataset written in the format of moat 0.1 (links with one `source` column) still loads,
+/// and screens the same as the same data in today's format.
+#[test]
+fn the_first_dataset_format_still_loads() {
+    let old = moat(
+        &repo(),
+        &["data", "check", "--data", "tests/fixtures/mini-v1"],
+    );
+    assert_eq!(old.status.code(), Some(0), "{}", stderr(&old));
+    let screen = |data: &str| {
+        let out = moat(
+            &repo(),
+            &[
+                "screen", "--data", data, "--rules", "rules", "--format", "csv",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let strip_stamps = |csv: String| -> Vec<String> {
+        csv.lines()
+            .map(|l| l.splitn(7, ',').nth(6).unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        strip_stamps(screen("tests/fixtures/mini-v1")),
+        strip_stamps(screen("tests/fixtures/mini"))
     );
 }
