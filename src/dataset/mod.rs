@@ -79,9 +79,25 @@ impl Dataset {
                 "{slug} is an L1 context chain: it is never screened, so it has no features and no verdicts"
             ));
         }
-        Ok(format!(
-            "{slug} is not in the universe as of {as_of}: no evidence it had launched by then, or it had shut down"
-        ))
+        let dates = frame::dates(&self.events, "date")?;
+        let chains = frame::texts(&self.events, "chain")?;
+        let kinds = frame::texts(&self.events, "kind")?;
+        let shutdown = (0..dates.len())
+            .filter(|&k| {
+                chains[k].as_deref() == Some(slug)
+                    && kinds[k].as_deref() == Some(vocabulary::SHUTDOWN)
+            })
+            .filter_map(|k| dates[k])
+            .filter(|d| *d <= as_of)
+            .min();
+        Ok(match shutdown {
+            Some(d) => format!(
+                "{slug} is not in the universe as of {as_of}: it shut down on {d} (a shutdown event)"
+            ),
+            None => format!(
+                "{slug} is not in the universe as of {as_of}: nothing dated on or before it shows that it had launched (a launch date, a mainnet launch or stage event, a TVL point)"
+            ),
+        })
     }
 }
 

@@ -118,8 +118,9 @@ pub const TOKEN_KINDS: &[&str] = &[
     NO_TOKEN_STATEMENT,
 ];
 
-/// Links that count as something born in the source chain's ecosystem.
-pub const SPAWNED_LINK_KINDS: &[&str] = &["spawned_token", "spawned_chain"];
+/// Links that record something born in an ecosystem: a token, or a chain.
+pub const SPAWNED_TOKEN: &str = "spawned_token";
+pub const SPAWNED_CHAIN: &str = "spawned_chain";
 
 /// The `layer` value of context chains, which are never screened.
 pub const LAYER_L1: &str = "L1";

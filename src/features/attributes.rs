@@ -1,40 +1,41 @@
 //! A chain's descriptive and technical attributes at the as-of date. `chains.csv` is a
-//! snapshot (Nov 2024 for most rows) and `events.csv` dates the changes, so using the snapshot
-//! for an earlier date is look-ahead unless nothing changed in between; this module combines
-//! the two so that every attribute is what was known of the chain at `as_of`, or Missing.
+//! snapshot (Nov 2024 for most rows) and `events.csv` dates observations and changes; every
+//! attribute is what was observed of the chain on or before `as_of`, or Missing.
 //!
 //! Semantics (`snapshot date` = `chains.stage_asof`, or the manifest vintage when null):
 //! - `name`, `layer`, `host`, `category`, `raas`: the chains row (descriptive, static).
-//! - `launch_date`: the earliest `mainnet_launch` event, else `chains.launch_date`; Missing
-//!   when that date is after `as_of`.
-//! - `stage` / `stage_date`: the latest `stage_observed` / `stage_change` event on or before
-//!   `as_of`, where the chains row (`stage`, `stage_asof`) also counts as an observation dated
-//!   `stage_asof` (ignored when either is null). On the same date an event beats the chains
-//!   row, and among events the first in file order wins. Missing before the first observation.
-//! - `stack` / `da` / `proof_system`: the latest `stack_change` / `da_change` /
-//!   `proof_system_change` event on or before `as_of` wins. Otherwise the chains row value, as
-//!   long as no event of that kind is dated on or before the snapshot date (then the snapshot
-//!   describes the chain from launch until the first later change); otherwise Missing. Events
-//!   with an empty value are ignored. A stack `own` is normalised to the chain's slug.
+//! - `launch_date`: the earliest `mainnet_launch` event on or before `as_of`; without one,
+//!   `chains.launch_date` when it is on or before `as_of` (a launch date dates itself);
+//!   otherwise Missing.
+//! - `stage` / `stage_date`, `stack`, `da`, `proof_system`: the latest observation on or
+//!   before `as_of`. Observations are the events of the attribute (`stage_observed` /
+//!   `stage_change`; `stack_observed` / `stack_change`; `da_observed` / `da_change`;
+//!   `proof_system_observed` / `proof_system_change`) and the chains row's value, dated at its
+//!   snapshot date (for the stage: `stage_asof` only; a row without one is no observation).
+//!   On the same date an event beats the chains row, and among events the first in file order
+//!   wins. Before the first observation the attribute is Missing: a snapshot value is never
+//!   used for a date before its snapshot. Events with an empty value are no observation. A
+//!   stack `own` is the chain's slug (a family of one).
 //! - `stack_family_size`: universe members whose stack at `as_of` equals this chain's, itself
 //!   included; Missing when the stack is Missing.
-//! - `superchain`: if the chain has any `superchain_join` / `superchain_leave` event (at any
-//!   date): true when its latest join on or before `as_of` is not followed by a leave dated
-//!   after that join and on or before `as_of` (a leave on the join's own date does not end
-//!   it), false otherwise — including before its first join, which is the registry date of
-//!   its first mainnet config. A chain without such events: `chains.superchain_2024` from the
-//!   snapshot date (`stage_asof`) on, Missing before it or when either is null.
+//! - `superchain`: the latest observation on or before `as_of` of `superchain_join` (true),
+//!   `superchain_leave` (false) and the chains row's `superchain_2024` dated `stage_asof`
+//!   (only when both are set). On one date a join beats a leave (a leave on the join's own
+//!   date does not end it) and an event beats the row. Missing before the first observation.
 
-use super::frames::{ROW, date_lit, keyed, latest_last, null, on_or_before, one_of};
-use crate::dataset::Dataset;
+use super::cut::{Cut, latest};
+use super::index::Event;
+use super::universe::{ChainFeatures, Provenance};
+use super::value::Value;
 use crate::dataset::vocabulary::{
-    DA_CHANGE, MAINNET_LAUNCH, OWN_STACK, PROOF_SYSTEM_CHANGE, STACK_CHANGE, STAGE_KINDS,
+    DA_KINDS, MAINNET_LAUNCH, OWN_STACK, PROOF_SYSTEM_KINDS, STACK_KINDS, STAGE_KINDS,
     SUPERCHAIN_JOIN, SUPERCHAIN_LEAVE,
 };
 use chrono::NaiveDate;
-use polars::prelude::*;
+use std::collections::HashMap;
 
-/// Columns produced: slug plus the fields listed in the module doc.
+/// Fields produced (besides slug).
+#[cfg(test)]
 pub const FIELDS: &[&str] = &[
     "name",
     "layer",
@@ -51,184 +52,153 @@ pub const FIELDS: &[&str] = &[
     "superchain",
 ];
 
-/// One row per universe member (`members`, from `membership::members`).
-pub fn frame(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> PolarsResult<LazyFrame> {
-    let events = ds.events.clone().lazy().with_row_index(ROW, None);
-    let vintage = ds.manifest.vintage_date();
+/// Priority of an event over the chains row on the same date.
+const ROW: u8 = 0;
+const EVENT: u8 = 1;
 
-    let launch = events
-        .clone()
-        .filter(col("kind").eq(lit(MAINNET_LAUNCH)))
-        .group_by([col("chain")])
-        .agg([col("date").min().alias("__launch_event")]);
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    for (c, &i) in chains.iter_mut().zip(&cut.members) {
+        let row = &cut.index.chains[i];
+        let events = cut.events(i);
+        for (field, value) in [
+            ("name", &row.name),
+            ("layer", &row.layer),
+            ("host", &row.host),
+            ("category", &row.category),
+            ("raas", &row.raas),
+        ] {
+            c.set(field, Value::text(value.as_deref()));
+        }
+        let row_provenance = |date: NaiveDate| Provenance {
+            date: Some(date),
+            source: row.sources.first().cloned(),
+            flags: Vec::new(),
+        };
 
-    let mut out = members
-        .clone()
-        .lazy()
-        .select([
-            col("slug"),
-            col("name"),
-            col("layer"),
-            col("host"),
-            col("category"),
-            col("raas"),
-            col("launch_date").alias("__launch_row"),
-            col("stage_asof").alias("__stage_asof"),
-            col("stage_asof")
-                .fill_null(date_lit(vintage))
-                .alias("__snapshot"),
-            col("stack").alias("__stack_row"),
-            col("da").alias("__da_row"),
-            col("proof_system").alias("__proof_system_row"),
-            col("superchain_2024").alias("__superchain_2024"),
-        ])
-        .left_join(launch, col("slug"), col("chain"))
-        .left_join(
-            stage(events.clone(), members, as_of)?,
-            col("slug"),
-            col("chain"),
-        )
-        .left_join(superchain(events.clone(), as_of), col("slug"), col("chain"));
+        let launch = events
+            .iter()
+            .find(|e| e.kind == MAINNET_LAUNCH)
+            .map(|e| (e.date, event_provenance(e)))
+            .or_else(|| {
+                row.launch_date
+                    .filter(|d| *d <= cut.as_of)
+                    .map(|d| (d, row_provenance(d)))
+            });
+        if let Some((date, p)) = launch {
+            c.set_from("launch_date", Value::Date(date), p);
+        }
 
-    for (kind, field) in [
-        (STACK_CHANGE, "stack"),
-        (DA_CHANGE, "da"),
-        (PROOF_SYSTEM_CHANGE, "proof_system"),
-    ] {
-        out = changing(out, events.clone(), as_of, kind, field);
+        let stage_row = row
+            .stage
+            .as_ref()
+            .zip(row.stage_asof)
+            .filter(|(_, d)| *d <= cut.as_of);
+        let stage = observed(events, STAGE_KINDS, stage_row.map(|(v, d)| (d, v.as_str())));
+        if let Some((value, date, p)) = stage {
+            let p = if p.source.is_none() {
+                row_provenance(date)
+            } else {
+                p
+            };
+            c.set_from("stage", Value::Text(value), p.clone());
+            c.set_from("stage_date", Value::Date(date), p);
+        }
+
+        let snapshot = (row.snapshot <= cut.as_of).then_some(row.snapshot);
+        for (field, kinds, value) in [
+            ("stack", STACK_KINDS, &row.stack),
+            ("da", DA_KINDS, &row.da),
+            ("proof_system", PROOF_SYSTEM_KINDS, &row.proof_system),
+        ] {
+            let from_row = snapshot.zip(value.as_deref());
+            if let Some((mut value, _, p)) = observed(events, kinds, from_row) {
+                if field == "stack" && value == OWN_STACK {
+                    value = row.slug.clone();
+                }
+                let p = if p.source.is_none() {
+                    row_provenance(row.snapshot)
+                } else {
+                    p
+                };
+                c.set_from(field, Value::Text(value), p);
+            }
+        }
+
+        let superchain = latest(
+            events
+                .iter()
+                .filter_map(|e| match e.kind.as_str() {
+                    SUPERCHAIN_JOIN => Some((e.date, 2, e.row, (true, event_provenance(e)))),
+                    SUPERCHAIN_LEAVE => Some((e.date, 1, e.row, (false, event_provenance(e)))),
+                    _ => None,
+                })
+                .chain(
+                    row.superchain_2024
+                        .zip(row.stage_asof)
+                        .filter(|(_, d)| *d <= cut.as_of)
+                        .map(|(member, d)| (d, 0, 0, (member, row_provenance(d)))),
+                ),
+        );
+        if let Some((member, p)) = superchain {
+            c.set_from("superchain", Value::Bool(member), p);
+        }
     }
 
-    let launch_date = col("__launch_event").fill_null(col("__launch_row"));
-    let member = col("__sc_join").is_not_null().and(
-        col("__sc_leave")
-            .is_null()
-            .or(col("__sc_leave").lt_eq(col("__sc_join"))),
-    );
-    Ok(out
-        .with_columns([
-            when(launch_date.clone().lt_eq(date_lit(as_of)))
-                .then(launch_date)
-                .otherwise(null())
-                .alias("launch_date"),
-            when(col("stack").eq(lit(OWN_STACK)))
-                .then(col("slug"))
-                .otherwise(col("stack"))
-                .alias("stack"),
-            when(col("__sc_events").is_not_null())
-                .then(member)
-                .when(col("__stage_asof").lt_eq(date_lit(as_of)))
-                .then(col("__superchain_2024"))
-                .otherwise(null())
-                .alias("superchain"),
-        ])
-        .with_column(
-            when(col("stack").is_not_null())
-                .then(
-                    col("slug")
-                        .len()
-                        .over([col("stack")])?
-                        .cast(DataType::Int64),
+    let mut families: HashMap<String, i64> = HashMap::new();
+    for c in chains.iter() {
+        if let Some(Value::Text(stack)) = c.get("stack") {
+            *families.entry(stack.clone()).or_default() += 1;
+        }
+    }
+    for c in chains.iter_mut() {
+        if let Some(Value::Text(stack)) = c.get("stack") {
+            let n = families[stack];
+            c.set("stack_family_size", Value::Int(n));
+        }
+    }
+}
+
+/// The latest observation among the events of `kinds` (with a value) and the chains row's
+/// value at its date (`from_row`, already cut at `as_of`): value, date, provenance (the row's
+/// has no source: the caller gives it).
+fn observed(
+    events: &[Event],
+    kinds: &[&str],
+    from_row: Option<(NaiveDate, &str)>,
+) -> Option<(String, NaiveDate, Provenance)> {
+    latest(
+        events
+            .iter()
+            .filter(|e| kinds.contains(&e.kind.as_str()))
+            .filter_map(|e| {
+                let value = e.value.clone()?;
+                Some((e.date, EVENT, e.row, (value, e.date, event_provenance(e))))
+            })
+            .chain(from_row.map(|(date, value)| {
+                (
+                    date,
+                    ROW,
+                    0,
+                    (
+                        value.to_string(),
+                        date,
+                        Provenance {
+                            date: Some(date),
+                            source: None,
+                            flags: Vec::new(),
+                        },
+                    ),
                 )
-                .otherwise(null())
-                .alias("stack_family_size"),
-        )
-        .select(keyed(FIELDS)))
-}
-
-/// Latest stage observation on or before `as_of` per chain: `stage`, `stage_date`.
-fn stage(events: LazyFrame, members: &DataFrame, as_of: NaiveDate) -> PolarsResult<LazyFrame> {
-    // prio: on the same date an event (1) sorts after, hence beats, the chains row (0).
-    let from_events = events
-        .filter(one_of(col("kind"), STAGE_KINDS).and(col("value").is_not_null()))
-        .select([
-            col("chain"),
-            col("date"),
-            col("value").alias("stage"),
-            lit(1i32).alias("__prio"),
-            col(ROW).cast(DataType::Int64),
-        ]);
-    let from_row = members
-        .clone()
-        .lazy()
-        .filter(
-            col("stage")
-                .is_not_null()
-                .and(col("stage_asof").is_not_null()),
-        )
-        .select([
-            col("slug").alias("chain"),
-            col("stage_asof").alias("date"),
-            col("stage"),
-            lit(0i32).alias("__prio"),
-            lit(0i64).cast(DataType::Int64).alias(ROW),
-        ]);
-    Ok(concat([from_events, from_row], UnionArgs::default())?
-        .filter(on_or_before("date", as_of))
-        .sort(
-            ["date", "__prio", ROW],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, true])
-                .with_maintain_order(true),
-        )
-        .group_by([col("chain")])
-        .agg([
-            col("stage").last().alias("stage"),
-            col("date").last().alias("stage_date"),
-        ]))
-}
-
-/// Superchain events per chain: how many (any date), latest join and leave on or before `as_of`.
-fn superchain(events: LazyFrame, as_of: NaiveDate) -> LazyFrame {
-    let dated =
-        |kind: &str| col("date").filter(col("kind").eq(lit(kind)).and(on_or_before("date", as_of)));
-    events
-        .filter(one_of(col("kind"), &[SUPERCHAIN_JOIN, SUPERCHAIN_LEAVE]))
-        .group_by([col("chain")])
-        .agg([
-            len().alias("__sc_events"),
-            dated(SUPERCHAIN_JOIN).max().alias("__sc_join"),
-            dated(SUPERCHAIN_LEAVE).max().alias("__sc_leave"),
-        ])
-}
-
-/// Add column `field` to `base` (which holds `__<field>_row` and `__snapshot`): the latest
-/// `kind` event on or before `as_of`, else the chains-row value unless an event of that kind is
-/// dated on or before the snapshot date.
-fn changing(
-    base: LazyFrame,
-    events: LazyFrame,
-    as_of: NaiveDate,
-    kind: &str,
-    field: &str,
-) -> LazyFrame {
-    let latest = format!("__{field}_event");
-    let first = format!("__{field}_first");
-    let row = format!("__{field}_row");
-    let changes = latest_last(
-        events.filter(col("kind").eq(lit(kind)).and(col("value").is_not_null())),
-        "date",
+            })),
     )
-    .group_by([col("chain")])
-    .agg([
-        col("value")
-            .filter(on_or_before("date", as_of))
-            .last()
-            .alias(latest.as_str()),
-        col("date").min().alias(first.as_str()),
-    ]);
-    base.left_join(changes, col("slug"), col("chain"))
-        .with_column(
-            when(col(latest.as_str()).is_not_null())
-                .then(col(latest.as_str()))
-                .when(
-                    col(first.as_str())
-                        .is_null()
-                        .or(col(first.as_str()).gt(col("__snapshot"))),
-                )
-                .then(col(row.as_str()))
-                .otherwise(null())
-                .alias(field),
-        )
+}
+
+pub fn event_provenance(e: &Event) -> Provenance {
+    Provenance {
+        date: Some(e.date),
+        source: Some(e.source.clone()),
+        flags: e.flags.iter().map(|f| f.to_string()).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -310,51 +280,60 @@ mod tests {
 
     #[test]
     fn stack_da_proof_follow_events_and_snapshot() {
+        // Snapshot dates: alpha and beta 2024-03-01 (stage_asof); gamma and zeta have none,
+        // so their rows are dated at the vintage, 2024-06-30.
         let u = at("2024-01-31");
-        // alpha: no stack events -> snapshot value op_stack, even before the snapshot date.
-        assert_eq!(field(&u, "alpha", "stack"), text("op_stack"));
-        // beta: row `own` -> its slug (stack_change to op_stack only on 2024-05-15).
-        assert_eq!(field(&u, "beta", "stack"), text("beta"));
-        // beta's da_change (2024-02-01) is dated before its snapshot (2024-03-01): the row's
-        // `celestia` is the post-change value, so before 2024-02-01 da is unknown.
+        // Before its snapshot, a chains-row value is unknown: no look-ahead.
+        for f in ["stack", "da", "proof_system", "stack_family_size"] {
+            assert_eq!(field(&u, "alpha", f), Value::Missing, "alpha {f}");
+            assert_eq!(field(&u, "gamma", f), Value::Missing, "gamma {f}");
+        }
+        assert_eq!(field(&u, "beta", "stack"), Value::Missing);
         assert_eq!(field(&u, "beta", "da"), Value::Missing);
-        assert_eq!(field(&u, "alpha", "da"), text("ethereum_blobs"));
-        // zeta: stage_asof null -> snapshot = vintage 2024-06-30; its proof_system_change is
-        // dated exactly 2024-06-30 ("on or before" the snapshot) -> Missing before it.
         assert_eq!(field(&u, "zeta", "proof_system"), Value::Missing);
-        assert_eq!(field(&u, "alpha", "proof_system"), text("fraud"));
-        // stack families on 2024-01-31 (alpha, beta, gamma, omega, zeta): op_stack = alpha,
-        // gamma and omega (shut down only on 2024-02-01).
-        assert_eq!(field(&u, "alpha", "stack_family_size"), Value::Int(3));
-        assert_eq!(field(&u, "gamma", "stack_family_size"), Value::Int(3));
-        assert_eq!(field(&u, "omega", "stack_family_size"), Value::Int(3));
-        assert_eq!(field(&u, "beta", "stack_family_size"), Value::Int(1));
-        assert_eq!(field(&u, "zeta", "stack_family_size"), Value::Int(1));
 
-        // 2024-02-01: omega is gone, op_stack = alpha + gamma.
+        // 2024-02-01: beta's da_change is an observation from its date on.
         let u = at("2024-02-01");
         assert_eq!(field(&u, "beta", "da"), text("celestia"));
-        assert_eq!(field(&u, "alpha", "stack_family_size"), Value::Int(2));
+        assert_eq!(field(&u, "beta", "stack"), Value::Missing);
 
-        // 2024-05-15: beta moves to op_stack (alpha, beta, gamma); delta (stack unknown) is a
-        // member.
+        // 2024-03-01, the snapshot of alpha and beta: alpha op_stack, beta `own` (its slug).
+        // Families among the members known then: op_stack = alpha; beta alone.
+        let u = at("2024-03-01");
+        assert_eq!(field(&u, "alpha", "stack"), text("op_stack"));
+        assert_eq!(field(&u, "alpha", "da"), text("ethereum_blobs"));
+        assert_eq!(field(&u, "alpha", "proof_system"), text("fraud"));
+        assert_eq!(field(&u, "beta", "stack"), text("beta"));
+        assert_eq!(field(&u, "beta", "da"), text("celestia"));
+        assert_eq!(field(&u, "alpha", "stack_family_size"), Value::Int(1));
+        assert_eq!(field(&u, "beta", "stack_family_size"), Value::Int(1));
+        assert_eq!(field(&u, "gamma", "stack_family_size"), Value::Missing);
+
+        // 2024-05-15: beta's stack_change to op_stack (alpha, beta); delta (stack unknown) is
+        // a member.
         let u = at("2024-05-15");
         assert_eq!(field(&u, "beta", "stack"), text("op_stack"));
-        assert_eq!(field(&u, "alpha", "stack_family_size"), Value::Int(3));
-        assert_eq!(field(&u, "beta", "stack_family_size"), Value::Int(3));
+        assert_eq!(field(&u, "alpha", "stack_family_size"), Value::Int(2));
+        assert_eq!(field(&u, "beta", "stack_family_size"), Value::Int(2));
         assert_eq!(field(&u, "delta", "stack"), Value::Missing);
         assert_eq!(field(&u, "delta", "stack_family_size"), Value::Missing);
 
+        // 2024-06-30, the vintage: gamma's row (op_stack) joins the family; zeta's
+        // proof_system_change and its row agree on validity.
         let u = at("2024-06-30");
+        assert_eq!(field(&u, "gamma", "stack"), text("op_stack"));
+        assert_eq!(field(&u, "alpha", "stack_family_size"), Value::Int(3));
         assert_eq!(field(&u, "zeta", "proof_system"), text("validity"));
+        assert_eq!(field(&u, "zeta", "stack"), text("zk_stack"));
     }
 
     #[test]
     fn superchain_join_leave_and_snapshot() {
-        // alpha: join 2023-06-01, leave 2024-04-01, join again 2024-05-01.
+        // alpha: join 2023-06-01, leave 2024-04-01, join again 2024-05-01. Before the first
+        // join nothing was observed (a later join says nothing about earlier dates).
         assert_eq!(
             field(&at("2023-05-31"), "alpha", "superchain"),
-            Value::Bool(false)
+            Value::Missing
         );
         assert_eq!(
             field(&at("2023-06-01"), "alpha", "superchain"),

@@ -125,6 +125,11 @@ const STATIC: &[(&str, Kind, &str)] = &[
     ),
     ("tvl_date", Kind::Date, "date of `tvl_usd`"),
     (
+        "tvl_age_days",
+        Kind::Int,
+        "days from `tvl_date` to the as-of date: how stale the TVL is",
+    ),
+    (
         "tvl_weeks",
         Kind::Int,
         "weekly TVL points on or before the as-of date",
@@ -188,22 +193,32 @@ const STATIC: &[(&str, Kind, &str)] = &[
     (
         "links_out",
         Kind::Int,
-        "ecosystem links starting on this chain (projects, tokens, chains it spawned or exported)",
+        "ecosystem link facts starting on this chain (`from_chain`: the home chain of the project that made the link)",
     ),
     (
         "links_in",
         Kind::Int,
-        "ecosystem links arriving on this chain (launches, migrations, forks onto it)",
+        "ecosystem link facts arriving on this chain (`to_chain`: launches, migrations, forks, tokens onto it)",
     ),
     (
         "spawned",
         Kind::Int,
-        "tokens and chains born in this chain's ecosystem (`spawned_token`, `spawned_chain` links from it)",
+        "tokens and chains born in this chain's ecosystem, each fact once: tokens issued on it (`spawned_token` with `to_chain` = it) and chains that settle on it (`spawned_chain` whose new chain's host is it)",
     ),
     (
         "block_time_s",
         Kind::Num,
-        "block time in seconds (latest observation)",
+        "block time in seconds: the latest observation, preferring rows not flagged PROXY, DOUBTFUL or WEAK SOURCE",
+    ),
+    (
+        "block_time_date",
+        Kind::Date,
+        "date of the `block_time_s` observation",
+    ),
+    (
+        "block_time_age_days",
+        Kind::Int,
+        "days from `block_time_date` to the as-of date",
     ),
     (
         "block_time_pctl",
@@ -213,7 +228,17 @@ const STATIC: &[(&str, Kind, &str)] = &[
     (
         "preconf_latency_ms",
         Kind::Num,
-        "preconfirmation latency in milliseconds (latest observation)",
+        "preconfirmation latency in milliseconds: the latest observation, preferring rows not flagged PROXY, DOUBTFUL or WEAK SOURCE",
+    ),
+    (
+        "preconf_latency_date",
+        Kind::Date,
+        "date of the `preconf_latency_ms` observation",
+    ),
+    (
+        "preconf_latency_age_days",
+        Kind::Int,
+        "days from `preconf_latency_date` to the as-of date",
     ),
     (
         "preconf_latency_pctl",
@@ -223,7 +248,7 @@ const STATIC: &[(&str, Kind, &str)] = &[
     (
         "speed_date",
         Kind::Date,
-        "date of the speed observation used",
+        "`block_time_date`, else `preconf_latency_date`",
     ),
 ];
 
@@ -249,6 +274,11 @@ pub fn fields() -> Vec<Field> {
             name: format!("{metric}_date"),
             kind: Kind::Date,
             meaning: format!("date of `{metric}`"),
+        });
+        out.push(Field {
+            name: format!("{metric}_age_days"),
+            kind: Kind::Int,
+            meaning: format!("days from `{metric}_date` to the as-of date"),
         });
         out.push(Field {
             name: format!("{metric}_pctl"),

@@ -1,51 +1,81 @@
 //! Ecosystem interconnection, the one candidate moat of the thesis: L3s built on a chain, and
 //! projects, tokens and chains that were born in its ecosystem or moved into it. This module
-//! counts them at the as-of date. Counts are counts of what the dataset records (0 when it
-//! records nothing), not estimates of the true number.
+//! counts them at the as-of date and hands the link facts themselves to rules and memos.
+//! Counts are counts of what the dataset records (0 when it records nothing), not estimates
+//! of the true number.
+//!
+//! A link is a fact: rows that repeat one (the same kind, reaching the same project on the
+//! same chain) count once, dated at the earliest (see `index::link_facts`).
 //!
 //! Semantics: `l3_count` = universe members with layer `L3` whose `host` is this chain (so an
 //! L3 counts only once it exists and while it has not shut down). `links_out` / `links_in` =
-//! ecosystem links dated on or before `as_of` whose `from_chain` / `to_chain` is this chain (a
-//! link within one chain counts in both). `spawned` = links out of this chain of kind
-//! `spawned_token` or `spawned_chain`.
+//! link facts dated on or before `as_of` whose `from_chain` / `to_chain` is this chain (a
+//! link within one chain counts in both). `spawned` = tokens and chains born in this chain's
+//! ecosystem: `spawned_token` facts whose token lives here (`to_chain`), and `spawned_chain`
+//! facts whose new chain settles here (the `host` of `to_chain`, an L3 born on its L2). The
+//! parent project's home chain (`from_chain`, e.g. OP Mainnet for Farcaster, whose contracts
+//! live there) is not credited: DEGEN, Degen Chain and Clanker grew in Base's ecosystem.
 
-use super::frames::{on_or_before, one_of, slugs};
-use crate::dataset::Dataset;
-use crate::dataset::vocabulary::{LAYER_L3, SPAWNED_LINK_KINDS};
-use chrono::NaiveDate;
-use polars::prelude::*;
+use super::cut::Cut;
+use super::universe::{ChainFeatures, Link};
+use super::value::Value;
+use crate::dataset::vocabulary::{LAYER_L3, SPAWNED_CHAIN, SPAWNED_TOKEN};
+use std::collections::HashMap;
 
-/// Columns produced besides slug.
+/// Fields produced (besides slug).
+#[cfg(test)]
 pub const FIELDS: &[&str] = &["l3_count", "links_out", "links_in", "spawned"];
 
-/// One row per universe member.
-pub fn frame(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> LazyFrame {
-    let l3 = members
-        .clone()
-        .lazy()
-        .filter(col("layer").eq(lit(LAYER_L3)))
-        .group_by([col("host")])
-        .agg([len().cast(DataType::Int64).alias("l3_count")]);
-    let links = ds.links.clone().lazy().filter(on_or_before("date", as_of));
-    let out = links.clone().group_by([col("from_chain")]).agg([
-        len().cast(DataType::Int64).alias("links_out"),
-        one_of(col("kind"), SPAWNED_LINK_KINDS)
-            .sum()
-            .cast(DataType::Int64)
-            .alias("spawned"),
-    ]);
-    let into = links
-        .group_by([col("to_chain")])
-        .agg([len().cast(DataType::Int64).alias("links_in")]);
-    slugs(members)
-        .left_join(l3, col("slug"), col("host"))
-        .left_join(out, col("slug"), col("from_chain"))
-        .left_join(into, col("slug"), col("to_chain"))
-        .select(
-            std::iter::once(col("slug"))
-                .chain(FIELDS.iter().map(|f| col(*f).fill_null(lit(0i64))))
-                .collect::<Vec<_>>(),
-        )
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    let index = cut.index;
+    let mut l3: HashMap<&str, i64> = HashMap::new();
+    for &i in &cut.members {
+        let row = &index.chains[i];
+        if row.layer.as_deref() == Some(LAYER_L3)
+            && let Some(host) = row.host.as_deref()
+        {
+            *l3.entry(host).or_default() += 1;
+        }
+    }
+    let host_of = |slug: &str| index.chain(slug).and_then(|i| index.chains[i].host.clone());
+    let visible = &index.links[..index.links.partition_point(|l| l.date <= cut.as_of)];
+    let links: Vec<Link> = visible
+        .iter()
+        .map(|f| Link {
+            date: f.date,
+            kind: f.kind.clone(),
+            from_project: f.from_project.clone(),
+            from_chain: f.from_chain.clone(),
+            to_project: f.to_project.clone(),
+            to_chain: f.to_chain.clone(),
+            ecosystem: match f.kind.as_str() {
+                SPAWNED_TOKEN => f.to_chain.clone(),
+                SPAWNED_CHAIN => f.to_chain.as_deref().and_then(host_of),
+                _ => None,
+            },
+            note: f.note.clone(),
+            sources: f.sources.clone(),
+            flags: f.flags.iter().map(|f| f.to_string()).collect(),
+        })
+        .collect();
+    for c in chains.iter_mut() {
+        let slug = c.slug.as_str();
+        let is = |chain: &Option<String>| chain.as_deref() == Some(slug);
+        let mine: Vec<Link> = links
+            .iter()
+            .filter(|l| is(&l.from_chain) || is(&l.to_chain) || is(&l.ecosystem))
+            .cloned()
+            .collect();
+        let count = |f: &dyn Fn(&Link) -> bool| mine.iter().filter(|l| f(l)).count() as i64;
+        let out = count(&|l| is(&l.from_chain));
+        let into = count(&|l| is(&l.to_chain));
+        let spawned = count(&|l| is(&l.ecosystem));
+        c.set("l3_count", Value::Int(l3.get(slug).copied().unwrap_or(0)));
+        c.set("links_out", Value::Int(out));
+        c.set("links_in", Value::Int(into));
+        c.set("spawned", Value::Int(spawned));
+        c.links = mine;
+    }
 }
 
 #[cfg(test)]

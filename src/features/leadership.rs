@@ -17,11 +17,13 @@
 //!   both weeks and its rank differs. These four are Missing for a chain with no point in the
 //!   window (it was not ranked, which is not the same as ranking steadily).
 
-use super::frames::{from_days, keyed, slugs};
-use chrono::NaiveDate;
-use polars::prelude::*;
+use super::cut::Cut;
+use super::universe::ChainFeatures;
+use super::value::Value;
+use chrono::{Duration, NaiveDate};
 
-/// Columns produced besides slug.
+/// Fields produced (besides slug).
+#[cfg(test)]
 pub const FIELDS: &[&str] = &[
     "window_weeks",
     "lead_weeks",
@@ -31,95 +33,94 @@ pub const FIELDS: &[&str] = &[
     "rank_changes",
 ];
 
-/// The weekly ranking over the window: chain, date, rank (Int64, 1 = largest) and week (Int64,
-/// 1 = the oldest week of the window), rows in week order. `points` are the universe's TVL
-/// points up to `as_of`; the window ends at their latest date, which is `tvl_week`.
-pub fn ranks(points: LazyFrame, window_weeks: i64) -> PolarsResult<LazyFrame> {
-    let day = || col("date").cast(DataType::Int32).cast(DataType::Int64);
-    Ok(points
-        .filter(day().gt(day().max() - lit(7 * window_weeks)))
-        .sort(
-            ["date", "tvl_usd", "chain"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-        )
-        .with_row_index("__pos", None)
-        .with_columns([
-            (col("__pos").cast(DataType::Int64)
-                - col("__pos")
-                    .min()
-                    .over([col("date")])?
-                    .cast(DataType::Int64)
-                + lit(1i64))
-            .alias("rank"),
-            day()
-                .rank(
-                    RankOptions {
-                        method: RankMethod::Dense,
-                        descending: false,
-                    },
-                    None,
-                )
-                .cast(DataType::Int64)
-                .alias("week"),
-        ])
-        .select([col("chain"), col("date"), col("rank"), col("week")]))
+/// One member's ranking over the window.
+#[derive(Clone, Copy)]
+struct Stats {
+    led: i64,
+    best: i64,
+    worst: i64,
+    changes: i64,
+    /// The last (window week number, rank) it was ranked.
+    last: Option<(usize, i64)>,
 }
 
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            led: 0,
+            best: i64::MAX,
+            worst: 0,
+            changes: 0,
+            last: None,
+        }
+    }
+}
+
+/// Fill the leadership fields for the window of `window_weeks` ending at `tvl_week`; returns
 /// (week, #1 slug) for each week of the window, oldest first.
-pub fn leaders(ranks: &DataFrame) -> PolarsResult<Vec<(NaiveDate, String)>> {
-    let df = ranks
-        .clone()
-        .lazy()
-        .filter(col("rank").eq(lit(1i64)))
-        .select([col("date"), col("chain")])
-        .sort(["date"], SortMultipleOptions::default())
-        .collect()?;
-    let dates = df.column("date")?.date()?.physical().clone();
-    let chains = df.column("chain")?.str()?.clone();
-    Ok(dates
-        .iter()
-        .zip(chains.iter())
-        .filter_map(|(d, c)| Some((from_days(d?), c?.to_string())))
-        .collect())
+pub fn fill(
+    cut: &Cut,
+    tvl_week: Option<NaiveDate>,
+    window_weeks: i64,
+    chains: &mut [ChainFeatures],
+) -> Vec<(NaiveDate, String)> {
+    let Some(end) = tvl_week else {
+        return Vec::new();
+    };
+    let start = end - Duration::days(7 * window_weeks);
+    let weeks = &cut.index.weeks;
+    let from = weeks.partition_point(|(d, _)| *d <= start);
+    let to = weeks.partition_point(|(d, _)| *d <= end);
+    // Position of each member in `chains`, by chain index.
+    let mut row: Vec<Option<usize>> = vec![None; cut.index.chains.len()];
+    for (k, &i) in cut.members.iter().enumerate() {
+        row[i] = Some(k);
+    }
+    let mut stats: Vec<Stats> = vec![Stats::default(); chains.len()];
+    let mut leaders = Vec::new();
+    let mut week_no = 0;
+    for (date, ranking) in &weeks[from..to] {
+        let ranked: Vec<usize> = ranking.iter().filter_map(|(i, _)| row[*i]).collect();
+        if ranked.is_empty() {
+            continue;
+        }
+        week_no += 1;
+        leaders.push((*date, chains[ranked[0]].slug.clone()));
+        for (r, &k) in ranked.iter().enumerate() {
+            let rank = r as i64 + 1;
+            let s = &mut stats[k];
+            s.led += i64::from(rank == 1);
+            s.best = s.best.min(rank);
+            s.worst = s.worst.max(rank);
+            if let Some((prev_week, prev_rank)) = s.last
+                && prev_week + 1 == week_no
+                && prev_rank != rank
+            {
+                s.changes += 1;
+            }
+            s.last = Some((week_no, rank));
+        }
+    }
+    if leaders.is_empty() {
+        return leaders;
+    }
+    let changes = leader_changes(&leaders);
+    for (c, s) in chains.iter_mut().zip(stats) {
+        c.set("window_weeks", Value::Int(leaders.len() as i64));
+        c.set("leader_changes", Value::Int(changes));
+        if s.last.is_some() {
+            c.set("lead_weeks", Value::Int(s.led));
+            c.set("best_rank", Value::Int(s.best));
+            c.set("worst_rank", Value::Int(s.worst));
+            c.set("rank_changes", Value::Int(s.changes));
+        }
+    }
+    leaders
 }
 
 /// Consecutive pairs of `leaders` whose #1 differs.
 pub fn leader_changes(leaders: &[(NaiveDate, String)]) -> i64 {
     leaders.windows(2).filter(|w| w[0].1 != w[1].1).count() as i64
-}
-
-/// One row per universe member. `leaders` is the result of [`leaders`] on the same `ranks`.
-pub fn frame(ranks: LazyFrame, leaders: &[(NaiveDate, String)], members: &DataFrame) -> LazyFrame {
-    // Rows of `ranks` are in week order, and a group keeps the order of its rows, so the
-    // previous row of a chain is its previous ranked week (consecutive if `week` differs by 1).
-    let prev = |c: &str| col(c).shift(lit(1));
-    let per_chain = ranks.group_by([col("chain")]).agg([
-        col("rank")
-            .eq(lit(1i64))
-            .sum()
-            .cast(DataType::Int64)
-            .alias("lead_weeks"),
-        col("rank").min().alias("best_rank"),
-        col("rank").max().alias("worst_rank"),
-        col("week")
-            .eq(prev("week") + lit(1i64))
-            .and(col("rank").neq(prev("rank")))
-            .sum()
-            .cast(DataType::Int64)
-            .alias("rank_changes"),
-    ]);
-    let (weeks, changes) = if leaders.is_empty() {
-        (
-            lit(NULL).cast(DataType::Int64),
-            lit(NULL).cast(DataType::Int64),
-        )
-    } else {
-        (lit(leaders.len() as i64), lit(leader_changes(leaders)))
-    };
-    slugs(members)
-        .left_join(per_chain, col("slug"), col("chain"))
-        .with_columns([weeks.alias("window_weeks"), changes.alias("leader_changes")])
-        .select(keyed(FIELDS))
 }
 
 #[cfg(test)]

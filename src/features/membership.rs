@@ -7,69 +7,23 @@
 //! unknown), its existence is evidenced on or before `as_of` — by the earliest of
 //! `chains.launch_date`, a `mainnet_launch` event, its first TVL point, a `stage_observed` /
 //! `stage_change` event, or `chains.stage_asof` — and it has no `shutdown` event on or before
-//! `as_of`. Members are sorted by slug.
+//! `as_of`. Members are sorted by slug. (Each piece of evidence is dated by itself, so the
+//! earliest of them is on or before `as_of` exactly when one of them is.)
 
-use super::frames::{on_or_before, one_of};
-use crate::dataset::Dataset;
-use crate::dataset::vocabulary::{LAYER_L1, MAINNET_LAUNCH, SHUTDOWN, STAGE_KINDS};
+use super::index::Index;
 use chrono::NaiveDate;
-use polars::prelude::*;
 
-/// The universe at `as_of`: the `chains` rows of the members (all their columns) plus
-/// `exists_since`, the earliest evidence of existence, sorted by slug.
-pub fn members(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<DataFrame> {
-    let chain_dates = |column: &str| {
-        ds.chains
-            .clone()
-            .lazy()
-            .select([col("slug").alias("chain"), col(column).alias("date")])
-    };
-    let evidence = concat(
-        [
-            chain_dates("launch_date"),
-            chain_dates("stage_asof"),
-            ds.events
-                .clone()
-                .lazy()
-                .filter(one_of(
-                    col("kind"),
-                    &[&[MAINNET_LAUNCH], STAGE_KINDS].concat(),
-                ))
-                .select([col("chain"), col("date")]),
-            ds.tvl
-                .clone()
-                .lazy()
-                .filter(col("tvl_usd").is_not_null())
-                .select([col("chain"), col("date")]),
-        ],
-        UnionArgs::default(),
-    )?
-    .filter(on_or_before("date", as_of))
-    .group_by([col("chain")])
-    .agg([col("date").min().alias("exists_since")]);
-
-    let shut = ds
-        .events
-        .clone()
-        .lazy()
-        .filter(
-            col("kind")
-                .eq(lit(SHUTDOWN))
-                .and(on_or_before("date", as_of)),
-        )
-        .group_by([col("chain")])
-        .agg([len().alias("__shutdowns")]);
-
-    ds.chains
-        .clone()
-        .lazy()
-        .filter(col("layer").neq_missing(lit(LAYER_L1)))
-        .inner_join(evidence, col("slug"), col("chain"))
-        .left_join(shut, col("slug"), col("chain"))
-        .filter(col("__shutdowns").is_null())
-        .select([all().exclude_cols(["__shutdowns"]).as_expr()])
-        .sort(["slug"], SortMultipleOptions::default())
-        .collect()
+/// The chain indexes of the universe at `as_of`, sorted by slug.
+pub fn members(index: &Index, as_of: NaiveDate) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..index.chains.len())
+        .filter(|&i| {
+            !index.chains[i].is_l1()
+                && index.exists_since[i].is_some_and(|d| d <= as_of)
+                && index.shutdown[i].is_none_or(|d| d > as_of)
+        })
+        .collect();
+    out.sort_by(|&a, &b| index.chains[a].slug.cmp(&index.chains[b].slug));
+    out
 }
 
 #[cfg(test)]
@@ -78,13 +32,10 @@ mod tests {
     use super::*;
 
     fn slugs_at(as_of: &str) -> Vec<String> {
-        let m = members(&fixture(), d(as_of)).unwrap();
-        m.column("slug")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|s| s.unwrap().to_string())
+        let index = Index::new(&fixture()).unwrap();
+        members(&index, d(as_of))
+            .into_iter()
+            .map(|i| index.chains[i].slug.clone())
             .collect()
     }
 

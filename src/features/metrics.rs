@@ -5,39 +5,80 @@
 //!
 //! Semantics, for each metric `m` of `dataset::vocabulary::METRICS`: `m` = the chain's value at its latest
 //! date on or before `as_of` and no older than `catalog::METRIC_MAX_AGE_DAYS` days; `m_date` =
-//! that date; `m_pctl` = `catalog::percentile(value, values of the other universe chains
+//! that date; `m_age_days` = days from it to `as_of`; `m_pctl` = `catalog::percentile(value, values of the other universe chains
 //! with a current value of m)`. All three Missing otherwise. Rows with a null value are not
 //! observations; among rows of the same date the first in file order wins.
 
 use super::catalog::METRIC_MAX_AGE_DAYS;
-use super::frames::{ROW, latest_last, one_of, slugs, within_age};
-use crate::dataset::Dataset;
+use super::cut::Cut;
+use super::universe::{ChainFeatures, Provenance};
+use super::value::Value;
 use crate::dataset::vocabulary::METRICS;
-use chrono::NaiveDate;
-use polars::prelude::*;
 
-/// The catalog's metric names.
-pub fn names() -> Vec<&'static str> {
-    METRICS.iter().map(|(m, _)| *m).collect()
+/// Fields produced: for each metric, its value, date, age and percentile.
+#[cfg(test)]
+pub fn fields() -> Vec<String> {
+    METRICS
+        .iter()
+        .flat_map(|(m, _)| {
+            [
+                m.to_string(),
+                format!("{m}_date"),
+                format!("{m}_age_days"),
+                format!("{m}_pctl"),
+            ]
+        })
+        .collect()
 }
 
-/// Long frame of current values: chain, metric, value (Float64), date (Date); at most one
-/// row per (chain, metric), universe members only.
-pub fn latest(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> LazyFrame {
-    let rows = ds
-        .metrics
-        .clone()
-        .lazy()
-        .with_row_index(ROW, None)
-        .filter(
-            within_age("date", as_of, METRIC_MAX_AGE_DAYS)
-                .and(col("value").is_not_null())
-                .and(one_of(col("metric"), &names())),
-        )
-        .inner_join(slugs(members), col("chain"), col("slug"));
-    latest_last(rows, "date")
-        .group_by([col("chain"), col("metric")])
-        .agg([col("value").last(), col("date").last()])
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    for (c, &i) in chains.iter_mut().zip(&cut.members) {
+        for (mi, (metric, _)) in METRICS.iter().enumerate() {
+            let points = cut.points(&cut.index.metrics[i][mi]);
+            let Some(last) = points.last() else { continue };
+            if cut.age_days(last.date) > METRIC_MAX_AGE_DAYS {
+                continue;
+            }
+            // On the latest date, the first row in file order.
+            let first = points.partition_point(|p| p.date < last.date);
+            let point = &points[first];
+            let p = Provenance {
+                date: Some(point.date),
+                source: cut.index.metric_sources.get(point.row).cloned(),
+                flags: Vec::new(),
+            };
+            c.set_from(metric, Value::Num(point.value), p.clone());
+            c.set_from(&format!("{metric}_date"), Value::Date(point.date), p);
+            c.set(
+                &format!("{metric}_age_days"),
+                Value::Int(cut.age_days(point.date)),
+            );
+        }
+    }
+    for (metric, _) in METRICS {
+        percentiles(chains, metric, &format!("{metric}_pctl"));
+    }
+}
+
+/// Set `pctl_field` of every chain that has `value_field`: the percent of the other chains
+/// with a value that is strictly lower (`catalog::percentile`), by one sort.
+pub fn percentiles(chains: &mut [ChainFeatures], value_field: &str, pctl_field: &str) {
+    let mut values: Vec<f64> = chains
+        .iter()
+        .filter_map(|c| c.get(value_field).and_then(Value::as_f64))
+        .collect();
+    values.sort_by(f64::total_cmp);
+    let others = values.len().saturating_sub(1);
+    for c in chains.iter_mut() {
+        let Some(x) = c.get(value_field).and_then(Value::as_f64) else {
+            continue;
+        };
+        let pctl = (others > 0).then(|| {
+            let below = values.partition_point(|v| *v < x);
+            100.0 * below as f64 / others as f64
+        });
+        c.set(pctl_field, Value::num(pctl));
+    }
 }
 
 #[cfg(test)]

@@ -1,34 +1,29 @@
 //! The feature stage: cut the dataset at an as-of date (nothing dated after it is seen) and
 //! derive one row of fields per chain, plus the universe facts sector rules need.
 //!
-//! [`compute`] is called once per as-of date (once per week in a backtest). It selects the
-//! universe (`membership`), builds one polars frame per feature group — `attributes`, `token`,
-//! `tvl`, `leadership`, `ecosystem`, `speed`, plus the long frames of `metrics` and `series` —
-//! joins them on the slug, collects, and converts the small result into plain values
-//! (`assemble`). Each module's documentation states its semantics exactly; together they are
-//! the reference for what every field of `catalog::fields()` means at a date.
+//! The dataset is read once into an [`Index`] of sorted, plain structures; [`Index::universe`]
+//! cuts it at a date (once per week in a backtest) with binary searches and small loops. It
+//! selects the universe (`membership`), fills each chain's fields group by group —
+//! `attributes`, `token`, `tvl`, `leadership`, `ecosystem`, `speed`, `metrics` — and hands
+//! the series over (`series`). Each module's documentation states its semantics exactly;
+//! together they are the reference for what every field of `catalog::fields()` means at a date.
 //!
-//! Point in time: every table is filtered to rows dated on or before `as_of` before anything
-//! is derived from it, and the universe is the chains that exist at `as_of` (ranks, shares,
-//! families and percentiles are taken among them only). The exceptions, all documented in
-//! `attributes`, concern the undated chains snapshot: a snapshot value of stack / DA / proof
-//! system describes the chain from its launch until the first dated change of that attribute
-//! (so whether such a change exists before the snapshot date decides whether it is used); a
-//! chain with any superchain event is judged by those events alone; a `mainnet_launch` event
-//! takes precedence over the snapshot's launch date even when it is later than `as_of`
-//! (`launch_date` is then Missing). Ties between observations of the same date are broken by
-//! file order (the first row wins; for the stage, an event beats the snapshot row), so the
-//! result never depends on thread count or polars' internal ordering. A row with a null date
-//! is never used; a TVL, metric or speed row, or a stage / stack / DA / proof-system event,
-//! without a value is not an observation of that value.
+//! Point in time, strictly: a value observed at a date is known from that date on, never
+//! before, and nothing dated after the as-of date can change anything at it, not even by
+//! existing. Every observation is dated: events and points by their date, speed rows by their
+//! `asof`, and the chains file's attribute values (stack, DA, proof system, stage, Superchain
+//! membership) by the file's snapshot date (`stage_asof`, else the vintage): before it they
+//! are unknown unless a dated event says otherwise. Ties between observations of the same date
+//! are broken by file order (the first row wins; an event beats the chains-file snapshot), so
+//! the result never depends on thread count or hash order.
 
-mod assemble;
 mod attributes;
 pub mod catalog;
+mod cut;
 mod ecosystem;
 #[cfg(test)]
 mod fixture;
-mod frames;
+pub mod index;
 mod leadership;
 mod membership;
 mod metrics;
@@ -40,101 +35,96 @@ mod tvl;
 pub mod universe;
 pub mod value;
 
+pub use index::Index;
 pub use options::FeatureOptions;
-pub use universe::{ChainFeatures, DataStamp, Series, Universe};
+pub use universe::{ChainFeatures, DataStamp, Link, Provenance, Series, Universe};
 pub use value::Value;
 
 use crate::dataset::Dataset;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
-use polars::prelude::{IntoLazy, LazyFrame, SortMultipleOptions, col};
+use cut::Cut;
 
-/// The universe at `as_of`: every screened chain that exists then, with every catalog field
-/// computed from data dated on or before `as_of` only.
+/// The names of the series a chain can have: `tvl_usd` (weekly) and every daily metric.
+pub fn series_names() -> Vec<&'static str> {
+    std::iter::once(series::TVL)
+        .chain(crate::dataset::vocabulary::METRICS.iter().map(|(m, _)| *m))
+        .collect()
+}
+
+/// The universe at `as_of` (building the index first; to cut one dataset at many dates, build
+/// an [`Index`] once and call [`Index::universe`]).
 pub fn compute(ds: &Dataset, as_of: NaiveDate, opts: &FeatureOptions) -> Result<Universe> {
-    opts.validate()?;
-    let at = || format!("computing features as of {as_of}");
-    let members = membership::members(ds, as_of).with_context(at)?;
+    Index::new(ds)?.universe(as_of, opts)
+}
 
-    // Materialised once: the TVL cut feeds the ranking, the TVL fields and the series.
-    let points = tvl::points(ds, &members, as_of)
-        .collect()
-        .with_context(at)?;
-    let ranks = leadership::ranks(points.clone().lazy(), opts.window_weeks)
-        .and_then(LazyFrame::collect)
-        .with_context(at)?;
-    let leaders = leadership::leaders(&ranks).with_context(at)?;
-    // The window ends at the latest TVL week, so its last week is `tvl_week`.
-    let tvl_week = leaders.last().map(|(week, _)| *week);
-
-    let join = |left: LazyFrame, right: LazyFrame| left.left_join(right, col("slug"), col("slug"));
-    let mut wide = attributes::frame(ds, &members, as_of).with_context(at)?;
-    for group in [
-        token::frame(ds, &members, as_of),
-        tvl::frame(points.clone().lazy(), &members),
-        leadership::frame(ranks.lazy(), &leaders, &members),
-        ecosystem::frame(ds, &members, as_of),
-        speed::frame(ds, &members, as_of),
-    ] {
-        wide = join(wide, group);
+impl Index {
+    /// The universe at `as_of`: every screened chain that exists then, with every catalog
+    /// field computed from data dated on or before `as_of` only.
+    pub fn universe(&self, as_of: NaiveDate, opts: &FeatureOptions) -> Result<Universe> {
+        opts.validate()?;
+        let cut = Cut::new(self, as_of);
+        let mut chains: Vec<ChainFeatures> = cut
+            .members
+            .iter()
+            .map(|&i| {
+                let mut c = ChainFeatures {
+                    slug: self.chains[i].slug.clone(),
+                    ..Default::default()
+                };
+                for f in catalog::fields() {
+                    c.fields.insert(f.name, Value::Missing);
+                }
+                c
+            })
+            .collect();
+        attributes::fill(&cut, &mut chains);
+        token::fill(&cut, &mut chains);
+        let tvl_week = tvl::fill(&cut, &mut chains);
+        let leaders = leadership::fill(&cut, tvl_week, opts.window_weeks, &mut chains);
+        ecosystem::fill(&cut, &mut chains);
+        speed::fill(&cut, &mut chains);
+        metrics::fill(&cut, &mut chains);
+        series::fill(&cut, &mut chains);
+        Ok(Universe {
+            as_of,
+            data: DataStamp {
+                name: self.name.clone(),
+                vintage: self.vintage.format("%Y-%m-%d").to_string(),
+                hash: self.content.at(as_of),
+            },
+            tvl_week,
+            window_weeks: opts.window_weeks,
+            leaders,
+            chains,
+        })
     }
-    let wide = wide
-        .sort(["slug"], SortMultipleOptions::default())
-        .collect()
-        .with_context(at)?;
-    let current_metrics = metrics::latest(ds, &members, as_of)
-        .collect()
-        .with_context(at)?;
-    let mut all_series = series::SeriesByChain::new();
-    series::add(
-        &mut all_series,
-        &series::tvl(points.lazy()).collect().with_context(at)?,
-    )?;
-    series::add(
-        &mut all_series,
-        &series::metrics(ds, &members, as_of)
-            .collect()
-            .with_context(at)?,
-    )?;
-    series::sort(&mut all_series);
-
-    let chains = assemble::chains(&wide, &current_metrics, all_series).with_context(at)?;
-    Ok(Universe {
-        as_of,
-        data: DataStamp {
-            name: ds.manifest.name.clone(),
-            vintage: ds.manifest.vintage.clone(),
-            hash: ds.content_hash(as_of).with_context(at)?,
-        },
-        tvl_week,
-        window_weeks: opts.window_weeks,
-        leaders,
-        chains,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every field of the catalogue is produced by exactly one group (the metric fields by
+    /// `metrics`): a field nobody fills would silently read as missing.
     #[test]
-    fn every_wide_field_is_produced_by_exactly_one_group() {
-        let mut produced: Vec<&str> = vec!["slug"];
-        for group in [
-            attributes::FIELDS,
-            token::FIELDS,
-            tvl::FIELDS,
-            leadership::FIELDS,
-            ecosystem::FIELDS,
-            speed::FIELDS,
-        ] {
-            produced.extend_from_slice(group);
-        }
-        produced.sort_unstable();
-        let mut expected: Vec<String> = assemble::wide_fields()
-            .into_iter()
-            .map(|f| f.name)
+    fn every_field_is_produced_by_exactly_one_group() {
+        let mut produced: Vec<String> = ["slug"]
+            .iter()
+            .chain(attributes::FIELDS)
+            .chain(token::FIELDS)
+            .chain(tvl::FIELDS)
+            .chain(leadership::FIELDS)
+            .chain(ecosystem::FIELDS)
+            .chain(speed::FIELDS)
+            .map(|f| f.to_string())
             .collect();
+        produced.extend(metrics::fields());
+        produced.sort_unstable();
+        let n = produced.len();
+        produced.dedup();
+        assert_eq!(n, produced.len(), "a field is produced twice");
+        let mut expected: Vec<String> = catalog::fields().into_iter().map(|f| f.name).collect();
         expected.sort_unstable();
         assert_eq!(produced, expected);
     }

@@ -7,86 +7,32 @@
 //! the history). A chain gets a series only for measures it has at least one point of. Points
 //! are oldest first; rows with a null value are skipped.
 
-use super::frames::{from_days, on_or_before, one_of, slugs};
-use super::metrics::names;
-use super::universe::Series;
-use crate::dataset::Dataset;
-use chrono::NaiveDate;
-use polars::prelude::*;
-use std::collections::BTreeMap;
-
-/// Series per chain slug, per measure name.
-pub type SeriesByChain = BTreeMap<String, BTreeMap<String, Series>>;
+use super::cut::Cut;
+use super::universe::ChainFeatures;
+use crate::dataset::vocabulary::METRICS;
 
 /// The name of the TVL series.
 pub const TVL: &str = "tvl_usd";
 
-/// TVL points (from `tvl::points`) as chain, measure, date, value.
-pub fn tvl(points: LazyFrame) -> LazyFrame {
-    points.select([
-        col("chain"),
-        lit(TVL).alias("measure"),
-        col("date"),
-        col("tvl_usd").alias("value"),
-    ])
-}
-
-/// Metric points of universe members up to `as_of` as chain, measure, date, value, in file
-/// order ([`sort`] orders them by date afterwards).
-pub fn metrics(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> LazyFrame {
-    ds.metrics
-        .clone()
-        .lazy()
-        .filter(
-            on_or_before("date", as_of)
-                .and(col("value").is_not_null())
-                .and(one_of(col("metric"), &names())),
-        )
-        .inner_join(slugs(members), col("chain"), col("slug"))
-        .select([
-            col("chain"),
-            col("metric").alias("measure"),
-            col("date"),
-            col("value"),
-        ])
-}
-
-/// Order every series by date, oldest first; points of the same date keep file order.
-pub fn sort(series: &mut SeriesByChain) {
-    for measures in series.values_mut() {
-        for points in measures.values_mut() {
-            points.sort_by_key(|(date, _)| *date);
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    for (c, &i) in chains.iter_mut().zip(&cut.members) {
+        let tvl = cut.points(&cut.index.tvl[i]);
+        if !tvl.is_empty() {
+            c.series.insert(
+                TVL.to_string(),
+                tvl.iter().map(|p| (p.date, p.value)).collect(),
+            );
+        }
+        for (mi, (metric, _)) in METRICS.iter().enumerate() {
+            let points = cut.points(&cut.index.metrics[i][mi]);
+            if !points.is_empty() {
+                c.series.insert(
+                    metric.to_string(),
+                    points.iter().map(|p| (p.date, p.value)).collect(),
+                );
+            }
         }
     }
-}
-
-/// Append the rows of a collected `tvl` / `metrics` frame to `out`.
-pub fn add(out: &mut SeriesByChain, df: &DataFrame) -> PolarsResult<()> {
-    let chains = df.column("chain")?.str()?;
-    let measures = df.column("measure")?.str()?;
-    let dates = df.column("date")?.date()?.physical();
-    let values = df.column("value")?.f64()?;
-    for (((chain, measure), date), value) in chains
-        .iter()
-        .zip(measures.iter())
-        .zip(dates.iter())
-        .zip(values.iter())
-    {
-        if let (Some(chain), Some(measure), Some(date), Some(value)) = (chain, measure, date, value)
-        {
-            // Look up before inserting: allocating two keys per point is most of the cost.
-            let measures = match out.get_mut(chain) {
-                Some(m) => m,
-                None => out.entry(chain.to_string()).or_default(),
-            };
-            let points = match measures.get_mut(measure) {
-                Some(p) => p,
-                None => measures.entry(measure.to_string()).or_default(),
-            };
-            points.push((from_days(date), value));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

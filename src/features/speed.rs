@@ -3,55 +3,84 @@
 //! observation per chain and measure, with a rule that is deterministic and never looks
 //! ahead, and places it among the peers.
 //!
-//! Semantics: `block_time_s` comes from the row with the latest non-null `asof` on or before
-//! `as_of` and no older than `catalog::METRIC_MAX_AGE_DAYS` days that has a `block_time_s`
-//! (rows of the same `asof`: the first in file order); `preconf_latency_ms` likewise,
-//! independently. `speed_date` = the date of the block-time row used, else of the preconf row.
-//! `block_time_pctl` / `preconf_latency_pctl` = `catalog::percentile` among the other universe
-//! chains having the value. Rows with a null `asof` are never used.
+//! Semantics, for each measure (`block_time_s`, `preconf_latency_ms`) independently: the row
+//! with the latest `asof` on or before `as_of` that has a value of that measure, preferring a
+//! row that measures what the field means: a row whose note flags it `PROXY`, `DOUBTFUL` or
+//! `WEAK SOURCE` (a stack default, another block notion, a weak source) is used only when the
+//! chain has no other. Rows of the same `asof`: the first in file order. No age limit: a block
+//! time stands until a newer observation says otherwise, and its date and age are fields
+//! (`block_time_date`, `block_time_age_days`, likewise for the latency). `speed_date` = the
+//! block-time date, else the latency date. `block_time_pctl` / `preconf_latency_pctl` =
+//! `catalog::percentile` among the other universe chains having the value. Rows with a null
+//! `asof` are never used. Each value carries its row's source key and flags.
 
-use super::catalog::METRIC_MAX_AGE_DAYS;
-use super::frames::{ROW, keyed, latest_last, slugs, within_age};
-use crate::dataset::Dataset;
-use chrono::NaiveDate;
-use polars::prelude::*;
+use super::cut::Cut;
+use super::index::{SpeedRow, WEAK_FLAGS};
+use super::metrics::percentiles;
+use super::universe::{ChainFeatures, Provenance};
+use super::value::Value;
 
-/// Columns produced besides slug (the `_pctl` fields are added by `assemble`).
-pub const FIELDS: &[&str] = &["block_time_s", "preconf_latency_ms", "speed_date"];
+/// Fields produced (besides slug).
+#[cfg(test)]
+pub const FIELDS: &[&str] = &[
+    "block_time_s",
+    "block_time_date",
+    "block_time_age_days",
+    "block_time_pctl",
+    "preconf_latency_ms",
+    "preconf_latency_date",
+    "preconf_latency_age_days",
+    "preconf_latency_pctl",
+    "speed_date",
+];
 
-/// One row per universe member.
-pub fn frame(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> LazyFrame {
-    let rows = latest_last(
-        ds.speed.clone().lazy().with_row_index(ROW, None).filter(
-            col("asof")
-                .is_not_null()
-                .and(within_age("asof", as_of, METRIC_MAX_AGE_DAYS)),
-        ),
-        "asof",
-    );
-    let pick = |measure: &str, date: &str| {
-        rows.clone()
-            .filter(col(measure).is_not_null())
-            .group_by([col("chain")])
-            .agg([col(measure).last(), col("asof").last().alias(date)])
-    };
-    slugs(members)
-        .left_join(
-            pick("block_time_s", "__block_date"),
-            col("slug"),
-            col("chain"),
-        )
-        .left_join(
-            pick("preconf_latency_ms", "__preconf_date"),
-            col("slug"),
-            col("chain"),
-        )
-        .with_column(
-            col("__block_date")
-                .fill_null(col("__preconf_date"))
-                .alias("speed_date"),
-        )
-        .select(keyed(FIELDS))
+type Measure = fn(&SpeedRow) -> Option<f64>;
+
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    let measures: [(&str, &str, Measure); 2] = [
+        ("block_time_s", "block_time", |r| r.block_time_s),
+        ("preconf_latency_ms", "preconf_latency", |r| {
+            r.preconf_latency_ms
+        }),
+    ];
+    for (c, &i) in chains.iter_mut().zip(&cut.members) {
+        let all = &cut.index.speed[i];
+        let rows = &all[..all.partition_point(|r| r.asof <= cut.as_of)];
+        for (field, stem, value_of) in measures {
+            let weak = |r: &SpeedRow| r.flags.iter().any(|f| WEAK_FLAGS.contains(f));
+            let pick = |strong: bool| {
+                let with: Vec<&SpeedRow> = rows
+                    .iter()
+                    .filter(|r| value_of(r).is_some() && weak(r) != strong)
+                    .collect();
+                let last = with.last()?.asof;
+                with.into_iter().find(|r| r.asof == last)
+            };
+            let Some(row) = pick(true).or_else(|| pick(false)) else {
+                continue;
+            };
+            let p = Provenance {
+                date: Some(row.asof),
+                source: Some(row.source.clone()),
+                flags: row.flags.iter().map(|f| f.to_string()).collect(),
+            };
+            c.set_from(field, Value::num(value_of(row)), p.clone());
+            c.set_from(&format!("{stem}_date"), Value::Date(row.asof), p);
+            c.set(
+                &format!("{stem}_age_days"),
+                Value::Int(cut.age_days(row.asof)),
+            );
+        }
+        let date = c
+            .get("block_time_date")
+            .filter(|v| !v.is_missing())
+            .or_else(|| c.get("preconf_latency_date"))
+            .cloned()
+            .unwrap_or(Value::Missing);
+        c.set("speed_date", date);
+    }
+    percentiles(chains, "block_time_s", "block_time_pctl");
+    percentiles(chains, "preconf_latency_ms", "preconf_latency_pctl");
 }
 
 #[cfg(test)]
@@ -78,18 +107,20 @@ mod tests {
             field(&u, "beta", "speed_date"),
             Value::Date(d("2024-02-01"))
         );
-        // gamma: its only row (2023-01-01) is older than 366 days.
-        assert_eq!(field(&u, "gamma", "block_time_s"), Value::Missing);
-        assert_eq!(field(&u, "gamma", "speed_date"), Value::Missing);
+        // gamma: its only row (2023-01-01) is old, and still its latest known block time.
+        assert_eq!(field(&u, "gamma", "block_time_s"), Value::Num(2.0));
+        assert_eq!(field(&u, "gamma", "block_time_age_days"), Value::Int(406));
         // zeta: 1.0 s @ 2023-12-01 is newer than 3.0 s @ 2023-06-01.
         assert_eq!(field(&u, "zeta", "block_time_s"), Value::Num(1.0));
         assert_eq!(
             field(&u, "zeta", "speed_date"),
             Value::Date(d("2023-12-01"))
         );
-        // Percentiles among universe chains (eth's 12 s is L1): alpha 2.0 vs [1.0] -> 100,
-        // zeta 1.0 vs [2.0] -> 0; preconf alpha 200 vs [100] -> 100, beta 100 vs [200] -> 0.
-        assert_eq!(field(&u, "alpha", "block_time_pctl"), Value::Num(100.0));
+        // Percentiles among universe chains (eth's 12 s is L1): alpha 2.0 vs [gamma 2.0,
+        // zeta 1.0] -> 50, zeta 1.0 vs [2.0, 2.0] -> 0; preconf alpha 200 vs [100] -> 100,
+        // beta 100 vs [200] -> 0.
+        assert_eq!(field(&u, "alpha", "block_time_pctl"), Value::Num(50.0));
+        assert_eq!(field(&u, "gamma", "block_time_pctl"), Value::Num(50.0));
         assert_eq!(field(&u, "zeta", "block_time_pctl"), Value::Num(0.0));
         assert_eq!(field(&u, "beta", "block_time_pctl"), Value::Missing);
         assert_eq!(

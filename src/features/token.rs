@@ -10,86 +10,65 @@
 //! live event, and `token_origin` = `chains.token_origin` (Missing when null). Otherwise
 //! `token_status` and `token_date` come from the latest other token event on or before
 //! `as_of`, and `token` and `token_origin` are Missing. With no token event on or before
-//! `as_of`, all four are Missing.
+//! `as_of`, all four are Missing. `token_origin` describes the token itself (whose token it
+//! is), true from its launch on, so the curated chains-row value is used once a token is live.
 //! Among events of the same date the first in file order wins. (On the shipped data Base is
 //! `none` from 2023-08-09 and `exploring` from its `token_exploration` event of 2025-09-15.)
 
-use super::frames::{ROW, keyed, latest_last, null, on_or_before, one_of};
-use crate::dataset::Dataset;
+use super::attributes::event_provenance;
+use super::cut::Cut;
+use super::universe::ChainFeatures;
+use super::value::Value;
 use crate::dataset::vocabulary::{
-    NO_TOKEN_STATEMENT, TOKEN_ANNOUNCED, TOKEN_EXPLORATION, TOKEN_KINDS, TOKEN_LIVE_KINDS,
+    NO_TOKEN_STATEMENT, TOKEN_ANNOUNCED, TOKEN_EXPLORATION, TOKEN_LIVE_KINDS,
 };
-use chrono::NaiveDate;
-use polars::prelude::*;
 
-/// Columns produced besides slug.
+/// Fields produced (besides slug).
+#[cfg(test)]
 pub const FIELDS: &[&str] = &["token", "token_origin", "token_status", "token_date"];
 
-/// One row per universe member.
-pub fn frame(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> LazyFrame {
-    let per_chain = latest_last(
-        ds.events
-            .clone()
-            .lazy()
-            .with_row_index(ROW, None)
-            .filter(one_of(col("kind"), TOKEN_KINDS).and(on_or_before("date", as_of)))
-            .with_column(one_of(col("kind"), TOKEN_LIVE_KINDS).alias("__live")),
-        "date",
-    )
-    .group_by([col("chain")])
-    .agg([
-        col("__live").any(true).alias("__any_live"),
-        col("value")
-            .filter(col("__live"))
-            .last()
-            .alias("__live_symbol"),
-        col("date")
-            .filter(col("__live"))
-            .min()
-            .alias("__live_since"),
-        col("kind")
-            .filter(col("__live").not())
-            .last()
-            .alias("__other_kind"),
-        col("date")
-            .filter(col("__live").not())
-            .last()
-            .alias("__other_date"),
-    ]);
-
-    let live = col("__any_live").fill_null(false);
-    let other_status = when(col("__other_kind").eq(lit(TOKEN_ANNOUNCED)))
-        .then(lit("announced"))
-        .when(col("__other_kind").eq(lit(TOKEN_EXPLORATION)))
-        .then(lit("exploring"))
-        .when(col("__other_kind").eq(lit(NO_TOKEN_STATEMENT)))
-        .then(lit("none"))
-        .otherwise(null());
-
-    members
-        .clone()
-        .lazy()
-        .select([col("slug"), col("token_origin").alias("__origin")])
-        .left_join(per_chain, col("slug"), col("chain"))
-        .with_columns([
-            when(live.clone())
-                .then(col("__live_symbol"))
-                .otherwise(null())
-                .alias("token"),
-            when(live.clone())
-                .then(col("__origin"))
-                .otherwise(null())
-                .alias("token_origin"),
-            when(live.clone())
-                .then(lit("live"))
-                .otherwise(other_status)
-                .alias("token_status"),
-            when(live)
-                .then(col("__live_since"))
-                .otherwise(col("__other_date"))
-                .alias("token_date"),
-        ])
-        .select(keyed(FIELDS))
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    for (c, &i) in chains.iter_mut().zip(&cut.members) {
+        let events = cut.events(i);
+        let live: Vec<_> = events
+            .iter()
+            .filter(|e| TOKEN_LIVE_KINDS.contains(&e.kind.as_str()))
+            .collect();
+        if let Some(first) = live.first() {
+            // Events are in (date, row) order: the first live one is the earliest; the
+            // latest symbol is that of the last live date's first row.
+            let last_date = live.last().map(|e| e.date);
+            let symbol = live
+                .iter()
+                .find(|e| Some(e.date) == last_date)
+                .and_then(|e| e.value.as_deref());
+            let p = event_provenance(first);
+            c.set_from("token", Value::text(symbol), p.clone());
+            let origin = cut.index.chains[i].token_origin.as_deref();
+            c.set_from("token_origin", Value::text(origin), p.clone());
+            c.set_from("token_status", Value::Text("live".into()), p.clone());
+            c.set_from("token_date", Value::Date(first.date), p);
+            continue;
+        }
+        let status = |kind: &str| match kind {
+            TOKEN_ANNOUNCED => Some("announced"),
+            TOKEN_EXPLORATION => Some("exploring"),
+            NO_TOKEN_STATEMENT => Some("none"),
+            _ => None,
+        };
+        // The latest other token event; on one date, the first in file order.
+        let other: Vec<_> = events
+            .iter()
+            .filter(|e| status(&e.kind).is_some())
+            .collect();
+        let last_date = other.last().map(|e| e.date);
+        if let Some(e) = other.iter().find(|e| Some(e.date) == last_date) {
+            let p = event_provenance(e);
+            let s = status(&e.kind).unwrap_or_default();
+            c.set_from("token_status", Value::Text(s.into()), p.clone());
+            c.set_from("token_date", Value::Date(e.date), p);
+        }
+    }
 }
 
 #[cfg(test)]

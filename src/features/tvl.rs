@@ -4,7 +4,8 @@
 //! reference week `tvl_week`, the latest TVL date on or before `as_of` among universe chains.
 //!
 //! Semantics (only points of universe chains dated on or before `as_of` are seen):
-//! - `tvl_usd` / `tvl_date`: the chain's latest point; `tvl_weeks`: its number of points.
+//! - `tvl_usd` / `tvl_date`: the chain's latest point; `tvl_age_days`: days from it to `as_of`
+//!   (how stale it is); `tvl_weeks`: its number of points.
 //! - `tvl_rank`: rank by TVL among universe chains with a point at `tvl_week` (1 = largest;
 //!   ties broken by slug ascending); Missing for a chain without a point at `tvl_week`.
 //! - `tvl_share`: its TVL at `tvl_week` / the sum over universe chains at `tvl_week`; Missing
@@ -12,15 +13,18 @@
 //! - `tvl_change_{4,13,52}w`: tvl(tvl_date) / tvl(tvl_date − 7·N days) − 1; Missing when that
 //!   exact earlier point does not exist or is 0.
 
-use super::frames::{keyed, null, on_or_before, slugs};
-use crate::dataset::Dataset;
-use chrono::NaiveDate;
-use polars::prelude::*;
+use super::cut::Cut;
+use super::index::Point;
+use super::universe::ChainFeatures;
+use super::value::Value;
+use chrono::{Duration, NaiveDate};
 
-/// Columns produced besides slug.
+/// Fields produced (besides slug).
+#[cfg(test)]
 pub const FIELDS: &[&str] = &[
     "tvl_usd",
     "tvl_date",
+    "tvl_age_days",
     "tvl_weeks",
     "tvl_rank",
     "tvl_share",
@@ -30,79 +34,53 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// The horizons of the `tvl_change_<N>w` fields, in weeks.
-const CHANGE_WEEKS: [i32; 3] = [4, 13, 52];
+const CHANGE_WEEKS: [i64; 3] = [4, 13, 52];
 
-/// TVL points of universe members dated on or before `as_of`: chain, date, tvl_usd (a row with
-/// a null `tvl_usd` is not a point).
-pub fn points(ds: &Dataset, members: &DataFrame, as_of: NaiveDate) -> LazyFrame {
-    ds.tvl
-        .clone()
-        .lazy()
-        .filter(on_or_before("date", as_of).and(col("tvl_usd").is_not_null()))
-        .inner_join(slugs(members), col("chain"), col("slug"))
-        .select([col("chain"), col("date"), col("tvl_usd")])
+/// Fill the TVL fields; returns the reference week.
+pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) -> Option<NaiveDate> {
+    let mut tvl_week: Option<NaiveDate> = None;
+    for (c, &i) in chains.iter_mut().zip(&cut.members) {
+        let points = cut.points(&cut.index.tvl[i]);
+        c.set("tvl_weeks", Value::Int(points.len() as i64));
+        let Some(last) = points.last() else { continue };
+        tvl_week = tvl_week.max(Some(last.date));
+        c.set("tvl_usd", Value::Num(last.value));
+        c.set("tvl_date", Value::Date(last.date));
+        c.set("tvl_age_days", Value::Int(cut.age_days(last.date)));
+        for weeks in CHANGE_WEEKS {
+            let change = at(points, last.date - Duration::days(7 * weeks))
+                .filter(|past| *past != 0.0)
+                .map(|past| last.value / past - 1.0);
+            c.set(&format!("tvl_change_{weeks}w"), Value::num(change));
+        }
+    }
+    let week = tvl_week?;
+    // Ranks and shares among the members with a point in the reference week.
+    let mut in_week: Vec<(usize, f64)> = chains
+        .iter()
+        .enumerate()
+        .filter_map(|(k, _)| {
+            let i = cut.members[k];
+            at(cut.points(&cut.index.tvl[i]), week).map(|v| (k, v))
+        })
+        .collect();
+    in_week.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| chains[a.0].slug.cmp(&chains[b.0].slug))
+    });
+    let total: f64 = in_week.iter().map(|(_, v)| v).sum();
+    for (rank, (k, value)) in in_week.into_iter().enumerate() {
+        chains[k].set("tvl_rank", Value::Int(rank as i64 + 1));
+        let share = (total > 0.0).then(|| value / total);
+        chains[k].set("tvl_share", Value::num(share));
+    }
+    Some(week)
 }
 
-/// One row per universe member, from `points`.
-pub fn frame(points: LazyFrame, members: &DataFrame) -> LazyFrame {
-    // Within each chain: its latest point, and the points exactly 7·N days before it.
-    let day = || col("date").cast(DataType::Int32);
-    let mut aggs = vec![
-        col("tvl_usd")
-            .sort_by([col("date")], SortMultipleOptions::default())
-            .last()
-            .alias("tvl_usd"),
-        col("date").max().alias("tvl_date"),
-        len().cast(DataType::Int64).alias("tvl_weeks"),
-    ];
-    for weeks in CHANGE_WEEKS {
-        aggs.push(
-            col("tvl_usd")
-                .filter(day().eq(day().max() - lit(7 * weeks)))
-                .first()
-                .alias(format!("__past_{weeks}w")),
-        );
-    }
-    let latest = points
-        .clone()
-        .group_by([col("chain")])
-        .agg(aggs)
-        .with_columns(
-            CHANGE_WEEKS
-                .iter()
-                .map(|weeks| {
-                    let past = col(format!("__past_{weeks}w"));
-                    when(past.clone().is_not_null().and(past.clone().neq(lit(0.0))))
-                        .then(col("tvl_usd") / past - lit(1.0))
-                        .otherwise(null())
-                        .alias(format!("tvl_change_{weeks}w"))
-                })
-                .collect::<Vec<_>>(),
-        );
-
-    // The reference week is the latest date among the points themselves.
-    let total = col("tvl_usd").sum();
-    let at_week = points
-        .filter(col("date").eq(col("date").max()))
-        .sort(
-            ["tvl_usd", "chain"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .with_row_index("tvl_rank", Some(1))
-        .select([
-            col("chain"),
-            col("tvl_rank").cast(DataType::Int64),
-            when(total.clone().gt(lit(0.0)))
-                .then(col("tvl_usd") / total)
-                .otherwise(null())
-                .alias("tvl_share"),
-        ]);
-
-    slugs(members)
-        .left_join(latest, col("slug"), col("chain"))
-        .left_join(at_week, col("slug"), col("chain"))
-        .with_column(col("tvl_weeks").fill_null(lit(0i64)))
-        .select(keyed(FIELDS))
+/// The value of the point dated exactly `date` (points sorted by date).
+pub fn at(points: &[Point], date: NaiveDate) -> Option<f64> {
+    let k = points.partition_point(|p| p.date < date);
+    points.get(k).filter(|p| p.date == date).map(|p| p.value)
 }
 
 #[cfg(test)]

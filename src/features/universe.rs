@@ -10,18 +10,66 @@ use std::collections::BTreeMap;
 /// A dated series of one measure for one chain, oldest first, nothing after the as-of date.
 pub type Series = Vec<(NaiveDate, f64)>;
 
-#[derive(Clone, Debug, Serialize)]
+/// Where a field's value comes from: the date of the observation it was read from, the source
+/// key of the row (see the dataset's sources table), and that row's quality flags (`PROXY`,
+/// `DOUBTFUL`, `WEAK SOURCE`, `CONFLICT`), so that a reason can word a weak fact honestly.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Provenance {
+    pub date: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub flags: Vec<String>,
+}
+
+/// One ecosystem link fact seen at the as-of date. `from_chain` is the home chain of
+/// `from_project` (where its contracts live); `to_chain` the chain where `to_project` lives and
+/// grew. `ecosystem` is the chain the fact is credited to when something was born: for a
+/// spawned token, the chain it is issued on (`to_chain`); for a spawned chain, the chain it
+/// settles on (the host of `to_chain`); for other kinds, none.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Link {
+    pub date: NaiveDate,
+    pub kind: String,
+    pub from_project: String,
+    pub from_chain: Option<String>,
+    pub to_project: String,
+    pub to_chain: Option<String>,
+    pub ecosystem: Option<String>,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+    pub flags: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct ChainFeatures {
     pub slug: String,
     /// Every field of `catalog::fields()`, in that order; `Value::Missing` where unknown.
     pub fields: BTreeMap<String, Value>,
     /// `"tvl_usd"` (weekly) and each metric name of `dataset::vocabulary::METRICS` (daily) that the chain has.
     pub series: BTreeMap<String, Series>,
+    /// Where the values of fields read from dated observations come from.
+    #[serde(skip)]
+    pub provenance: BTreeMap<String, Provenance>,
+    /// The link facts that touch the chain (from it, to it, or born in its ecosystem), by date.
+    #[serde(skip)]
+    pub links: Vec<Link>,
 }
 
 impl ChainFeatures {
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields.get(field)
+    }
+
+    /// Set a field.
+    pub fn set(&mut self, field: &str, value: Value) {
+        self.fields.insert(field.to_string(), value);
+    }
+
+    /// Set a field read from a dated observation, with where it comes from.
+    pub fn set_from(&mut self, field: &str, value: Value, provenance: Provenance) {
+        if !value.is_missing() {
+            self.provenance.insert(field.to_string(), provenance);
+        }
+        self.set(field, value);
     }
 }
 
@@ -39,7 +87,8 @@ pub struct Universe {
     pub as_of: NaiveDate,
     /// The data it was cut from, for the stamps of every result.
     pub data: DataStamp,
-    /// The latest TVL week on or before `as_of`: ranks and shares are taken there.
+    /// The latest TVL week on or before `as_of` (the newest TVL point of the universe): ranks
+    /// and shares are taken there.
     pub tvl_week: Option<NaiveDate>,
     /// Length of the leadership window, in weeks, ending at `tvl_week`.
     pub window_weeks: i64,

@@ -1,9 +1,10 @@
 //! `moat data show`: one chain's fields at a date, exactly what rules see, as an aligned table
-//! (every field of the catalogue in its order, `missing` where the data says nothing, then a
-//! line per series) or as JSON.
+//! (every field of the catalogue in its order, `missing` where the data says nothing, the
+//! ecosystem link facts that touch the chain, then a line per series) or as JSON (with where
+//! each dated value comes from).
 
 use crate::features::catalog;
-use crate::features::{ChainFeatures, Universe};
+use crate::features::{ChainFeatures, Link, Universe};
 use std::fmt::Write as _;
 
 pub fn table(universe: &Universe, chain: &ChainFeatures) -> String {
@@ -30,6 +31,12 @@ pub fn table(universe: &Universe, chain: &ChainFeatures) -> String {
             .unwrap_or_else(|| "missing".into());
         let _ = writeln!(t, "  {:<width$}  {value}", field.name);
     }
+    if !chain.links.is_empty() {
+        let _ = writeln!(t, "  ecosystem links ({}):", chain.links.len());
+        for l in &chain.links {
+            let _ = writeln!(t, "    {}", link_line(l));
+        }
+    }
     for (name, series) in &chain.series {
         if let (Some(first), Some(last)) = (series.first(), series.last()) {
             let _ = writeln!(
@@ -44,6 +51,29 @@ pub fn table(universe: &Universe, chain: &ChainFeatures) -> String {
     t
 }
 
+/// `2024-01-31 spawned_token  Farcaster (/degen channel) [optimism] → DEGEN [base]; born in
+/// base; sources page-paragraph-xyz-2 page-paragraph-xyz-3`
+pub fn link_line(l: &Link) -> String {
+    let on = |chain: &Option<String>| chain.as_ref().map_or(String::new(), |c| format!(" [{c}]"));
+    let mut line = format!(
+        "{} {:<14} {}{} → {}{}",
+        l.date,
+        l.kind,
+        l.from_project,
+        on(&l.from_chain),
+        l.to_project,
+        on(&l.to_chain)
+    );
+    if let Some(e) = &l.ecosystem {
+        line.push_str(&format!("; born in {e}"));
+    }
+    if !l.flags.is_empty() {
+        line.push_str(&format!("; {}", l.flags.join(", ")));
+    }
+    line.push_str(&format!("; sources {}", l.sources.join(" ")));
+    line
+}
+
 pub fn json(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<String> {
     let data = &universe.data;
     let json = serde_json::json!({
@@ -55,6 +85,8 @@ pub fn json(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<String
         "window_weeks": universe.window_weeks,
         "tvl_week": universe.tvl_week.map(|d| d.to_string()),
         "fields": chain.fields,
+        "provenance": chain.provenance,
+        "links": chain.links,
     });
     Ok(serde_json::to_string_pretty(&json)? + "\n")
 }

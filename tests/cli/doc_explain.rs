@@ -272,7 +272,7 @@ fn explain_refuses_what_it_cannot_explain() {
         ),
         (
             &["base", "--as-of", "2019-01-01"][..],
-            "error: base is not in the universe as of 2019-01-01: no evidence it had launched by then, or it had shut down\n",
+            "error: base is not in the universe as of 2019-01-01: nothing dated on or before it shows that it had launched (a launch date, a mainnet launch or stage event, a TVL point)\n",
         ),
     ] {
         let out = explain(tmp.path(), args);

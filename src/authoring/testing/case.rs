@@ -7,7 +7,7 @@
 use super::values::{self, ParamsOf};
 use crate::diagnostics::{Diagnostic, did_you_mean, line_col};
 use crate::evaluate::Status;
-use crate::features::Value;
+use crate::features::{Series, Value};
 use crate::rules::RuleScope;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -21,6 +21,7 @@ pub const KEYS: &[&str] = &[
     "chain",
     "as_of",
     "fields",
+    "series",
     "params",
     "expect",
     "reason_contains",
@@ -36,6 +37,8 @@ pub enum Subject {
     Synthetic {
         slug: String,
         fields: BTreeMap<String, Value>,
+        /// Its series (`[case.series]`), each sorted by date.
+        series: BTreeMap<String, Series>,
     },
     /// The whole universe at the case's date (a sector rule).
     Sector,
@@ -254,6 +257,7 @@ impl Parser<'_> {
             status
         });
         let fields = self.fields(t);
+        let series = self.series(t);
         let params = match (t.get("params"), &rule) {
             (Some(v), Some((id, _))) if scope.is_some() => self.params(v, id, pack.params),
             (Some(v), _) if !v.get_ref().is_table() => {
@@ -263,6 +267,27 @@ impl Parser<'_> {
             _ => Some(toml::Table::new()),
         };
         let subject = scope.and_then(|scope| self.subject(scope, chain.clone(), fields, start));
+        let subject = match (subject, series) {
+            (Some((Subject::Synthetic { slug, fields, .. }, at)), Some((Some(series), _))) => {
+                Some((
+                    Subject::Synthetic {
+                        slug,
+                        fields,
+                        series,
+                    },
+                    at,
+                ))
+            }
+            (None, _) | (_, Some((None, _))) => None,
+            (Some(_), Some((_, at))) => {
+                self.error(
+                    at,
+                    "`series` are given to a synthetic chain only (with [case.fields]); a chain of the dataset has its own",
+                );
+                None
+            }
+            (subject, None) => subject,
+        };
 
         if self.errors.len() > before {
             if let (Some((slug, at)), Some(as_of)) = (chain, as_of) {
@@ -325,7 +350,15 @@ impl Parser<'_> {
                     _ => "synthetic".to_string(),
                 };
                 fields.insert("slug".to_string(), Value::Text(slug.clone()));
-                Some((Subject::Synthetic { slug, fields }, at))
+                let series = BTreeMap::new();
+                Some((
+                    Subject::Synthetic {
+                        slug,
+                        fields,
+                        series,
+                    },
+                    at,
+                ))
             }
             (RuleScope::Chain, None, None) => {
                 self.error(
@@ -411,6 +444,34 @@ impl Parser<'_> {
         Some((ok.then_some((out, slug_at)), at))
     }
 
+    /// `[case.series]`: `None` when absent; the checked series (`None` on a problem) with where
+    /// the table is. Each is `name = [["YYYY-MM-DD", value], …]`.
+    fn series(&mut self, t: &Table) -> Option<(Option<BTreeMap<String, Series>>, Place)> {
+        let v = t.get("series")?;
+        let at = self.at(v);
+        let DeValue::Table(given) = v.get_ref() else {
+            let found = values::describe_de(v);
+            self.error(
+                at,
+                format!(
+                    "`series` must be a table of series (name = [[date, value], …]), found {found}"
+                ),
+            );
+            return Some((None, at));
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, value) in given.iter() {
+            match self.checked(key, value, values::series(key.get_ref(), value)) {
+                Some(s) => {
+                    out.insert(key.get_ref().to_string(), s);
+                }
+                None => ok = false,
+            }
+        }
+        Some((ok.then_some(out), at))
+    }
+
     /// `params`: overrides of the rule's screen.toml params, each checked against it.
     fn params(&mut self, v: &Spanned<DeValue>, rule: &str, all: &ParamsOf) -> Option<toml::Table> {
         let DeValue::Table(given) = v.get_ref() else {
@@ -477,7 +538,8 @@ mod tests {
                     ("token".to_string(), Value::Text("XYZ".into())),
                     ("tvl_usd".to_string(), Value::Num(5.0)),
                 ]
-                .into()
+                .into(),
+                series: BTreeMap::new(),
             }
         );
         assert_eq!((synthetic.line, synthetic.as_of), (10, None));

@@ -12,7 +12,7 @@ use crate::dataset::Dataset;
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::evaluate::evaluate_rule;
-use crate::features::{self, ChainFeatures, Universe, Value, catalog};
+use crate::features::{self, ChainFeatures, Series, Universe, Value, catalog};
 use crate::rules::RulePack;
 use crate::rules::api::params::ParamTable;
 use crate::rules::pack::SourceFile;
@@ -198,8 +198,12 @@ fn run_case(
     let synthetic;
     let (universe, chain, is_synthetic) = match &c.subject {
         Subject::Chain(slug) => (universe, Some(slug.as_str()), false),
-        Subject::Synthetic { slug, fields } => {
-            synthetic = with_synthetic(universe, slug, fields);
+        Subject::Synthetic {
+            slug,
+            fields,
+            series,
+        } => {
+            synthetic = with_synthetic(universe, slug, fields, series);
             (&synthetic, Some(slug.as_str()), true)
         }
         Subject::Sector => (universe, None, false),
@@ -243,9 +247,14 @@ fn run_case(
     Ok((result, lines))
 }
 
-/// A copy of `universe` with a chain made of `fields` (every other catalogue field missing,
-/// no series) in slug order.
-fn with_synthetic(universe: &Universe, slug: &str, fields: &BTreeMap<String, Value>) -> Universe {
+/// A copy of `universe` with a chain made of `fields` (every other catalogue field missing)
+/// and `series`, in slug order.
+fn with_synthetic(
+    universe: &Universe,
+    slug: &str,
+    fields: &BTreeMap<String, Value>,
+    series: &BTreeMap<String, Series>,
+) -> Universe {
     let mut u = universe.clone();
     let mut row: BTreeMap<String, Value> = catalog::fields()
         .into_iter()
@@ -258,7 +267,8 @@ fn with_synthetic(universe: &Universe, slug: &str, fields: &BTreeMap<String, Val
         ChainFeatures {
             slug: slug.to_string(),
             fields: row,
-            series: BTreeMap::new(),
+            series: series.clone(),
+            ..Default::default()
         },
     );
     u

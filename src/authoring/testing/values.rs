@@ -4,8 +4,8 @@
 //! test.
 
 use crate::diagnostics::did_you_mean;
-use crate::features::Value;
 use crate::features::catalog::{self, Kind};
+use crate::features::{Series, Value};
 use chrono::NaiveDate;
 use serde::Deserialize as _;
 use std::collections::BTreeMap;
@@ -55,6 +55,59 @@ pub fn field(name: &str, value: &Spanned<DeValue>) -> Result<Value, Problem> {
             describe(&v)
         ))
     })
+}
+
+/// A series of a synthetic chain: `tvl_usd` or a metric name, and `[[date, value], …]` with
+/// dates `YYYY-MM-DD`, each once, and finite numbers; sorted by date.
+pub fn series(name: &str, value: &Spanned<DeValue>) -> Result<Series, Problem> {
+    let names = crate::features::series_names();
+    if !names.contains(&name) {
+        let message = match did_you_mean(name, names.iter().copied()) {
+            Some(s) => format!("unknown series `{name}`: did you mean `{s}`?"),
+            None => format!("unknown series `{name}` (series: {})", names.join(", ")),
+        };
+        return Err(Problem::Key(message));
+    }
+    let shape = || {
+        Problem::Value(format!(
+            "`{name}` must be a list of [date, value] pairs, e.g. [[\"2024-12-15\", 1.5e9]]"
+        ))
+    };
+    let DeValue::Array(points) = value.get_ref() else {
+        return Err(shape());
+    };
+    let mut out: Series = Vec::new();
+    for p in points.iter() {
+        let DeValue::Array(pair) = p.get_ref() else {
+            return Err(shape());
+        };
+        let pair: Vec<_> = pair.iter().collect();
+        let [d, v] = pair[..] else {
+            return Err(shape());
+        };
+        let date = date(d.get_ref()).map_err(|found| {
+            Problem::Value(format!("`{name}`: {found} is not a date YYYY-MM-DD"))
+        })?;
+        let x = match to_toml(v)? {
+            toml::Value::Integer(i) => i as f64,
+            toml::Value::Float(x) if x.is_finite() => x,
+            other => {
+                return Err(Problem::Value(format!(
+                    "`{name}`: the value on {date} must be a number, found {}",
+                    describe(&other)
+                )));
+            }
+        };
+        out.push((date, x));
+    }
+    out.sort_by_key(|(d, _)| *d);
+    if let Some(w) = out.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Problem::Value(format!(
+            "`{name}` has two values on {}: one point per date",
+            w[0].0
+        )));
+    }
+    Ok(out)
 }
 
 /// A parameter override: a param the rule's screen.toml entry has, with a value of its type.

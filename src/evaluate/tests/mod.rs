@@ -35,7 +35,7 @@ pub fn chain(slug: &str, fields: &[(&str, Value)]) -> ChainFeatures {
     ChainFeatures {
         slug: slug.to_string(),
         fields: map,
-        series: BTreeMap::new(),
+        ..Default::default()
     }
 }
 
