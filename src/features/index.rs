@@ -113,6 +113,8 @@ pub struct Index {
     pub speed: Vec<Vec<SpeedRow>>,
     /// Link facts by date (then file order of their first row).
     pub links: Vec<LinkFact>,
+    /// The sources table: key → what the source is.
+    pub sources: std::sync::Arc<BTreeMap<String, String>>,
     /// Every TVL date with the chains that have a point that day, by (value desc, slug).
     pub weeks: Vec<(NaiveDate, Vec<(usize, f64)>)>,
     /// The earliest evidence that the chain exists (launch date, stage date, first TVL point,
@@ -263,6 +265,11 @@ fn build(ds: &Dataset) -> Result<Index> {
     }
 
     let links = link_facts(&ds.links)?;
+    let sources: BTreeMap<String, String> = texts(&ds.sources, "key")?
+        .into_iter()
+        .zip(texts(&ds.sources, "source")?)
+        .filter_map(|(k, s)| Some((k?, s.unwrap_or_default())))
+        .collect();
 
     let mut by_date: BTreeMap<NaiveDate, Vec<(usize, f64)>> = BTreeMap::new();
     for (i, points) in tvl.iter().enumerate() {
@@ -313,6 +320,7 @@ fn build(ds: &Dataset) -> Result<Index> {
         metric_sources,
         speed,
         links,
+        sources: std::sync::Arc::new(sources),
         weeks,
         exists_since,
         shutdown,

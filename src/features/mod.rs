@@ -97,6 +97,7 @@ impl Index {
             window_weeks: opts.window_weeks,
             leaders,
             chains,
+            sources: self.sources.clone(),
         })
     }
 }

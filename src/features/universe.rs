@@ -96,6 +96,10 @@ pub struct Universe {
     pub leaders: Vec<(NaiveDate, String)>,
     /// Screened chains (never L1 context chains) that exist at `as_of`, sorted by slug.
     pub chains: Vec<ChainFeatures>,
+    /// The dataset's sources table (key → what the source is), to cite the sources a result
+    /// rests on.
+    #[serde(skip)]
+    pub sources: std::sync::Arc<BTreeMap<String, String>>,
 }
 
 impl Universe {

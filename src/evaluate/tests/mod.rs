@@ -72,6 +72,7 @@ pub fn universe(mut chains: Vec<ChainFeatures>) -> Universe {
         window_weeks: 104,
         leaders: vec![],
         chains,
+        sources: Default::default(),
     }
 }
 
