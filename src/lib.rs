@@ -50,6 +50,22 @@ pub fn load_rules(dir: &Path) -> Result<RulePack> {
     })
 }
 
+/// The date to judge at: `given`, else the dataset's vintage. A date after the vintage (when
+/// the data was retrieved) is refused unless `allow_future`: nothing after the vintage is
+/// known, so such a result would judge stale data as current.
+pub fn as_of(ds: &Dataset, given: Option<NaiveDate>, allow_future: bool) -> Result<NaiveDate> {
+    let vintage = ds.manifest.vintage_date();
+    match given {
+        None => Ok(vintage),
+        Some(d) if d > vintage && !allow_future => Err(anyhow::anyhow!(
+            "the as-of date {d} is after the vintage of dataset {} ({vintage}, when its data was retrieved): nothing after {vintage} is known, so a result at {d} would judge stale data as current; pass --allow-future to run it anyway, or pull fresh data",
+            ds.manifest.name
+        )
+        .into()),
+        Some(d) => Ok(d),
+    }
+}
+
 /// The universe at `as_of`: every chain that exists then, with the fields `pack`'s rules read
 /// (its leadership window), from data dated on or before `as_of` only.
 pub fn universe(ds: &Dataset, pack: &RulePack, as_of: NaiveDate) -> Result<Universe> {

@@ -79,6 +79,18 @@ pub struct RulesArg {
     pub rules: Option<PathBuf>,
 }
 
+/// `--as-of DATE` and `--allow-future`, shared by every command that judges at a date.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AsOfArg {
+    /// Judge as of this date (YYYY-MM-DD): only data dated on or before it is seen [default: the dataset's vintage]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Allow an as-of date after the dataset's vintage (when its data was retrieved): the
+    /// result then judges data that may be stale as if it were current
+    #[arg(long)]
+    pub allow_future: bool,
+}
+
 /// Parse an as-of date (exactly `YYYY-MM-DD`); clap shows the message with the argument name.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::dataset::date::parse_ymd(s).ok_or_else(|| crate::dataset::date::not_a_date(s))

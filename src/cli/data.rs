@@ -9,11 +9,10 @@
 //! leadership window included).
 
 use super::Outcome;
-use super::args::{DataArg, RulesArg, parse_date};
+use super::args::{AsOfArg, DataArg, RulesArg};
 use super::inputs::{as_of, load_dataset, load_rules};
 use super::output::print;
 use crate::report;
-use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
@@ -40,9 +39,8 @@ pub enum DataCommand {
         data: DataArg,
         #[command(flatten)]
         rules: RulesArg,
-        /// Evaluate as of this date (YYYY-MM-DD); only data dated on or before it is used [default: the dataset's vintage]
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        as_of: AsOfArg,
         /// Output format
         #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
         format: ShowFormat,
@@ -82,7 +80,7 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
         } => {
             let ds = load_dataset(&data)?;
             let pack = load_rules(&rules)?;
-            let (universe, i) = crate::chain_features(&ds, &pack, &chain, as_of(&ds, date))?;
+            let (universe, i) = crate::chain_features(&ds, &pack, &chain, as_of(&ds, &date)?)?;
             let features = &universe.chains[i];
             match format {
                 ShowFormat::Json => print(&report::data_show::json(&universe, features)?)?,

@@ -7,11 +7,10 @@
 //! bad data or rules.
 
 use super::Outcome;
-use super::args::{DataArg, RulesArg, parse_date};
+use super::args::{AsOfArg, DataArg, RulesArg};
 use super::inputs::{as_of, load_dataset, load_rules};
 use super::output::print;
 use crate::report;
-use chrono::NaiveDate;
 use clap::ValueEnum;
 
 #[derive(Debug, clap::Args)]
@@ -21,9 +20,8 @@ pub struct ExplainArgs {
     /// Explain only this rule (its id); naming a sector rule shows the sector's verdict
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
-    /// Explain as of this date (YYYY-MM-DD): only data dated on or before it is seen [default: the dataset's vintage]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    pub as_of: AsOfArg,
     #[command(flatten)]
     pub data: DataArg,
     #[command(flatten)]
@@ -44,7 +42,7 @@ pub enum ExplainFormat {
 pub fn run(args: ExplainArgs) -> crate::Result<Outcome> {
     let ds = load_dataset(&args.data)?;
     let pack = load_rules(&args.rules)?;
-    let date = as_of(&ds, args.as_of);
+    let date = as_of(&ds, &args.as_of)?;
     let explanation = crate::explain(&ds, &pack, &args.chain, date, args.rule.as_deref())?;
     match args.format {
         ExplainFormat::Json => print(

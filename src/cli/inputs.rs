@@ -2,7 +2,7 @@
 //! unless `--data` / `--rules` say otherwise (a note on stderr when the shipped copy is used),
 //! and the as-of date a command judges at.
 
-use super::args::{DataArg, RulesArg};
+use super::args::{AsOfArg, DataArg, RulesArg};
 use super::output::eprint;
 use crate::dataset::Dataset;
 use crate::locate::{self, Located};
@@ -46,7 +46,8 @@ pub fn load_rules(arg: &RulesArg) -> crate::Result<RulePack> {
     Ok(pack)
 }
 
-/// The as-of date: the one given, else the dataset's vintage.
-pub fn as_of(ds: &Dataset, given: Option<NaiveDate>) -> NaiveDate {
-    given.unwrap_or_else(|| ds.manifest.vintage_date())
+/// The as-of date: the one given (refused after the vintage unless allowed), else the
+/// dataset's vintage.
+pub fn as_of(ds: &Dataset, arg: &AsOfArg) -> crate::Result<NaiveDate> {
+    crate::as_of(ds, arg.as_of, arg.allow_future)
 }

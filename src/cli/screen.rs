@@ -9,12 +9,11 @@
 //! 2 for bad usage, rules or data.
 
 use super::Outcome;
-use super::args::{DataArg, RulesArg, parse_date};
+use super::args::{AsOfArg, DataArg, RulesArg};
 use super::inputs::{as_of, load_dataset, load_rules};
 use super::output::{print, terminal_width};
 use crate::evaluate::ScreenOptions;
 use crate::report::{self, Format};
-use chrono::NaiveDate;
 
 #[derive(Debug, clap::Args)]
 pub struct ScreenArgs {
@@ -22,9 +21,8 @@ pub struct ScreenArgs {
     pub data: DataArg,
     #[command(flatten)]
     pub rules: RulesArg,
-    /// Screen as of this date (YYYY-MM-DD): only data dated on or before it is seen [default: the dataset's vintage]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    pub as_of: AsOfArg,
     /// Apply only these rules (comma-separated ids); scores use only them
     #[arg(long, value_name = "RULE,..", value_delimiter = ',')]
     pub only: Option<Vec<String>>,
@@ -47,7 +45,7 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
         rules: args.only,
         threads: args.threads.map(usize::from),
     };
-    let result = crate::screen(&ds, &pack, as_of(&ds, args.as_of), &options)?;
+    let result = crate::screen(&ds, &pack, as_of(&ds, &args.as_of)?, &options)?;
     let width = (args.format == Format::Table)
         .then(terminal_width)
         .flatten();

@@ -113,6 +113,8 @@ pub fn stamps(pack: &RulePack, universe: &Universe) -> Stamps {
         as_of: universe.as_of.format("%Y-%m-%d").to_string(),
         vintage: data.vintage.clone(),
         dataset: data.name.clone(),
+        tvl_newest: universe.tvl_week.map(|d| d.format("%Y-%m-%d").to_string()),
+        tvl_age_days: universe.tvl_week.map(|d| (universe.as_of - d).num_days()),
         dataset_hash: data.hash.clone(),
         rule_pack_hash: pack.hash().to_string(),
         pass_mark: pack.pass_mark(),

@@ -18,6 +18,10 @@ pub struct Stamps {
     pub vintage: String,
     /// The dataset's name.
     pub dataset: String,
+    /// The newest TVL point seen at `as_of` (the week ranks and shares are taken in), and how
+    /// many days before `as_of` it is: how stale the data is. `null` without TVL data.
+    pub tvl_newest: Option<String>,
+    pub tvl_age_days: Option<i64>,
     /// sha256 (hex) of every row of the dataset that can be seen at `as_of` (rows dated later
     /// cannot change the result, so they do not change the stamp either).
     pub dataset_hash: String,

@@ -26,6 +26,17 @@ use std::collections::HashMap;
 #[cfg(test)]
 pub const FIELDS: &[&str] = &["l3_count", "links_out", "links_in", "spawned"];
 
+/// The items in first-seen order, each once.
+fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
 pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
     let index = cut.index;
     let mut l3: HashMap<&str, i64> = HashMap::new();
@@ -54,8 +65,18 @@ pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
                 _ => None,
             },
             note: f.note.clone(),
-            sources: f.sources.clone(),
-            flags: f.flags.iter().map(|f| f.to_string()).collect(),
+            sources: unique(
+                f.records
+                    .iter()
+                    .filter(|r| r.0 <= cut.as_of)
+                    .flat_map(|r| r.1.iter().cloned()),
+            ),
+            flags: unique(
+                f.records
+                    .iter()
+                    .filter(|r| r.0 <= cut.as_of)
+                    .flat_map(|r| r.2.iter().map(|f| f.to_string())),
+            ),
         })
         .collect();
     for c in chains.iter_mut() {

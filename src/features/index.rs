@@ -91,8 +91,9 @@ pub struct LinkFact {
     pub to_project: String,
     pub to_chain: Option<String>,
     pub note: Option<String>,
-    pub sources: Vec<String>,
-    pub flags: Vec<&'static str>,
+    /// Every row that records the fact, by date: its date, source keys and flags (a row dated
+    /// later adds its sources only from its date on).
+    pub records: Vec<(NaiveDate, Vec<String>, Vec<&'static str>)>,
 }
 
 pub struct Index {
@@ -377,7 +378,8 @@ fn chain_rows(df: &DataFrame, vintage: NaiveDate) -> Result<Vec<ChainRow>> {
 
 /// The links as facts: a fact is its kind, the project it reached and that project's chain;
 /// rows that repeat a fact (the same fact from several sources, an announcement and a
-/// launch) are one fact, dated at its earliest row, with the sources of all of them.
+/// launch) are one fact, dated at its earliest row, with the sources of all of them (each
+/// known from its row's date).
 fn link_facts(df: &DataFrame) -> Result<Vec<LinkFact>> {
     let t = |c: &str| texts(df, c);
     let (date, from_p, from_c, to_p, to_c, kind, note, sources) = (
@@ -404,16 +406,9 @@ fn link_facts(df: &DataFrame) -> Result<Vec<LinkFact>> {
             .flat_map(|s| s.split_whitespace().map(str::to_string))
             .collect();
         if let Some(&f) = seen.get(&key) {
-            for s in row_sources {
-                if !facts[f].sources.contains(&s) {
-                    facts[f].sources.push(s);
-                }
-            }
-            for flag in flags(note[i].as_deref()) {
-                if !facts[f].flags.contains(&flag) {
-                    facts[f].flags.push(flag);
-                }
-            }
+            facts[f]
+                .records
+                .push((d, row_sources, flags(note[i].as_deref())));
             continue;
         }
         seen.insert(key, facts.len());
@@ -425,8 +420,7 @@ fn link_facts(df: &DataFrame) -> Result<Vec<LinkFact>> {
             to_project: tp,
             to_chain: to_c[i].clone(),
             note: note[i].clone(),
-            sources: row_sources,
-            flags: flags(note[i].as_deref()),
+            records: vec![(d, row_sources, flags(note[i].as_deref()))],
         });
     }
     Ok(facts)

@@ -1,7 +1,7 @@
 //! Markdown: the screen as a document section: a table of chains (overall, score, a column per
 //! rule, the deciding reason), the sector's verdicts, and the stamps.
 
-use super::{counts_line, score_text, stamps_line};
+use super::{counts_line, score_text, staleness_text, stamps_line};
 use crate::evaluate::ScreenResult;
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
@@ -71,8 +71,9 @@ pub fn render(result: &ScreenResult) -> String {
     }
     let _ = writeln!(
         out,
-        "\n_{}_  \n_{}_",
+        "\n_{}_  \n_{}_  \n_{}_",
         stamps_line(result),
+        staleness_text(&result.stamps),
         counts_line(result)
     );
     out

@@ -100,6 +100,16 @@ pub fn stamps_text(s: &crate::evaluate::Stamps) -> String {
     )
 }
 
+/// How old the data is: `newest TVL point 2026-04-19, 125 days before the as-of date`.
+pub fn staleness_text(s: &crate::evaluate::Stamps) -> String {
+    match (&s.tvl_newest, s.tvl_age_days) {
+        (Some(d), Some(0)) => format!("newest TVL point {d}, the as-of date"),
+        (Some(d), Some(1)) => format!("newest TVL point {d}, 1 day before the as-of date"),
+        (Some(d), Some(n)) => format!("newest TVL point {d}, {n} days before the as-of date"),
+        _ => "no TVL point on or before the as-of date".to_string(),
+    }
+}
+
 /// The first 12 hex digits of a hash, as stamps show it.
 pub fn short_hash(hash: &str) -> &str {
     &hash[..hash.len().min(12)]

@@ -8,7 +8,7 @@
 //! are whole.
 
 use super::style::paint_status;
-use super::{counts_line, score_text, stamps_line};
+use super::{counts_line, score_text, staleness_text, stamps_line};
 use crate::evaluate::{ScreenResult, Status};
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
@@ -48,6 +48,7 @@ pub fn render(result: &ScreenResult, width: Option<usize>) -> String {
     }
     out.push('\n');
     push_wrapped(&mut out, &stamps_line(result), "  ", width, &[]);
+    push_wrapped(&mut out, &staleness_text(&result.stamps), "  ", width, &[]);
     push_wrapped(&mut out, &counts_line(result), "  ", width, &[]);
     out
 }

@@ -90,7 +90,7 @@ pub fn screen_dir(extra: &[(&str, &str)]) -> tempfile::TempDir {
         let header = format!(
             "//! id: {id}\n//! title: Hostile rule {id}\n//! category: test\n//! why: Exercises the sandbox.\n\n"
         );
-        fs::write(rules.join(format!("{id}.rhai")), header + body).unwrap();
+        fs::write(rules.join(format!("{id}.rhai")), format!("{header}{body}")).unwrap();
         screen.push_str(&format!("\n[rules.{id}]\nweight = 1.0\n"));
     }
     fs::write(rules.join("screen.toml"), screen).unwrap();
@@ -126,6 +126,8 @@ pub fn verdict<'a>(json: &'a serde_json::Value, chain: &str, rule: &str) -> &'a 
 
 mod data;
 mod doc_explain;
+mod lookahead;
 mod rules_check;
 mod rules_test;
 mod screen;
+mod trust;
