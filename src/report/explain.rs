@@ -2,8 +2,8 @@
 //! one section per rule: verdict, title, why, reason, what would pass, the error's place with
 //! its source line and a caret, every value read, the parameters used, printed lines.
 
-use super::score_text;
 use super::style::paint_status;
+use super::{score_text, staleness_text, stamps_text};
 use crate::authoring::explain::Explanation;
 use crate::evaluate::Verdict;
 use crate::features::value::format_num;
@@ -20,15 +20,8 @@ pub fn render(e: &Explanation) -> String {
     let c = &e.chain;
     let s = &e.stamps;
     let _ = writeln!(out, "{} ({}) as of {}", c.slug, c.name, s.as_of);
-    let _ = writeln!(
-        out,
-        "dataset {} (vintage {}) | {} | rule pack {} | pass mark {:.2}",
-        s.dataset,
-        s.vintage,
-        s.screen,
-        &s.rule_pack_hash[..s.rule_pack_hash.len().min(12)],
-        s.pass_mark
-    );
+    let _ = writeln!(out, "{}", stamps_text(s));
+    let _ = writeln!(out, "{}", staleness_text(s));
     let gates = if c.gates_failed.is_empty() {
         "none".to_string()
     } else {

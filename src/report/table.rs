@@ -100,7 +100,7 @@ fn chains_table(out: &mut String, result: &ScreenResult, rules: &[&str], width: 
             let short = abbreviations(rules);
             for (i, s) in short.iter().enumerate() {
                 if s != rules[i] {
-                    legend.push(format!("{s} = {}", rules[i]));
+                    legend.push(format!("{s}={}", rules[i]));
                 }
                 header[3 + i] = s.clone();
             }

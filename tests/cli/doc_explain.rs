@@ -105,12 +105,16 @@ fn explain(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The rule pack hash changes with every edit of a shipped rule; the rest must not.
+/// The text with the 12-digit hashes after `dataset <name> ` and `rule pack ` as `<hash>`.
 fn redact_hash(text: &str) -> String {
-    let Some(i) = text.find("rule pack ") else {
-        return text.to_string();
-    };
-    let start = i + "rule pack ".len();
-    format!("{}<hash>{}", &text[..start], &text[start + 12..])
+    let mut out = text.to_string();
+    for marker in ["dataset mini ", "rule pack "] {
+        if let Some(i) = out.find(marker) {
+            let start = i + marker.len();
+            out.replace_range(start..start + 12, "<hash>");
+        }
+    }
+    out
 }
 
 #[test]
@@ -124,7 +128,8 @@ fn explain_token_existence_on_base_shows_the_fail_and_the_fields_it_read() {
     assert_eq!(
         redact_hash(&stdout(&out)),
         r#"base (Base) as of 2024-12-29
-dataset mini (vintage 2024-12-29) | L2 moat screen | rule pack <hash> | pass mark 0.60
+L2 moat screen as of 2024-12-29 | dataset mini <hash> (vintage 2024-12-29) | rule pack <hash> | pass mark 0.60 | moat 0.1.0
+newest TVL point 2024-12-29, the as-of date
 overall FAIL, score 0.57; gates failed: token_existence, traction; verdicts: 2 PASS, 2 FAIL, 2 SKIP, 0 ERROR
 
 token_existence  FAIL

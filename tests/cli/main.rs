@@ -130,4 +130,5 @@ mod lookahead;
 mod rules_check;
 mod rules_test;
 mod screen;
+mod terminal;
 mod trust;
