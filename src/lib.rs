@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod evaluate;
 pub mod features;
+pub mod history;
 pub mod locate;
 pub mod report;
 pub mod rules;
@@ -80,14 +81,46 @@ pub fn screen(
     options: &ScreenOptions,
 ) -> Result<ScreenResult> {
     let universe = universe(ds, pack, as_of)?;
-    if let Some(chains) = &options.chains {
-        for slug in chains {
+    screen_universe(ds, pack, &universe, options)
+}
+
+/// Screen a universe already cut (a backtest cuts one index at many dates). Chains asked for
+/// that are not in the universe at that date (not launched yet, shut down) are listed with
+/// why in `not_screened`, and the others are screened; a slug the dataset does not know, or
+/// an L1, is an error.
+pub fn screen_universe(
+    ds: &Dataset,
+    pack: &RulePack,
+    universe: &Universe,
+    options: &ScreenOptions,
+) -> Result<ScreenResult> {
+    let mut options = options.clone();
+    let mut not_screened = Vec::new();
+    if let Some(chains) = &mut options.chains {
+        let known = dataset::frame::texts(&ds.chains, "slug").map_err(anyhow::Error::from)?;
+        let l1 = dataset::frame::texts(&ds.chains, "layer").map_err(anyhow::Error::from)?;
+        for slug in chains.iter() {
+            let row = known
+                .iter()
+                .position(|s| s.as_deref() == Some(slug.as_str()));
+            let is_l1 = row.is_some_and(|i| l1[i].as_deref() == Some("L1"));
+            if row.is_none() || is_l1 {
+                return Err(
+                    anyhow::anyhow!("{}", ds.why_not_screened(slug, universe.as_of)?).into(),
+                );
+            }
             if universe.chain(slug).is_none() {
-                return Err(anyhow::anyhow!("{}", ds.why_not_screened(slug, as_of)?).into());
+                not_screened.push(NotScreened {
+                    chain: slug.clone(),
+                    reason: ds.why_not_screened(slug, universe.as_of)?,
+                });
             }
         }
+        chains.retain(|slug| universe.chain(slug).is_some());
     }
-    Ok(evaluate::screen(pack, &universe, options)?)
+    let mut result = evaluate::screen(pack, universe, &options)?;
+    result.not_screened = not_screened;
+    Ok(result)
 }
 
 /// Why `chain` got its verdicts at `as_of` (every chain rule, or only `rule`).
@@ -103,6 +136,51 @@ pub fn explain(
         return Err(anyhow::anyhow!("{}", ds.why_not_screened(chain, as_of)?).into());
     }
     authoring::explain::explain(pack, &universe, chain, rule)
+}
+
+/// Replay the screen at every date of `every` from `from` to `to` (both checked like an as-of
+/// date): the data is indexed and the rules compiled once, and each date sees exactly what a
+/// screen as of that date sees. `progress` is called after each date with (done, total).
+pub fn backtest(
+    ds: &Dataset,
+    pack: &RulePack,
+    (from, to, every): (NaiveDate, NaiveDate, history::Every),
+    options: &ScreenOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<history::Backtest> {
+    let dates = every.dates(from, to);
+    if dates.is_empty() {
+        return Err(anyhow::anyhow!(
+            "no date to screen: the schedule {every} from {from} to {to} holds none"
+        )
+        .into());
+    }
+    let index = features::Index::new(ds)?;
+    let mut recorder = history::Recorder::new(every);
+    for (i, date) in dates.iter().enumerate() {
+        let universe = index.universe(*date, &pack.feature_options())?;
+        recorder.push(*date, screen_universe(ds, pack, &universe, options)?);
+        progress(i + 1, dates.len());
+    }
+    Ok(recorder.finish().expect("at least one date"))
+}
+
+/// The first and last dates of the dataset's TVL history (a backtest's default span).
+pub fn tvl_span(ds: &Dataset) -> Result<(NaiveDate, NaiveDate)> {
+    let dates = dataset::frame::dates(&ds.tvl, "date").map_err(anyhow::Error::from)?;
+    let mut seen = dates.into_iter().flatten();
+    let first = seen.next();
+    let (first, last) = seen.fold((first, first), |(lo, hi), d| {
+        (lo.min(Some(d)), hi.max(Some(d)))
+    });
+    match (first, last) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(anyhow::anyhow!(
+            "dataset {} has no TVL point to backtest over",
+            ds.manifest.name
+        )
+        .into()),
+    }
 }
 
 /// One chain's fields at `as_of`, as `pack`'s rules see them (`moat data show`): the universe

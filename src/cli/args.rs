@@ -1,8 +1,10 @@
 //! The top-level command line: `moat <command>`. Each subcommand's own arguments live in its
 //! module, next to the code that runs it.
 
+use super::backtest::BacktestArgs;
 use super::completions::CompletionsArgs;
 use super::data::DataCommand;
+use super::diff::DiffArgs;
 use super::explain::ExplainArgs;
 use super::rules_cmd::RulesCommand;
 use super::screen::ScreenArgs;
@@ -51,6 +53,13 @@ pub enum Command {
     },
     /// Explain one chain's verdicts: reasons, every field read, parameters, what would pass
     Explain(ExplainArgs),
+    /// Replay the screen over history: every flip of every verdict, with its reason
+    ///
+    /// Each date sees exactly what `moat screen --as-of` that date sees. Exits 0, or 1 when
+    /// some rule ERRORed at some date, 2 for bad usage, rules or data.
+    Backtest(BacktestArgs),
+    /// What changed between two screens (as-of dates or saved JSON results)
+    Diff(DiffArgs),
     /// Check a dataset or show one chain's features
     Data {
         #[command(subcommand)]

@@ -4,8 +4,10 @@
 //! failed; 2 bad usage, bad rules or bad data (the message names the file and place).
 
 mod args;
+mod backtest;
 mod completions;
 mod data;
+mod diff;
 mod explain;
 mod inputs;
 mod output;
@@ -65,6 +67,8 @@ pub fn run(cli: Cli) -> crate::Result<Outcome> {
         Command::Screen(args) => screen::run(args),
         Command::Rules { command } => rules_cmd::run(command),
         Command::Explain(args) => explain::run(args),
+        Command::Backtest(args) => backtest::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -32,7 +32,7 @@ pub struct Summary {
     pub missing: Vec<MissingValues>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct NotScreened {
     pub chain: String,
     pub reason: String,

@@ -91,6 +91,7 @@ pub fn screen(
         rules: rules.iter().map(|r| r.info.clone()).collect(),
         chains: chain_results,
         sector,
+        not_screened: Vec::new(),
     })
 }
 

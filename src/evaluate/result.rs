@@ -4,11 +4,11 @@
 
 use super::verdict::{Status, Verdict};
 use crate::rules::RuleInfo;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What makes a result comparable and re-creatable: printed in every table footer, JSON
 /// document and memo header.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stamps {
     /// The screen's name (screen.toml `name`).
     pub screen: String,
@@ -35,7 +35,7 @@ pub struct Stamps {
 
 /// The verdict that decided a chain's overall result (`deciding`), so a one-line report can
 /// say why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Deciding {
     pub rule: String,
     pub status: Status,
@@ -43,7 +43,7 @@ pub struct Deciding {
 }
 
 /// One chain's verdicts and score.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChainResult {
     pub slug: String,
     /// Display name (the `name` field; the slug when missing).
@@ -65,7 +65,7 @@ pub struct ChainResult {
 }
 
 /// The sector's verdicts (rules with `scope: sector`), scored like a chain.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectorResult {
     pub overall: Status,
     pub score: Option<f64>,
@@ -75,7 +75,7 @@ pub struct SectorResult {
 }
 
 /// A whole screen.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScreenResult {
     pub stamps: Stamps,
     /// The rules applied, in rule order.
@@ -85,6 +85,9 @@ pub struct ScreenResult {
     pub chains: Vec<ChainResult>,
     /// `null` when the screen has no sector rule (or none was selected).
     pub sector: Option<SectorResult>,
+    /// Chains asked for (`--chains`) that are not in the universe at the as-of date, and why.
+    #[serde(default)]
+    pub not_screened: Vec<crate::dataset::NotScreened>,
 }
 
 impl ScreenResult {

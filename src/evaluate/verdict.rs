@@ -2,12 +2,12 @@
 //! These types are the JSON output contract; field names are stable snake_case.
 
 use crate::features::Value;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// The outcome of one rule. Serialized as `"PASS"`, `"FAIL"`, `"SKIP"`, `"ERROR"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Status {
     Pass,
@@ -37,7 +37,7 @@ impl fmt::Display for Status {
 }
 
 /// One value a rule read, recorded by the engine (never typed by the rule author).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// A field of the judged chain (`tvl_usd`), a peer's field (`arbitrum.tvl_usd`), or a helper
     /// as it was called (`peers.median("tvl_usd")`, `chain.change("tvl_usd", 13)`).
@@ -47,7 +47,7 @@ pub struct Evidence {
 }
 
 /// What one rule said about one chain (or about the sector).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     /// The rule's id.
     pub rule: String,

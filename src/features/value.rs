@@ -2,7 +2,7 @@
 //! fills a gap by guess, and rules must test for it (`chain.has("x")`) before using it.
 
 use chrono::NaiveDate;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +70,23 @@ pub fn format_num(x: f64) -> String {
         let s = format!("{x:.6}");
         let s = s.trim_end_matches('0').trim_end_matches('.');
         s.to_string()
+    }
+}
+
+/// Read back from JSON (a result written by `moat screen --format json`): `null` is Missing,
+/// integers are Int, other numbers Num, strings Text (dates stay text: a JSON date is a string).
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => Value::Missing,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Value::Text(s),
+            other => Value::Text(other.to_string()),
+        })
     }
 }
 

@@ -58,6 +58,9 @@ pub fn render(result: &ScreenResult) -> String {
             cell(&reason)
         );
     }
+    for absent in &result.not_screened {
+        let _ = writeln!(out, "\n_{}_", cell(&absent.reason));
+    }
     if let Some(sector) = &result.sector {
         let _ = writeln!(
             out,

@@ -5,9 +5,11 @@
 //! strings, written in one go by the caller; colour is marked here and kept or dropped by the
 //! stream (`style`).
 
+pub mod backtest;
 mod csv;
 pub mod data_check;
 pub mod data_show;
+pub mod diff;
 pub mod explain;
 mod markdown;
 pub mod rules_list;

@@ -31,6 +31,15 @@ pub fn render(result: &ScreenResult, width: Option<usize>) -> String {
     if !rules.is_empty() {
         chains_table(&mut out, result, &rules, width);
     }
+    for absent in &result.not_screened {
+        push_wrapped(
+            &mut out,
+            &format!("note: {}", absent.reason),
+            "  ",
+            width,
+            &[],
+        );
+    }
     if let Some(sector) = &result.sector {
         if !out.is_empty() {
             out.push('\n');

@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use serde::Serialize;
 
 /// Whether a rule judges one chain at a time or the whole sector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleScope {
     /// `fn rule(chain, params, peers)`, called once per chain.

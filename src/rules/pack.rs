@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// What a screen says about one rule. Part of the JSON output (`rules` in a screen result).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct RuleInfo {
     /// Stable id from the header (`//! id:`), the key in screen.toml.
     pub id: String,

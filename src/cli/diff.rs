@@ -1,0 +1,85 @@
+//! `moat diff <A> <B>`: what changed between two screens. Each side is an as-of date (screened
+//! with `--data` and `--rules`) or a JSON file written by `moat screen --format json`.
+//!
+//! Exit 0 (whether or not something changed), 2 for bad usage, rules, data or a file that is
+//! not a screen's JSON.
+
+use super::Outcome;
+use super::args::{DataArg, RulesArg};
+use super::inputs::{load_dataset, load_rules};
+use super::output::print;
+use crate::evaluate::{ScreenOptions, ScreenResult};
+use crate::report;
+use anyhow::Context;
+use clap::ValueEnum;
+use std::path::Path;
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier side: an as-of date (YYYY-MM-DD) or a JSON file of `moat screen --format json`
+    pub before: String,
+    /// The later side, likewise
+    pub after: String,
+    #[command(flatten)]
+    pub data: DataArg,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Allow dates after the dataset's vintage
+    #[arg(long)]
+    pub allow_future: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
+pub fn run(args: DiffArgs) -> crate::Result<Outcome> {
+    let mut loaded = None;
+    let mut side = |given: &str| -> crate::Result<ScreenResult> {
+        if let Some(date) = crate::dataset::date::parse_ymd(given) {
+            if loaded.is_none() {
+                loaded = Some((load_dataset(&args.data)?, load_rules(&args.rules)?));
+            }
+            let (ds, pack) = loaded.as_ref().expect("loaded above");
+            let date = crate::as_of(ds, Some(date), args.allow_future)?;
+            return crate::screen(ds, pack, date, &ScreenOptions::default());
+        }
+        read_screen(Path::new(given))
+    };
+    let before = side(&args.before)?;
+    let after = side(&args.after)?;
+    let d = crate::history::diff(&before, &after);
+    print(&match args.format {
+        DiffFormat::Text => report::diff::text(&d),
+        DiffFormat::Json => report::diff::json(&d)?,
+    })?;
+    Ok(Outcome::Clean)
+}
+
+/// A screen result saved as JSON.
+fn read_screen(path: &Path) -> crate::Result<ScreenResult> {
+    if !path.is_file() {
+        return Err(anyhow::anyhow!(
+            "\"{}\" is neither a date (YYYY-MM-DD) nor a file: a side of `moat diff` is an as-of date or a JSON file written by `moat screen --format json`",
+            path.display()
+        )
+        .into());
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: error: not a screen result ({e}): expected a JSON file written by `moat screen --format json`",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })
+        .map_err(Into::into)
+}

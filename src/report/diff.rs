@@ -1,0 +1,63 @@
+//! `moat diff` rendered: a stamps line for each side, notes when the rule packs or datasets
+//! differ, then chains that entered or left, verdicts that changed with both reasons, and
+//! overall and score changes; or the same as JSON.
+
+use super::{score_text, stamps_text};
+use crate::history::Diff;
+use std::fmt::Write as _;
+
+pub fn text(d: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "before: {}", stamps_text(&d.before));
+    let _ = writeln!(out, "after:  {}", stamps_text(&d.after));
+    for note in &d.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    if d.is_empty() {
+        let _ = writeln!(out, "\nno change");
+        return out;
+    }
+    if !d.entered.is_empty() {
+        let _ = writeln!(out, "\nentered the universe: {}", d.entered.join(", "));
+    }
+    if !d.left.is_empty() {
+        let _ = writeln!(out, "\nleft the universe: {}", d.left.join(", "));
+    }
+    if let Some((from, to)) = d.sector {
+        let _ = writeln!(out, "\nsector: {from} → {to}");
+    }
+    if !d.verdicts.is_empty() {
+        let _ = writeln!(out, "\nverdicts that changed: {}", d.verdicts.len());
+        for c in &d.verdicts {
+            let _ = writeln!(
+                out,
+                "  {} {}: {} → {}\n    before: {}\n    after:  {}",
+                c.chain.as_deref().unwrap_or("sector"),
+                c.rule,
+                c.from,
+                c.to,
+                c.reason_before,
+                c.reason_after
+            );
+        }
+    }
+    if !d.overall.is_empty() {
+        let _ = writeln!(out, "\noverall and score changes: {}", d.overall.len());
+        for o in &d.overall {
+            let _ = writeln!(
+                out,
+                "  {}: {} {} → {} {}",
+                o.chain,
+                o.from,
+                score_text(o.score_before),
+                o.to,
+                score_text(o.score_after)
+            );
+        }
+    }
+    out
+}
+
+pub fn json(d: &Diff) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(d)? + "\n")
+}

@@ -1,0 +1,307 @@
+//! `moat backtest` and `moat diff`: the flips of the shipped history, a backtest's flips are
+//! exactly the changes between consecutive screens, and diffs of dates and saved results.
+
+use super::*;
+use std::collections::BTreeSet;
+
+fn json_of(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = moat(dir, args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (date, chain, rule, from, to) of every flip in a backtest's JSON.
+fn flips(json: &serde_json::Value) -> Vec<(String, String, String, String, String)> {
+    json["flips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("sector").to_string();
+            (s("date"), s("chain"), s("rule"), s("from"), s("to"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_shipped_history_shows_base_taking_the_lead_and_the_arb_launch() {
+    let json = json_of(
+        &repo(),
+        &[
+            "backtest",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--only",
+            "tvl_leadership,token_existence",
+            "--chains",
+            "arbitrum,base",
+            "--format",
+            "json",
+        ],
+    );
+    let all = flips(&json);
+    let has = |date: &str, chain: &str, rule: &str, from: &str, to: &str| {
+        all.contains(&(
+            date.into(),
+            chain.into(),
+            rule.into(),
+            from.into(),
+            to.into(),
+        ))
+    };
+    // Base became the TVL #1 in the week ending 2024-12-15: Arbitrum's lead stops being
+    // durable that week.
+    assert!(
+        has("2024-12-15", "arbitrum", "tvl_leadership", "PASS", "FAIL"),
+        "{all:#?}"
+    );
+    // ARB went live on 2023-03-23: the first weekly date after it flips the token verdict.
+    assert!(
+        has("2023-03-26", "arbitrum", "token_existence", "SKIP", "PASS"),
+        "{all:#?}"
+    );
+    let reason = json["flips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["chain"] == "arbitrum" && f["rule"] == "tvl_leadership" && f["date"] == "2024-12-15"
+        })
+        .unwrap()["reason_after"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.contains("to base (2024-12-15"), "{reason}");
+    // Base is judged from its launch on; before it, a chain asked for is simply not there.
+    let base = json["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == "base")
+        .unwrap()
+        .clone();
+    assert_eq!(base["dates_pass"], 0);
+    assert!(
+        has("2023-07-16", "base", "universe", "out", "in"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_backtests_flips_are_the_changes_between_consecutive_screens() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let backtest = json_of(
+        dir,
+        &[
+            "backtest",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--from",
+            "2024-11-03",
+            "--to",
+            "2024-12-29",
+            "--format",
+            "json",
+        ],
+    );
+    let dates: Vec<String> = backtest["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(dates.len(), 9);
+    // Screen every date separately and compute the changes here, independently.
+    let screens: Vec<serde_json::Value> = dates
+        .iter()
+        .map(|d| {
+            json_of(
+                dir,
+                &[
+                    "screen", "--data", "mini", "--rules", "rules", "--as-of", d, "--format",
+                    "json",
+                ],
+            )
+        })
+        .collect();
+    let statuses = |screen: &serde_json::Value| {
+        let mut out = std::collections::BTreeMap::new();
+        for c in screen["chains"].as_array().unwrap() {
+            let slug = c["slug"].as_str().unwrap().to_string();
+            out.insert(
+                (slug.clone(), "overall".to_string()),
+                c["overall"].as_str().unwrap().to_string(),
+            );
+            for v in c["verdicts"].as_array().unwrap() {
+                out.insert(
+                    (slug.clone(), v["rule"].as_str().unwrap().to_string()),
+                    v["status"].as_str().unwrap().to_string(),
+                );
+            }
+        }
+        if let Some(sector) = screen["sector"].as_object() {
+            out.insert(
+                ("sector".into(), "overall".into()),
+                sector["overall"].as_str().unwrap().to_string(),
+            );
+            for v in sector["verdicts"].as_array().unwrap() {
+                out.insert(
+                    ("sector".into(), v["rule"].as_str().unwrap().to_string()),
+                    v["status"].as_str().unwrap().to_string(),
+                );
+            }
+        }
+        out
+    };
+    let mut expected = BTreeSet::new();
+    for i in 1..screens.len() {
+        let (before, after) = (statuses(&screens[i - 1]), statuses(&screens[i]));
+        for ((chain, rule), to) in &after {
+            match before.get(&(chain.clone(), rule.clone())) {
+                Some(from) if from != to => {
+                    expected.insert((
+                        dates[i].clone(),
+                        chain.clone(),
+                        rule.clone(),
+                        from.clone(),
+                        to.clone(),
+                    ));
+                }
+                None if rule == "overall" && chain != "sector" => {
+                    expected.insert((
+                        dates[i].clone(),
+                        chain.clone(),
+                        "universe".into(),
+                        "out".into(),
+                        "in".into(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        for (chain, rule) in before.keys() {
+            if rule == "overall"
+                && chain != "sector"
+                && !after.contains_key(&(chain.clone(), rule.clone()))
+            {
+                expected.insert((
+                    dates[i].clone(),
+                    chain.clone(),
+                    "universe".into(),
+                    "in".into(),
+                    "out".into(),
+                ));
+            }
+        }
+    }
+    let got: BTreeSet<_> = flips(&backtest).into_iter().collect();
+    assert!(
+        !expected.is_empty(),
+        "the fixture has changes over these weeks"
+    );
+    assert_eq!(got, expected);
+    // And each date of the matrix is that date's screen.
+    for (i, d) in backtest["dates"].as_array().unwrap().iter().enumerate() {
+        for c in d["chains"].as_array().unwrap() {
+            let slug = c["slug"].as_str().unwrap();
+            let screened = statuses(&screens[i]);
+            assert_eq!(
+                c["overall"].as_str().unwrap(),
+                screened[&(slug.to_string(), "overall".to_string())]
+            );
+        }
+    }
+}
+
+#[test]
+fn diff_of_two_dates_lists_the_flips_with_both_reasons() {
+    let out = moat(
+        &repo(),
+        &[
+            "diff",
+            "2024-06-30",
+            "2025-06-29",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("before: L2 moat screen as of 2024-06-30 | dataset l2 "),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nafter:  L2 moat screen as of 2025-06-29 | dataset l2 "),
+        "{text}"
+    );
+    // Base gained fault proofs on 2024-10-30 and reached stage 1 in April 2025.
+    assert!(
+        text.contains(
+            "  base security_hygiene: FAIL → PASS\n    before: Base has no working proof system (none): below the hygiene bar an investor should expect.\n    after:  Base is stage 1 with fraud proofs and data on ethereum_blobs"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nentered the universe: "), "{text}");
+}
+
+#[test]
+fn diff_of_a_saved_result_with_itself_is_empty_and_other_packs_are_noted() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let out = moat(
+        dir,
+        &[
+            "screen", "--data", "mini", "--rules", "rules", "--format", "json",
+        ],
+    );
+    fs::write(dir.join("a.json"), &out.stdout).unwrap();
+    let same = moat(dir, &["diff", "a.json", "a.json"]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(
+        stdout(&same).ends_with("\nno change\n"),
+        "{}",
+        stdout(&same)
+    );
+    // Another rule pack: the diff says so.
+    replace(
+        &dir.join("rules/screen.toml"),
+        "pass_mark = 0.6",
+        "pass_mark = 0.5",
+    );
+    let other = moat(
+        dir,
+        &[
+            "diff",
+            "a.json",
+            "2024-12-29",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+        ],
+    );
+    assert_eq!(other.status.code(), Some(0), "{}", stderr(&other));
+    assert!(
+        stdout(&other).contains("note: the rule packs differ"),
+        "{}",
+        stdout(&other)
+    );
+    assert!(stdout(&other).contains("note: the pass marks differ (0.60 before, 0.50 after)"));
+    // A file that is not a screen's JSON is named with its place.
+    fs::write(dir.join("b.json"), "{\"chains\": 3}").unwrap();
+    let bad = moat(dir, &["diff", "a.json", "b.json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).starts_with("error: b.json:1:"),
+        "{}",
+        stderr(&bad)
+    );
+}
