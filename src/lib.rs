@@ -123,19 +123,21 @@ pub fn screen_universe(
     Ok(result)
 }
 
-/// Why `chain` got its verdicts at `as_of` (every chain rule, or only `rule`).
+/// Why `chain` got its verdicts at `as_of` (every chain rule, or only `rule`), and with
+/// `what_if` what would flip each.
 pub fn explain(
     ds: &Dataset,
     pack: &RulePack,
     chain: &str,
     as_of: NaiveDate,
     rule: Option<&str>,
+    what_if: bool,
 ) -> Result<Explanation> {
     let universe = universe(ds, pack, as_of)?;
     if universe.chain(chain).is_none() {
         return Err(anyhow::anyhow!("{}", ds.why_not_screened(chain, as_of)?).into());
     }
-    authoring::explain::explain(pack, &universe, chain, rule)
+    authoring::explain::explain(pack, &universe, chain, rule, what_if)
 }
 
 /// Replay the screen at every date of `every` from `from` to `to` (both checked like an as-of

@@ -29,6 +29,9 @@ pub struct Explanation {
     /// Verdict counts over every chain rule (PASS, FAIL, SKIP, ERROR), for the header.
     #[serde(skip)]
     pub counts: [usize; 4],
+    /// What would flip each explained chain verdict (`--what-if`), in verdict order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<Vec<super::whatif::WhatIf>>,
     /// For each ERROR verdict's rule: its location as the user reaches the file
     /// (`rules/x.rhai:7:13`) and the source line with a caret under the column.
     #[serde(skip)]
@@ -46,12 +49,14 @@ impl Explanation {
     }
 }
 
-/// Explain `chain` (a member of `universe`) with every chain rule of `pack`, or only `rule`.
+/// Explain `chain` (a member of `universe`) with every chain rule of `pack`, or only `rule`;
+/// with `what_if`, also search what would flip each verdict.
 pub fn explain(
     pack: &RulePack,
     universe: &Universe,
     chain: &str,
     rule: Option<&str>,
+    what_if: bool,
 ) -> Result<Explanation, Error> {
     let only = rule
         .map(|id| {
@@ -93,7 +98,15 @@ pub fn explain(
         .chain(&sector)
         .filter_map(|v| Some((v.rule.clone(), caret(pack, v)?)))
         .collect();
+    let what_if = what_if.then(|| {
+        result
+            .verdicts
+            .iter()
+            .map(|v| super::whatif::search(pack, universe, chain, v))
+            .collect()
+    });
     Ok(Explanation {
+        what_if,
         stamps: evaluate::stamps(pack, universe),
         chain: result,
         sector,

@@ -26,6 +26,11 @@ pub struct ExplainArgs {
     pub data: DataArg,
     #[command(flatten)]
     pub rules: RulesArg,
+    /// Also search what would flip each verdict: the rule evaluated again with one field it
+    /// read changed at a time (numbers up and down to a threshold, each value of a category),
+    /// for this chain only
+    #[arg(long)]
+    pub what_if: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
@@ -43,7 +48,14 @@ pub fn run(args: ExplainArgs) -> crate::Result<Outcome> {
     let ds = load_dataset(&args.data)?;
     let pack = load_rules(&args.rules)?;
     let date = as_of(&ds, &args.as_of)?;
-    let explanation = crate::explain(&ds, &pack, &args.chain, date, args.rule.as_deref())?;
+    let explanation = crate::explain(
+        &ds,
+        &pack,
+        &args.chain,
+        date,
+        args.rule.as_deref(),
+        args.what_if,
+    )?;
     match args.format {
         ExplainFormat::Json => print(
             &(serde_json::to_string_pretty(&explanation).map_err(anyhow::Error::from)? + "\n"),

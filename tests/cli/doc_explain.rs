@@ -286,3 +286,106 @@ fn explain_refuses_what_it_cannot_explain() {
         assert_eq!(stdout(&out), "", "{args:?}");
     }
 }
+
+/// `moat explain --what-if` on the shipped data, as JSON.
+fn what_if(chain: &str, rule: &str) -> serde_json::Value {
+    let out = moat(
+        &repo(),
+        &[
+            "explain",
+            chain,
+            "--rule",
+            rule,
+            "--what-if",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["what_if"][0].clone()
+}
+
+fn screen_params(rule: &str) -> toml::Value {
+    let text = fs::read_to_string(repo().join("rules/screen.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    table["rules"][rule]["params"].clone()
+}
+
+#[test]
+fn what_if_finds_the_rules_own_numeric_threshold() {
+    // Linea holds $92.8M of TVL, below traction's bar, and its TVL fell by half over 13 weeks:
+    // it passes only with both changed, and the search finds the bar screen.toml sets.
+    let w = what_if("linea", "traction");
+    assert_eq!(w["status"], "FAIL");
+    let bar = screen_params("traction")["min_tvl_usd"]
+        .as_integer()
+        .unwrap() as f64;
+    let pass = w["flips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "PASS")
+        .unwrap_or_else(|| panic!("no flip to PASS: {w}"));
+    let tvl = &pass["conditions"][0];
+    assert_eq!(
+        (tvl["field"].as_str(), tvl["op"].as_str()),
+        (Some("tvl_usd"), Some(">="))
+    );
+    let found = tvl["value"].as_f64().unwrap();
+    assert!((found - bar).abs() <= bar * 1e-3, "{found} vs {bar}");
+    let trend = &pass["conditions"][1];
+    assert_eq!(trend["field"], "tvl_change_13w");
+    let tolerated = screen_params("traction")["min_change_13w"]
+        .as_float()
+        .unwrap();
+    assert!(
+        (trend["value"].as_f64().unwrap() - tolerated).abs() < 1e-3,
+        "{trend}"
+    );
+}
+
+#[test]
+fn what_if_tries_each_value_of_a_category() {
+    // Linea is at stage 0; security hygiene accepts the stages screen.toml lists.
+    let w = what_if("linea", "security_hygiene");
+    assert_eq!(w["status"], "FAIL");
+    let accepted: Vec<String> = screen_params("security_hygiene")["accepted_stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let passing: Vec<String> = w["flips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "PASS" && f["conditions"][0]["field"] == "stage")
+        .map(|f| f["conditions"][0]["value"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(passing, accepted);
+    let text = stdout(&moat(
+        &repo(),
+        &[
+            "explain",
+            "linea",
+            "--rule",
+            "traction",
+            "--what-if",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+        ],
+    ));
+    assert!(
+        text.contains(
+            "  what if  PASS if tvl_usd >= $100M (now $92.8M, +7.8%) and tvl_change_13w >= -30% (now -50%)\n"
+        ),
+        "{text}"
+    );
+}

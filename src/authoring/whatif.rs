@@ -1,0 +1,423 @@
+//! What would flip a verdict, found by the engine rather than typed by the rule author: the
+//! rule is evaluated again with one field it read changed at a time, for this chain only
+//! (peers, ranks and shares stay as they are), and every change that gives another status is
+//! reported with the smallest change found.
+//!
+//! - A number is moved up and down by growing steps (1%, 2%, 5%, … up to ×1000 of its size, or
+//!   of the peers' typical size when it is 0), never below 0 when no peer has a negative value;
+//!   where the status changes, the threshold is narrowed by bisection to 0.01% of itself
+//!   (integers: to the unit).
+//! - A category takes each of its allowed values; a boolean the other value.
+//! - A missing number is given the peers' lowest, median and highest values.
+//!
+//! When no change of one field flips the verdict but a change gets the rule past the check on
+//! that field (it then reads fields it did not read before: a chain below the TVL bar that is
+//! also draining), the field is held at the value that gets past and each newly read field is
+//! searched the same way: the flip then needs both changes, and says so.
+//!
+//! The search is bounded: [`MAX_EVALUATIONS`] evaluations and [`MAX_TIME`] per verdict; it says
+//! when it found no flip, and when a bound cut it short.
+
+use crate::dataset::vocabulary::{CATEGORIES, DA, LAYERS, PROOF_SYSTEMS, STAGES, TOKEN_ORIGINS};
+use crate::evaluate::{self, Status, Verdict};
+use crate::features::catalog::{self, Kind};
+use crate::features::{Universe, Value};
+use crate::rules::RulePack;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// Evaluations of the rule per verdict explained.
+pub const MAX_EVALUATIONS: usize = 300;
+/// Wall time per verdict explained.
+pub const MAX_TIME: Duration = Duration::from_secs(2);
+/// Relative steps tried from a number, in both directions (1.0 = 100%).
+const STEPS: &[f64] = &[
+    0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0,
+];
+/// Bisection stops when the bracket is this small relative to the threshold…
+const PRECISION: f64 = 1e-4;
+/// … or after this many halvings.
+const MAX_HALVINGS: usize = 40;
+
+/// The token statuses a rule can see.
+const TOKEN_STATUSES: &[&str] = &["live", "announced", "exploring", "none"];
+
+/// One field changed: `field op value`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Condition {
+    pub field: String,
+    /// `>=` / `<=` for a numeric threshold, `=` for a category or a missing value given.
+    pub op: String,
+    pub value: Value,
+    /// The field's value now (`null` when missing).
+    pub now: Value,
+    /// For a number: the change relative to now (0.078 = +7.8%), when now is not 0.
+    pub change: Option<f64>,
+}
+
+/// Changes that together give another status.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Flip {
+    pub conditions: Vec<Condition>,
+    /// The status the rule then gives, and its reason then.
+    pub status: Status,
+    pub reason: String,
+}
+
+/// What the search found for one verdict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIf {
+    pub rule: String,
+    /// The status now.
+    pub status: Status,
+    pub flips: Vec<Flip>,
+    /// The fields it read that were tried.
+    pub fields_tried: Vec<String>,
+    pub evaluations: usize,
+    /// Whether a bound (evaluations or time) stopped the search before every field was tried.
+    pub cut_short: bool,
+}
+
+/// The search for one verdict: the universe to vary, and the budget spent.
+struct Search<'a> {
+    pack: &'a RulePack,
+    trial: Universe,
+    row: usize,
+    chain: &'a str,
+    rule: &'a str,
+    started: Instant,
+    evaluations: usize,
+    cut_short: bool,
+}
+
+impl Search<'_> {
+    /// The verdict with `changes` applied to this chain, or `None` when the budget is spent.
+    fn eval(&mut self, changes: &[(&str, &Value)]) -> Option<Verdict> {
+        if self.evaluations >= MAX_EVALUATIONS || self.started.elapsed() >= MAX_TIME {
+            self.cut_short = true;
+            return None;
+        }
+        self.evaluations += 1;
+        let fields = &mut self.trial.chains[self.row].fields;
+        let saved: Vec<(String, Value)> = changes
+            .iter()
+            .map(|(f, v)| {
+                let old = fields.insert(f.to_string(), (*v).clone());
+                (f.to_string(), old.unwrap_or(Value::Missing))
+            })
+            .collect();
+        let v = evaluate::evaluate_rule(self.pack, &self.trial, self.rule, Some(self.chain)).ok();
+        let fields = &mut self.trial.chains[self.row].fields;
+        for (f, old) in saved.into_iter().rev() {
+            fields.insert(f, old);
+        }
+        v
+    }
+
+    fn now(&self, field: &str) -> Value {
+        self.trial.chains[self.row].fields[field].clone()
+    }
+}
+
+/// Search what would flip `verdict` (of rule `verdict.rule` on `chain` in `universe`).
+pub fn search(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
+    let mut out = WhatIf {
+        rule: verdict.rule.clone(),
+        status: verdict.status,
+        flips: Vec::new(),
+        fields_tried: Vec::new(),
+        evaluations: 0,
+        cut_short: false,
+    };
+    let Some(row) = universe.chains.iter().position(|c| c.slug == chain) else {
+        return out;
+    };
+    let mut s = Search {
+        pack,
+        trial: universe.clone(),
+        row,
+        chain,
+        rule: &verdict.rule,
+        started: Instant::now(),
+        evaluations: 0,
+        cut_short: false,
+    };
+    let read = plain_fields(verdict);
+    let status = verdict.status;
+    for (field, kind) in &read {
+        if s.cut_short {
+            break;
+        }
+        out.fields_tried.push(field.clone());
+        let found = vary(&mut s, &[], field, *kind, &|v: &Verdict| v.status != status);
+        let single = !found.is_empty();
+        out.flips.extend(found);
+        if single || !matches!(kind, Kind::Int | Kind::Num) {
+            continue;
+        }
+        // No flip from this field alone: find the change that gets the rule past it (it then
+        // reads fields it had not read), and search those with this one held there.
+        let known: BTreeSet<String> = read.iter().map(|(f, _)| f.clone()).collect();
+        let past = |v: &Verdict| plain_fields(v).iter().any(|(f, _)| !known.contains(f));
+        for reach in vary(&mut s, &[], field, *kind, &past) {
+            let held = reach.conditions[0].clone();
+            let Some(v) = s.eval(&[(field.as_str(), &held.value)]) else {
+                break;
+            };
+            for (next, next_kind) in plain_fields(&v)
+                .into_iter()
+                .filter(|(f, _)| !known.contains(f))
+            {
+                let flips = vary(
+                    &mut s,
+                    &[(field.as_str(), &held.value)],
+                    &next,
+                    next_kind,
+                    &|v: &Verdict| v.status != status,
+                );
+                for mut f in flips {
+                    f.conditions.insert(0, held.clone());
+                    out.flips.push(f);
+                }
+            }
+        }
+    }
+    out.evaluations = s.evaluations;
+    out.cut_short = s.cut_short;
+    // The most useful first: a PASS, then the fewest and smallest changes.
+    out.flips.sort_by(|a, b| {
+        let size = |f: &Flip| {
+            f.conditions
+                .iter()
+                .map(|c| c.change.map_or(1.0, f64::abs))
+                .sum::<f64>()
+        };
+        (b.status == Status::Pass)
+            .cmp(&(a.status == Status::Pass))
+            .then_with(|| a.conditions.len().cmp(&b.conditions.len()))
+            .then_with(|| size(a).total_cmp(&size(b)))
+    });
+    out
+}
+
+/// The fields of the catalogue a verdict read (its evidence), in first-read order.
+fn plain_fields(v: &Verdict) -> Vec<(String, Kind)> {
+    let fields = catalog::fields();
+    v.evidence
+        .iter()
+        .filter_map(|e| {
+            let f = fields.iter().find(|f| f.name == e.field)?;
+            Some((f.name.clone(), f.kind))
+        })
+        .collect()
+}
+
+/// The nearest values of `field` (with `held` changes applied too) at which `hit` holds: for
+/// a number the threshold up and the threshold down, for a category every value.
+fn vary(
+    s: &mut Search,
+    held: &[(&str, &Value)],
+    field: &str,
+    kind: Kind,
+    hit: &dyn Fn(&Verdict) -> bool,
+) -> Vec<Flip> {
+    let now = s.now(field);
+    let mut out = Vec::new();
+    let eval = |s: &mut Search, value: &Value| {
+        let mut changes: Vec<(&str, &Value)> = held.to_vec();
+        changes.push((field, value));
+        s.eval(&changes)
+    };
+    let found = |value: Value, op: &str, change: Option<f64>, v: Verdict| Flip {
+        conditions: vec![Condition {
+            field: field.to_string(),
+            op: op.to_string(),
+            value,
+            now: now.clone(),
+            change,
+        }],
+        status: v.status,
+        reason: v.reason,
+    };
+    let candidates = match (kind, now.as_f64()) {
+        (Kind::Int | Kind::Num, Some(x)) => {
+            let (floor, scale) = bounds(&s.trial, field);
+            for up in [true, false] {
+                let as_value = |v: f64| match kind {
+                    Kind::Int => Value::Int(v.round() as i64),
+                    _ => Value::Num(v),
+                };
+                let mut probe = |s: &mut Search, v: f64| eval(s, &as_value(v));
+                if let Some((t, v)) = threshold(
+                    s,
+                    &mut probe,
+                    hit,
+                    (x, kind == Kind::Int),
+                    (up, floor, scale),
+                ) {
+                    let change = (x != 0.0).then(|| t / x - 1.0);
+                    out.push(found(as_value(t), if up { ">=" } else { "<=" }, change, v));
+                }
+            }
+            return out;
+        }
+        (Kind::Int | Kind::Num, None) => peer_values(&s.trial, field, kind),
+        (Kind::Bool, _) => match now {
+            Value::Bool(b) => vec![Value::Bool(!b)],
+            _ => vec![Value::Bool(true), Value::Bool(false)],
+        },
+        (Kind::Text, _) => match allowed(&s.trial, field) {
+            Some(values) => values
+                .into_iter()
+                .map(Value::Text)
+                .filter(|v| *v != now)
+                .collect(),
+            None => return out,
+        },
+        (Kind::Date, _) => return out,
+    };
+    for value in candidates {
+        let Some(v) = eval(s, &value) else { break };
+        if hit(&v) {
+            out.push(found(value, "=", None, v));
+        }
+    }
+    out
+}
+
+type Probe<'a> = dyn FnMut(&mut Search, f64) -> Option<Verdict> + 'a;
+
+/// The value nearest to `x`, going up or down, at which `hit` holds, narrowed by bisection.
+fn threshold(
+    s: &mut Search,
+    probe: &mut Probe,
+    hit: &dyn Fn(&Verdict) -> bool,
+    (x, integer): (f64, bool),
+    (up, floor, scale): (bool, Option<f64>, f64),
+) -> Option<(f64, Verdict)> {
+    let size = if x != 0.0 { x.abs() } else { scale };
+    let mut miss = x;
+    for step in STEPS {
+        let mut candidate = if up { x + step * size } else { x - step * size };
+        if let Some(f) = floor {
+            candidate = candidate.max(f);
+        }
+        if integer {
+            candidate = if up {
+                candidate.ceil().max(x + 1.0)
+            } else {
+                candidate.floor().min(x - 1.0)
+            };
+            if floor.is_some_and(|f| candidate < f) {
+                return None;
+            }
+        }
+        if candidate == miss {
+            return None;
+        }
+        let v = probe(s, candidate)?;
+        if hit(&v) {
+            let (mut lo, mut hi, mut best) = (miss, candidate, v);
+            for _ in 0..MAX_HALVINGS {
+                let gap = (hi - lo).abs();
+                if gap <= PRECISION * hi.abs().max(lo.abs()) || (integer && gap <= 1.0) {
+                    break;
+                }
+                let mid = if integer {
+                    ((lo + hi) / 2.0).round()
+                } else {
+                    (lo + hi) / 2.0
+                };
+                if mid == lo || mid == hi {
+                    break;
+                }
+                let Some(m) = probe(s, mid) else { break };
+                if hit(&m) {
+                    hi = mid;
+                    best = m;
+                } else {
+                    lo = mid;
+                }
+            }
+            return Some((hi, best));
+        }
+        miss = candidate;
+        if floor.is_some_and(|f| candidate <= f) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The floor of a number (0 when no peer has a negative value) and its peers' typical size
+/// (median of absolute values, 1 when none).
+fn bounds(universe: &Universe, field: &str) -> (Option<f64>, f64) {
+    let mut values: Vec<f64> = universe
+        .chains
+        .iter()
+        .filter_map(|c| c.get(field).and_then(Value::as_f64))
+        .collect();
+    let floor = values.iter().all(|v| *v >= 0.0).then_some(0.0);
+    values.iter_mut().for_each(|v| *v = v.abs());
+    values.sort_by(f64::total_cmp);
+    let scale = values
+        .get(values.len() / 2)
+        .copied()
+        .filter(|v| *v > 0.0)
+        .unwrap_or(1.0);
+    (floor, scale)
+}
+
+/// The peers' lowest, median and highest values of a number.
+fn peer_values(universe: &Universe, field: &str, kind: Kind) -> Vec<Value> {
+    let mut values: Vec<f64> = universe
+        .chains
+        .iter()
+        .filter_map(|c| c.get(field).and_then(Value::as_f64))
+        .collect();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    let picks = match values.len() {
+        0 => Vec::new(),
+        n => vec![values[0], values[n / 2], values[n - 1]],
+    };
+    let mut out: Vec<Value> = picks
+        .into_iter()
+        .map(|v| match kind {
+            Kind::Int => Value::Int(v as i64),
+            _ => Value::Num(v),
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The values a text field can take, when it has a vocabulary: the data's categories, or for
+/// the stack every stack of the universe.
+fn allowed(universe: &Universe, field: &str) -> Option<Vec<String>> {
+    let fixed: &[&str] = match field {
+        "layer" => LAYERS,
+        "category" => CATEGORIES,
+        "da" => DA,
+        "proof_system" => PROOF_SYSTEMS,
+        "stage" => STAGES,
+        "token_origin" => TOKEN_ORIGINS,
+        "token_status" => TOKEN_STATUSES,
+        "stack" => {
+            let mut stacks: Vec<String> = universe
+                .chains
+                .iter()
+                .filter_map(|c| match c.get("stack") {
+                    Some(Value::Text(s)) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            stacks.sort();
+            stacks.dedup();
+            return Some(stacks);
+        }
+        _ => return None,
+    };
+    Some(fixed.iter().map(|s| s.to_string()).collect())
+}
