@@ -77,7 +77,8 @@ impl Names {
     }
 
     /// Evaluate every rule of `pack` on every chain (and the sector) and keep the unknown
-    /// names its ERROR verdicts report.
+    /// names its ERROR verdicts report; every other ERROR is a problem too, at its place,
+    /// with the chains it happened on (a screen would ERROR there).
     pub fn evaluate(
         &mut self,
         pack: &RulePack,
@@ -89,15 +90,43 @@ impl Names {
         let verdicts = result
             .chains
             .iter()
-            .flat_map(|c| &c.verdicts)
-            .chain(result.sector.iter().flat_map(|s| &s.verdicts));
-        for v in verdicts {
+            .flat_map(|c| c.verdicts.iter().map(move |v| (Some(c.slug.as_str()), v)))
+            .chain(
+                result
+                    .sector
+                    .iter()
+                    .flat_map(|s| s.verdicts.iter().map(|v| (None, v))),
+            );
+        // Other ERRORs by place: the first message, and where it happened.
+        let mut errors: BTreeMap<(String, usize, usize), (String, Vec<String>)> = BTreeMap::new();
+        for (chain, v) in verdicts {
             for name in v.params.keys() {
                 self.read_param(&v.rule, name);
             }
             if let Some((file, line, column, message)) = unknown_name_error(v, files) {
                 self.push(file, line, column, message);
+            } else if v.status == Status::Error
+                // A rule that does not compile is reported once, by the loader.
+                && pack.compiled(&v.rule).is_some_and(|r| r.broken.is_none())
+                && let Some((file, line, column)) = place(v, files)
+            {
+                let entry = errors
+                    .entry((file.path.clone(), line, column))
+                    .or_insert_with(|| (v.reason.clone(), Vec::new()));
+                entry.1.push(chain.unwrap_or("the sector").to_string());
             }
+        }
+        for ((path, line, column), (message, chains)) in errors {
+            let Some(file) = files.iter().find(|f| f.path == path) else {
+                continue;
+            };
+            let shown = match chains.len() {
+                1 => chains[0].clone(),
+                n if n <= 3 => crate::rules::format::list(&chains),
+                n => format!("{}, {} and {} more", chains[0], chains[1], n - 2),
+            };
+            let message = format!("{message} (a screen gives ERROR here: on {shown})");
+            self.push(file, line, column, message);
         }
         Ok(())
     }
@@ -147,6 +176,16 @@ fn api_message(err: &EvalAltResult) -> String {
 
 /// An ERROR verdict about an unknown field, series, peers property or parameter, placed at
 /// the name in the rule's source (the evaluator places it at the `.` before it).
+/// The rule file, line and column of an ERROR verdict's location.
+fn place<'f>(v: &Verdict, files: &'f [SourceFile]) -> Option<(&'f SourceFile, usize, usize)> {
+    let mut parts = v.location.as_deref()?.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    let file = files.iter().find(|f| f.file_name() == path)?;
+    Some((file, line, column))
+}
+
 fn unknown_name_error<'f>(
     v: &Verdict,
     files: &'f [SourceFile],
