@@ -18,6 +18,7 @@ pub mod history;
 pub mod locate;
 pub mod report;
 pub mod rules;
+pub mod synth;
 
 pub use error::{Error, Result};
 

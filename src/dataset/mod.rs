@@ -15,7 +15,7 @@ mod validate;
 pub mod vocabulary;
 
 pub use hash::ContentHash;
-pub use manifest::Manifest;
+pub use manifest::{MANIFEST_FILE, Manifest};
 pub use problem::{DataErrors, Problem};
 pub use schema::{TABLES, TableKind};
 pub use summary::{NotScreened, Summary, summarize};

@@ -131,5 +131,6 @@ mod lookahead;
 mod rules_check;
 mod rules_test;
 mod screen;
+mod synth;
 mod terminal;
 mod trust;

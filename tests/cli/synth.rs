@@ -1,0 +1,93 @@
+//! `moat data synth`: valid, deterministic synthetic datasets.
+
+use super::*;
+
+fn synth(dir: &Path, out: &str, seed: &str) -> Output {
+    moat(
+        dir,
+        &[
+            "data", "synth", "--chains", "120", "--weeks", "80", "--seed", seed, "--out", out,
+        ],
+    )
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_synthetic_dataset_is_valid_screens_and_is_the_same_for_a_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = synth(dir, "a", "7");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("wrote a: 120 chains, "),
+        "{}",
+        stdout(&out)
+    );
+    let check = moat(dir, &["data", "check", "--data", "a", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let summary: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(summary["chains"]["L2"], 96);
+    assert_eq!(summary["chains"]["L3"], 24);
+    assert!(summary["screened"].as_u64().unwrap() >= 100);
+    let screen = moat(
+        dir,
+        &[
+            "screen",
+            "--data",
+            "a",
+            "--rules",
+            &repo().join("rules").display().to_string(),
+        ],
+    );
+    assert!(
+        matches!(screen.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&screen)
+    );
+
+    assert_eq!(synth(dir, "b", "7").status.code(), Some(0));
+    assert_eq!(
+        files(&dir.join("a")),
+        files(&dir.join("b")),
+        "same seed, same bytes"
+    );
+    assert_eq!(synth(dir, "c", "8").status.code(), Some(0));
+    assert_ne!(
+        files(&dir.join("a")),
+        files(&dir.join("c")),
+        "another seed, other data"
+    );
+}
+
+#[test]
+fn synth_never_replaces_a_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("mine")).unwrap();
+    fs::write(tmp.path().join("mine/keep.txt"), "data").unwrap();
+    let out = synth(tmp.path(), "mine", "1");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: mine already exists: moat data synth writes a new directory and never replaces one\n"
+    );
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("mine/keep.txt")).unwrap(),
+        "data"
+    );
+    let entries: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "no temporary directory left behind");
+}
