@@ -8,8 +8,8 @@
 //! from the first of its own `launch_date` and `stage_asof` and the first date any seen row
 //! names the chain (a TVL point, an event, a link end, a metric, a speed row, an L3 it hosts);
 //! a sources row from the first seen row that cites it. The hash at `D` is sha256 over the
-//! manifest's name and vintage, then every row seen at `D` as text (typed values, so the same
-//! data in CSV or Parquet hashes the same), ordered by (date, table, text): the files' row
+//! manifest's name and vintage, then every row seen at `D` as its typed values (so the same
+//! data in CSV or Parquet hashes the same), ordered by (date, table, values): the files' row
 //! order does not matter. Built once per dataset, so each as-of date costs one lookup.
 
 use super::Dataset;
@@ -41,7 +41,7 @@ impl std::fmt::Debug for ContentHash {
 
 impl ContentHash {
     pub fn build(ds: &Dataset) -> PolarsResult<ContentHash> {
-        let mut rows: Vec<(NaiveDate, u8, String)> = Vec::new();
+        let mut rows: Vec<(NaiveDate, u8, Vec<u8>)> = Vec::new();
         let mut first_seen: HashMap<String, NaiveDate> = HashMap::new();
         let mut cite: HashMap<String, NaiveDate> = HashMap::new();
         let note = |map: &mut HashMap<String, NaiveDate>, key: &str, date: NaiveDate| {
@@ -143,7 +143,7 @@ impl ContentHash {
         for (i, (date, tag, text)) in rows.iter().enumerate() {
             state.update([*tag]);
             state.update((text.len() as u64).to_le_bytes());
-            state.update(text.as_bytes());
+            state.update(text);
             if rows.get(i + 1).is_none_or(|next| next.0 != *date) {
                 prefixes.push((*date, state.clone()));
             }
@@ -166,16 +166,47 @@ impl ContentHash {
     }
 }
 
-/// Each row of `df` as one text: its typed values, tab-separated, empty for missing.
-fn row_texts(df: &DataFrame) -> PolarsResult<Vec<String>> {
-    let mut out = vec![String::new(); df.height()];
-    for (c, column) in df.columns().iter().enumerate() {
-        let text = column.cast(&DataType::String)?;
-        for (i, v) in text.str()?.iter().enumerate() {
-            if c > 0 {
-                out[i].push('\t');
+/// Each row of `df` as bytes: its typed values (dates as days, numbers as their bits, text
+/// length-prefixed, a marker for missing), so that the same data hashes the same whatever
+/// the file format, without formatting a number as text.
+fn row_texts(df: &DataFrame) -> PolarsResult<Vec<Vec<u8>>> {
+    let mut out = vec![Vec::new(); df.height()];
+    for column in df.columns() {
+        let mut put = |i: usize, bytes: Option<&[u8]>| match bytes {
+            Some(b) => {
+                out[i].push(1);
+                out[i].extend_from_slice(&(b.len() as u32).to_le_bytes());
+                out[i].extend_from_slice(b);
             }
-            out[i].push_str(v.unwrap_or(""));
+            None => out[i].push(0),
+        };
+        match column.dtype() {
+            DataType::Date => {
+                for (i, v) in column.date()?.physical().iter().enumerate() {
+                    put(i, v.map(i32::to_le_bytes).as_ref().map(|b| &b[..]));
+                }
+            }
+            DataType::Float64 => {
+                for (i, v) in column.f64()?.iter().enumerate() {
+                    put(i, v.map(|x| x.to_bits().to_le_bytes()).as_ref().map(|b| &b[..]));
+                }
+            }
+            DataType::Boolean => {
+                for (i, v) in column.bool()?.iter().enumerate() {
+                    put(i, v.map(|b| [u8::from(b)]).as_ref().map(|b| &b[..]));
+                }
+            }
+            DataType::String => {
+                for (i, v) in column.str()?.iter().enumerate() {
+                    put(i, v.map(str::as_bytes));
+                }
+            }
+            _ => {
+                let text = column.cast(&DataType::String)?;
+                for (i, v) in text.str()?.iter().enumerate() {
+                    put(i, v.map(str::as_bytes));
+                }
+            }
         }
     }
     Ok(out)
