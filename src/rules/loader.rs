@@ -247,7 +247,10 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
         rules,
         hash,
         engine,
+        locator: engine::build_locator(&limits),
         limits,
+        rule_time_budget: settings.rule_time_budget,
+        screen_time_budget: settings.screen_time_budget,
     };
     Partial {
         pack: Some(pack),
@@ -286,11 +289,16 @@ fn parse_error(file: &SourceFile, e: &ParseError) -> Diagnostic {
     let pos = e.position();
     let message = match e.err_type() {
         ParseErrorType::Reserved(s) | ParseErrorType::BadInput(LexError::ImproperSymbol(s, _))
-            if s == "eval" || s == "import" || s == "export" =>
+            if engine::REFUSED.contains(&s.as_str()) =>
         {
-            format!(
-                "`{s}` is not allowed in rules: a rule is one self-contained file and cannot run or load other code"
-            )
+            let why = match s.as_str() {
+                "sleep" => "a rule's time is bounded and a rule never needs to wait",
+                "curry" => {
+                    "a curried function pointer holds copies that no size check sees; a closure (`|x| f(x, y)`) does the same"
+                }
+                _ => "a rule is one self-contained file and cannot run or load other code",
+            };
+            format!("`{s}` is not allowed in rules: {why}")
         }
         ParseErrorType::VariableUndefined(v) => {
             format!(
@@ -318,9 +326,11 @@ fn check_entry(
     let expected = format!("fn {name}({})", params.join(", "));
     let found = ast.iter_functions().find(|f| f.name == name);
     match found {
-        Some(f) if f.params.len() == params.len() => Ok(find_fn(&file.text, name)),
+        Some(f) if f.params.len() == params.len() => {
+            Ok(entry_position(ast, &file.text, name, params.len()))
+        }
         Some(f) => {
-            let (line, col) = find_fn(&file.text, name);
+            let (line, col) = entry_position(ast, &file.text, name, f.params.len());
             Err(Diagnostic::at(
                 &file.path,
                 &file.text,
@@ -357,20 +367,111 @@ fn check_entry(
     }
 }
 
-/// 1-based line and column of `fn <name>` in the source (1:1 when not found).
-fn find_fn(text: &str, name: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        let mut from = 0;
-        while let Some(at) = line[from..].find("fn ") {
-            let start = from + at;
-            let rest = line[start + 3..].trim_start();
-            if rest.starts_with(name) && rest[name.len()..].trim_start().starts_with('(') {
-                return (i + 1, line[..start].chars().count() + 1);
+/// Where the function `name` of `ast` is defined (1-based line and column of its `fn`).
+///
+/// rhai's AST does not give a function's own position, but it gives the position of every
+/// statement in its body: the definition is the last `fn <name>(` of the code (comments and
+/// strings skipped, so a comment quoting the signature is never it) that starts before the
+/// first statement of that body. A function with an empty body is the last such `fn` in the
+/// file; 1:1 when there is none.
+fn entry_position(ast: &rhai::AST, text: &str, name: &str, arity: usize) -> (usize, usize) {
+    let mut first: Option<(usize, usize)> = None;
+    ast.clone_functions_only_filtered(|_, _, _, n, p| n == name && p == arity)
+        .walk(&mut |path: &[rhai::ASTNode]| {
+            if let Some(p) = path.last().map(|node| node.position())
+                && let Some(line) = p.line()
+            {
+                let at = (line, p.position().unwrap_or(1));
+                first = Some(first.map_or(at, |f| f.min(at)));
             }
-            from = start + 3;
+            true
+        });
+    let tokens = code_words(text);
+    tokens
+        .windows(3)
+        .filter(|w| w[0].2 == "fn" && w[1].2 == name && w[2].2 == "(")
+        .map(|w| (w[0].0, w[0].1))
+        .filter(|at| first.is_none_or(|f| *at < f))
+        .last()
+        .unwrap_or((1, 1))
+}
+
+/// The words and `(` of a rule's code with their 1-based line and column, skipping comments
+/// (`//`, nested `/* */`) and string and character literals.
+fn code_words(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let (mut line, mut col) = (1, 1);
+    let mut i = 0;
+    let advance = |c: char, line: &mut usize, col: &mut usize| {
+        if c == '\n' {
+            *line += 1;
+            *col = 1;
+        } else {
+            *col += 1;
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i].1;
+        let next = chars.get(i + 1).map(|p| p.1);
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i].1 != '\n' {
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                let (c, n) = (chars[i].1, chars.get(i + 1).map(|p| p.1));
+                if c == '/' && n == Some('*') {
+                    depth += 1;
+                    advance(c, &mut line, &mut col);
+                    i += 1;
+                } else if c == '*' && n == Some('/') {
+                    depth -= 1;
+                    advance(c, &mut line, &mut col);
+                    i += 1;
+                    if depth == 0 {
+                        advance('/', &mut line, &mut col);
+                        i += 1;
+                        break;
+                    }
+                }
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+        } else if c == '"' || c == '`' || c == '\'' {
+            advance(c, &mut line, &mut col);
+            i += 1;
+            while i < chars.len() && chars[i].1 != c {
+                if chars[i].1 == '\\' && i + 1 < chars.len() {
+                    advance(chars[i].1, &mut line, &mut col);
+                    i += 1;
+                }
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+            if i < chars.len() {
+                advance(c, &mut line, &mut col);
+                i += 1;
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            let (start, at) = (chars[i].0, (line, col));
+            while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_') {
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+            let end = chars.get(i).map_or(text.len(), |p| p.0);
+            out.push((at.0, at.1, &text[start..end]));
+        } else {
+            if c == '(' {
+                out.push((line, col, "("));
+            }
+            advance(c, &mut line, &mut col);
+            i += 1;
         }
     }
-    (1, 1)
+    out
 }
 
 #[cfg(test)]
@@ -567,10 +668,16 @@ mod tests {
     }
 
     #[test]
-    fn find_fn_locates_the_definition() {
+    fn the_entry_function_is_found_in_the_code_not_in_comments_or_strings() {
+        let engine = engine::build(&Limits::default());
+        let at = |text: &str| entry_position(&engine.compile(text).unwrap(), text, "rule", 1);
+        assert_eq!(at("// fn rule(chain, params, peers) is below\n  fn  rule (a) { 1 }"), (2, 3));
         assert_eq!(
-            find_fn("// fn rule is below\n  fn  rule (a) {}", "rule"),
-            (2, 3)
+            at("/* fn rule(a) { /* nested */ } */\nfn helper() { \"fn rule(x)\" }\n\nfn rule(a) {\n  helper()\n}"),
+            (4, 1)
         );
+        // Another function of that name with another arity: the one whose body this is.
+        assert_eq!(at("fn rule(a, b) {\n 1\n}\nfn rule(a) { 2 }"), (4, 1));
+        assert_eq!(at("fn rule(a) {}\n// fn rule(b)"), (1, 1));
     }
 }
