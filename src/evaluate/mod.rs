@@ -153,7 +153,7 @@ pub fn evaluate_chain(
 }
 
 /// Run `f` (evaluations) on a thread with the evaluation stack, whatever thread calls.
-fn on_evaluation_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+pub fn on_evaluation_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(STACK_SIZE)
@@ -172,10 +172,11 @@ pub fn evaluate_rule(
     rule: &str,
     chain: Option<&str>,
 ) -> anyhow::Result<Verdict> {
-    evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack))
+    on_evaluation_stack(|| evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack)))
 }
 
-/// [`evaluate_rule`] within the time budgets of a longer run (the cases of `rules test`).
+/// [`evaluate_rule`] within the time budgets of a longer run (the cases of `rules test`), on
+/// the calling thread, which must be one [`on_evaluation_stack`] started.
 pub fn evaluate_rule_within(
     pack: &RulePack,
     universe: &Universe,
@@ -197,9 +198,14 @@ pub fn evaluate_rule_within(
             bail!("rule `{rule}` is a sector rule: it judges the whole universe, not one chain")
         }
     };
-    Ok(on_evaluation_stack(|| {
-        run::run(pack, compiled, &world, target, &mut Scope::new(), budget)
-    }))
+    Ok(run::run(
+        pack,
+        compiled,
+        &world,
+        target,
+        &mut Scope::new(),
+        budget,
+    ))
 }
 
 fn chain_result(

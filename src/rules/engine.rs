@@ -19,16 +19,19 @@ use std::time::{Duration, Instant};
 /// fraction of a millisecond, rarely enough that reading the clock costs nothing measurable.
 const DEADLINE_CHECK_EVERY: u64 = 256;
 
-/// Names a rule may not use, refused when the rule compiles: what they do cannot be bounded
-/// per evaluation (`sleep` blocks the thread beyond any deadline; `curry` grows a function
-/// pointer with copies of values that no size check sees; closures capture by reference
-/// instead), or it would load code (`eval`, `import`, `export`).
-pub const REFUSED: &[&str] = &["eval", "import", "export", "curry", "sleep"];
+/// Names a rule may not use, refused when the rule compiles: they would load code (`eval`,
+/// `import`, `export`), or grow a function pointer with copies of values that no size check
+/// sees (`curry`; a closure captures by reference instead). `sleep`, which would block the
+/// thread beyond any deadline, is replaced by a function that fails (see `api::sandbox`).
+pub const REFUSED: &[&str] = &["eval", "import", "export", "curry"];
 
 /// Build the engine for a rule pack.
 pub(crate) fn build(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(StandardPackage::new().as_shared_module());
+    let mut std = (*StandardPackage::new().as_shared_module()).clone();
+    api::sandbox::replace_in(&mut std, limits);
+    std.build_index();
+    engine.register_global_module(std.into());
     for name in REFUSED {
         engine.disable_symbol(*name);
     }
@@ -65,20 +68,25 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         None => capture(text),
     });
     api::register(&mut engine);
-    api::sandbox::register(&mut engine, limits);
+    api::sandbox::register_unsharing(&mut engine);
     engine
 }
 
-/// The pack's engine with rhai's debugger recording the position of every step, so that an
-/// evaluation re-run on it leaves behind where it was when it stopped.
+/// The pack's engine with rhai's debugger recording the position of every statement it steps
+/// on, so that an evaluation re-run on it leaves behind where it was when it stopped.
 pub(crate) fn build_locator(limits: &Limits) -> Engine {
     let mut engine = build(limits);
     // `register_debugger` is marked deprecated only to say that the API may change.
     #[allow(deprecated)]
     engine.register_debugger(
         |_, debugger| debugger,
-        |_context, event, _node, _source, position| {
-            if matches!(event, DebuggerEvent::Start | DebuggerEvent::Step) && !position.is_none() {
+        |_context, event, node, _source, position| {
+            // Statements only: the innermost statement running (a call statement, an
+            // assignment, the loop itself), not the literal or variable read last within it.
+            if matches!(event, DebuggerEvent::Start | DebuggerEvent::Step)
+                && node.is_stmt()
+                && !position.is_none()
+            {
                 GUARD.with(|g| {
                     if let Some(g) = g.borrow_mut().as_mut() {
                         g.last_position = position;

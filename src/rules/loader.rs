@@ -287,33 +287,44 @@ fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, Diagnostic> 
 
 fn parse_error(file: &SourceFile, e: &ParseError) -> Diagnostic {
     let pos = e.position();
-    let message = match e.err_type() {
+    let (line, column) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+    // A refused name is reported as refused wherever the parser trips on it (`f.curry(x)`
+    // reads to rhai as a property that is not a name).
+    let word: String = file
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .chars()
+        .skip(column.saturating_sub(1))
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let refused = match e.err_type() {
         ParseErrorType::Reserved(s) | ParseErrorType::BadInput(LexError::ImproperSymbol(s, _))
             if engine::REFUSED.contains(&s.as_str()) =>
         {
+            Some(s.to_string())
+        }
+        _ => engine::REFUSED.contains(&word.as_str()).then_some(word),
+    };
+    let message = match (refused, e.err_type()) {
+        (Some(s), _) => {
             let why = match s.as_str() {
-                "sleep" => "a rule's time is bounded and a rule never needs to wait",
                 "curry" => {
-                    "a curried function pointer holds copies that no size check sees; a closure (`|x| f(x, y)`) does the same"
+                    "a curried function pointer carries copies of values that no size check sees; a closure (`|x| f(x, y)`) does the same job"
                 }
                 _ => "a rule is one self-contained file and cannot run or load other code",
             };
             format!("`{s}` is not allowed in rules: {why}")
         }
-        ParseErrorType::VariableUndefined(v) => {
+        (None, ParseErrorType::VariableUndefined(v)) => {
             format!(
                 "unknown variable `{v}` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)"
             )
         }
-        other => other.to_string(),
+        (None, other) => other.to_string(),
     };
-    Diagnostic::at(
-        &file.path,
-        &file.text,
-        pos.line().unwrap_or(1),
-        pos.position().unwrap_or(1),
-        message,
-    )
+    Diagnostic::at(&file.path, &file.text, line, column, message)
 }
 
 /// The entry function must exist with the scope's parameters; returns where it is defined.
@@ -327,10 +338,10 @@ fn check_entry(
     let found = ast.iter_functions().find(|f| f.name == name);
     match found {
         Some(f) if f.params.len() == params.len() => {
-            Ok(entry_position(ast, &file.text, name, params.len()))
+            Ok(entry_position(&file.text, name, params.len()))
         }
         Some(f) => {
-            let (line, col) = entry_position(ast, &file.text, name, f.params.len());
+            let (line, col) = entry_position(&file.text, name, f.params.len());
             Err(Diagnostic::at(
                 &file.path,
                 &file.text,
@@ -367,37 +378,37 @@ fn check_entry(
     }
 }
 
-/// Where the function `name` of `ast` is defined (1-based line and column of its `fn`).
+/// Where the function `name` with `arity` parameters is defined (1-based line and column of
+/// its `fn`; 1:1 if not found).
 ///
-/// rhai's AST does not give a function's own position, but it gives the position of every
-/// statement in its body: the definition is the last `fn <name>(` of the code (comments and
-/// strings skipped, so a comment quoting the signature is never it) that starts before the
-/// first statement of that body. A function with an empty body is the last such `fn` in the
-/// file; 1:1 when there is none.
-fn entry_position(ast: &rhai::AST, text: &str, name: &str, arity: usize) -> (usize, usize) {
-    let mut first: Option<(usize, usize)> = None;
-    ast.clone_functions_only_filtered(|_, _, _, n, p| n == name && p == arity)
-        .walk(&mut |path: &[rhai::ASTNode]| {
-            if let Some(p) = path.last().map(|node| node.position())
-                && let Some(line) = p.line()
-            {
-                let at = (line, p.position().unwrap_or(1));
-                first = Some(first.map_or(at, |f| f.min(at)));
-            }
-            true
-        });
-    let tokens = code_words(text);
-    tokens
-        .windows(3)
-        .filter(|w| w[0].2 == "fn" && w[1].2 == name && w[2].2 == "(")
-        .map(|w| (w[0].0, w[0].1))
-        .filter(|at| first.is_none_or(|f| *at < f))
-        .last()
-        .unwrap_or((1, 1))
+/// The AST says which functions exist (the caller checked this one does) but not where they
+/// start, so the position is read from the code: rhai allows `fn` only where a function is
+/// defined, so once comments and string literals are skipped (a comment quoting the
+/// signature, as the `moat rules new` skeleton does, is never it), each `fn <name>(<params>)`
+/// is a definition, and the one with this name and arity is the function of the AST.
+fn entry_position(text: &str, name: &str, arity: usize) -> (usize, usize) {
+    let words = code_words(text);
+    for (i, w) in words.iter().enumerate() {
+        if w.2 != "fn" || words.get(i + 1).map(|n| n.2) != Some(name) {
+            continue;
+        }
+        if words.get(i + 2).map(|n| n.2) != Some("(") {
+            continue;
+        }
+        let params = words[i + 3..]
+            .iter()
+            .take_while(|w| w.2 != ")")
+            .filter(|w| w.2 != "," && w.2 != "(")
+            .count();
+        if params == arity {
+            return (w.0, w.1);
+        }
+    }
+    (1, 1)
 }
 
-/// The words and `(` of a rule's code with their 1-based line and column, skipping comments
-/// (`//`, nested `/* */`) and string and character literals.
+/// The words, parentheses and commas of a rule's code with their 1-based line and column,
+/// skipping comments (`//`, nested `/* */`) and string and character literals.
 fn code_words(text: &str) -> Vec<(usize, usize, &str)> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -464,8 +475,11 @@ fn code_words(text: &str) -> Vec<(usize, usize, &str)> {
             let end = chars.get(i).map_or(text.len(), |p| p.0);
             out.push((at.0, at.1, &text[start..end]));
         } else {
-            if c == '(' {
-                out.push((line, col, "("));
+            match c {
+                '(' => out.push((line, col, "(")),
+                ')' => out.push((line, col, ")")),
+                ',' => out.push((line, col, ",")),
+                _ => {}
             }
             advance(c, &mut line, &mut col);
             i += 1;
@@ -669,14 +683,13 @@ mod tests {
 
     #[test]
     fn the_entry_function_is_found_in_the_code_not_in_comments_or_strings() {
-        let engine = engine::build(&Limits::default());
-        let at = |text: &str| entry_position(&engine.compile(text).unwrap(), text, "rule", 1);
+        let at = |text: &str| entry_position(text, "rule", 1);
         assert_eq!(at("// fn rule(chain, params, peers) is below\n  fn  rule (a) { 1 }"), (2, 3));
         assert_eq!(
             at("/* fn rule(a) { /* nested */ } */\nfn helper() { \"fn rule(x)\" }\n\nfn rule(a) {\n  helper()\n}"),
             (4, 1)
         );
-        // Another function of that name with another arity: the one whose body this is.
+        // Another function of that name with another arity is another function.
         assert_eq!(at("fn rule(a, b) {\n 1\n}\nfn rule(a) { 2 }"), (4, 1));
         assert_eq!(at("fn rule(a) {}\n// fn rule(b)"), (1, 1));
     }

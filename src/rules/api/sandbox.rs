@@ -1,5 +1,5 @@
-//! Standard-library functions the sandbox replaces, registered on the engine ahead of rhai's
-//! own (an engine's functions take precedence over its packages):
+//! Standard-library functions the sandbox replaces, put in place of rhai's own in the standard
+//! package (they keep rhai's meaning and stay standard functions, not moat's API):
 //!
 //! - sorting (`sort`, `sort_desc`, `order`, `order_desc`) in a total order, so that a NaN
 //!   among floats sorts last instead of making the sort panic;
@@ -18,9 +18,10 @@ use super::chain::Chain;
 use super::params::Params;
 use super::peers::Peers;
 use crate::rules::limits::Limits;
-#[cfg(test)]
-use rhai::FLOAT;
-use rhai::{Array, Blob, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
+use rhai::{
+    Array, Blob, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
+    Module, Position, RhaiNativeFunc, Variant,
+};
 use std::cmp::Ordering;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -29,13 +30,64 @@ fn too_large(what: String) -> Box<EvalAltResult> {
     EvalAltResult::ErrorDataTooLarge(what, Position::NONE).into()
 }
 
-pub fn register(engine: &mut Engine, limits: &Limits) {
-    register_sorting(engine);
-    register_arrays(engine, limits.max_array_size, limits.max_memory);
-    register_strings(engine, limits.max_string_size);
-    register_maps(engine, limits.max_map_size);
-    register_blobs(engine, limits.max_array_size);
-    register_unsharing(engine);
+/// Registering into the module: `put` for functions that change their first argument,
+/// `put_pure` for those that do not (rhai lets only those be called on a constant).
+trait Put {
+    fn put<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self;
+    fn put_pure<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self;
+}
+
+impl Put for Module {
+    fn put<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self {
+        FuncRegistration::new(name)
+            .with_purity(false)
+            .set_into_module(self, func);
+        self
+    }
+    fn put_pure<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self {
+        FuncRegistration::new(name)
+            .with_purity(true)
+            .set_into_module(self, func);
+        self
+    }
+}
+
+/// Replace, in rhai's standard package `m`, the functions this module bounds.
+pub fn replace_in(m: &mut Module, limits: &Limits) {
+    // `sleep` would block the thread past any deadline, and no rule needs to wait.
+    let refuse_sleep = || -> Res<()> {
+        Err(EvalAltResult::ErrorRuntime(
+            Dynamic::from(super::ApiError(
+                "`sleep` is not allowed in rules: an evaluation's time is bounded and a rule never needs to wait"
+                    .into(),
+            )),
+            Position::NONE,
+        )
+        .into())
+    };
+    m.put_pure("sleep", move |_: INT| refuse_sleep())
+        .put_pure("sleep", move |_: rhai::FLOAT| refuse_sleep());
+    register_sorting(m);
+    register_arrays(m, limits.max_array_size, limits.max_memory);
+    register_strings(m, limits.max_string_size);
+    register_maps(m, limits.max_map_size);
+    register_blobs(m, limits.max_array_size);
 }
 
 /// The order of two values of one sortable type; `None` for types that do not sort.
@@ -94,15 +146,15 @@ fn sort(array: &mut Array, descending: bool) -> Res<()> {
     Ok(())
 }
 
-fn register_sorting(engine: &mut Engine) {
-    engine
-        .register_fn("sort", |a: &mut Array| sort(a, false))
-        .register_fn("sort_desc", |a: &mut Array| sort(a, true))
-        .register_fn("order", |a: &mut Array| {
+fn register_sorting(m: &mut Module) {
+    m
+        .put("sort", |a: &mut Array| sort(a, false))
+        .put("sort_desc", |a: &mut Array| sort(a, true))
+        .put_pure("order", |a: &mut Array| {
             let mut copy = a.clone();
             sort(&mut copy, false).map(|()| copy)
         })
-        .register_fn("order_desc", |a: &mut Array| {
+        .put_pure("order_desc", |a: &mut Array| {
             let mut copy = a.clone();
             sort(&mut copy, true).map(|()| copy)
         });
@@ -125,7 +177,7 @@ fn weight(value: &Dynamic) -> usize {
     slot
 }
 
-fn register_arrays(engine: &mut Engine, max: usize, max_memory: usize) {
+fn register_arrays(m: &mut Module, max: usize, max_memory: usize) {
     let room = move |now: usize, added: usize| -> Res<()> {
         if now.saturating_add(added) > max {
             Err(too_large(format!("an array of more than {max} items")))
@@ -133,13 +185,13 @@ fn register_arrays(engine: &mut Engine, max: usize, max_memory: usize) {
             Ok(())
         }
     };
-    engine
-        .register_fn("push", move |a: &mut Array, item: Dynamic| -> Res<()> {
+    m
+        .put("push", move |a: &mut Array, item: Dynamic| -> Res<()> {
             room(a.len(), 1)?;
             a.push(item);
             Ok(())
         })
-        .register_fn("+=", move |a: &mut Array, item: Dynamic| -> Res<()> {
+        .put("+=", move |a: &mut Array, item: Dynamic| -> Res<()> {
             match item.try_cast_result::<Array>() {
                 Ok(other) => {
                     room(a.len(), other.len())?;
@@ -152,18 +204,18 @@ fn register_arrays(engine: &mut Engine, max: usize, max_memory: usize) {
             }
             Ok(())
         })
-        .register_fn("append", move |a: &mut Array, other: Array| -> Res<()> {
+        .put("append", move |a: &mut Array, other: Array| -> Res<()> {
             room(a.len(), other.len())?;
             a.extend(other);
             Ok(())
         })
-        .register_fn("+", move |a: Array, b: Array| -> Res<Array> {
+        .put_pure("+", move |a: Array, b: Array| -> Res<Array> {
             room(a.len(), b.len())?;
             let mut out = a;
             out.extend(b);
             Ok(out)
         })
-        .register_fn("insert", move |a: &mut Array, index: INT, item: Dynamic| -> Res<()> {
+        .put("insert", move |a: &mut Array, index: INT, item: Dynamic| -> Res<()> {
             room(a.len(), 1)?;
             let len = a.len() as INT;
             let at = if index < 0 {
@@ -174,7 +226,7 @@ fn register_arrays(engine: &mut Engine, max: usize, max_memory: usize) {
             a.insert(at as usize, item);
             Ok(())
         })
-        .register_fn("pad", move |a: &mut Array, len: INT, item: Dynamic| -> Res<()> {
+        .put("pad", move |a: &mut Array, len: INT, item: Dynamic| -> Res<()> {
             let Ok(len) = usize::try_from(len) else {
                 return Ok(());
             };
@@ -194,7 +246,7 @@ fn register_arrays(engine: &mut Engine, max: usize, max_memory: usize) {
         });
 }
 
-fn register_strings(engine: &mut Engine, max: usize) {
+fn register_strings(m: &mut Module, max: usize) {
     let fits = move |len: usize| -> Res<()> {
         if len > max {
             Err(too_large(format!("a string of more than {max} bytes")))
@@ -206,38 +258,38 @@ fn register_strings(engine: &mut Engine, max: usize) {
         fits(a.len() + b.len())?;
         Ok(format!("{a}{b}").into())
     };
-    engine
-        .register_fn("+", move |a: &str, b: &str| join(a, b))
-        .register_fn("+", move |a: &str, c: char| join(a, c.encode_utf8(&mut [0; 4])))
-        .register_fn("+", move |c: char, b: &str| join(c.encode_utf8(&mut [0; 4]), b))
-        .register_fn("+=", move |a: &mut ImmutableString, b: &str| -> Res<()> {
+    m
+        .put_pure("+", move |a: &str, b: &str| join(a, b))
+        .put_pure("+", move |a: &str, c: char| join(a, c.encode_utf8(&mut [0; 4])))
+        .put_pure("+", move |c: char, b: &str| join(c.encode_utf8(&mut [0; 4]), b))
+        .put("+=", move |a: &mut ImmutableString, b: &str| -> Res<()> {
             *a = join(a, b)?;
             Ok(())
         })
-        .register_fn("+=", move |a: &mut ImmutableString, c: char| -> Res<()> {
+        .put("+=", move |a: &mut ImmutableString, c: char| -> Res<()> {
             *a = join(a, c.encode_utf8(&mut [0; 4]))?;
             Ok(())
         })
-        .register_fn("append", move |a: &mut ImmutableString, b: &str| -> Res<()> {
+        .put("append", move |a: &mut ImmutableString, b: &str| -> Res<()> {
             *a = join(a, b)?;
             Ok(())
         })
-        .register_fn("pad", move |s: &mut ImmutableString, len: INT, c: char| {
+        .put("pad", move |s: &mut ImmutableString, len: INT, c: char| {
             pad(s, len, &c.to_string(), fits)
         })
-        .register_fn("pad", move |s: &mut ImmutableString, len: INT, p: &str| {
+        .put("pad", move |s: &mut ImmutableString, len: INT, p: &str| {
             pad(s, len, p, fits)
         })
-        .register_fn("replace", move |s: &mut ImmutableString, find: &str, sub: &str| {
+        .put("replace", move |s: &mut ImmutableString, find: &str, sub: &str| {
             replace(s, find, sub, fits)
         })
-        .register_fn("replace", move |s: &mut ImmutableString, find: &str, c: char| {
+        .put("replace", move |s: &mut ImmutableString, find: &str, c: char| {
             replace(s, find, &c.to_string(), fits)
         })
-        .register_fn("replace", move |s: &mut ImmutableString, f: char, sub: &str| {
+        .put("replace", move |s: &mut ImmutableString, f: char, sub: &str| {
             replace(s, &f.to_string(), sub, fits)
         })
-        .register_fn("replace", move |s: &mut ImmutableString, f: char, c: char| {
+        .put("replace", move |s: &mut ImmutableString, f: char, c: char| {
             replace(s, &f.to_string(), &c.to_string(), fits)
         });
 
@@ -252,44 +304,44 @@ fn register_strings(engine: &mut Engine, max: usize) {
             Ok(())
         }
     };
-    engine
-        .register_fn("to_chars", move |s: &str| -> Res<Array> {
+    m
+        .put_pure("to_chars", move |s: &str| -> Res<Array> {
             many(s)?;
             Ok(s.chars().map(Dynamic::from).collect::<Array>())
         })
-        .register_fn("split", move |s: &mut ImmutableString| -> Res<Array> {
+        .put_pure("split", move |s: &mut ImmutableString| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.split_whitespace().collect()))
         })
-        .register_fn("split", move |s: &mut ImmutableString, d: &str| -> Res<Array> {
+        .put_pure("split", move |s: &mut ImmutableString, d: &str| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.split(d).collect()))
         })
-        .register_fn("split", move |s: &mut ImmutableString, d: char| -> Res<Array> {
+        .put_pure("split", move |s: &mut ImmutableString, d: char| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.split(d).collect()))
         })
-        .register_fn("split", move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
+        .put_pure("split", move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.splitn(n.max(1) as usize, d).collect()))
         })
-        .register_fn("split", move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
+        .put_pure("split", move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.splitn(n.max(1) as usize, d).collect()))
         })
-        .register_fn("split_rev", move |s: &mut ImmutableString, d: &str| -> Res<Array> {
+        .put_pure("split_rev", move |s: &mut ImmutableString, d: &str| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplit(d).collect()))
         })
-        .register_fn("split_rev", move |s: &mut ImmutableString, d: char| -> Res<Array> {
+        .put_pure("split_rev", move |s: &mut ImmutableString, d: char| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplit(d).collect()))
         })
-        .register_fn("split_rev", move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
+        .put_pure("split_rev", move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplitn(n.max(1) as usize, d).collect()))
         })
-        .register_fn("split_rev", move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
+        .put_pure("split_rev", move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplitn(n.max(1) as usize, d).collect()))
         });
@@ -341,7 +393,7 @@ fn replace(
     Ok(())
 }
 
-fn register_maps(engine: &mut Engine, max: usize) {
+fn register_maps(m: &mut Module, max: usize) {
     let room = move |a: &Map, b: &Map| -> Res<()> {
         let added = b.keys().filter(|k| !a.contains_key(*k)).count();
         if a.len() + added > max {
@@ -350,24 +402,24 @@ fn register_maps(engine: &mut Engine, max: usize) {
             Ok(())
         }
     };
-    engine
-        .register_fn("+=", move |a: &mut Map, b: Map| -> Res<()> {
+    m
+        .put("+=", move |a: &mut Map, b: Map| -> Res<()> {
             room(a, &b)?;
             a.extend(b);
             Ok(())
         })
-        .register_fn("mixin", move |a: &mut Map, b: Map| -> Res<()> {
+        .put("mixin", move |a: &mut Map, b: Map| -> Res<()> {
             room(a, &b)?;
             a.extend(b);
             Ok(())
         })
-        .register_fn("+", move |a: Map, b: Map| -> Res<Map> {
+        .put_pure("+", move |a: Map, b: Map| -> Res<Map> {
             room(&a, &b)?;
             let mut out = a;
             out.extend(b);
             Ok(out)
         })
-        .register_fn("fill_with", move |a: &mut Map, b: Map| -> Res<()> {
+        .put("fill_with", move |a: &mut Map, b: Map| -> Res<()> {
             room(a, &b)?;
             for (k, v) in b {
                 a.entry(k).or_insert(v);
@@ -376,7 +428,7 @@ fn register_maps(engine: &mut Engine, max: usize) {
         });
 }
 
-fn register_blobs(engine: &mut Engine, max: usize) {
+fn register_blobs(m: &mut Module, max: usize) {
     let sized = move |len: INT| -> Res<usize> {
         let len = usize::try_from(len).unwrap_or(0);
         if len > max {
@@ -385,12 +437,12 @@ fn register_blobs(engine: &mut Engine, max: usize) {
             Ok(len)
         }
     };
-    engine
-        .register_fn("blob", move |len: INT| -> Res<Blob> { Ok(vec![0u8; sized(len)?]) })
-        .register_fn("blob", move |len: INT, value: INT| -> Res<Blob> {
+    m
+        .put("blob", move |len: INT| -> Res<Blob> { Ok(vec![0u8; sized(len)?]) })
+        .put("blob", move |len: INT, value: INT| -> Res<Blob> {
             Ok(vec![value as u8; sized(len)?])
         })
-        .register_fn("pad", move |b: &mut Blob, len: INT, value: INT| -> Res<()> {
+        .put("pad", move |b: &mut Blob, len: INT, value: INT| -> Res<()> {
             let len = sized(len)?;
             if len > b.len() {
                 b.resize(len, value as u8);
@@ -402,7 +454,7 @@ fn register_blobs(engine: &mut Engine, max: usize) {
 /// A captured `chain`, `params` or `peers` (or a chain or peer set derived from them) is put
 /// back unshared in the scope the first time it is read after a closure captured it, and the
 /// normal lookup goes on; everything else is left to rhai.
-fn register_unsharing(engine: &mut Engine) {
+pub fn register_unsharing(engine: &mut Engine) {
     // `on_var` is marked deprecated only to say that the API may change.
     #[allow(deprecated)]
     engine.on_var(|name, _, mut context| {
@@ -436,7 +488,7 @@ mod tests {
 
     #[test]
     fn floats_with_nan_sort_totally() {
-        let mut a: Array = [2.0, FLOAT::NAN, -FLOAT::NAN, 1.0, 0.5]
+        let mut a: Array = [2.0, f64::NAN, -f64::NAN, 1.0, 0.5]
             .into_iter()
             .map(Dynamic::from)
             .collect();
