@@ -81,14 +81,14 @@ pub(crate) fn build_locator(limits: &Limits) -> Engine {
     engine.register_debugger(
         |_, debugger| debugger,
         |_context, event, node, _source, position| {
-            // Statements only: the innermost statement running (a call statement, an
-            // assignment, the loop itself), not the literal or variable read last within it.
-            if matches!(event, DebuggerEvent::Start | DebuggerEvent::Step)
-                && node.is_stmt()
-                && !position.is_none()
-            {
+            // The innermost statement running (a call, an assignment, the loop itself) rather
+            // than the literal or variable read last within it; an expression only when it
+            // is on another line (a rule's last expression, its return value).
+            if matches!(event, DebuggerEvent::Start | DebuggerEvent::Step) && !position.is_none() {
                 GUARD.with(|g| {
-                    if let Some(g) = g.borrow_mut().as_mut() {
+                    if let Some(g) = g.borrow_mut().as_mut()
+                        && (node.is_stmt() || position.line() != g.last_position.line())
+                    {
                         g.last_position = position;
                     }
                 });
