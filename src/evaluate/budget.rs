@@ -28,8 +28,8 @@ pub struct Budget {
 #[derive(Default)]
 pub(crate) struct Spent {
     nanos: AtomicU64,
-    /// Where the first of its evaluations that ran out of time or operations stopped: the
-    /// location of the evaluations its budget then refuses.
+    /// Where the first of its evaluations that failed stopped: the location of the
+    /// evaluations its budget then refuses (its entry function when none failed).
     pub(crate) stopped_at: OnceLock<String>,
 }
 

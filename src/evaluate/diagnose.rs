@@ -3,10 +3,10 @@
 //! hit and its size, and the position in the rule when the error carries one (the caller
 //! finds the line of those that do not).
 
-use crate::rules::api::ApiError;
-use crate::rules::engine::{DeadlineKind, MEMORY_TOKEN};
 use crate::rules::Limits;
+use crate::rules::api::ApiError;
 use crate::rules::api::trace::MissingRead;
+use crate::rules::engine::{DeadlineKind, MEMORY_TOKEN};
 use rhai::{EvalAltResult, Position};
 
 /// What the translation needs to know about the evaluation that failed.
@@ -29,13 +29,17 @@ pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, Option<(usize, us
     (message(inner, ctx, source_line), at)
 }
 
-/// Whether the error is a rule running out of operations or time: the rule's budget then
-/// remembers where, for the evaluations it refuses.
+/// Whether the error is a rule running out of operations or time.
 pub fn ran_away(err: &EvalAltResult) -> bool {
     matches!(
         innermost(err).0,
         EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..)
     )
+}
+
+/// Whether the error is the operations limit.
+pub fn out_of_operations(err: &EvalAltResult) -> bool {
+    matches!(innermost(err).0, EvalAltResult::ErrorTooManyOperations(_))
 }
 
 /// The message of an evaluation that a time budget did not let run (or stopped).

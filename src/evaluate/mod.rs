@@ -88,8 +88,8 @@ pub fn screen(
                 chain_result(pack, &chain_rules, &world, i, scope, &budget)
             })
             .collect();
-        let sector = (!sector_rules.is_empty())
-            .then(|| sector_result(pack, &sector_rules, &world, &budget));
+        let sector =
+            (!sector_rules.is_empty()).then(|| sector_result(pack, &sector_rules, &world, &budget));
         (results, sector)
     });
     chain_results.sort_by(ranking);

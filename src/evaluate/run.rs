@@ -29,9 +29,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
-/// Time a failed evaluation's re-run on the locator engine may take: enough to reach the
-/// operations limit again (it stops where the first run stopped), and for a run that was
-/// stopped by time, enough to be inside whatever loop it was spinning in.
+/// Time the re-run of an evaluation stopped by time may take on the locator engine: enough to
+/// be inside whatever loop it was spinning in. Any other failed evaluation is re-run until it
+/// fails the same way (the operations limit is reached at the same step), within four times
+/// what its first run took, and the evaluation time limit.
 const LOCATE_TIME: Duration = Duration::from_millis(50);
 
 /// What a rule is evaluated against.
@@ -95,31 +96,57 @@ pub fn run(
 
     let started = Instant::now();
     let trace = Trace::default();
-    let (result, leftovers) = evaluate(&pack.engine, pack, rule, world, target, scope, &trace, time, kind);
+    let (result, leftovers) = evaluate(
+        &pack.engine,
+        pack,
+        rule,
+        world,
+        target,
+        scope,
+        &trace,
+        time,
+        kind,
+    );
     let data = trace.take();
-    let locate_here =
-        |scope: &mut Scope| at(locate(pack, rule, world, target, scope).unwrap_or(rule.entry_at));
+    let locate_here = |scope: &mut Scope, stopped_by_time: bool| {
+        let time = if stopped_by_time {
+            LOCATE_TIME
+        } else {
+            (started.elapsed() * 4).max(Duration::from_millis(10))
+        };
+        let time = time.min(pack.limits.time_limit);
+        at(locate(pack, rule, world, target, scope, time).unwrap_or(rule.entry_at))
+    };
     let (status, reason, hint, location) = match result {
         Ok(value) => match outcome::read(&value) {
             Ok(o) => (o.status, o.reason, o.hint, None),
-            Err(message) => (Status::Error, message, None, Some(locate_here(scope))),
+            Err(message) => (
+                Status::Error,
+                message,
+                None,
+                Some(locate_here(scope, false)),
+            ),
         },
         Err(Failure::Rhai(err)) => {
             let (message, place) = diagnose::explain(&err, &ctx(&data.missing));
-            let location = place.map_or_else(|| locate_here(scope), at);
-            if diagnose::ran_away(&err) {
-                let _ = spent.stopped_at.set(location.clone());
-            }
+            let by_time = matches!(*err, EvalAltResult::ErrorTerminated(..))
+                || diagnose::ran_away(&err) && !diagnose::out_of_operations(&err);
+            let location = place.map_or_else(|| locate_here(scope, by_time), at);
             (Status::Error, message, None, Some(location))
         }
         Err(Failure::Panic(message)) => (
             Status::Error,
-            format!("the rule made moat fail ({message}); this is a bug in moat, please report it with the rule"),
+            format!(
+                "the rule made moat fail ({message}); this is a bug in moat, please report it with the rule"
+            ),
             None,
-            Some(locate_here(scope)),
+            Some(locate_here(scope, false)),
         ),
     };
     budget.charge(spent, started.elapsed());
+    if let Some(location) = &location {
+        let _ = spent.stopped_at.set(location.clone());
+    }
     let mut data = data;
     Verdict {
         rule: rule.info.id.clone(),
@@ -190,6 +217,7 @@ fn locate(
     world: &Arc<World>,
     target: Target,
     scope: &mut Scope,
+    time: Duration,
 ) -> Option<(usize, usize)> {
     let trace = Trace::default();
     let (_, leftovers) = evaluate(
@@ -200,7 +228,7 @@ fn locate(
         target,
         scope,
         &trace,
-        LOCATE_TIME.min(pack.limits.time_limit),
+        time,
         DeadlineKind::Evaluation,
     );
     position(leftovers.last_position)

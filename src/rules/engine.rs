@@ -62,7 +62,7 @@ pub(crate) fn build(limits: &Limits) -> Engine {
             }
         })
     });
-    engine.on_print(|text| capture(text));
+    engine.on_print(capture);
     engine.on_debug(|text, _source, pos| match pos.line() {
         Some(line) => capture(&format!("line {line}: {text}")),
         None => capture(text),

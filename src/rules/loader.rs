@@ -684,9 +684,14 @@ mod tests {
     #[test]
     fn the_entry_function_is_found_in_the_code_not_in_comments_or_strings() {
         let at = |text: &str| entry_position(text, "rule", 1);
-        assert_eq!(at("// fn rule(chain, params, peers) is below\n  fn  rule (a) { 1 }"), (2, 3));
         assert_eq!(
-            at("/* fn rule(a) { /* nested */ } */\nfn helper() { \"fn rule(x)\" }\n\nfn rule(a) {\n  helper()\n}"),
+            at("// fn rule(chain, params, peers) is below\n  fn  rule (a) { 1 }"),
+            (2, 3)
+        );
+        assert_eq!(
+            at(
+                "/* fn rule(a) { /* nested */ } */\nfn helper() { \"fn rule(x)\" }\n\nfn rule(a) {\n  helper()\n}"
+            ),
             (4, 1)
         );
         // Another function of that name with another arity is another function.

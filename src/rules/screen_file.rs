@@ -5,9 +5,9 @@
 
 use super::limits::{RULE_TIME_BUDGET, SCREEN_TIME_BUDGET};
 use crate::diagnostics::{Diagnostic, line_col};
-use std::time::Duration;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::time::Duration;
 use toml::Spanned;
 
 pub const SCREEN_FILE: &str = "screen.toml";
@@ -145,7 +145,10 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                 text,
                 line,
                 column,
-                format!("`{key}` must be at least 1 (milliseconds), found {}", ms.get_ref()),
+                format!(
+                    "`{key}` must be at least 1 (milliseconds), found {}",
+                    ms.get_ref()
+                ),
             ));
             default
         }
@@ -268,7 +271,10 @@ mod tests {
             errs[0].to_string(),
             "screen.toml:4:25: error: `screen_time_budget_ms` must be at least 1 (milliseconds), found 0\n  |\n4 | screen_time_budget_ms = 0\n  |                         ^"
         );
-        let text = GOOD.replace("pass_mark = 0.6\n", "pass_mark = 0.6\nrule_time_budget_ms = 250\n");
+        let text = GOOD.replace(
+            "pass_mark = 0.6\n",
+            "pass_mark = 0.6\nrule_time_budget_ms = 250\n",
+        );
         let s = parse("screen.toml", &text).unwrap();
         assert_eq!(s.rule_time_budget, Duration::from_millis(250));
     }

@@ -128,4 +128,5 @@ mod data;
 mod doc_explain;
 mod rules_check;
 mod rules_test;
+mod sandbox;
 mod screen;

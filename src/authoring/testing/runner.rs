@@ -96,8 +96,7 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
     let mut executed: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     on_evaluation_stack(|| -> anyhow::Result<()> {
         for c in &parsed.cases {
-            let (result, lines) =
-                run_case(&mut pack, &params, universe_of(c.as_of), c, &budget)?;
+            let (result, lines) = run_case(&mut pack, &params, universe_of(c.as_of), c, &budget)?;
             executed.entry(c.rule.clone()).or_default().extend(lines);
             results.push(result);
         }
@@ -222,7 +221,8 @@ fn run_case(
     merged.extend(c.params.clone());
     let overridden = Arc::new(ParamTable::from_toml(&c.rule, &merged));
     let saved = std::mem::replace(&mut pack.rules[index].params, overridden);
-    let (verdict, lines) = coverage::recording(|| evaluate_rule_within(pack, universe, &c.rule, chain, budget));
+    let (verdict, lines) =
+        coverage::recording(|| evaluate_rule_within(pack, universe, &c.rule, chain, budget));
     pack.rules[index].params = saved;
     let v = verdict.with_context(|| format!("case `{}` of {}", c.name, c.file))?;
 

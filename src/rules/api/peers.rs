@@ -28,6 +28,9 @@ pub const PROPERTIES: &[&str] = &[
     "slugs",
 ];
 
+/// Statistics of one peer set by (field, statistic).
+type Memo = HashMap<(String, &'static str), Option<f64>>;
+
 #[derive(Clone)]
 pub struct Peers {
     world: Arc<World>,
@@ -37,7 +40,7 @@ pub struct Peers {
     trace: Trace,
     /// Statistics already computed over this set (field, statistic) → value: a rule asking
     /// for the median inside a closure over every peer computes it once, not once per peer.
-    memo: Arc<Mutex<HashMap<(String, &'static str), Option<f64>>>>,
+    memo: Arc<Mutex<Memo>>,
 }
 
 #[derive(Clone, Copy)]

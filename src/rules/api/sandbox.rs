@@ -123,19 +123,17 @@ fn sort(array: &mut Array, descending: bool) -> Res<()> {
     let Some(first) = array.first() else {
         return Ok(());
     };
+    let refuse = |why: String| -> Res<()> {
+        Err(EvalAltResult::ErrorRuntime(Dynamic::from(super::ApiError(why)), Position::NONE).into())
+    };
     if array.iter().any(|x| x.type_id() != first.type_id()) {
-        return Err(EvalAltResult::ErrorFunctionNotFound(
-            "elements of different types cannot be sorted".into(),
-            Position::NONE,
-        )
-        .into());
+        return refuse("sort: the array holds values of different types, which do not sort".into());
     }
     if compare(first, first).is_none() {
-        return Err(EvalAltResult::ErrorFunctionNotFound(
-            format!("elements of {} cannot be sorted", first.type_name()),
-            Position::NONE,
-        )
-        .into());
+        return refuse(format!(
+            "sort: values of type {} do not sort",
+            first.type_name()
+        ));
     }
     let order = |a: &Dynamic, b: &Dynamic| compare(a, b).unwrap_or(Ordering::Equal);
     if descending {
@@ -147,8 +145,7 @@ fn sort(array: &mut Array, descending: bool) -> Res<()> {
 }
 
 fn register_sorting(m: &mut Module) {
-    m
-        .put("sort", |a: &mut Array| sort(a, false))
+    m.put("sort", |a: &mut Array| sort(a, false))
         .put("sort_desc", |a: &mut Array| sort(a, true))
         .put_pure("order", |a: &mut Array| {
             let mut copy = a.clone();
@@ -185,37 +182,38 @@ fn register_arrays(m: &mut Module, max: usize, max_memory: usize) {
             Ok(())
         }
     };
-    m
-        .put("push", move |a: &mut Array, item: Dynamic| -> Res<()> {
-            room(a.len(), 1)?;
-            a.push(item);
-            Ok(())
-        })
-        .put("+=", move |a: &mut Array, item: Dynamic| -> Res<()> {
-            match item.try_cast_result::<Array>() {
-                Ok(other) => {
-                    room(a.len(), other.len())?;
-                    a.extend(other);
-                }
-                Err(item) => {
-                    room(a.len(), 1)?;
-                    a.push(item);
-                }
+    m.put("push", move |a: &mut Array, item: Dynamic| -> Res<()> {
+        room(a.len(), 1)?;
+        a.push(item);
+        Ok(())
+    })
+    .put("+=", move |a: &mut Array, item: Dynamic| -> Res<()> {
+        match item.try_cast_result::<Array>() {
+            Ok(other) => {
+                room(a.len(), other.len())?;
+                a.extend(other);
             }
-            Ok(())
-        })
-        .put("append", move |a: &mut Array, other: Array| -> Res<()> {
-            room(a.len(), other.len())?;
-            a.extend(other);
-            Ok(())
-        })
-        .put_pure("+", move |a: Array, b: Array| -> Res<Array> {
-            room(a.len(), b.len())?;
-            let mut out = a;
-            out.extend(b);
-            Ok(out)
-        })
-        .put("insert", move |a: &mut Array, index: INT, item: Dynamic| -> Res<()> {
+            Err(item) => {
+                room(a.len(), 1)?;
+                a.push(item);
+            }
+        }
+        Ok(())
+    })
+    .put("append", move |a: &mut Array, other: Array| -> Res<()> {
+        room(a.len(), other.len())?;
+        a.extend(other);
+        Ok(())
+    })
+    .put_pure("+", move |a: Array, b: Array| -> Res<Array> {
+        room(a.len(), b.len())?;
+        let mut out = a;
+        out.extend(b);
+        Ok(out)
+    })
+    .put(
+        "insert",
+        move |a: &mut Array, index: INT, item: Dynamic| -> Res<()> {
             room(a.len(), 1)?;
             let len = a.len() as INT;
             let at = if index < 0 {
@@ -225,8 +223,11 @@ fn register_arrays(m: &mut Module, max: usize, max_memory: usize) {
             };
             a.insert(at as usize, item);
             Ok(())
-        })
-        .put("pad", move |a: &mut Array, len: INT, item: Dynamic| -> Res<()> {
+        },
+    )
+    .put(
+        "pad",
+        move |a: &mut Array, len: INT, item: Dynamic| -> Res<()> {
             let Ok(len) = usize::try_from(len) else {
                 return Ok(());
             };
@@ -243,7 +244,8 @@ fn register_arrays(m: &mut Module, max: usize, max_memory: usize) {
             }
             a.resize(len, item);
             Ok(())
-        });
+        },
+    );
 }
 
 fn register_strings(m: &mut Module, max: usize) {
@@ -258,10 +260,13 @@ fn register_strings(m: &mut Module, max: usize) {
         fits(a.len() + b.len())?;
         Ok(format!("{a}{b}").into())
     };
-    m
-        .put_pure("+", move |a: &str, b: &str| join(a, b))
-        .put_pure("+", move |a: &str, c: char| join(a, c.encode_utf8(&mut [0; 4])))
-        .put_pure("+", move |c: char, b: &str| join(c.encode_utf8(&mut [0; 4]), b))
+    m.put_pure("+", move |a: &str, b: &str| join(a, b))
+        .put_pure("+", move |a: &str, c: char| {
+            join(a, c.encode_utf8(&mut [0; 4]))
+        })
+        .put_pure("+", move |c: char, b: &str| {
+            join(c.encode_utf8(&mut [0; 4]), b)
+        })
         .put("+=", move |a: &mut ImmutableString, b: &str| -> Res<()> {
             *a = join(a, b)?;
             Ok(())
@@ -270,28 +275,41 @@ fn register_strings(m: &mut Module, max: usize) {
             *a = join(a, c.encode_utf8(&mut [0; 4]))?;
             Ok(())
         })
-        .put("append", move |a: &mut ImmutableString, b: &str| -> Res<()> {
-            *a = join(a, b)?;
-            Ok(())
-        })
+        .put(
+            "append",
+            move |a: &mut ImmutableString, b: &str| -> Res<()> {
+                *a = join(a, b)?;
+                Ok(())
+            },
+        )
         .put("pad", move |s: &mut ImmutableString, len: INT, c: char| {
             pad(s, len, &c.to_string(), fits)
         })
         .put("pad", move |s: &mut ImmutableString, len: INT, p: &str| {
             pad(s, len, p, fits)
         })
-        .put("replace", move |s: &mut ImmutableString, find: &str, sub: &str| {
-            replace(s, find, sub, fits)
-        })
-        .put("replace", move |s: &mut ImmutableString, find: &str, c: char| {
-            replace(s, find, &c.to_string(), fits)
-        })
-        .put("replace", move |s: &mut ImmutableString, f: char, sub: &str| {
-            replace(s, &f.to_string(), sub, fits)
-        })
-        .put("replace", move |s: &mut ImmutableString, f: char, c: char| {
-            replace(s, &f.to_string(), &c.to_string(), fits)
-        });
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, find: &str, sub: &str| replace(s, find, sub, fits),
+        )
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, find: &str, c: char| {
+                replace(s, find, &c.to_string(), fits)
+            },
+        )
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, f: char, sub: &str| {
+                replace(s, &f.to_string(), sub, fits)
+            },
+        )
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, f: char, c: char| {
+                replace(s, &f.to_string(), &c.to_string(), fits)
+            },
+        );
 
     // One string into many values: refused beyond the string limit, then rhai's own.
     let many = move |s: &str| -> Res<()> {
@@ -304,51 +322,77 @@ fn register_strings(m: &mut Module, max: usize) {
             Ok(())
         }
     };
-    m
-        .put_pure("to_chars", move |s: &str| -> Res<Array> {
-            many(s)?;
-            Ok(s.chars().map(Dynamic::from).collect::<Array>())
-        })
-        .put_pure("split", move |s: &mut ImmutableString| -> Res<Array> {
-            many(s)?;
-            Ok(pieces(s.split_whitespace().collect()))
-        })
-        .put_pure("split", move |s: &mut ImmutableString, d: &str| -> Res<Array> {
-            many(s)?;
-            Ok(pieces(s.split(d).collect()))
-        })
-        .put_pure("split", move |s: &mut ImmutableString, d: char| -> Res<Array> {
+    m.put_pure("to_chars", move |s: &str| -> Res<Array> {
+        many(s)?;
+        Ok(s.chars().map(Dynamic::from).collect::<Array>())
+    })
+    .put_pure("split", move |s: &mut ImmutableString| -> Res<Array> {
+        many(s)?;
+        Ok(pieces(s.split_whitespace().collect()))
+    })
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: &str| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.split(d).collect()))
-        })
-        .put_pure("split", move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
+        },
+    )
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: char| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.split(d).collect()))
+        },
+    )
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.splitn(n.max(1) as usize, d).collect()))
-        })
-        .put_pure("split", move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
+        },
+    )
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.splitn(n.max(1) as usize, d).collect()))
-        })
-        .put_pure("split_rev", move |s: &mut ImmutableString, d: &str| -> Res<Array> {
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: &str| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplit(d).collect()))
-        })
-        .put_pure("split_rev", move |s: &mut ImmutableString, d: char| -> Res<Array> {
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: char| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplit(d).collect()))
-        })
-        .put_pure("split_rev", move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplitn(n.max(1) as usize, d).collect()))
-        })
-        .put_pure("split_rev", move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
             many(s)?;
             Ok(pieces(s.rsplitn(n.max(1) as usize, d).collect()))
-        });
+        },
+    );
 }
 
 fn pieces(parts: Vec<&str>) -> Array {
-    parts.into_iter().map(|p| Dynamic::from(p.to_string())).collect()
+    parts
+        .into_iter()
+        .map(|p| Dynamic::from(p.to_string()))
+        .collect()
 }
 
 /// `s.pad(len, p)`: repeat `p` until the string has `len` characters (rhai's meaning).
@@ -402,30 +446,29 @@ fn register_maps(m: &mut Module, max: usize) {
             Ok(())
         }
     };
-    m
-        .put("+=", move |a: &mut Map, b: Map| -> Res<()> {
-            room(a, &b)?;
-            a.extend(b);
-            Ok(())
-        })
-        .put("mixin", move |a: &mut Map, b: Map| -> Res<()> {
-            room(a, &b)?;
-            a.extend(b);
-            Ok(())
-        })
-        .put_pure("+", move |a: Map, b: Map| -> Res<Map> {
-            room(&a, &b)?;
-            let mut out = a;
-            out.extend(b);
-            Ok(out)
-        })
-        .put("fill_with", move |a: &mut Map, b: Map| -> Res<()> {
-            room(a, &b)?;
-            for (k, v) in b {
-                a.entry(k).or_insert(v);
-            }
-            Ok(())
-        });
+    m.put("+=", move |a: &mut Map, b: Map| -> Res<()> {
+        room(a, &b)?;
+        a.extend(b);
+        Ok(())
+    })
+    .put("mixin", move |a: &mut Map, b: Map| -> Res<()> {
+        room(a, &b)?;
+        a.extend(b);
+        Ok(())
+    })
+    .put_pure("+", move |a: Map, b: Map| -> Res<Map> {
+        room(&a, &b)?;
+        let mut out = a;
+        out.extend(b);
+        Ok(out)
+    })
+    .put("fill_with", move |a: &mut Map, b: Map| -> Res<()> {
+        room(a, &b)?;
+        for (k, v) in b {
+            a.entry(k).or_insert(v);
+        }
+        Ok(())
+    });
 }
 
 fn register_blobs(m: &mut Module, max: usize) {
@@ -437,18 +480,22 @@ fn register_blobs(m: &mut Module, max: usize) {
             Ok(len)
         }
     };
-    m
-        .put("blob", move |len: INT| -> Res<Blob> { Ok(vec![0u8; sized(len)?]) })
-        .put("blob", move |len: INT, value: INT| -> Res<Blob> {
-            Ok(vec![value as u8; sized(len)?])
-        })
-        .put("pad", move |b: &mut Blob, len: INT, value: INT| -> Res<()> {
+    m.put("blob", move |len: INT| -> Res<Blob> {
+        Ok(vec![0u8; sized(len)?])
+    })
+    .put("blob", move |len: INT, value: INT| -> Res<Blob> {
+        Ok(vec![value as u8; sized(len)?])
+    })
+    .put(
+        "pad",
+        move |b: &mut Blob, len: INT, value: INT| -> Res<()> {
             let len = sized(len)?;
             if len > b.len() {
                 b.resize(len, value as u8);
             }
             Ok(())
-        });
+        },
+    );
 }
 
 /// A captured `chain`, `params` or `peers` (or a chain or peer set derived from them) is put

@@ -155,7 +155,10 @@ mod tests {
         t.read("x".repeat(500), Value::Text("y".repeat(500)));
         let only = &t.take().evidence()[0];
         assert_eq!(only.label.len(), MAX_LABEL_BYTES);
-        assert_eq!(only.value, Value::Text(format!("{}…", "y".repeat(MAX_VALUE_BYTES - 3))));
+        assert_eq!(
+            only.value,
+            Value::Text(format!("{}…", "y".repeat(MAX_VALUE_BYTES - 3)))
+        );
     }
 
     #[test]
