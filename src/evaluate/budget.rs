@@ -91,3 +91,39 @@ impl Budget {
         (self.rule.as_millis(), self.screen.as_millis())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(rule: u64, screen: u64) -> Budget {
+        Budget {
+            rule: Duration::from_millis(rule),
+            screen: Duration::from_millis(screen),
+            started: Instant::now(),
+            spent: HashMap::from([("r".to_string(), Spent::default())]),
+        }
+    }
+
+    #[test]
+    fn the_tightest_bound_sets_the_deadline_and_a_spent_budget_refuses() {
+        let b = budget(300, 60_000);
+        let spent = &b.spent["r"];
+        let limit = Duration::from_secs(1);
+        assert_eq!(
+            b.allowance(spent, limit).unwrap().1,
+            DeadlineKind::RuleBudget
+        );
+        assert_eq!(
+            b.allowance(spent, Duration::from_millis(10)).unwrap(),
+            (Duration::from_millis(10), DeadlineKind::Evaluation)
+        );
+        b.charge(spent, Duration::from_millis(300));
+        assert_eq!(b.allowance(spent, limit), Err(DeadlineKind::RuleBudget));
+        let b = budget(300, 0);
+        assert_eq!(
+            b.allowance(&b.spent["r"], limit),
+            Err(DeadlineKind::ScreenBudget)
+        );
+    }
+}

@@ -266,3 +266,17 @@ fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
             .unwrap_or_else(|| "a panic".to_string())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_contained_with_its_message() {
+        assert_eq!(contained(|| 7), Ok(7));
+        let caught = contained(|| -> i32 { panic!("comparison is not a total order") });
+        assert_eq!(caught, Err("comparison is not a total order".to_string()));
+        // The thread is no longer evaluating: its own panics are reported as usual.
+        assert!(!EVALUATING.with(Cell::get));
+    }
+}

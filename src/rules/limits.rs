@@ -125,6 +125,79 @@ pub fn bounded(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The README's table of bounds gives every constant with its value.
+    #[test]
+    fn the_readme_states_every_bound() {
+        let readme = include_str!("../../README.md");
+        let n = |x: u128| {
+            let digits = x.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let rows = [
+            ("`MAX_OPERATIONS`", n(MAX_OPERATIONS.into())),
+            ("`MAX_CALL_LEVELS`", n(MAX_CALL_LEVELS as u128)),
+            (
+                "`MAX_EXPR_DEPTH`, `MAX_FUNCTION_EXPR_DEPTH`",
+                format!("{MAX_EXPR_DEPTH}, {MAX_FUNCTION_EXPR_DEPTH}"),
+            ),
+            ("`MAX_MEMORY`", format!("{} MiB", MAX_MEMORY >> 20)),
+            (
+                "`MAX_STRING_SIZE`",
+                format!("{} bytes", n(MAX_STRING_SIZE as u128)),
+            ),
+            (
+                "`MAX_ARRAY_SIZE`",
+                format!("{} items", n(MAX_ARRAY_SIZE as u128)),
+            ),
+            (
+                "`MAX_MAP_SIZE`",
+                format!("{} entries", n(MAX_MAP_SIZE as u128)),
+            ),
+            (
+                "`MAX_VARIABLES`, `MAX_FUNCTIONS`",
+                format!("{MAX_VARIABLES}, {MAX_FUNCTIONS}"),
+            ),
+            (
+                "`TIME_PER_EVALUATION`",
+                format!("{} s", TIME_PER_EVALUATION.as_secs()),
+            ),
+            (
+                "`RULE_TIME_BUDGET` (`rule_time_budget_ms`)",
+                format!("{} s", RULE_TIME_BUDGET.as_secs()),
+            ),
+            (
+                "`SCREEN_TIME_BUDGET` (`screen_time_budget_ms`)",
+                format!("{} s", SCREEN_TIME_BUDGET.as_secs()),
+            ),
+            (
+                "`MAX_OUTPUT_LINES`, `MAX_OUTPUT_BYTES`",
+                format!(
+                    "{MAX_OUTPUT_LINES} lines, {} bytes",
+                    n(MAX_OUTPUT_BYTES as u128)
+                ),
+            ),
+            (
+                "`MAX_EVIDENCE`, `MAX_LABEL_BYTES`, `MAX_VALUE_BYTES`",
+                format!("{MAX_EVIDENCE} entries, {MAX_LABEL_BYTES} bytes, {MAX_VALUE_BYTES} bytes"),
+            ),
+            (
+                "`MAX_REASON_BYTES`, `MAX_HINT_BYTES`",
+                format!("{}, {MAX_HINT_BYTES} bytes", n(MAX_REASON_BYTES as u128)),
+            ),
+        ];
+        for (names, value) in rows {
+            let row = format!("| {names} | {value} |");
+            assert!(readme.contains(&row), "the README has no row `{row}`");
+        }
+    }
+
     #[test]
     fn bounded_cuts_at_a_character_and_marks_the_cut() {
         assert_eq!(bounded("short", 10), "short");
