@@ -20,7 +20,7 @@ pub const MAX_FUNCTION_EXPR_DEPTH: usize = 32;
 /// started, whatever holds it (strings, arrays, maps, closures, evidence), checked at every
 /// operation. The shipped rules use a few kilobytes; a runaway rule stops long before two
 /// evaluation threads together could hold a noticeable share of the machine.
-pub const MAX_MEMORY: usize = 16 << 20;
+pub const MAX_MEMORY: usize = 8 << 20;
 /// Bytes in one string built by `+`, `+=`, `append`, `pad` or `replace`, and in a string handed
 /// to `split` or `to_chars` (which make many values of one string): a reason with its numbers
 /// is a few hundred bytes.
