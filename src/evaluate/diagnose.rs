@@ -1,33 +1,59 @@
 //! Turning a Rhai runtime error into an ERROR verdict a rule author can act on: plain words
 //! instead of "Function not found: > ((), f64)", the missing field named, the limit that was
-//! hit and its size, and the `file:line:column` in the rule.
+//! hit and its size, and the position in the rule when the error carries one (the caller
+//! finds the line of those that do not).
 
 use crate::rules::Limits;
 use crate::rules::api::ApiError;
 use crate::rules::api::trace::MissingRead;
+use crate::rules::engine::{DeadlineKind, MEMORY_TOKEN};
 use rhai::{EvalAltResult, Position};
 
 /// What the translation needs to know about the evaluation that failed.
 pub struct Context<'a> {
-    pub file: &'a str,
     pub source: &'a str,
-    /// Where the entry function is defined: the location when the error carries none.
-    pub entry_at: (usize, usize),
     pub limits: &'a Limits,
+    /// The time budgets in milliseconds: (one rule in a screen, the whole screen).
+    pub budgets: (u128, u128),
     /// Missing values the rule read, oldest first.
     pub missing: &'a [MissingRead],
 }
 
-/// The ERROR message and its `file:line:column`.
-pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, String) {
+/// The ERROR message and the (line, column) the error carries, if any.
+pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, Option<(usize, usize)>) {
     let (inner, pos) = innermost(err);
-    let (line, column) = match (pos.line(), pos.position()) {
-        (Some(l), c) => (l, c.unwrap_or(1)),
-        _ => ctx.entry_at,
-    };
-    let source_line = ctx.source.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let message = message(inner, ctx, source_line);
-    (message, format!("{}:{line}:{column}", ctx.file))
+    let at = pos.line().map(|l| (l, pos.position().unwrap_or(1)));
+    let source_line = at
+        .and_then(|(line, _)| ctx.source.lines().nth(line.saturating_sub(1)))
+        .unwrap_or("");
+    (message(inner, ctx, source_line), at)
+}
+
+/// Whether the error is a rule running out of operations or time.
+pub fn ran_away(err: &EvalAltResult) -> bool {
+    matches!(
+        innermost(err).0,
+        EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..)
+    )
+}
+
+/// Whether the error is the operations limit.
+pub fn out_of_operations(err: &EvalAltResult) -> bool {
+    matches!(innermost(err).0, EvalAltResult::ErrorTooManyOperations(_))
+}
+
+/// The message of an evaluation that a time budget did not let run (or stopped).
+pub fn out_of_budget(kind: DeadlineKind, ctx: &Context) -> String {
+    match kind {
+        DeadlineKind::ScreenBudget => format!(
+            "the screen exceeded its time budget ({} ms, `screen_time_budget_ms` in screen.toml): this evaluation was stopped or did not run",
+            ctx.budgets.1
+        ),
+        _ => format!(
+            "rule exceeded its time budget for this screen ({} ms, `rule_time_budget_ms` in screen.toml): this evaluation was stopped or did not run",
+            ctx.budgets.0
+        ),
+    }
 }
 
 /// The innermost error (inside nested function and closure calls) and the most specific
@@ -69,18 +95,26 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
                 l.max_call_levels
             )
         }
-        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
-            "the rule exceeded a size limit: {} too large (limits: strings {} characters, arrays {} items, maps {} entries)",
-            what.to_lowercase(),
-            l.max_string_size,
-            l.max_array_size,
-            l.max_map_size
-        ),
-        EvalAltResult::ErrorTerminated(..) => {
-            format!(
-                "the rule ran longer than its time limit of {} ms",
-                l.time_limit.as_millis()
-            )
+        EvalAltResult::ErrorDataTooLarge(what, _) => {
+            format!("the rule exceeded a size limit: {what}")
+        }
+        EvalAltResult::ErrorTerminated(token, _) => {
+            let token = token.to_string();
+            if token == MEMORY_TOKEN {
+                format!(
+                    "the rule used more than its {} MiB of memory (a value growing without end?)",
+                    l.max_memory >> 20
+                )
+            } else if token == DeadlineKind::RuleBudget.token() {
+                out_of_budget(DeadlineKind::RuleBudget, ctx)
+            } else if token == DeadlineKind::ScreenBudget.token() {
+                out_of_budget(DeadlineKind::ScreenBudget, ctx)
+            } else {
+                format!(
+                    "the rule ran longer than its time limit of {} ms",
+                    l.time_limit.as_millis()
+                )
+            }
         }
         EvalAltResult::ErrorTooManyVariables(_) => {
             format!("the rule defined more than {} variables", l.max_variables)
@@ -213,10 +247,9 @@ mod tests {
             read("chain.stage", "base", "stage"),
         ];
         let ctx = Context {
-            file: "r.rhai",
             source: "",
-            entry_at: (1, 1),
             limits: &limits,
+            budgets: (1000, 20000),
             missing: &missing,
         };
         assert_eq!(
@@ -234,10 +267,9 @@ mod tests {
     fn mixed_type_comparisons_are_named() {
         let limits = Limits::default();
         let ctx = Context {
-            file: "r.rhai",
             source: "",
-            entry_at: (1, 1),
             limits: &limits,
+            budgets: (1000, 20000),
             missing: &[],
         };
         assert_eq!(

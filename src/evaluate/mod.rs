@@ -3,6 +3,7 @@
 //! that make a result reproducible. The output is the same whatever the thread count: each
 //! evaluation is independent and results are sorted before they are returned.
 
+mod budget;
 mod deciding;
 mod diagnose;
 mod outcome;
@@ -14,6 +15,7 @@ mod verdict;
 #[cfg(test)]
 mod tests;
 
+pub use budget::Budget;
 pub use result::{ChainResult, Deciding, ScreenResult, SectorResult, Stamps};
 pub use verdict::{Evidence, Status, Verdict};
 
@@ -28,8 +30,11 @@ use rhai::Scope;
 use run::Target;
 use std::sync::Arc;
 
-/// Stack for evaluation threads: deep (but bounded) rule recursion needs more than rayon's default.
-const STACK_SIZE: usize = 16 << 20;
+/// Stack for evaluation threads. Rule recursion is bounded by `MAX_CALL_LEVELS`, but a value
+/// nested a hundred thousand levels deep (`a = [a]` in a loop, bounded only by operations and
+/// memory) is dropped, compared and printed by recursion in rhai: the stack must hold that
+/// depth. Only the pages used are ever touched.
+const STACK_SIZE: usize = 256 << 20;
 
 /// How to run a screen.
 #[derive(Clone, Debug, Default)]
@@ -75,14 +80,16 @@ pub fn screen(
     } else {
         chains
     };
+    let budget = Budget::new(pack);
     let (mut chain_results, sector) = pool.install(|| {
         let results: Vec<ChainResult> = chains
             .par_iter()
             .map_init(Scope::new, |scope, &i| {
-                chain_result(pack, &chain_rules, &world, i, scope)
+                chain_result(pack, &chain_rules, &world, i, scope, &budget)
             })
             .collect();
-        let sector = (!sector_rules.is_empty()).then(|| sector_result(pack, &sector_rules, &world));
+        let sector =
+            (!sector_rules.is_empty()).then(|| sector_result(pack, &sector_rules, &world, &budget));
         (results, sector)
     });
     chain_results.sort_by(ranking);
@@ -135,13 +142,29 @@ pub fn evaluate_chain(
         .iter()
         .filter(|r| r.info.scope == RuleScope::Chain)
         .collect();
-    Ok(chain_result(
-        pack,
-        &rules,
-        &World::new(universe),
-        i,
-        &mut Scope::new(),
-    ))
+    let budget = Budget::new(pack);
+    Ok(on_evaluation_stack(|| {
+        chain_result(
+            pack,
+            &rules,
+            &World::new(universe),
+            i,
+            &mut Scope::new(),
+            &budget,
+        )
+    }))
+}
+
+/// Run `f` (evaluations) on a thread with the evaluation stack, whatever thread calls.
+pub fn on_evaluation_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, f)
+            .expect("an evaluation thread starts")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// One rule against one chain, or a sector rule with `chain: None` (for `moat explain` and a
@@ -151,6 +174,18 @@ pub fn evaluate_rule(
     universe: &Universe,
     rule: &str,
     chain: Option<&str>,
+) -> anyhow::Result<Verdict> {
+    on_evaluation_stack(|| evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack)))
+}
+
+/// [`evaluate_rule`] within the time budgets of a longer run (the cases of `rules test`), on
+/// the calling thread, which must be one [`on_evaluation_stack`] started.
+pub fn evaluate_rule_within(
+    pack: &RulePack,
+    universe: &Universe,
+    rule: &str,
+    chain: Option<&str>,
+    budget: &Budget,
 ) -> anyhow::Result<Verdict> {
     let compiled = select_rules(pack, Some(&[rule.to_string()]))?[0];
     let world = World::new(universe);
@@ -166,7 +201,14 @@ pub fn evaluate_rule(
             bail!("rule `{rule}` is a sector rule: it judges the whole universe, not one chain")
         }
     };
-    Ok(run::run(pack, compiled, &world, target, &mut Scope::new()))
+    Ok(run::run(
+        pack,
+        compiled,
+        &world,
+        target,
+        &mut Scope::new(),
+        budget,
+    ))
 }
 
 fn chain_result(
@@ -175,10 +217,11 @@ fn chain_result(
     world: &Arc<World>,
     i: usize,
     scope: &mut Scope,
+    budget: &Budget,
 ) -> ChainResult {
     let verdicts: Vec<Verdict> = rules
         .iter()
-        .map(|r| run::run(pack, r, world, Target::Chain(i), scope))
+        .map(|r| run::run(pack, r, world, Target::Chain(i), scope, budget))
         .collect();
     let t = tally(pack, rules, &verdicts);
     let chain = &world.universe.chains[i];
@@ -200,11 +243,16 @@ fn chain_result(
     result
 }
 
-fn sector_result(pack: &RulePack, rules: &[&CompiledRule], world: &Arc<World>) -> SectorResult {
+fn sector_result(
+    pack: &RulePack,
+    rules: &[&CompiledRule],
+    world: &Arc<World>,
+    budget: &Budget,
+) -> SectorResult {
     let mut scope = Scope::new();
     let verdicts: Vec<Verdict> = rules
         .iter()
-        .map(|r| run::run(pack, r, world, Target::Sector, &mut scope))
+        .map(|r| run::run(pack, r, world, Target::Sector, &mut scope, budget))
         .collect();
     let t = tally(pack, rules, &verdicts);
     SectorResult {

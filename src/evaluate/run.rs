@@ -1,20 +1,39 @@
 //! One evaluation: one compiled rule against one chain (or the sector). Builds the values the
 //! rule sees around a fresh evidence trace, calls the entry function without re-running the
-//! file's top level, and turns whatever happens into a verdict. Nothing here returns `Err`: a
-//! rule that breaks is an ERROR verdict and the screen goes on.
+//! file's top level, within the sandbox's bounds and the run's time budgets, and turns whatever
+//! happens into a verdict. Nothing here returns `Err` and nothing a rule does escapes as a
+//! panic: a rule that breaks is an ERROR verdict and the screen goes on.
+//!
+//! An error that does not say where it happened (a limit reached, a value that is not a
+//! verdict, a panic) is located by running the same evaluation again on the pack's locator
+//! engine, which records every step: the last step before it stopped is the line that ran
+//! away. Only failed evaluations pay for this; their time counts in the rule's budget.
 
+use super::budget::Budget;
 use super::diagnose::{self, Context};
 use super::outcome;
 use super::verdict::{Evidence, Status, Verdict};
+use crate::rules::DeadlineKind;
 use crate::rules::RulePack;
 use crate::rules::api::chain::Chain;
 use crate::rules::api::params::Params;
 use crate::rules::api::peers::Peers;
 use crate::rules::api::trace::Trace;
 use crate::rules::api::world::World;
+use crate::rules::engine::Leftovers;
+use crate::rules::limits::{MAX_HINT_BYTES, MAX_REASON_BYTES, bounded};
 use crate::rules::pack::CompiledRule;
-use rhai::{CallFnOptions, Dynamic, Scope};
-use std::sync::Arc;
+use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Position, Scope};
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant};
+
+/// Time the re-run of an evaluation stopped by time may take on the locator engine: enough to
+/// be inside whatever loop it was spinning in. Any other failed evaluation is re-run until it
+/// fails the same way (the operations limit is reached at the same step), within four times
+/// what its first run took, and the evaluation time limit.
+const LOCATE_TIME: Duration = Duration::from_millis(50);
 
 /// What a rule is evaluated against.
 #[derive(Clone, Copy, Debug)]
@@ -23,78 +42,119 @@ pub enum Target {
     Sector,
 }
 
+/// How an evaluation ended when it did not return a value.
+enum Failure {
+    Rhai(Box<EvalAltResult>),
+    /// A panic inside the engine or the rule API, with its message.
+    Panic(String),
+}
+
 pub fn run(
     pack: &RulePack,
     rule: &CompiledRule,
     world: &Arc<World>,
     target: Target,
     scope: &mut Scope,
+    budget: &Budget,
 ) -> Verdict {
+    let error = |reason: String, location: String| Verdict {
+        rule: rule.info.id.clone(),
+        status: Status::Error,
+        reason: bounded(&reason, MAX_REASON_BYTES),
+        hint: None,
+        evidence: Vec::new(),
+        params: Default::default(),
+        location: Some(location),
+        output: Vec::new(),
+    };
+    let at = |(line, column): (usize, usize)| format!("{}:{line}:{column}", rule.info.file);
     if let Some(broken) = &rule.broken {
-        return Verdict {
-            rule: rule.info.id.clone(),
-            status: Status::Error,
-            reason: format!("the rule does not compile: {}", broken.message),
-            hint: None,
-            evidence: Vec::new(),
-            params: Default::default(),
-            location: Some(format!(
-                "{}:{}:{}",
-                rule.info.file, broken.line, broken.column
-            )),
-            output: Vec::new(),
-        };
+        return error(
+            format!("the rule does not compile: {}", broken.message),
+            at((broken.line, broken.column)),
+        );
     }
-    let trace = Trace::default();
-    let params = Params::new(rule.params.clone(), trace.clone());
-    let peers = Peers::all(world.clone(), trace.clone());
-    let options = || CallFnOptions::new().eval_ast(false).rewind_scope(true);
-    scope.clear();
-    let (result, output) = crate::rules::guarded(pack.limits.time_limit, || match target {
-        Target::Chain(i) => {
-            let chain = Chain::subject(world.clone(), i, trace.clone());
-            pack.engine.call_fn_with_options::<Dynamic>(
-                options(),
-                scope,
-                &rule.ast,
-                "rule",
-                (chain, params, peers),
-            )
+    let spent = budget.of(rule);
+    let (millis, screen_millis) = budget.millis();
+    let ctx = |missing| Context {
+        source: &rule.source,
+        limits: &pack.limits,
+        budgets: (millis, screen_millis),
+        missing,
+    };
+    let (time, kind) = match budget.allowance(spent, pack.limits.time_limit) {
+        Ok(allowed) => allowed,
+        Err(kind) => {
+            let location = spent
+                .stopped_at
+                .get()
+                .cloned()
+                .unwrap_or_else(|| at(rule.entry_at));
+            return error(diagnose::out_of_budget(kind, &ctx(&[])), location);
         }
-        Target::Sector => pack.engine.call_fn_with_options::<Dynamic>(
-            options(),
-            scope,
-            &rule.ast,
-            "sector",
-            (peers, params),
-        ),
-    });
+    };
+
+    let started = Instant::now();
+    let trace = Trace::default();
+    let (result, leftovers) = evaluate(
+        &pack.engine,
+        pack,
+        rule,
+        world,
+        target,
+        scope,
+        &trace,
+        time,
+        kind,
+    );
     let data = trace.take();
-    let entry_location = || format!("{}:{}:{}", rule.info.file, rule.entry_at.0, rule.entry_at.1);
+    let locate_here = |scope: &mut Scope, stopped_by_time: bool| {
+        let time = if stopped_by_time {
+            LOCATE_TIME
+        } else {
+            (started.elapsed() * 4).max(Duration::from_millis(10))
+        };
+        let time = time.min(pack.limits.time_limit);
+        at(locate(pack, rule, world, target, scope, time).unwrap_or(rule.entry_at))
+    };
     let (status, reason, hint, location) = match result {
         Ok(value) => match outcome::read(&value) {
             Ok(o) => (o.status, o.reason, o.hint, None),
-            Err(message) => (Status::Error, message, None, Some(entry_location())),
+            Err(message) => (
+                Status::Error,
+                message,
+                None,
+                Some(locate_here(scope, false)),
+            ),
         },
-        Err(err) => {
-            let ctx = Context {
-                file: &rule.info.file,
-                source: &rule.source,
-                entry_at: rule.entry_at,
-                limits: &pack.limits,
-                missing: &data.missing,
-            };
-            let (message, location) = diagnose::explain(&err, &ctx);
+        Err(Failure::Rhai(err)) => {
+            let (message, place) = diagnose::explain(&err, &ctx(&data.missing));
+            let by_time = matches!(*err, EvalAltResult::ErrorTerminated(..))
+                || diagnose::ran_away(&err) && !diagnose::out_of_operations(&err);
+            let location = place.map_or_else(|| locate_here(scope, by_time), at);
             (Status::Error, message, None, Some(location))
         }
+        Err(Failure::Panic(message)) => (
+            Status::Error,
+            format!(
+                "the rule made moat fail ({message}); this is a bug in moat, please report it with the rule"
+            ),
+            None,
+            Some(locate_here(scope, false)),
+        ),
     };
+    budget.charge(spent, started.elapsed());
+    if let Some(location) = &location {
+        let _ = spent.stopped_at.set(location.clone());
+    }
+    let mut data = data;
     Verdict {
         rule: rule.info.id.clone(),
         status,
-        reason,
-        hint,
+        reason: bounded(&reason, MAX_REASON_BYTES),
+        hint: hint.map(|h| bounded(&h, MAX_HINT_BYTES)),
         evidence: data
-            .readings
+            .evidence()
             .into_iter()
             .map(|r| Evidence {
                 field: r.label,
@@ -103,6 +163,120 @@ pub fn run(
             .collect(),
         params: data.params,
         location,
-        output,
+        output: leftovers.output,
+    }
+}
+
+/// Call the rule's entry function on `engine` within the bounds, a panic included.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    engine: &Engine,
+    pack: &RulePack,
+    rule: &CompiledRule,
+    world: &Arc<World>,
+    target: Target,
+    scope: &mut Scope,
+    trace: &Trace,
+    time: Duration,
+    kind: DeadlineKind,
+) -> (Result<Dynamic, Failure>, Leftovers) {
+    let params = Params::new(rule.params.clone(), trace.clone());
+    let peers = Peers::all(world.clone(), trace.clone());
+    let options = || CallFnOptions::new().eval_ast(false).rewind_scope(true);
+    scope.clear();
+    crate::rules::guarded(&pack.limits, time, kind, || {
+        contained(|| match target {
+            Target::Chain(i) => {
+                let chain = Chain::subject(world.clone(), i, trace.clone());
+                engine.call_fn_with_options::<Dynamic>(
+                    options(),
+                    scope,
+                    &rule.ast,
+                    "rule",
+                    (chain, params, peers),
+                )
+            }
+            Target::Sector => engine.call_fn_with_options::<Dynamic>(
+                options(),
+                scope,
+                &rule.ast,
+                "sector",
+                (peers, params),
+            ),
+        })
+        .map_err(Failure::Panic)
+        .and_then(|r| r.map_err(Failure::Rhai))
+    })
+}
+
+/// Where a failed evaluation was when it stopped: the last step of the same evaluation run
+/// again on the locator engine, with a fresh trace and within `LOCATE_TIME`.
+fn locate(
+    pack: &RulePack,
+    rule: &CompiledRule,
+    world: &Arc<World>,
+    target: Target,
+    scope: &mut Scope,
+    time: Duration,
+) -> Option<(usize, usize)> {
+    let trace = Trace::default();
+    let (_, leftovers) = evaluate(
+        &pack.locator,
+        pack,
+        rule,
+        world,
+        target,
+        scope,
+        &trace,
+        time,
+        DeadlineKind::Evaluation,
+    );
+    position(leftovers.last_position)
+}
+
+fn position(p: Position) -> Option<(usize, usize)> {
+    p.line().map(|l| (l, p.position().unwrap_or(1)))
+}
+
+thread_local! {
+    /// Set while this thread evaluates a rule: a panic then is the evaluation's, reported in
+    /// its verdict, and the panic hook stays silent (no message, no backtrace on stderr).
+    static EVALUATING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into `Err` with its message.
+fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !EVALUATING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = EVALUATING.with(|e| e.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    EVALUATING.with(|e| e.set(outer));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_contained_with_its_message() {
+        assert_eq!(contained(|| 7), Ok(7));
+        let caught = contained(|| -> i32 { panic!("comparison is not a total order") });
+        assert_eq!(caught, Err("comparison is not a total order".to_string()));
+        // The thread is no longer evaluating: its own panics are reported as usual.
+        assert!(!EVALUATING.with(Cell::get));
     }
 }

@@ -1,28 +1,41 @@
 //! The sandboxed Rhai engine every rule is compiled and evaluated with. It starts from a raw
 //! engine (no file module resolver, no stdout printing), adds only the standard library and the
-//! rule API, forbids `eval` and `import`, and bounds operations, call depth, sizes and wall time.
-//! One engine is built per rule pack and shared read-only by every worker thread.
+//! rule API, forbids `eval`, `import`, explicit `curry` and `sleep`, and bounds operations, call
+//! depth, sizes, printed output and wall time (see `limits`). One engine is built per rule pack
+//! and shared read-only by every worker thread; a second one, the locator, is the same engine
+//! with rhai's debugger reporting every step, used only to re-run an evaluation that failed
+//! without saying where (see [`last_position`]).
 
 use super::api;
-use super::limits::Limits;
+use super::limits::{self, Limits};
+use super::memory;
+use rhai::debugger::{DebuggerCommand, DebuggerEvent};
 use rhai::packages::{Package, StandardPackage};
-use rhai::{Dynamic, Engine};
+use rhai::{Dynamic, Engine, Position};
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-/// Lines of `print`/`debug` output kept per evaluation; the rest is dropped.
-const MAX_OUTPUT_LINES: usize = 100;
-/// How often (in operations) the wall-clock deadline is checked.
+/// How often (in operations) the wall-clock deadline is checked: often enough to stop within a
+/// fraction of a millisecond, rarely enough that reading the clock costs nothing measurable.
 const DEADLINE_CHECK_EVERY: u64 = 256;
+
+/// Names a rule may not use, refused when the rule compiles: they would load code (`eval`,
+/// `import`, `export`), or grow a function pointer with copies of values that no size check
+/// sees (`curry`; a closure captures by reference instead). `sleep`, which would block the
+/// thread beyond any deadline, is replaced by a function that fails (see `api::sandbox`).
+pub const REFUSED: &[&str] = &["eval", "import", "export", "curry"];
 
 /// Build the engine for a rule pack.
 pub(crate) fn build(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(StandardPackage::new().as_shared_module());
+    let mut std = (*StandardPackage::new().as_shared_module()).clone();
+    api::sandbox::replace_in(&mut std, limits);
+    std.build_index();
+    engine.register_global_module(std.into());
+    for name in REFUSED {
+        engine.disable_symbol(*name);
+    }
     engine
-        .disable_symbol("eval")
-        .disable_symbol("import")
-        .disable_symbol("export")
         .set_strict_variables(true)
         .set_fail_on_invalid_map_property(true)
         // Fast operators would bypass the overloads that make `() > 1` an error instead of false.
@@ -30,69 +43,166 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         .set_max_operations(limits.max_operations)
         .set_max_call_levels(limits.max_call_levels)
         .set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth)
-        .set_max_string_size(limits.max_string_size)
-        .set_max_array_size(limits.max_array_size)
-        .set_max_map_size(limits.max_map_size)
+        // No rhai size limits: rhai measures a whole value after every call that may change it
+        // (a push onto an array of n items walks the n items), so a loop of pushes costs n².
+        // Sizes are bounded by the rule API's checks and memory by `MAX_MEMORY` instead.
         .set_max_variables(limits.max_variables)
         .set_max_functions(limits.max_functions)
         .set_max_modules(0);
     engine.on_progress(|ops| {
-        if ops.is_multiple_of(DEADLINE_CHECK_EVERY) && past_deadline() {
-            Some(Dynamic::from("deadline"))
-        } else {
-            None
-        }
-    });
-    engine.on_print(|text| capture(text.to_string()));
-    engine.on_debug(|text, _source, pos| {
-        capture(if pos.is_none() {
-            text.to_string()
-        } else {
-            format!("line {}: {text}", pos.line().unwrap_or(0))
+        GUARD.with(|g| {
+            let g = g.borrow();
+            let g = g.as_ref()?;
+            if memory::held() - g.memory_base > g.memory_limit {
+                Some(Dynamic::from(MEMORY_TOKEN))
+            } else if ops.is_multiple_of(DEADLINE_CHECK_EVERY) && Instant::now() >= g.deadline {
+                Some(Dynamic::from(g.kind.token()))
+            } else {
+                None
+            }
         })
     });
+    engine.on_print(capture);
+    engine.on_debug(|text, _source, pos| match pos.line() {
+        Some(line) => capture(&format!("line {line}: {text}")),
+        None => capture(text),
+    });
     api::register(&mut engine);
+    api::sandbox::register_unsharing(&mut engine);
     engine
 }
 
+/// The pack's engine with rhai's debugger recording the position of every statement it steps
+/// on, so that an evaluation re-run on it leaves behind where it was when it stopped.
+pub(crate) fn build_locator(limits: &Limits) -> Engine {
+    let mut engine = build(limits);
+    // `register_debugger` is marked deprecated only to say that the API may change.
+    #[allow(deprecated)]
+    engine.register_debugger(
+        |_, debugger| debugger,
+        |_context, event, node, _source, position| {
+            // The innermost statement running (a call, an assignment, the loop itself) rather
+            // than the literal or variable read last within it; an expression only when it
+            // is on another line (a rule's last expression, its return value).
+            if matches!(event, DebuggerEvent::Start | DebuggerEvent::Step) && !position.is_none() {
+                GUARD.with(|g| {
+                    if let Some(g) = g.borrow_mut().as_mut()
+                        && (node.is_stmt() || position.line() != g.last_position.line())
+                    {
+                        g.last_position = position;
+                    }
+                });
+            }
+            Ok(DebuggerCommand::StepInto)
+        },
+    );
+    engine
+}
+
+/// The token of rhai's `ErrorTerminated` when an evaluation holds more than its memory limit.
+pub const MEMORY_TOKEN: &str = "memory";
+
+/// Why an evaluation's deadline is what it is: its own time limit, or what was left of a
+/// time budget when it started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineKind {
+    Evaluation,
+    RuleBudget,
+    ScreenBudget,
+}
+
+impl DeadlineKind {
+    /// The token carried by rhai's `ErrorTerminated`, read back by `diagnose`.
+    pub fn token(self) -> &'static str {
+        match self {
+            DeadlineKind::Evaluation => "deadline",
+            DeadlineKind::RuleBudget => "rule budget",
+            DeadlineKind::ScreenBudget => "screen budget",
+        }
+    }
+}
+
 /// What one guarded evaluation leaves behind besides its result.
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    /// Lines printed with `print`/`debug`, cut at the output bounds with a marker line.
+    pub output: Vec<String>,
+    /// The last position stepped on (only on the locator engine).
+    pub last_position: Position,
+}
+
 struct Guard {
     deadline: Instant,
+    memory_base: i64,
+    memory_limit: i64,
+    kind: DeadlineKind,
     output: Vec<String>,
+    output_bytes: usize,
+    dropped_lines: usize,
+    last_position: Position,
 }
 
 thread_local! {
     static GUARD: RefCell<Option<Guard>> = const { RefCell::new(None) };
 }
 
-/// Run `f` (one rule evaluation on this thread) with a wall-clock deadline of `time`, and return
-/// its result with the lines it printed. The engine's progress and print callbacks are global,
-/// so the per-evaluation state lives in a thread-local while `f` runs.
-pub(crate) fn guarded<R>(time: Duration, f: impl FnOnce() -> R) -> (R, Vec<String>) {
+/// Run `f` (one rule evaluation on this thread) with a wall-clock deadline `time` from now and
+/// the memory limit of `limits`, and return its result with what it printed. The engine's
+/// callbacks are global, so the per-evaluation state lives in a thread-local while `f` runs.
+pub(crate) fn guarded<R>(
+    limits: &Limits,
+    time: Duration,
+    kind: DeadlineKind,
+    f: impl FnOnce() -> R,
+) -> (R, Leftovers) {
     let fresh = Guard {
         deadline: Instant::now() + time,
+        memory_base: memory::held(),
+        memory_limit: i64::try_from(limits.max_memory).unwrap_or(i64::MAX),
+        kind,
         output: Vec::new(),
+        output_bytes: 0,
+        dropped_lines: 0,
+        last_position: Position::NONE,
     };
     let outer = GUARD.with(|g| g.borrow_mut().replace(fresh));
     let result = f();
     let mine = GUARD.with(|g| std::mem::replace(&mut *g.borrow_mut(), outer));
-    (result, mine.map(|g| g.output).unwrap_or_default())
-}
-
-fn past_deadline() -> bool {
-    GUARD.with(|g| {
-        g.borrow()
-            .as_ref()
-            .is_some_and(|g| Instant::now() >= g.deadline)
-    })
-}
-
-fn capture(line: String) {
-    GUARD.with(|g| {
-        if let Some(g) = g.borrow_mut().as_mut()
-            && g.output.len() < MAX_OUTPUT_LINES
-        {
-            g.output.push(line);
+    let leftovers = mine.map_or_else(Leftovers::default, |mut g| {
+        if g.dropped_lines > 0 {
+            g.output.push(format!(
+                "… {} more line(s) not kept (at most {} lines and {} bytes of output per evaluation)",
+                g.dropped_lines,
+                limits::MAX_OUTPUT_LINES,
+                limits::MAX_OUTPUT_BYTES
+            ));
         }
+        Leftovers {
+            output: g.output,
+            last_position: g.last_position,
+        }
+    });
+    (result, leftovers)
+}
+
+/// Keep a printed line within the output bounds: whole lines while they fit, the first line
+/// that does not fit cut to what is left, then only a count.
+fn capture(line: &str) {
+    GUARD.with(|g| {
+        let mut g = g.borrow_mut();
+        let Some(g) = g.as_mut() else { return };
+        let room = limits::MAX_OUTPUT_BYTES.saturating_sub(g.output_bytes);
+        if g.output.len() >= limits::MAX_OUTPUT_LINES || room == 0 {
+            g.dropped_lines += 1;
+            return;
+        }
+        let kept = limits::bounded(line, room);
+        // A line cut short fills the output: what follows is only counted.
+        g.output_bytes = if kept.ends_with('…') && kept != line {
+            limits::MAX_OUTPUT_BYTES
+        } else {
+            g.output_bytes + kept.len()
+        };
+        g.output.push(kept);
     });
 }

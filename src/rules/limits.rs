@@ -1,27 +1,78 @@
-//! The bounds every rule evaluation runs within. A rule that reaches one is an ERROR verdict
-//! naming the limit, never a PASS or FAIL, and the rest of the screen goes on.
+//! The bounds every rule evaluation runs within, each a named constant with the reason for its
+//! size. A rule that reaches a bound on computation (operations, call depth, a size, memory,
+//! time) is an ERROR verdict naming the bound at the line that reached it, never a PASS or FAIL,
+//! and the rest of the screen goes on. What a rule sends to the output (printed lines,
+//! evidence, reasons) is cut at its bound instead, with a marker saying so. The README lists
+//! the same constants (a test keeps the two in step).
 
 use std::time::Duration;
 
+/// Rhai operations (roughly: expressions evaluated) per evaluation. The shipped rules use a few
+/// hundred; a runaway loop stops here within tens of milliseconds.
+pub const MAX_OPERATIONS: u64 = 200_000;
+/// Nested function calls, recursion included: deep enough for helper functions calling each
+/// other, shallow enough that runaway recursion stops at once.
+pub const MAX_CALL_LEVELS: usize = 32;
+/// Nesting of expressions in the source, at the top level and inside functions (compile time).
+pub const MAX_EXPR_DEPTH: usize = 64;
+pub const MAX_FUNCTION_EXPR_DEPTH: usize = 32;
+/// Memory one evaluation may hold: every byte its thread allocated and has not freed since it
+/// started, whatever holds it (strings, arrays, maps, closures, evidence), checked at every
+/// operation. The shipped rules use a few kilobytes; a runaway rule stops long before two
+/// evaluation threads together could hold a noticeable share of the machine.
+pub const MAX_MEMORY: usize = 8 << 20;
+/// Bytes in one string built by `+`, `+=`, `append`, `pad` or `replace`, and in a string handed
+/// to `split` or `to_chars` (which make many values of one string): a reason with its numbers
+/// is a few hundred bytes.
+pub const MAX_STRING_SIZE: usize = 10_000;
+/// Items of one array grown by `push`, `insert`, `append`, `+=`, `+` or `pad` (checked in
+/// constant time per item): the daily series of several years fits.
+pub const MAX_ARRAY_SIZE: usize = 10_000;
+/// Entries of one object map grown by `+=`, `+`, `mixin` or `fill_with`. (An insert by index,
+/// `m[key] = v`, is bounded by [`MAX_MEMORY`].)
+pub const MAX_MAP_SIZE: usize = 1_000;
+/// Variables alive at once in one function.
+pub const MAX_VARIABLES: usize = 200;
+/// Functions defined in one rule file.
+pub const MAX_FUNCTIONS: usize = 50;
+/// Wall-clock time of one evaluation (one rule on one chain): the shipped rules take
+/// microseconds, so only a runaway rule comes near it.
+pub const TIME_PER_EVALUATION: Duration = Duration::from_secs(1);
+/// Default time budget of one rule across a whole screen (all its evaluations together,
+/// whichever thread ran them); `rule_time_budget_ms` in screen.toml sets another. When it is
+/// spent, the rule's remaining evaluations are ERROR without running, so one runaway rule
+/// cannot make a screen of a hundred chains take a hundred times its per-evaluation limit.
+pub const RULE_TIME_BUDGET: Duration = Duration::from_secs(1);
+/// Default time budget of all the evaluations of one screen (`screen_time_budget_ms` in
+/// screen.toml): a cap on many slow rules together.
+pub const SCREEN_TIME_BUDGET: Duration = Duration::from_secs(20);
+/// Lines of `print`/`debug` output kept per evaluation, and their bytes: enough to debug a
+/// rule, while a rule printing in a loop cannot flood the output of a screen of every chain.
+pub const MAX_OUTPUT_LINES: usize = 20;
+pub const MAX_OUTPUT_BYTES: usize = 2_000;
+/// Evidence entries kept per verdict (the shipped rules record at most 7), and the bytes of
+/// each label and of each value's rendering: evidence explains a verdict; a rule reading in a
+/// loop must not turn every verdict into megabytes of output.
+pub const MAX_EVIDENCE: usize = 24;
+pub const MAX_LABEL_BYTES: usize = 80;
+pub const MAX_VALUE_BYTES: usize = 80;
+/// Bytes of a verdict's reason and of its hint: a sentence with its numbers is a few hundred.
+pub const MAX_REASON_BYTES: usize = 1_000;
+pub const MAX_HINT_BYTES: usize = 500;
+
 /// Sandbox limits, applied per evaluation of one rule against one chain (or the sector).
+/// `Limits::default()` holds the constants above; tests set smaller ones.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Limits {
-    /// Rhai operations (roughly: expressions evaluated). A runaway loop stops here in milliseconds.
     pub max_operations: u64,
-    /// Nested function calls, including recursion.
     pub max_call_levels: usize,
-    /// Nesting depth of expressions at compile time (top level, inside functions).
     pub max_expr_depth: usize,
     pub max_function_expr_depth: usize,
-    /// Characters in one string.
     pub max_string_size: usize,
-    /// Items in one array (a daily series of several years fits).
     pub max_array_size: usize,
-    /// Entries in one object map.
     pub max_map_size: usize,
-    /// Variables alive at once.
+    pub max_memory: usize,
     pub max_variables: usize,
-    /// Functions defined in one rule file.
     pub max_functions: usize,
     /// Wall-clock time for one evaluation.
     pub time_limit: Duration,
@@ -30,16 +81,129 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_operations: 200_000,
-            max_call_levels: 32,
-            max_expr_depth: 64,
-            max_function_expr_depth: 32,
-            max_string_size: 10_000,
-            max_array_size: 10_000,
-            max_map_size: 1_000,
-            max_variables: 200,
-            max_functions: 50,
-            time_limit: Duration::from_secs(1),
+            max_operations: MAX_OPERATIONS,
+            max_call_levels: MAX_CALL_LEVELS,
+            max_expr_depth: MAX_EXPR_DEPTH,
+            max_function_expr_depth: MAX_FUNCTION_EXPR_DEPTH,
+            max_string_size: MAX_STRING_SIZE,
+            max_array_size: MAX_ARRAY_SIZE,
+            max_map_size: MAX_MAP_SIZE,
+            max_memory: MAX_MEMORY,
+            max_variables: MAX_VARIABLES,
+            max_functions: MAX_FUNCTIONS,
+            time_limit: TIME_PER_EVALUATION,
         }
+    }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, with `…` marking a cut; control
+/// characters other than newline and tab become `�`, so that what a rule writes cannot grow
+/// when escaped for JSON or disturb a terminal.
+pub fn bounded(text: &str, max: usize) -> String {
+    let clean = |c: char| {
+        if c.is_control() && c != '\n' && c != '\t' {
+            '\u{fffd}'
+        } else {
+            c
+        }
+    };
+    if text.len() <= max && !text.chars().any(|c| clean(c) != c) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(max.min(text.len()) + 3);
+    for c in text.chars().map(clean) {
+        if out.len() + c.len_utf8() > max.saturating_sub('…'.len_utf8()) {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of bounds gives every constant with its value.
+    #[test]
+    fn the_readme_states_every_bound() {
+        let readme = include_str!("../../README.md");
+        let n = |x: u128| {
+            let digits = x.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let rows = [
+            ("`MAX_OPERATIONS`", n(MAX_OPERATIONS.into())),
+            ("`MAX_CALL_LEVELS`", n(MAX_CALL_LEVELS as u128)),
+            (
+                "`MAX_EXPR_DEPTH`, `MAX_FUNCTION_EXPR_DEPTH`",
+                format!("{MAX_EXPR_DEPTH}, {MAX_FUNCTION_EXPR_DEPTH}"),
+            ),
+            ("`MAX_MEMORY`", format!("{} MiB", MAX_MEMORY >> 20)),
+            (
+                "`MAX_STRING_SIZE`",
+                format!("{} bytes", n(MAX_STRING_SIZE as u128)),
+            ),
+            (
+                "`MAX_ARRAY_SIZE`",
+                format!("{} items", n(MAX_ARRAY_SIZE as u128)),
+            ),
+            (
+                "`MAX_MAP_SIZE`",
+                format!("{} entries", n(MAX_MAP_SIZE as u128)),
+            ),
+            (
+                "`MAX_VARIABLES`, `MAX_FUNCTIONS`",
+                format!("{MAX_VARIABLES}, {MAX_FUNCTIONS}"),
+            ),
+            (
+                "`TIME_PER_EVALUATION`",
+                format!("{} s", TIME_PER_EVALUATION.as_secs()),
+            ),
+            (
+                "`RULE_TIME_BUDGET` (`rule_time_budget_ms`)",
+                format!("{} s", RULE_TIME_BUDGET.as_secs()),
+            ),
+            (
+                "`SCREEN_TIME_BUDGET` (`screen_time_budget_ms`)",
+                format!("{} s", SCREEN_TIME_BUDGET.as_secs()),
+            ),
+            (
+                "`MAX_OUTPUT_LINES`, `MAX_OUTPUT_BYTES`",
+                format!(
+                    "{MAX_OUTPUT_LINES} lines, {} bytes",
+                    n(MAX_OUTPUT_BYTES as u128)
+                ),
+            ),
+            (
+                "`MAX_EVIDENCE`, `MAX_LABEL_BYTES`, `MAX_VALUE_BYTES`",
+                format!("{MAX_EVIDENCE} entries, {MAX_LABEL_BYTES} bytes, {MAX_VALUE_BYTES} bytes"),
+            ),
+            (
+                "`MAX_REASON_BYTES`, `MAX_HINT_BYTES`",
+                format!("{}, {MAX_HINT_BYTES} bytes", n(MAX_REASON_BYTES as u128)),
+            ),
+        ];
+        for (names, value) in rows {
+            let row = format!("| {names} | {value} |");
+            assert!(readme.contains(&row), "the README has no row `{row}`");
+        }
+    }
+
+    #[test]
+    fn bounded_cuts_at_a_character_and_marks_the_cut() {
+        assert_eq!(bounded("short", 10), "short");
+        assert_eq!(bounded("abcdefghij", 10), "abcdefghij");
+        assert_eq!(bounded("abcdefghijk", 10), "abcdefg…");
+        assert_eq!(bounded("ééééé", 8), "éé…");
+        assert_eq!(bounded("a\u{1}b\nc", 10), "a\u{fffd}b\nc");
     }
 }

@@ -247,7 +247,10 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
         rules,
         hash,
         engine,
+        locator: engine::build_locator(&limits),
         limits,
+        rule_time_budget: settings.rule_time_budget,
+        screen_time_budget: settings.screen_time_budget,
     };
     Partial {
         pack: Some(pack),
@@ -284,28 +287,44 @@ fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, Diagnostic> 
 
 fn parse_error(file: &SourceFile, e: &ParseError) -> Diagnostic {
     let pos = e.position();
-    let message = match e.err_type() {
+    let (line, column) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+    // A refused name is reported as refused wherever the parser trips on it (`f.curry(x)`
+    // reads to rhai as a property that is not a name).
+    let word: String = file
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .chars()
+        .skip(column.saturating_sub(1))
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let refused = match e.err_type() {
         ParseErrorType::Reserved(s) | ParseErrorType::BadInput(LexError::ImproperSymbol(s, _))
-            if s == "eval" || s == "import" || s == "export" =>
+            if engine::REFUSED.contains(&s.as_str()) =>
         {
-            format!(
-                "`{s}` is not allowed in rules: a rule is one self-contained file and cannot run or load other code"
-            )
+            Some(s.to_string())
         }
-        ParseErrorType::VariableUndefined(v) => {
+        _ => engine::REFUSED.contains(&word.as_str()).then_some(word),
+    };
+    let message = match (refused, e.err_type()) {
+        (Some(s), _) => {
+            let why = match s.as_str() {
+                "curry" => {
+                    "a curried function pointer carries copies of values that no size check sees; a closure (`|x| f(x, y)`) does the same job"
+                }
+                _ => "a rule is one self-contained file and cannot run or load other code",
+            };
+            format!("`{s}` is not allowed in rules: {why}")
+        }
+        (None, ParseErrorType::VariableUndefined(v)) => {
             format!(
                 "unknown variable `{v}` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)"
             )
         }
-        other => other.to_string(),
+        (None, other) => other.to_string(),
     };
-    Diagnostic::at(
-        &file.path,
-        &file.text,
-        pos.line().unwrap_or(1),
-        pos.position().unwrap_or(1),
-        message,
-    )
+    Diagnostic::at(&file.path, &file.text, line, column, message)
 }
 
 /// The entry function must exist with the scope's parameters; returns where it is defined.
@@ -318,9 +337,11 @@ fn check_entry(
     let expected = format!("fn {name}({})", params.join(", "));
     let found = ast.iter_functions().find(|f| f.name == name);
     match found {
-        Some(f) if f.params.len() == params.len() => Ok(find_fn(&file.text, name)),
+        Some(f) if f.params.len() == params.len() => {
+            Ok(entry_position(&file.text, name, params.len()))
+        }
         Some(f) => {
-            let (line, col) = find_fn(&file.text, name);
+            let (line, col) = entry_position(&file.text, name, f.params.len());
             Err(Diagnostic::at(
                 &file.path,
                 &file.text,
@@ -357,20 +378,114 @@ fn check_entry(
     }
 }
 
-/// 1-based line and column of `fn <name>` in the source (1:1 when not found).
-fn find_fn(text: &str, name: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        let mut from = 0;
-        while let Some(at) = line[from..].find("fn ") {
-            let start = from + at;
-            let rest = line[start + 3..].trim_start();
-            if rest.starts_with(name) && rest[name.len()..].trim_start().starts_with('(') {
-                return (i + 1, line[..start].chars().count() + 1);
-            }
-            from = start + 3;
+/// Where the function `name` with `arity` parameters is defined (1-based line and column of
+/// its `fn`; 1:1 if not found).
+///
+/// The AST says which functions exist (the caller checked this one does) but not where they
+/// start, so the position is read from the code: rhai allows `fn` only where a function is
+/// defined, so once comments and string literals are skipped (a comment quoting the
+/// signature, as the `moat rules new` skeleton does, is never it), each `fn <name>(<params>)`
+/// is a definition, and the one with this name and arity is the function of the AST.
+fn entry_position(text: &str, name: &str, arity: usize) -> (usize, usize) {
+    let words = code_words(text);
+    for (i, w) in words.iter().enumerate() {
+        if w.2 != "fn" || words.get(i + 1).map(|n| n.2) != Some(name) {
+            continue;
+        }
+        if words.get(i + 2).map(|n| n.2) != Some("(") {
+            continue;
+        }
+        let params = words[i + 3..]
+            .iter()
+            .take_while(|w| w.2 != ")")
+            .filter(|w| w.2 != "," && w.2 != "(")
+            .count();
+        if params == arity {
+            return (w.0, w.1);
         }
     }
     (1, 1)
+}
+
+/// The words, parentheses and commas of a rule's code with their 1-based line and column,
+/// skipping comments (`//`, nested `/* */`) and string and character literals.
+fn code_words(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let (mut line, mut col) = (1, 1);
+    let mut i = 0;
+    let advance = |c: char, line: &mut usize, col: &mut usize| {
+        if c == '\n' {
+            *line += 1;
+            *col = 1;
+        } else {
+            *col += 1;
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i].1;
+        let next = chars.get(i + 1).map(|p| p.1);
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i].1 != '\n' {
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                let (c, n) = (chars[i].1, chars.get(i + 1).map(|p| p.1));
+                if c == '/' && n == Some('*') {
+                    depth += 1;
+                    advance(c, &mut line, &mut col);
+                    i += 1;
+                } else if c == '*' && n == Some('/') {
+                    depth -= 1;
+                    advance(c, &mut line, &mut col);
+                    i += 1;
+                    if depth == 0 {
+                        advance('/', &mut line, &mut col);
+                        i += 1;
+                        break;
+                    }
+                }
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+        } else if c == '"' || c == '`' || c == '\'' {
+            advance(c, &mut line, &mut col);
+            i += 1;
+            while i < chars.len() && chars[i].1 != c {
+                if chars[i].1 == '\\' && i + 1 < chars.len() {
+                    advance(chars[i].1, &mut line, &mut col);
+                    i += 1;
+                }
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+            if i < chars.len() {
+                advance(c, &mut line, &mut col);
+                i += 1;
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            let (start, at) = (chars[i].0, (line, col));
+            while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_') {
+                advance(chars[i].1, &mut line, &mut col);
+                i += 1;
+            }
+            let end = chars.get(i).map_or(text.len(), |p| p.0);
+            out.push((at.0, at.1, &text[start..end]));
+        } else {
+            match c {
+                '(' => out.push((line, col, "(")),
+                ')' => out.push((line, col, ")")),
+                ',' => out.push((line, col, ",")),
+                _ => {}
+            }
+            advance(c, &mut line, &mut col);
+            i += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -567,10 +682,20 @@ mod tests {
     }
 
     #[test]
-    fn find_fn_locates_the_definition() {
+    fn the_entry_function_is_found_in_the_code_not_in_comments_or_strings() {
+        let at = |text: &str| entry_position(text, "rule", 1);
         assert_eq!(
-            find_fn("// fn rule is below\n  fn  rule (a) {}", "rule"),
+            at("// fn rule(chain, params, peers) is below\n  fn  rule (a) { 1 }"),
             (2, 3)
         );
+        assert_eq!(
+            at(
+                "/* fn rule(a) { /* nested */ } */\nfn helper() { \"fn rule(x)\" }\n\nfn rule(a) {\n  helper()\n}"
+            ),
+            (4, 1)
+        );
+        // Another function of that name with another arity is another function.
+        assert_eq!(at("fn rule(a, b) {\n 1\n}\nfn rule(a) { 2 }"), (4, 1));
+        assert_eq!(at("fn rule(a) {}\n// fn rule(b)"), (1, 1));
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod engine;
 pub mod front_matter;
 pub mod limits;
 pub(crate) mod loader;
+pub mod memory;
 pub mod pack;
 pub mod screen_file;
 
@@ -19,7 +20,7 @@ pub use front_matter::RuleScope;
 pub use limits::Limits;
 pub use pack::{RuleInfo, RulePack, SourceFile};
 
-pub(crate) use engine::guarded;
+pub(crate) use engine::{DeadlineKind, guarded};
 
 use crate::diagnostics::Diagnostics;
 use std::path::Path;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What a screen says about one rule. Part of the JSON output (`rules` in a screen result).
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -42,8 +43,8 @@ pub(crate) struct CompiledRule {
     pub ast: rhai::AST,
     pub params: Arc<ParamTable>,
     pub source: Arc<str>,
-    /// Where the entry function is defined (1-based line, column): the location of errors
-    /// that carry no position of their own (limits, wrong return type).
+    /// Where the entry function is defined (1-based line, column): the location of an error
+    /// whose line cannot be found any other way.
     pub entry_at: (usize, usize),
     /// Why the rule's code could not be compiled (a parse error, `eval`, `import`): such a
     /// rule stays in the pack and every verdict it gives is ERROR at this place.
@@ -60,7 +61,14 @@ pub struct RulePack {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) hash: String,
     pub(crate) engine: rhai::Engine,
+    /// The same engine reporting every step: re-runs an evaluation that failed without saying
+    /// where, to find the line (see `evaluate::run`).
+    pub(crate) locator: rhai::Engine,
     pub(crate) limits: Limits,
+    /// Time one rule's evaluations may take in one screen, together (screen.toml).
+    pub(crate) rule_time_budget: Duration,
+    /// Time all the evaluations of one screen may take (screen.toml).
+    pub(crate) screen_time_budget: Duration,
 }
 
 impl RulePack {
@@ -130,6 +138,11 @@ impl RulePack {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The time budgets of a screen: one rule's evaluations together, and all of them.
+    pub fn time_budgets(&self) -> (Duration, Duration) {
+        (self.rule_time_budget, self.screen_time_budget)
     }
 
     pub(crate) fn compiled(&self, id: &str) -> Option<&CompiledRule> {

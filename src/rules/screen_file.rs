@@ -3,9 +3,11 @@
 //! reads instead of hard-coding thresholds. Unknown keys are errors that name the key, its file
 //! and its line:column, because a misspelt `wieght` silently ignored would change a screen.
 
+use super::limits::{RULE_TIME_BUDGET, SCREEN_TIME_BUDGET};
 use crate::diagnostics::{Diagnostic, line_col};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::time::Duration;
 use toml::Spanned;
 
 pub const SCREEN_FILE: &str = "screen.toml";
@@ -17,6 +19,10 @@ struct RawScreen {
     pass_mark: Spanned<f64>,
     #[serde(default)]
     window_weeks: Option<Spanned<i64>>,
+    #[serde(default)]
+    rule_time_budget_ms: Option<Spanned<i64>>,
+    #[serde(default)]
+    screen_time_budget_ms: Option<Spanned<i64>>,
     #[serde(default)]
     rules: BTreeMap<String, Spanned<RawRule>>,
 }
@@ -49,6 +55,12 @@ pub struct ScreenSettings {
     pub pass_mark: f64,
     /// Length of the TVL-leadership window in weeks (default 52).
     pub window_weeks: i64,
+    /// Time one rule's evaluations may take in one screen, all together
+    /// (`rule_time_budget_ms`, default `limits::RULE_TIME_BUDGET`).
+    pub rule_time_budget: Duration,
+    /// Time all the evaluations of one screen may take (`screen_time_budget_ms`, default
+    /// `limits::SCREEN_TIME_BUDGET`).
+    pub screen_time_budget: Duration,
     pub rules: BTreeMap<String, RuleSettings>,
 }
 
@@ -123,11 +135,41 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
             format!("`window_weeks` must be at least 1, found {}", w.get_ref()),
         ));
     }
+    let mut budget = |key: &str, value: &Option<Spanned<i64>>, default: Duration| match value {
+        None => default,
+        Some(ms) if *ms.get_ref() >= 1 => Duration::from_millis(*ms.get_ref() as u64),
+        Some(ms) => {
+            let (line, column) = line_col(text, ms.span().start);
+            errors.push(Diagnostic::at(
+                file,
+                text,
+                line,
+                column,
+                format!(
+                    "`{key}` must be at least 1 (milliseconds), found {}",
+                    ms.get_ref()
+                ),
+            ));
+            default
+        }
+    };
+    let rule_time_budget = budget(
+        "rule_time_budget_ms",
+        &raw.rule_time_budget_ms,
+        RULE_TIME_BUDGET,
+    );
+    let screen_time_budget = budget(
+        "screen_time_budget_ms",
+        &raw.screen_time_budget_ms,
+        SCREEN_TIME_BUDGET,
+    );
     if errors.is_empty() {
         Ok(ScreenSettings {
             name: raw.name,
             pass_mark,
             window_weeks,
+            rule_time_budget,
+            screen_time_budget,
             rules,
         })
     } else {
@@ -211,6 +253,30 @@ mod tests {
                 "`rules.token_existence.weight` must be a number greater than 0, found 0"
             ]
         );
+    }
+
+    #[test]
+    fn time_budgets_default_and_are_checked() {
+        let s = parse("screen.toml", GOOD).unwrap();
+        assert_eq!(
+            (s.rule_time_budget, s.screen_time_budget),
+            (RULE_TIME_BUDGET, SCREEN_TIME_BUDGET)
+        );
+        let text = GOOD.replace(
+            "pass_mark = 0.6\n",
+            "pass_mark = 0.6\nrule_time_budget_ms = 250\nscreen_time_budget_ms = 0\n",
+        );
+        let errs = parse("screen.toml", &text).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "screen.toml:4:25: error: `screen_time_budget_ms` must be at least 1 (milliseconds), found 0\n  |\n4 | screen_time_budget_ms = 0\n  |                         ^"
+        );
+        let text = GOOD.replace(
+            "pass_mark = 0.6\n",
+            "pass_mark = 0.6\nrule_time_budget_ms = 250\n",
+        );
+        let s = parse("screen.toml", &text).unwrap();
+        assert_eq!(s.rule_time_budget, Duration::from_millis(250));
     }
 
     #[test]

@@ -130,6 +130,7 @@ mod history;
 mod lookahead;
 mod rules_check;
 mod rules_test;
+mod sandbox;
 mod screen;
 mod synth;
 mod terminal;

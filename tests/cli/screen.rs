@@ -114,20 +114,20 @@ fn hostile_rules_error_with_their_location_and_change_nothing_else() {
         (
             "h_loop",
             "fn rule(chain, params, peers) {\n    loop { }\n}\n",
-            "h_loop.rhai:6:1",
+            "h_loop.rhai:7:5",
             "operations",
         ),
         (
             "h_recursion",
             "fn deep(n) { deep(n + 1) }\nfn rule(chain, params, peers) {\n    deep(0)\n}\n",
-            "h_recursion.rhai:7:1",
+            "h_recursion.rhai:6:14",
             "call",
         ),
         (
             "h_string",
             "fn rule(chain, params, peers) {\n    let s = \"x\";\n    loop { s += s; }\n}\n",
-            "h_string.rhai:6:1",
-            "too large",
+            "h_string.rhai:8:14",
+            "a string of more than 10000 bytes",
         ),
         (
             "h_eval",
@@ -144,7 +144,7 @@ fn hostile_rules_error_with_their_location_and_change_nothing_else() {
         (
             "h_return",
             "fn rule(chain, params, peers) {\n    42\n}\n",
-            "h_return.rhai:6:1",
+            "h_return.rhai:7:5",
             "got int (42)",
         ),
         (

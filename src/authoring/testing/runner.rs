@@ -11,7 +11,7 @@ use super::values::ParamsOf;
 use crate::dataset::Dataset;
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
-use crate::evaluate::evaluate_rule;
+use crate::evaluate::{Budget, evaluate_rule_within, on_evaluation_stack};
 use crate::features::{self, ChainFeatures, Series, Universe, Value, catalog};
 use crate::rules::RulePack;
 use crate::rules::api::params::ParamTable;
@@ -88,13 +88,20 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
     let mut engine = crate::rules::engine::build(&pack.limits);
     coverage::instrument(&mut engine);
     pack.engine = engine;
+    // One time budget for the whole run, as for a screen: a runaway rule's later cases are
+    // ERROR without running. The cases run on a thread with the evaluation stack (coverage
+    // is recorded on the thread that evaluates).
+    let budget = Budget::new(&pack);
     let mut results = Vec::new();
     let mut executed: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-    for c in &parsed.cases {
-        let (result, lines) = run_case(&mut pack, &params, universe_of(c.as_of), c)?;
-        executed.entry(c.rule.clone()).or_default().extend(lines);
-        results.push(result);
-    }
+    on_evaluation_stack(|| -> anyhow::Result<()> {
+        for c in &parsed.cases {
+            let (result, lines) = run_case(&mut pack, &params, universe_of(c.as_of), c, &budget)?;
+            executed.entry(c.rule.clone()).or_default().extend(lines);
+            results.push(result);
+        }
+        Ok(())
+    })?;
     Ok(report(&pack, results, &executed))
 }
 
@@ -194,6 +201,7 @@ fn run_case(
     params: &ParamsOf,
     universe: &Universe,
     c: &Case,
+    budget: &Budget,
 ) -> anyhow::Result<(CaseResult, BTreeSet<usize>)> {
     let synthetic;
     let (universe, chain, is_synthetic) = match &c.subject {
@@ -217,7 +225,8 @@ fn run_case(
     merged.extend(c.params.clone());
     let overridden = Arc::new(ParamTable::from_toml(&c.rule, &merged));
     let saved = std::mem::replace(&mut pack.rules[index].params, overridden);
-    let (verdict, lines) = coverage::recording(|| evaluate_rule(pack, universe, &c.rule, chain));
+    let (verdict, lines) =
+        coverage::recording(|| evaluate_rule_within(pack, universe, &c.rule, chain, budget));
     pack.rules[index].params = saved;
     let v = verdict.with_context(|| format!("case `{}` of {}", c.name, c.file))?;
 

@@ -8,6 +8,7 @@ pub mod format;
 pub mod params;
 pub mod peers;
 pub mod reference;
+pub mod sandbox;
 pub mod strict_ops;
 pub mod trace;
 pub mod world;

@@ -11,7 +11,8 @@ use super::world::World;
 use crate::features::Value;
 use crate::features::catalog::{self, Kind};
 use rhai::{Array, Dynamic, FnPtr, INT, ImmutableString, Map, NativeCallContext};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 type Res<T> = Result<T, Box<rhai::EvalAltResult>>;
 
@@ -27,6 +28,9 @@ pub const PROPERTIES: &[&str] = &[
     "slugs",
 ];
 
+/// Statistics of one peer set by (field, statistic).
+type Memo = HashMap<(String, &'static str), Option<f64>>;
+
 #[derive(Clone)]
 pub struct Peers {
     world: Arc<World>,
@@ -34,6 +38,9 @@ pub struct Peers {
     /// How this set was obtained, e.g. `peers` or `peers.filter("layer", "==", "L2")`.
     label: Arc<str>,
     trace: Trace,
+    /// Statistics already computed over this set (field, statistic) → value: a rule asking
+    /// for the median inside a closure over every peer computes it once, not once per peer.
+    memo: Arc<Mutex<Memo>>,
 }
 
 #[derive(Clone, Copy)]
@@ -53,6 +60,7 @@ impl Peers {
             members,
             label: Arc::from("peers"),
             trace,
+            memo: Arc::default(),
         }
     }
 
@@ -62,6 +70,7 @@ impl Peers {
             members: Arc::new(members),
             label: Arc::from(label),
             trace: self.trace.clone(),
+            memo: Arc::default(),
         }
     }
 
@@ -359,25 +368,21 @@ impl Peers {
             Agg::Sum => "sum",
         };
         let f = self.numeric_field(field, name)?;
-        let mut xs: Vec<f64> = self
-            .members
-            .iter()
-            .filter_map(|&i| self.world.raw(i, f).as_f64())
-            .collect();
-        let value = if xs.is_empty() {
-            None
-        } else {
-            xs.sort_by(f64::total_cmp);
-            let n = xs.len();
-            Some(match agg {
-                Agg::Mean => xs.iter().sum::<f64>() / n as f64,
-                Agg::Median if n % 2 == 1 => xs[n / 2],
-                Agg::Median => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
-                Agg::Min => xs[0],
-                Agg::Max => xs[n - 1],
-                Agg::Sum => xs.iter().sum(),
-            })
-        };
+        let key = (field.to_string(), name);
+        let known = self
+            .memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .copied();
+        let value = known.unwrap_or_else(|| {
+            let value = self.statistic(f, agg);
+            self.memo
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, value);
+            value
+        });
         let label = self.call_label(&format!("{name}(\"{field}\")"));
         self.record(&label, Value::num(value));
         Ok(match value {
@@ -391,6 +396,27 @@ impl Peers {
                 );
                 Dynamic::UNIT
             }
+        })
+    }
+
+    fn statistic(&self, f: usize, agg: Agg) -> Option<f64> {
+        let mut xs: Vec<f64> = self
+            .members
+            .iter()
+            .filter_map(|&i| self.world.raw(i, f).as_f64())
+            .collect();
+        if xs.is_empty() {
+            return None;
+        }
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        Some(match agg {
+            Agg::Mean => xs.iter().sum::<f64>() / n as f64,
+            Agg::Median if n % 2 == 1 => xs[n / 2],
+            Agg::Median => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+            Agg::Min => xs[0],
+            Agg::Max => xs[n - 1],
+            Agg::Sum => xs.iter().sum(),
         })
     }
 
@@ -472,7 +498,8 @@ impl Peers {
             "lead({}, \"{series}\", \"{direction}\", {beat})",
             chain.expr()
         ));
-        let index = self.world.by_date(slot);
+        // Built once per screen by whichever evaluation needs it first: not that one's memory.
+        let index = crate::rules::memory::exempt(|| self.world.by_date(slot));
         let mut member = vec![false; self.world.len()];
         for &i in self.members.iter() {
             member[i] = i != chain.index();

@@ -54,7 +54,7 @@ pub const FIELDS_AFTER: &str = "chain";
 pub const REFERENCE: &[Section] = &[
     Section {
         title: "entry functions",
-        intro: "A rule file starts with its header (`//! id:`, `//! title:`, `//! category:`, `//! why:`, optionally `//! scope: sector`) and defines one entry function, which moat calls with these arguments (the names are free, the order is not). The file's top level runs once, at load time.",
+        intro: "A rule file starts with its header (`//! id:`, `//! title:`, `//! category:`, `//! why:`, optionally `//! scope: sector`) and defines one entry function, which moat calls with these arguments (the names are free, the order is not). The file's top level is compiled but never run: define functions there, nothing else (a `let` or `const` at the top level is not visible to them).",
         helpers: &[
             h(
                 "fn rule(chain, params, peers) { … }",

@@ -3,7 +3,11 @@
 //! missing values a rule read are kept too, to name them when one is used in arithmetic.
 
 use crate::features::Value;
+use crate::rules::limits::{MAX_EVIDENCE, MAX_LABEL_BYTES, MAX_VALUE_BYTES, bounded};
 use std::collections::{BTreeMap, HashSet};
+
+/// Missing reads kept for naming the culprit of an error: the latest ones matter.
+const MAX_MISSING: usize = 64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One value a rule read: `tvl_usd`, `arbitrum.stack`, `peers.median("tvl_usd")`, …
@@ -36,6 +40,25 @@ pub struct TraceData {
     pub params: BTreeMap<String, serde_json::Value>,
     /// While > 0 (inside a helper's callback over many chains), readings are not recorded.
     quiet: u32,
+    /// Readings not recorded because the verdict already had `MAX_EVIDENCE`.
+    dropped: usize,
+}
+
+impl TraceData {
+    /// The readings, with a last entry saying how many were not kept when some were not.
+    pub fn evidence(&mut self) -> Vec<Reading> {
+        let mut readings = std::mem::take(&mut self.readings);
+        if self.dropped > 0 {
+            readings.push(Reading {
+                label: "…".to_string(),
+                value: Value::Text(format!(
+                    "{} more readings not kept (at most {MAX_EVIDENCE} per verdict)",
+                    self.dropped
+                )),
+            });
+        }
+        readings
+    }
 }
 
 /// The recorder shared by the values handed to one evaluation.
@@ -52,10 +75,22 @@ impl Trace {
         if t.quiet > 0 {
             return;
         }
-        let label = label.into();
-        if t.seen.insert(label.clone()) {
-            t.readings.push(Reading { label, value });
+        // Labels and values embed what the rule passed (a helper's arguments, a field's
+        // text): both are cut to their bounds, and past `MAX_EVIDENCE` only counted.
+        let label = bounded(&label.into(), MAX_LABEL_BYTES);
+        if t.seen.contains(&label) {
+            return;
         }
+        if t.readings.len() >= MAX_EVIDENCE {
+            t.dropped += 1;
+            return;
+        }
+        let value = match value {
+            Value::Text(text) => Value::Text(bounded(&text, MAX_VALUE_BYTES)),
+            other => other,
+        };
+        t.seen.insert(label.clone());
+        t.readings.push(Reading { label, value });
     }
 
     pub fn missing_of(
@@ -73,6 +108,9 @@ impl Trace {
         };
         let mut t = self.lock();
         t.missing.retain(|m| m.label != read.label);
+        if t.missing.len() >= MAX_MISSING {
+            t.missing.remove(0);
+        }
         t.missing.push(read);
     }
 
@@ -98,6 +136,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn evidence_is_bounded_with_a_marker() {
+        let t = Trace::default();
+        for i in 0..MAX_EVIDENCE + 5 {
+            t.read(format!("f{i}"), Value::Int(1));
+        }
+        t.read("x".repeat(500), Value::Text("y".repeat(500)));
+        let evidence = t.take().evidence();
+        assert_eq!(evidence.len(), MAX_EVIDENCE + 1);
+        assert_eq!(evidence[MAX_EVIDENCE].label, "…");
+        assert_eq!(
+            evidence[MAX_EVIDENCE].value,
+            Value::Text(format!(
+                "6 more readings not kept (at most {MAX_EVIDENCE} per verdict)"
+            ))
+        );
+        let t = Trace::default();
+        t.read("x".repeat(500), Value::Text("y".repeat(500)));
+        let only = &t.take().evidence()[0];
+        assert_eq!(only.label.len(), MAX_LABEL_BYTES);
+        assert_eq!(
+            only.value,
+            Value::Text(format!("{}…", "y".repeat(MAX_VALUE_BYTES - 3)))
+        );
+    }
+
+    #[test]
     fn readings_keep_first_read_order_without_duplicates() {
         let t = Trace::default();
         t.read("b", Value::Int(1));
@@ -106,7 +170,7 @@ mod tests {
         t.quietly(|| t.read("c", Value::Int(3)));
         let labels: Vec<_> = t
             .take()
-            .readings
+            .evidence()
             .into_iter()
             .map(|r| (r.label, r.value))
             .collect();

@@ -1,0 +1,129 @@
+//! Time budgets of a screen: how long one rule's evaluations may take together, and all the
+//! evaluations of the screen. The per-evaluation time limit alone would let one slow rule take
+//! a hundred times that limit on a hundred chains; with a budget, once a rule has spent its
+//! share its remaining evaluations are ERROR without running, and an evaluation that starts
+//! with less than its time limit left stops when the budget runs out.
+//!
+//! What stays deterministic: a rule that never comes near its budget gets the same verdicts
+//! whatever the thread count or the machine's speed, and a runaway rule changes no verdict but
+//! its own. Which of a runaway rule's evaluations ran (and erred on their own) and which were
+//! refused by the budget depends on timing.
+
+use crate::rules::pack::CompiledRule;
+use crate::rules::{DeadlineKind, RulePack};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The budgets of one run (a screen, an `explain`, a `rules test`), shared by its threads.
+pub struct Budget {
+    rule: Duration,
+    screen: Duration,
+    started: Instant,
+    spent: HashMap<String, Spent>,
+}
+
+/// What one rule has spent.
+#[derive(Default)]
+pub(crate) struct Spent {
+    nanos: AtomicU64,
+    /// Where the first of its evaluations that failed stopped: the location of the
+    /// evaluations its budget then refuses (its entry function when none failed).
+    pub(crate) stopped_at: OnceLock<String>,
+}
+
+impl Budget {
+    /// Fresh budgets for the rules of `pack`, as its screen.toml sets them.
+    pub fn new(pack: &RulePack) -> Budget {
+        let (rule, screen) = pack.time_budgets();
+        Budget {
+            rule,
+            screen,
+            started: Instant::now(),
+            spent: pack
+                .rules
+                .iter()
+                .map(|r| (r.info.id.clone(), Spent::default()))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn of(&self, rule: &CompiledRule) -> &Spent {
+        &self.spent[&rule.info.id]
+    }
+
+    /// The time the next evaluation of a rule may take, and which bound sets it; `Err` with
+    /// the bound when it may not run at all.
+    pub(crate) fn allowance(
+        &self,
+        spent: &Spent,
+        limit: Duration,
+    ) -> Result<(Duration, DeadlineKind), DeadlineKind> {
+        let screen_left = self.screen.saturating_sub(self.started.elapsed());
+        let rule_left = self
+            .rule
+            .saturating_sub(Duration::from_nanos(spent.nanos.load(Ordering::Relaxed)));
+        if screen_left.is_zero() {
+            return Err(DeadlineKind::ScreenBudget);
+        }
+        if rule_left.is_zero() {
+            return Err(DeadlineKind::RuleBudget);
+        }
+        Ok([
+            (limit, DeadlineKind::Evaluation),
+            (rule_left, DeadlineKind::RuleBudget),
+            (screen_left, DeadlineKind::ScreenBudget),
+        ]
+        .into_iter()
+        .min_by_key(|(time, _)| *time)
+        .expect("three candidates"))
+    }
+
+    /// Charge `time` to a rule.
+    pub(crate) fn charge(&self, spent: &Spent, time: Duration) {
+        let nanos = u64::try_from(time.as_nanos()).unwrap_or(u64::MAX);
+        spent.nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// The budgets in milliseconds, for messages: (rule, screen).
+    pub(crate) fn millis(&self) -> (u128, u128) {
+        (self.rule.as_millis(), self.screen.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(rule: u64, screen: u64) -> Budget {
+        Budget {
+            rule: Duration::from_millis(rule),
+            screen: Duration::from_millis(screen),
+            started: Instant::now(),
+            spent: HashMap::from([("r".to_string(), Spent::default())]),
+        }
+    }
+
+    #[test]
+    fn the_tightest_bound_sets_the_deadline_and_a_spent_budget_refuses() {
+        let b = budget(300, 60_000);
+        let spent = &b.spent["r"];
+        let limit = Duration::from_secs(1);
+        assert_eq!(
+            b.allowance(spent, limit).unwrap().1,
+            DeadlineKind::RuleBudget
+        );
+        assert_eq!(
+            b.allowance(spent, Duration::from_millis(10)).unwrap(),
+            (Duration::from_millis(10), DeadlineKind::Evaluation)
+        );
+        b.charge(spent, Duration::from_millis(300));
+        assert_eq!(b.allowance(spent, limit), Err(DeadlineKind::RuleBudget));
+        let b = budget(300, 0);
+        assert_eq!(
+            b.allowance(&b.spent["r"], limit),
+            Err(DeadlineKind::ScreenBudget)
+        );
+    }
+}

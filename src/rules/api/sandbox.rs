@@ -1,0 +1,546 @@
+//! Standard-library functions the sandbox replaces, put in place of rhai's own in the standard
+//! package (they keep rhai's meaning and stay standard functions, not moat's API):
+//!
+//! - sorting (`sort`, `sort_desc`, `order`, `order_desc`) in a total order, so that a NaN
+//!   among floats sorts last instead of making the sort panic;
+//! - every function that grows an array, a string or a map by more than one value, checked in
+//!   constant time per added item against `Limits` (rhai's own size checks measure the whole
+//!   value after every call, which makes n pushes cost n², so they are off);
+//! - the functions that turn one string into many values (`split`, `to_chars`), which refuse a
+//!   string longer than the string limit, since the many values cost far more than the string;
+//! - a variable resolver that keeps `chain`, `params` and `peers` (and the chains and peer
+//!   sets derived from them) unshared when a closure captures them: rhai locks a captured
+//!   value for the whole of a method call on it, so `peers.count(|c| … peers.median(..))`
+//!   would otherwise fail with "Data race detected". The three are read-only handles, so a
+//!   closure capturing a copy sees exactly what it would have seen through the shared one.
+
+use super::chain::Chain;
+use super::params::Params;
+use super::peers::Peers;
+use crate::rules::limits::Limits;
+use rhai::{
+    Array, Blob, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
+    Module, Position, RhaiNativeFunc, Variant,
+};
+use std::cmp::Ordering;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+fn too_large(what: String) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorDataTooLarge(what, Position::NONE).into()
+}
+
+/// Registering into the module: `put` for functions that change their first argument,
+/// `put_pure` for those that do not (rhai lets only those be called on a constant).
+trait Put {
+    fn put<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self;
+    fn put_pure<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self;
+}
+
+impl Put for Module {
+    fn put<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self {
+        FuncRegistration::new(name)
+            .with_purity(false)
+            .set_into_module(self, func);
+        self
+    }
+    fn put_pure<A: 'static, const N: usize, const X: bool, R: Variant + Clone>(
+        &mut self,
+        name: &str,
+        func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
+    ) -> &mut Self {
+        FuncRegistration::new(name)
+            .with_purity(true)
+            .set_into_module(self, func);
+        self
+    }
+}
+
+/// Replace, in rhai's standard package `m`, the functions this module bounds.
+pub fn replace_in(m: &mut Module, limits: &Limits) {
+    // `sleep` would block the thread past any deadline, and no rule needs to wait.
+    let refuse_sleep = || -> Res<()> {
+        Err(EvalAltResult::ErrorRuntime(
+            Dynamic::from(super::ApiError(
+                "`sleep` is not allowed in rules: an evaluation's time is bounded and a rule never needs to wait"
+                    .into(),
+            )),
+            Position::NONE,
+        )
+        .into())
+    };
+    m.put_pure("sleep", move |_: INT| refuse_sleep())
+        .put_pure("sleep", move |_: rhai::FLOAT| refuse_sleep());
+    register_sorting(m);
+    register_arrays(m, limits.max_array_size, limits.max_memory);
+    register_strings(m, limits.max_string_size);
+    register_maps(m, limits.max_map_size);
+    register_blobs(m, limits.max_array_size);
+}
+
+/// The order of two values of one sortable type; `None` for types that do not sort.
+fn compare(a: &Dynamic, b: &Dynamic) -> Option<Ordering> {
+    if let (Ok(x), Ok(y)) = (a.as_int(), b.as_int()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Ok(x), Ok(y)) = (a.as_float(), b.as_float()) {
+        // NaN after every number, whatever its sign bit: a total order, as sorting requires.
+        return Some(match (x.is_nan(), y.is_nan()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => x.total_cmp(&y),
+        });
+    }
+    if let (Ok(x), Ok(y)) = (a.as_char(), b.as_char()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Ok(x), Ok(y)) = (a.as_bool(), b.as_bool()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Ok(x), Ok(y)) = (a.as_immutable_string_ref(), b.as_immutable_string_ref()) {
+        return Some(x.as_str().cmp(y.as_str()));
+    }
+    if a.is_unit() && b.is_unit() {
+        return Some(Ordering::Equal);
+    }
+    None
+}
+
+fn sort(array: &mut Array, descending: bool) -> Res<()> {
+    let Some(first) = array.first() else {
+        return Ok(());
+    };
+    let refuse = |why: String| -> Res<()> {
+        Err(EvalAltResult::ErrorRuntime(Dynamic::from(super::ApiError(why)), Position::NONE).into())
+    };
+    if array.iter().any(|x| x.type_id() != first.type_id()) {
+        return refuse("sort: the array holds values of different types, which do not sort".into());
+    }
+    if compare(first, first).is_none() {
+        return refuse(format!(
+            "sort: values of type {} do not sort",
+            first.type_name()
+        ));
+    }
+    let order = |a: &Dynamic, b: &Dynamic| compare(a, b).unwrap_or(Ordering::Equal);
+    if descending {
+        array.sort_by(|a, b| order(b, a));
+    } else {
+        array.sort_by(order);
+    }
+    Ok(())
+}
+
+fn register_sorting(m: &mut Module) {
+    m.put("sort", |a: &mut Array| sort(a, false))
+        .put("sort_desc", |a: &mut Array| sort(a, true))
+        .put_pure("order", |a: &mut Array| {
+            let mut copy = a.clone();
+            sort(&mut copy, false).map(|()| copy)
+        })
+        .put_pure("order_desc", |a: &mut Array| {
+            let mut copy = a.clone();
+            sort(&mut copy, true).map(|()| copy)
+        });
+}
+
+/// An estimate of the bytes a value holds, for the one call that can multiply a value
+/// (`pad`): the memory bound catches everything else after the fact, but a single call that
+/// makes a million copies must be refused before it runs.
+fn weight(value: &Dynamic) -> usize {
+    let slot = std::mem::size_of::<Dynamic>();
+    if let Ok(s) = value.as_immutable_string_ref() {
+        return slot + s.len();
+    }
+    if let Ok(a) = value.as_array_ref() {
+        return slot + a.iter().map(weight).sum::<usize>();
+    }
+    if let Ok(m) = value.as_map_ref() {
+        return slot + m.iter().map(|(k, v)| k.len() + weight(v)).sum::<usize>();
+    }
+    slot
+}
+
+fn register_arrays(m: &mut Module, max: usize, max_memory: usize) {
+    let room = move |now: usize, added: usize| -> Res<()> {
+        if now.saturating_add(added) > max {
+            Err(too_large(format!("an array of more than {max} items")))
+        } else {
+            Ok(())
+        }
+    };
+    m.put("push", move |a: &mut Array, item: Dynamic| -> Res<()> {
+        room(a.len(), 1)?;
+        a.push(item);
+        Ok(())
+    })
+    .put("+=", move |a: &mut Array, item: Dynamic| -> Res<()> {
+        match item.try_cast_result::<Array>() {
+            Ok(other) => {
+                room(a.len(), other.len())?;
+                a.extend(other);
+            }
+            Err(item) => {
+                room(a.len(), 1)?;
+                a.push(item);
+            }
+        }
+        Ok(())
+    })
+    .put("append", move |a: &mut Array, other: Array| -> Res<()> {
+        room(a.len(), other.len())?;
+        a.extend(other);
+        Ok(())
+    })
+    .put_pure("+", move |a: Array, b: Array| -> Res<Array> {
+        room(a.len(), b.len())?;
+        let mut out = a;
+        out.extend(b);
+        Ok(out)
+    })
+    .put(
+        "insert",
+        move |a: &mut Array, index: INT, item: Dynamic| -> Res<()> {
+            room(a.len(), 1)?;
+            let len = a.len() as INT;
+            let at = if index < 0 {
+                (len + index).max(0)
+            } else {
+                index.min(len)
+            };
+            a.insert(at as usize, item);
+            Ok(())
+        },
+    )
+    .put(
+        "pad",
+        move |a: &mut Array, len: INT, item: Dynamic| -> Res<()> {
+            let Ok(len) = usize::try_from(len) else {
+                return Ok(());
+            };
+            if len <= a.len() {
+                return Ok(());
+            }
+            let added = len - a.len();
+            room(a.len(), added)?;
+            if added.saturating_mul(weight(&item)) > max_memory {
+                return Err(too_large(format!(
+                    "{added} copies of a value, more than the memory limit of {} MiB",
+                    max_memory >> 20
+                )));
+            }
+            a.resize(len, item);
+            Ok(())
+        },
+    );
+}
+
+fn register_strings(m: &mut Module, max: usize) {
+    let fits = move |len: usize| -> Res<()> {
+        if len > max {
+            Err(too_large(format!("a string of more than {max} bytes")))
+        } else {
+            Ok(())
+        }
+    };
+    let join = move |a: &str, b: &str| -> Res<ImmutableString> {
+        fits(a.len() + b.len())?;
+        Ok(format!("{a}{b}").into())
+    };
+    m.put_pure("+", move |a: &str, b: &str| join(a, b))
+        .put_pure("+", move |a: &str, c: char| {
+            join(a, c.encode_utf8(&mut [0; 4]))
+        })
+        .put_pure("+", move |c: char, b: &str| {
+            join(c.encode_utf8(&mut [0; 4]), b)
+        })
+        .put("+=", move |a: &mut ImmutableString, b: &str| -> Res<()> {
+            *a = join(a, b)?;
+            Ok(())
+        })
+        .put("+=", move |a: &mut ImmutableString, c: char| -> Res<()> {
+            *a = join(a, c.encode_utf8(&mut [0; 4]))?;
+            Ok(())
+        })
+        .put(
+            "append",
+            move |a: &mut ImmutableString, b: &str| -> Res<()> {
+                *a = join(a, b)?;
+                Ok(())
+            },
+        )
+        .put("pad", move |s: &mut ImmutableString, len: INT, c: char| {
+            pad(s, len, &c.to_string(), fits)
+        })
+        .put("pad", move |s: &mut ImmutableString, len: INT, p: &str| {
+            pad(s, len, p, fits)
+        })
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, find: &str, sub: &str| replace(s, find, sub, fits),
+        )
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, find: &str, c: char| {
+                replace(s, find, &c.to_string(), fits)
+            },
+        )
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, f: char, sub: &str| {
+                replace(s, &f.to_string(), sub, fits)
+            },
+        )
+        .put(
+            "replace",
+            move |s: &mut ImmutableString, f: char, c: char| {
+                replace(s, &f.to_string(), &c.to_string(), fits)
+            },
+        );
+
+    // One string into many values: refused beyond the string limit, then rhai's own.
+    let many = move |s: &str| -> Res<()> {
+        if s.len() > max {
+            Err(too_large(format!(
+                "a string of {} bytes to split (at most {max})",
+                s.len()
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    m.put_pure("to_chars", move |s: &str| -> Res<Array> {
+        many(s)?;
+        Ok(s.chars().map(Dynamic::from).collect::<Array>())
+    })
+    .put_pure("split", move |s: &mut ImmutableString| -> Res<Array> {
+        many(s)?;
+        Ok(pieces(s.split_whitespace().collect()))
+    })
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: &str| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.split(d).collect()))
+        },
+    )
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: char| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.split(d).collect()))
+        },
+    )
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.splitn(n.max(1) as usize, d).collect()))
+        },
+    )
+    .put_pure(
+        "split",
+        move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.splitn(n.max(1) as usize, d).collect()))
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: &str| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.rsplit(d).collect()))
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: char| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.rsplit(d).collect()))
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: &str, n: INT| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.rsplitn(n.max(1) as usize, d).collect()))
+        },
+    )
+    .put_pure(
+        "split_rev",
+        move |s: &mut ImmutableString, d: char, n: INT| -> Res<Array> {
+            many(s)?;
+            Ok(pieces(s.rsplitn(n.max(1) as usize, d).collect()))
+        },
+    );
+}
+
+fn pieces(parts: Vec<&str>) -> Array {
+    parts
+        .into_iter()
+        .map(|p| Dynamic::from(p.to_string()))
+        .collect()
+}
+
+/// `s.pad(len, p)`: repeat `p` until the string has `len` characters (rhai's meaning).
+fn pad(s: &mut ImmutableString, len: INT, p: &str, fits: impl Fn(usize) -> Res<()>) -> Res<()> {
+    let Ok(len) = usize::try_from(len) else {
+        return Ok(());
+    };
+    let have = s.chars().count();
+    if len <= have || p.is_empty() {
+        return Ok(());
+    }
+    // At most four bytes a character: refuse before building anything too long.
+    fits(s.len() + (len - have).min(len))?;
+    let mut out = s.to_string();
+    let mut count = have;
+    'fill: loop {
+        for c in p.chars() {
+            if count >= len {
+                break 'fill;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    fits(out.len())?;
+    *s = out.into();
+    Ok(())
+}
+
+fn replace(
+    s: &mut ImmutableString,
+    find: &str,
+    sub: &str,
+    fits: impl Fn(usize) -> Res<()>,
+) -> Res<()> {
+    if find.is_empty() {
+        return Ok(());
+    }
+    let hits = s.matches(find).count();
+    fits((s.len() - hits * find.len()).saturating_add(hits.saturating_mul(sub.len())))?;
+    *s = s.replace(find, sub).into();
+    Ok(())
+}
+
+fn register_maps(m: &mut Module, max: usize) {
+    let room = move |a: &Map, b: &Map| -> Res<()> {
+        let added = b.keys().filter(|k| !a.contains_key(*k)).count();
+        if a.len() + added > max {
+            Err(too_large(format!("a map of more than {max} entries")))
+        } else {
+            Ok(())
+        }
+    };
+    m.put("+=", move |a: &mut Map, b: Map| -> Res<()> {
+        room(a, &b)?;
+        a.extend(b);
+        Ok(())
+    })
+    .put("mixin", move |a: &mut Map, b: Map| -> Res<()> {
+        room(a, &b)?;
+        a.extend(b);
+        Ok(())
+    })
+    .put_pure("+", move |a: Map, b: Map| -> Res<Map> {
+        room(&a, &b)?;
+        let mut out = a;
+        out.extend(b);
+        Ok(out)
+    })
+    .put("fill_with", move |a: &mut Map, b: Map| -> Res<()> {
+        room(a, &b)?;
+        for (k, v) in b {
+            a.entry(k).or_insert(v);
+        }
+        Ok(())
+    });
+}
+
+fn register_blobs(m: &mut Module, max: usize) {
+    let sized = move |len: INT| -> Res<usize> {
+        let len = usize::try_from(len).unwrap_or(0);
+        if len > max {
+            Err(too_large(format!("a BLOB of more than {max} bytes")))
+        } else {
+            Ok(len)
+        }
+    };
+    m.put("blob", move |len: INT| -> Res<Blob> {
+        Ok(vec![0u8; sized(len)?])
+    })
+    .put("blob", move |len: INT, value: INT| -> Res<Blob> {
+        Ok(vec![value as u8; sized(len)?])
+    })
+    .put(
+        "pad",
+        move |b: &mut Blob, len: INT, value: INT| -> Res<()> {
+            let len = sized(len)?;
+            if len > b.len() {
+                b.resize(len, value as u8);
+            }
+            Ok(())
+        },
+    );
+}
+
+/// A captured `chain`, `params` or `peers` (or a chain or peer set derived from them) is put
+/// back unshared in the scope the first time it is read after a closure captured it, and the
+/// normal lookup goes on; everything else is left to rhai.
+pub fn register_unsharing(engine: &mut Engine) {
+    // `on_var` is marked deprecated only to say that the API may change.
+    #[allow(deprecated)]
+    engine.on_var(|name, _, mut context| {
+        let scope = context.scope_mut();
+        if let Some(value) = scope.get_mut(name)
+            && value.is_shared()
+            && let Some(plain) = handle(value)
+        {
+            *value = plain;
+        }
+        Ok(None)
+    });
+}
+
+/// The value inside a shared `Chain`, `Params` or `Peers`, unshared.
+fn handle(shared: &Dynamic) -> Option<Dynamic> {
+    if let Some(p) = shared.read_lock::<Peers>() {
+        return Some(Dynamic::from(p.clone()));
+    }
+    if let Some(c) = shared.read_lock::<Chain>() {
+        return Some(Dynamic::from(c.clone()));
+    }
+    shared
+        .read_lock::<Params>()
+        .map(|p| Dynamic::from(p.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_with_nan_sort_totally() {
+        let mut a: Array = [2.0, f64::NAN, -f64::NAN, 1.0, 0.5]
+            .into_iter()
+            .map(Dynamic::from)
+            .collect();
+        sort(&mut a, false).unwrap();
+        let shown: Vec<String> = a.iter().map(|x| x.to_string()).collect();
+        assert_eq!(shown, ["0.5", "1.0", "2.0", "NaN", "NaN"]);
+    }
+}
