@@ -87,7 +87,7 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         };
         files.push(FileSummary {
             table: table.key.to_string(),
-            path: ds.manifest.files[table.key].path.clone(),
+            path: ds.manifest.files[table.key].path.get_ref().clone(),
             rows: df.height(),
             first_date,
             last_date,
