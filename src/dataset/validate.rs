@@ -52,19 +52,23 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         errors.sort();
         return Err(errors);
     }
-    let mut take = |kind| {
+    let mut take = |kind, by: &[&str]| {
         let read = reads.remove(&kind).expect("every table is read");
-        frame::build(read.ok().and_then(|r| r.columns).expect("validated table"))
+        let columns = read.ok().and_then(|r| r.columns).expect("validated table");
+        match by {
+            [] => frame::build(columns),
+            by => frame::build_sorted(columns, by),
+        }
     };
     let dataset = Dataset {
         dir: dir.to_path_buf(),
-        chains: take(TableKind::Chains),
-        sources: take(TableKind::Sources),
-        tvl: frame::sorted(take(TableKind::Tvl), &["chain", "date"]),
-        events: frame::sorted(take(TableKind::Events), &["date", "chain"]),
-        links: take(TableKind::Links),
-        metrics: frame::sorted(take(TableKind::Metrics), &["chain", "metric", "date"]),
-        speed: take(TableKind::Speed),
+        chains: take(TableKind::Chains, &[]),
+        sources: take(TableKind::Sources, &[]),
+        tvl: take(TableKind::Tvl, &["chain", "date"]),
+        events: take(TableKind::Events, &["date", "chain"]),
+        links: take(TableKind::Links, &[]),
+        metrics: take(TableKind::Metrics, &["chain", "metric", "date"]),
+        speed: take(TableKind::Speed, &[]),
         manifest,
         content: Default::default(),
     };
