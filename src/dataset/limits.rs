@@ -32,61 +32,86 @@ pub fn size_in_words(bytes: u64) -> String {
     }
 }
 
-/// Open `path` if it is a regular file within [`MAX_FILE_BYTES`]; `shown` names it in problems.
-pub fn open_table_file(path: &Path, shown: &str) -> Result<(File, u64), Problem> {
-    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Problem::file(shown, "file not found (named in dataset.toml)")
-        }
-        _ => Problem::file(shown, format!("cannot read: {e}")),
-    })?;
-    check_metadata(&metadata, shown)?;
+/// The largest manifest moat reads: 1 MiB, when a manifest is a few dozen lines.
+pub const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+
+/// What a file is expected to be: its size limit, and what it should be, in words.
+#[derive(Clone, Copy)]
+pub struct Expected {
+    pub max_bytes: u64,
+    pub what: &'static str,
+}
+
+/// A table file named in the manifest.
+pub const TABLE_FILE: Expected = Expected {
+    max_bytes: MAX_FILE_BYTES,
+    what: "a .csv or .parquet file",
+};
+
+/// The manifest, `dataset.toml`.
+pub const MANIFEST: Expected = Expected {
+    max_bytes: MAX_MANIFEST_BYTES,
+    what: "a TOML file",
+};
+
+/// Open `path` if it is a regular file within the size limit; `shown` names it in problems.
+pub fn open_regular(path: &Path, shown: &str, expected: Expected) -> Result<(File, u64), Problem> {
+    let metadata =
+        std::fs::metadata(path).map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
+    check_metadata(&metadata, shown, expected)?;
     let file = File::open(path).map_err(|e| Problem::file(shown, format!("cannot open: {e}")))?;
     // The path was looked at before it was opened; look again at what was opened, in case the
     // file was replaced in between.
     let metadata = file
         .metadata()
         .map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
-    check_metadata(&metadata, shown)?;
+    check_metadata(&metadata, shown, expected)?;
     Ok((file, metadata.len()))
 }
 
-/// Read a whole table file (see [`open_table_file`]), never more than [`MAX_FILE_BYTES`] even
-/// if it grows while it is read.
-pub fn read_table_file(path: &Path, shown: &str) -> Result<Vec<u8>, Problem> {
-    let (file, len) = open_table_file(path, shown)?;
+/// Read a whole file (see [`open_regular`]), never more than its limit even if it grows while
+/// it is read.
+pub fn read_regular(path: &Path, shown: &str, expected: Expected) -> Result<Vec<u8>, Problem> {
+    let (file, len) = open_regular(path, shown, expected)?;
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(expected.max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(shown, bytes.len() as u64));
+    if bytes.len() as u64 > expected.max_bytes {
+        return Err(too_large(shown, bytes.len() as u64, expected));
     }
     Ok(bytes)
 }
 
-fn check_metadata(metadata: &std::fs::Metadata, shown: &str) -> Result<(), Problem> {
+fn check_metadata(
+    metadata: &std::fs::Metadata,
+    shown: &str,
+    expected: Expected,
+) -> Result<(), Problem> {
     if !metadata.is_file() {
         return Err(Problem::file(
             shown,
             format!(
-                "not a regular file ({}): expected a .csv or .parquet file",
-                kind_of(&metadata.file_type())
+                "not a regular file ({}): expected {}",
+                kind_of(&metadata.file_type()),
+                expected.what
             ),
         ));
     }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(too_large(shown, metadata.len()));
+    if metadata.len() > expected.max_bytes {
+        return Err(too_large(shown, metadata.len(), expected));
     }
     Ok(())
 }
 
-fn too_large(shown: &str, len: u64) -> Problem {
+fn too_large(shown: &str, len: u64, expected: Expected) -> Problem {
     Problem::file(
         shown,
         format!(
-            "the file is {len} bytes: expected at most {MAX_FILE_BYTES} bytes ({}), the largest table file moat reads",
-            size_in_words(MAX_FILE_BYTES)
+            "the file is {len} bytes: expected at most {} bytes ({}), the largest {} moat reads",
+            expected.max_bytes,
+            size_in_words(expected.max_bytes),
+            expected.what
         ),
     )
 }
@@ -131,15 +156,15 @@ mod tests {
     fn devices_and_directories_are_refused_unread() {
         let dir = tempfile::tempdir().unwrap();
         let shown = |p: &Problem| p.message.clone();
-        let e = open_table_file(Path::new("/dev/zero"), "zero").unwrap_err();
+        let e = open_regular(Path::new("/dev/zero"), "zero", TABLE_FILE).unwrap_err();
         assert_eq!(
             shown(&e),
             "not a regular file (a character device): expected a .csv or .parquet file"
         );
-        let e = read_table_file(dir.path(), "dir").unwrap_err();
+        let e = read_regular(dir.path(), "dir", MANIFEST).unwrap_err();
         assert_eq!(
             shown(&e),
-            "not a regular file (a directory): expected a .csv or .parquet file"
+            "not a regular file (a directory): expected a TOML file"
         );
     }
 }

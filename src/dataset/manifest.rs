@@ -56,8 +56,20 @@ impl Manifest {
 pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
     let path = dir.join(MANIFEST_FILE);
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Problem::file(&file, format!("cannot read the dataset manifest: {e}")))?;
+    let bytes =
+        super::limits::read_regular(&path, &file, super::limits::MANIFEST).map_err(|p| {
+            let why = p
+                .message
+                .strip_prefix("cannot read: ")
+                .unwrap_or(&p.message);
+            Problem::file(&file, format!("cannot read the dataset manifest: {why}"))
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Problem::file(
+            &file,
+            "cannot read the dataset manifest: it is not valid UTF-8",
+        )
+    })?;
     let at = |offset: usize, message: String| {
         let (line, column) = line_col(&text, offset);
         let index = LineIndex::new(text.as_bytes());

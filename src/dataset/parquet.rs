@@ -5,7 +5,7 @@
 //! through `polars_io`'s `ParquetReader` (see Cargo.toml for why not polars' own feature).
 
 use super::cell::Cell;
-use super::limits::open_table_file;
+use super::limits::{TABLE_FILE, open_regular};
 use super::problem::Problem;
 use super::schema::ColType;
 use polars::prelude::*;
@@ -19,7 +19,7 @@ pub struct ParquetTable {
 
 /// Read `path`; `shown` names it in problems.
 pub fn read(path: &Path, shown: &str) -> Result<ParquetTable, Problem> {
-    let (file, _) = open_table_file(path, shown)?;
+    let (file, _) = open_regular(path, shown, TABLE_FILE)?;
     let df = ParquetReader::new(file)
         .finish()
         .map_err(|e| Problem::file(shown, format!("not a readable Parquet file: {e}")))?;

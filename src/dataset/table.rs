@@ -50,7 +50,7 @@ pub fn read(
     match path.extension().and_then(|e| e.to_str()) {
         Some("csv") => read_csv(
             table,
-            &limits::read_table_file(path, shown)?,
+            &limits::read_regular(path, shown, limits::TABLE_FILE)?,
             shown,
             targets,
         ),
