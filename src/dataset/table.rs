@@ -474,17 +474,13 @@ impl<'t> Builder<'t> {
             built.push(col);
         }
         let mut lates = Vec::new();
+        let key_cols: Vec<&Col> = table
+            .unique
+            .iter()
+            .filter_map(|u| built.iter().find(|c| c.schema.name == *u))
+            .collect();
+        let unique = table.unique.join(", ");
         for d in duplicates.iter().take(PER_FILE_LIMIT) {
-            let key_cols: Vec<&Col> = table
-                .unique
-                .iter()
-                .map(|u| {
-                    built
-                        .iter()
-                        .find(|c| c.schema.name == *u)
-                        .expect("key column")
-                })
-                .collect();
             let shown_key: Vec<String> = key_cols
                 .iter()
                 .zip(d.key)
@@ -496,7 +492,6 @@ impl<'t> Builder<'t> {
                     }
                 })
                 .collect();
-            let unique = table.unique.join(", ");
             lates.push(Late {
                 pos: d.pos,
                 field: key_cols[0].field,
@@ -584,5 +579,28 @@ fn event_value_expectation(kind: &str) -> String {
         Some(allowed) => format!("one of {}", allowed.join(", ")),
         None if kind.starts_with("stack_") => "the stack".into(),
         None => "the token symbol".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::schema::{ColType, TABLES};
+
+    /// A unique key is integers: at most `KEY_PARTS` columns, each a date or a coded column.
+    #[test]
+    fn unique_keys_are_integer_keys() {
+        for table in TABLES {
+            assert!(table.unique.len() <= KEY_PARTS, "{}", table.key);
+            for name in table.unique {
+                let col = table.columns.iter().find(|c| c.name == *name).unwrap();
+                let values = Values::new(col.name, col.ty, true);
+                assert!(
+                    col.ty == ColType::Date || values.dict().is_some(),
+                    "{}.{name}",
+                    table.key
+                );
+            }
+        }
     }
 }

@@ -682,3 +682,26 @@ fn a_field_over_the_size_limit_is_refused_where_it_starts() {
     1 problem found; the dataset was not loaded
     "#);
 }
+
+/// Problems are found column by column, and the first 50 of a file are listed: with 60 rows
+/// that each have a bad date and an unknown chain, the 50 listed are dates, and the other 70
+/// are counted.
+#[test]
+fn the_first_fifty_problems_of_a_file_are_listed_and_the_rest_counted() {
+    let text = check_fails(|d| {
+        let p = d.join("tvl_weekly.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        for i in 0..60 {
+            text.push_str(&format!("2024-13-{i:02},bsae,1\n"));
+        }
+        fs::write(p, text).unwrap();
+    });
+    assert_eq!(text.matches(": error: date: ").count(), 50, "{text}");
+    assert!(!text.contains("chain:"), "{text}");
+    assert!(
+        text.ends_with(
+            "mini/tvl_weekly.csv: error: 70 more problems not shown (limit 50 per file)\n120 problems found; the dataset was not loaded\n"
+        ),
+        "{text}"
+    );
+}
