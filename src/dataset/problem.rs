@@ -88,6 +88,70 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The first problems of one kind in one file, in the order they were found, and how many more
+/// there were. A file can hold millions of bad cells, and at most [`PER_FILE_LIMIT`] of a file's
+/// problems are ever listed, so only that many are kept (and only their messages are written);
+/// the rest are counted.
+#[derive(Debug, Default)]
+pub struct Capped {
+    kept: Vec<Problem>,
+    more: usize,
+}
+
+impl Capped {
+    /// `kept` (at most [`PER_FILE_LIMIT`], the first found) and `more` only counted.
+    pub fn from_parts(kept: Vec<Problem>, more: usize) -> Capped {
+        debug_assert!(kept.len() <= PER_FILE_LIMIT);
+        Capped { kept, more }
+    }
+
+    /// Whether a problem found now would be kept (so its message is worth writing).
+    pub fn wants(&self) -> bool {
+        self.kept.len() < PER_FILE_LIMIT
+    }
+
+    /// Keep the problem `make` writes, or only count it.
+    pub fn push(&mut self, make: impl FnOnce() -> Problem) {
+        if self.wants() {
+            self.kept.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.kept.len() + self.more
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Both lists as one, in order of place (line or row): the first problems of the union are
+    /// among the first of each, so keeping the first [`PER_FILE_LIMIT`] stays exact.
+    pub fn merge(mut self, other: Capped) -> Capped {
+        self.kept.extend(other.kept);
+        self.kept.sort_by_key(|p| p.place_key());
+        let over = self.kept.len().saturating_sub(PER_FILE_LIMIT);
+        self.kept.truncate(PER_FILE_LIMIT);
+        Capped {
+            kept: self.kept,
+            more: self.more + other.more + over,
+        }
+    }
+}
+
+impl Problem {
+    /// (line, column) or (row, 0): where the problem sits in its file, for ordering.
+    fn place_key(&self) -> (usize, usize) {
+        match self.place {
+            Place::File => (0, 0),
+            Place::Line { line, column } => (line, column),
+            Place::Row { row } => (row, 0),
+        }
+    }
+}
+
 /// Every problem found while loading a dataset.
 #[derive(Clone, Debug, Default)]
 pub struct DataErrors {
@@ -119,6 +183,21 @@ impl DataErrors {
 }
 
 impl DataErrors {
+    /// Add every problem of `capped` (as `push` does), and count those it only counted.
+    pub fn push_capped(&mut self, capped: Capped) {
+        let file = capped.kept.first().map(|p| p.file.clone());
+        for p in capped.kept {
+            self.push(p);
+        }
+        if capped.more > 0 {
+            let file = file.expect("problems were counted only after some were kept");
+            match self.omitted.iter_mut().find(|(f, _)| *f == file) {
+                Some(entry) => entry.1 += capped.more,
+                None => self.omitted.push((file, capped.more)),
+            }
+        }
+    }
+
     /// Every problem as a diagnostic, the omitted counts as one more per file.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = self.problems.iter().map(Problem::diagnostic).collect();
@@ -153,12 +232,7 @@ impl DataErrors {
                 .iter()
                 .position(|f| *f == p.file)
                 .unwrap_or(usize::MAX);
-            let (a, b) = match p.place {
-                Place::File => (0, 0),
-                Place::Line { line, column } => (line, column),
-                Place::Row { row } => (row, 0),
-            };
-            (file, a, b)
+            (file, p.place_key())
         };
         self.problems.sort_by_key(key);
     }

@@ -121,6 +121,24 @@ const fn opt(name: &'static str, ty: ColType) -> Column {
     }
 }
 
+/// The table and column a reference column names, and what one of its values is called.
+pub fn reference_target(ty: ColType) -> Option<(TableKind, &'static str, &'static str)> {
+    match ty {
+        ColType::Chain => Some((TableKind::Chains, "slug", "chain")),
+        ColType::Source | ColType::Sources => Some((TableKind::Sources, "key", "source key")),
+        _ => None,
+    }
+}
+
+/// The column of a table that reference columns name, and what one of its values is called.
+pub fn key_column(kind: TableKind) -> Option<(&'static str, &'static str)> {
+    [ColType::Chain, ColType::Source]
+        .into_iter()
+        .filter_map(reference_target)
+        .find(|(table, _, _)| *table == kind)
+        .map(|(_, column, what)| (column, what))
+}
+
 /// Metric names accepted in `metrics_daily` (the catalogue's list).
 pub fn metric_names() -> Vec<&'static str> {
     METRICS.iter().map(|(m, _)| *m).collect()

@@ -3,7 +3,8 @@
 //! values are missing per column. Plain values, rendered by the CLI as text or JSON.
 
 use super::Dataset;
-use super::frame::{dates, texts};
+use super::cell::epoch;
+use super::frame::texts;
 use super::schema::{ColType, TABLES, TableKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -80,14 +81,17 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
             .find(|c| c.ty == ColType::Date && c.name != "stage_asof");
         let (first_date, last_date) = match date_col {
             Some(c) => {
-                let d: Vec<NaiveDate> = dates(df, c.name)?.into_iter().flatten().collect();
-                (d.iter().min().copied(), d.iter().max().copied())
+                let days = df.column(c.name)?.date()?.physical();
+                (
+                    days.iter().flatten().min().map(day),
+                    days.iter().flatten().max().map(day),
+                )
             }
             None => (None, None),
         };
         files.push(FileSummary {
             table: table.key.to_string(),
-            path: ds.manifest.files[table.key].path.clone(),
+            path: ds.manifest.files[table.key].path.get_ref().clone(),
             rows: df.height(),
             first_date,
             last_date,
@@ -103,15 +107,32 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
             }
         }
     }
-    let tvl_chains = texts(&ds.tvl, "chain")?;
-    let tvl_dates = dates(&ds.tvl, "date")?;
-    let mut last: BTreeMap<String, NaiveDate> = BTreeMap::new();
-    for (c, d) in tvl_chains.iter().zip(&tvl_dates) {
-        if let (Some(c), Some(d)) = (c, d) {
-            let e = last.entry(c.clone()).or_insert(*d);
-            *e = (*e).max(*d);
+    // Read in place: a TVL table can have millions of rows, and only a few chains.
+    let tvl_chains = ds.tvl.column("chain")?.str()?;
+    let tvl_days = ds.tvl.column("date")?.date()?.physical();
+    let mut last_day: BTreeMap<&str, i32> = BTreeMap::new();
+    // The table is sorted by chain: one map entry per run of a chain's rows.
+    let mut run: Option<(&str, i32)> = None;
+    for (c, d) in tvl_chains.iter().zip(tvl_days.iter()) {
+        let (Some(c), Some(d)) = (c, d) else { continue };
+        match &mut run {
+            Some((chain, max)) if *chain == c => *max = (*max).max(d),
+            _ => {
+                if let Some((chain, max)) = run.replace((c, d)) {
+                    let e = last_day.entry(chain).or_insert(max);
+                    *e = (*e).max(max);
+                }
+            }
         }
     }
+    if let Some((chain, max)) = run {
+        let e = last_day.entry(chain).or_insert(max);
+        *e = (*e).max(max);
+    }
+    let last: BTreeMap<String, NaiveDate> = last_day
+        .into_iter()
+        .map(|(c, d)| (c.to_string(), day(d)))
+        .collect();
     let latest = last.values().max().copied();
     let with_tvl: BTreeSet<&String> = last.keys().collect();
     let without_tvl = slugs
@@ -142,6 +163,11 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         stopped_early,
         missing,
     })
+}
+
+/// The date `days` after 1970-01-01.
+fn day(days: i32) -> NaiveDate {
+    epoch() + chrono::Duration::days(days as i64)
 }
 
 pub fn frame_of(ds: &Dataset, kind: TableKind) -> &polars::prelude::DataFrame {

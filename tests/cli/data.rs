@@ -445,3 +445,263 @@ fn the_first_dataset_format_still_loads() {
         strip_stamps(screen("tests/fixtures/mini"))
     );
 }
+
+/// The mini TVL file with Base's 2024-11-10 value made negative (line 8, column 17) and every
+/// line ended by `end`.
+fn negative_tvl_with_line_ends(d: &Path, end: &str) {
+    let p = d.join("tvl_weekly.csv");
+    let text = fs::read_to_string(&p)
+        .unwrap()
+        .replace("2024-11-10,base,2488327187", "2024-11-10,base,-5");
+    let lines: Vec<&str> = text.lines().collect();
+    fs::write(&p, lines.join(end) + end).unwrap();
+}
+
+#[test]
+fn crlf_line_ends_name_the_true_line() {
+    insta::assert_snapshot!(check_fails(|d| negative_tvl_with_line_ends(d, "\r\n")), @r#"
+    mini/tvl_weekly.csv:8:17: error: tvl_usd: "-5" is negative: expected a finite number >= 0
+      |
+    8 | 2024-11-10,base,-5
+      |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+#[test]
+fn cr_only_line_ends_name_the_true_line() {
+    insta::assert_snapshot!(check_fails(|d| negative_tvl_with_line_ends(d, "\r")), @r#"
+    mini/tvl_weekly.csv:8:17: error: tvl_usd: "-5" is negative: expected a finite number >= 0
+      |
+    8 | 2024-11-10,base,-5
+      |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// A blank line is a line: the record after it is one line further down.
+#[test]
+fn blank_lines_count_as_lines() {
+    insta::assert_snapshot!(check_fails(|d| {
+            replace(
+                &d.join("tvl_weekly.csv"),
+                "2024-11-10,base,2488327187\n",
+                "\r\n\n2024-11-10,base,-5\r\n",
+            )
+        }), @r#"
+    mini/tvl_weekly.csv:10:17: error: tvl_usd: "-5" is negative: expected a finite number >= 0
+       |
+    10 | 2024-11-10,base,-5
+       |                 ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+#[cfg(unix)]
+/// Run `data check` on `mini` in `dir`, failing the test if it does not end within 20 s (a
+/// FIFO must not hang the load).
+fn check_within_20s(dir: &Path) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["data", "check", "--data", "mini"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("moat data check hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    fs::remove_file(path).ok();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_it() {
+    let tmp = broken(|d| mkfifo(&d.join("tvl_weekly.csv")));
+    let out = check_within_20s(tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @"
+    mini/tvl_weekly.csv: error: not a regular file (a FIFO): expected a .csv or .parquet file
+    1 problem found; the dataset was not loaded
+    ");
+    let tmp = broken(|d| mkfifo(&d.join("dataset.toml")));
+    let out = check_within_20s(tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @"
+    mini/dataset.toml: error: cannot read the dataset manifest: not a regular file (a FIFO): expected a TOML file
+    1 problem found; the dataset was not loaded
+    ");
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_is_never_read() {
+    // As the manifest: refused as a device.
+    let tmp = broken(|d| {
+        fs::remove_file(d.join("dataset.toml")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.join("dataset.toml")).unwrap();
+    });
+    let out = check_within_20s(tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @"
+    mini/dataset.toml: error: cannot read the dataset manifest: not a regular file (a character device): expected a TOML file
+    1 problem found; the dataset was not loaded
+    ");
+    // As a table file: it is outside the dataset directory.
+    insta::assert_snapshot!(check_fails(|d| {
+        fs::remove_file(d.join("tvl_weekly.csv")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.join("tvl_weekly.csv")).unwrap();
+    }), @r#"
+    mini/dataset.toml:20:8: error: [files.tvl] path "tvl_weekly.csv" leads outside the dataset directory through a symbolic link: expected a path relative to the dataset directory, inside it
+       |
+    20 | path = "tvl_weekly.csv"
+       |        ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+#[test]
+fn a_directory_is_not_a_table_file() {
+    insta::assert_snapshot!(check_fails(|d| {
+        fs::remove_file(d.join("speed.csv")).unwrap();
+        fs::create_dir(d.join("speed.csv")).unwrap();
+    }), @"
+    mini/speed.csv: error: not a regular file (a directory): expected a .csv or .parquet file
+    1 problem found; the dataset was not loaded
+    ");
+}
+
+#[test]
+fn a_path_up_and_out_of_the_dataset_is_refused() {
+    insta::assert_snapshot!(check_fails(|d| {
+        fs::write(d.join("../secret.csv"), "top secret line\n").unwrap();
+        replace(&d.join("dataset.toml"), "path = \"tvl_weekly.csv\"", "path = \"../secret.csv\"");
+    }), @r#"
+    mini/dataset.toml:20:8: error: [files.tvl] path "../secret.csv" goes up with `..`: expected a path relative to the dataset directory, inside it
+       |
+    20 | path = "../secret.csv"
+       |        ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+#[test]
+fn an_absolute_path_is_refused() {
+    insta::assert_snapshot!(check_fails(|d| {
+        replace(&d.join("dataset.toml"), "path = \"sources.csv\"", "path = \"/etc/passwd\"");
+        replace(&d.join("dataset.toml"), "path = \"speed.csv\"", "path = \"/etc/hostname\"");
+    }), @r#"
+    mini/dataset.toml:16:8: error: [files.sources] path "/etc/passwd" is absolute: expected a path relative to the dataset directory, inside it
+       |
+    16 | path = "/etc/passwd"
+       |        ^
+    mini/dataset.toml:36:8: error: [files.speed] path "/etc/hostname" is absolute: expected a path relative to the dataset directory, inside it
+       |
+    36 | path = "/etc/hostname"
+       |        ^
+    2 problems found; the dataset was not loaded
+    "#);
+}
+
+#[cfg(unix)]
+/// A symbolic link out of the directory is refused, and no line of the file it leads to is
+/// shown.
+#[test]
+fn a_symlink_out_of_the_dataset_is_refused() {
+    let text = check_fails(|d| {
+        fs::write(d.join("../secret.csv"), "date,chain,top secret\n").unwrap();
+        fs::remove_file(d.join("tvl_weekly.csv")).unwrap();
+        std::os::unix::fs::symlink("../secret.csv", d.join("tvl_weekly.csv")).unwrap();
+    });
+    assert!(!text.contains("secret"), "{text}");
+    insta::assert_snapshot!(text, @r#"
+    mini/dataset.toml:20:8: error: [files.tvl] path "tvl_weekly.csv" leads outside the dataset directory through a symbolic link: expected a path relative to the dataset directory, inside it
+       |
+    20 | path = "tvl_weekly.csv"
+       |        ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+#[cfg(unix)]
+/// A symbolic link that stays inside the directory is only a name.
+#[test]
+fn a_symlink_inside_the_dataset_loads() {
+    let tmp = broken(|d| {
+        fs::create_dir(d.join("tables")).unwrap();
+        fs::rename(d.join("tvl_weekly.csv"), d.join("tables/tvl.csv")).unwrap();
+        std::os::unix::fs::symlink("tables/tvl.csv", d.join("tvl_weekly.csv")).unwrap();
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_unread() {
+    insta::assert_snapshot!(check_fails(|d| {
+        // Sparse: as large as the limit says, without the disk space.
+        let f = fs::OpenOptions::new().append(true).open(d.join("metrics_daily.csv")).unwrap();
+        // One byte over `dataset::limits::MAX_FILE_BYTES` (1 GiB).
+        f.set_len((1 << 30) + 1).unwrap();
+    }), @"
+    mini/metrics_daily.csv: error: the file is 1073741825 bytes: expected at most 1073741824 bytes (1 GiB), the largest a .csv or .parquet file moat reads
+    1 problem found; the dataset was not loaded
+    ");
+}
+
+#[test]
+fn a_field_over_the_size_limit_is_refused_where_it_starts() {
+    insta::assert_snapshot!(check_fails(|d| {
+        // A quote left open swallows every line after it into one field.
+        let p = d.join("events.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text.push_str("2024-12-01,base,mainnet_launch,,\"an open note,l2beat-base\n");
+        text.push_str(&"2024-12-02,base,mainnet_launch,,a note,l2beat-base\n".repeat(2000));
+        fs::write(p, text).unwrap();
+    }), @r#"
+    mini/events.csv:35:33: error: field 5 is 102025 bytes long: expected at most 65536 bytes (64 KiB); is a quote left open?
+       |
+    35 | 2024-12-01,base,mainnet_launch,,"an open note,l2beat-base
+       |                                 ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// Problems are found column by column, and the first 50 of a file are listed: with 60 rows
+/// that each have a bad date and an unknown chain, the 50 listed are dates, and the other 70
+/// are counted.
+#[test]
+fn the_first_fifty_problems_of_a_file_are_listed_and_the_rest_counted() {
+    let text = check_fails(|d| {
+        let p = d.join("tvl_weekly.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        for i in 0..60 {
+            text.push_str(&format!("2024-13-{i:02},bsae,1\n"));
+        }
+        fs::write(p, text).unwrap();
+    });
+    assert_eq!(text.matches(": error: date: ").count(), 50, "{text}");
+    assert!(!text.contains("chain:"), "{text}");
+    assert!(
+        text.ends_with(
+            "mini/tvl_weekly.csv: error: 70 more problems not shown (limit 50 per file)\n120 problems found; the dataset was not loaded\n"
+        ),
+        "{text}"
+    );
+}

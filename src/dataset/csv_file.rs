@@ -1,0 +1,328 @@
+//! A CSV table file's records, each with its true line. Fields are split by the `csv` crate
+//! (quotes, doubled quotes, any line end) into one reused record, so no cell is ever allocated;
+//! lines are counted here from the bytes, one per `\n`, `\r\n` or lone `\r` (the crate's own
+//! count is wrong for CR-only files, and its record offsets can sit on the `\n` of a `\r\n` or
+//! on a blank line before the record). Records that cannot be rows (unreadable bytes, the wrong
+//! number of fields, a field over the size limit) are problems of their own, and reading goes on.
+
+use super::limits::{MAX_FIELD_BYTES, size_in_words};
+use super::problem::Problem;
+use crate::diagnostics::csv_field_column;
+use csv::StringRecord;
+
+/// The header: column names (trimmed) and where the header record is.
+pub struct Header {
+    pub names: Vec<String>,
+    pub line: usize,
+    pub start: usize,
+}
+
+/// The records of a CSV file held in memory.
+pub struct Records<'a> {
+    bytes: &'a [u8],
+    shown: &'a str,
+    reader: csv::Reader<&'a [u8]>,
+    lines: LineCounter<'a>,
+    record: StringRecord,
+    width: usize,
+}
+
+/// Where the record just read starts.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordAt {
+    pub line: usize,
+    pub start: usize,
+}
+
+impl<'a> Records<'a> {
+    /// Read the header of `bytes`; `shown` names the file in problems.
+    pub fn open(bytes: &'a [u8], shown: &'a str) -> Result<(Records<'a>, Header), Problem> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let record = reader
+            .headers()
+            .map_err(|e| Problem::file(shown, format!("cannot read the header line: {e}")))?
+            .clone();
+        let mut lines = LineCounter::new(bytes);
+        let start = true_start(bytes, record.position().map_or(0, |p| p.byte() as usize));
+        let line = lines.line_at(start);
+        if let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
+            return Err(too_long(
+                shown,
+                bytes,
+                RecordAt { line, start },
+                i,
+                record[i].len(),
+            ));
+        }
+        let names: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
+        if names.iter().all(|h| h.is_empty()) {
+            return Err(Problem::file(
+                shown,
+                "the file is empty: expected a header line and data rows",
+            ));
+        }
+        let header = Header { line, start, names };
+        let records = Records {
+            bytes,
+            shown,
+            reader,
+            lines,
+            record: StringRecord::new(),
+            width: header.names.len(),
+        };
+        Ok((records, header))
+    }
+
+    /// The next record that can be a row (`Ok`), or the next one that cannot (`Err`, with the
+    /// problem); `None` at the end of the file.
+    pub fn next_record(&mut self) -> Option<Result<RecordAt, Problem>> {
+        let read = self.reader.read_record(&mut self.record);
+        let at = |lines: &mut LineCounter, offset: u64| {
+            let start = true_start(self.bytes, offset as usize);
+            RecordAt {
+                line: lines.line_at(start),
+                start,
+            }
+        };
+        match read {
+            Ok(false) => None,
+            Err(e) => {
+                // Only bad UTF-8 can fail on bytes in memory, and it is always placed; an error
+                // without a place could not be skipped, so it ends the file.
+                let offset = e.position()?.byte();
+                let at = at(&mut self.lines, offset);
+                let problem = match e.kind() {
+                    // The crate's own message counts lines its way (wrong for CR-only files).
+                    csv::ErrorKind::Utf8 { err, .. } => field_problem(
+                        self.shown,
+                        self.bytes,
+                        at,
+                        err.field(),
+                        format!(
+                            "unreadable record: field {} is not valid UTF-8",
+                            err.field() + 1
+                        ),
+                    ),
+                    _ => self.whole_line(at, format!("unreadable record: {e}")),
+                };
+                Some(Err(problem))
+            }
+            Ok(true) => {
+                let offset = self.record.position().map_or(0, |p| p.byte());
+                let at = at(&mut self.lines, offset);
+                if let Some(i) = self.record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
+                    let len = self.record[i].len();
+                    return Some(Err(too_long(self.shown, self.bytes, at, i, len)));
+                }
+                if self.record.len() != self.width {
+                    let message = format!(
+                        "found {} fields, expected {} (one per header column)",
+                        self.record.len(),
+                        self.width
+                    );
+                    return Some(Err(self.whole_line(at, message)));
+                }
+                Some(Ok(at))
+            }
+        }
+    }
+
+    /// The fields of the record just read.
+    pub fn fields(&self) -> &StringRecord {
+        &self.record
+    }
+
+    fn whole_line(&self, at: RecordAt, message: String) -> Problem {
+        Problem::at(
+            self.shown,
+            at.line,
+            1,
+            Some(line_text(self.bytes, at.start)),
+            message,
+        )
+    }
+}
+
+fn too_long(shown: &str, bytes: &[u8], at: RecordAt, field: usize, len: usize) -> Problem {
+    let message = format!(
+        "field {} is {len} bytes long: expected at most {MAX_FIELD_BYTES} bytes ({}); is a quote left open?",
+        field + 1,
+        size_in_words(MAX_FIELD_BYTES as u64)
+    );
+    field_problem(shown, bytes, at, field, message)
+}
+
+/// A problem in field `field` (0-based) of the record at `at`, with the record's first line
+/// under it and a caret at the field.
+pub fn field_problem(
+    shown: &str,
+    bytes: &[u8],
+    at: RecordAt,
+    field: usize,
+    message: String,
+) -> Problem {
+    let line = line_text(bytes, at.start);
+    let column = csv_field_column(&line, field);
+    Problem::at(shown, at.line, column, Some(line), message)
+}
+
+/// Where a record really starts: the crate's offset can be on the line ends before it.
+fn true_start(bytes: &[u8], offset: usize) -> usize {
+    let skipped = bytes
+        .get(offset..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count();
+    offset + skipped
+}
+
+/// The text of the line starting at `start`, without its line end (lossy for bytes that are
+/// not UTF-8).
+pub fn line_text(bytes: &[u8], start: usize) -> String {
+    let rest = bytes.get(start..).unwrap_or_default();
+    let end = rest
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end]).into_owned()
+}
+
+/// Where each of `lines` (1-based, ascending) starts: one pass over the bytes, for the few
+/// problems found after the rows were read (duplicates, references to the same table).
+pub fn line_starts(bytes: &[u8], lines: &[usize]) -> Vec<usize> {
+    let mut counter = LineCounter::new(bytes);
+    lines.iter().map(|&l| counter.start_of(l)).collect()
+}
+
+/// Counts lines forward through the bytes: a line ends at `\n`, `\r\n` or a lone `\r`, as
+/// `diagnostics::LineIndex` reckons them, without keeping every line's start.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// A byte at the start of line `line`.
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
+        LineCounter {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// Past the line end at `i`, if there is one: the next line's start.
+    fn line_end(&self, i: usize) -> Option<usize> {
+        match self.bytes[i] {
+            b'\n' => Some(i + 1),
+            b'\r' if self.bytes.get(i + 1) == Some(&b'\n') => Some(i + 2),
+            b'\r' => Some(i + 1),
+            _ => None,
+        }
+    }
+
+    /// The line of `offset`, a line start at or after the last one asked for.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let mut i = self.at;
+        while i < offset.min(self.bytes.len()) {
+            match self.line_end(i) {
+                Some(next) => {
+                    self.line += 1;
+                    i = next;
+                }
+                None => i += 1,
+            }
+        }
+        self.at = offset;
+        self.line
+    }
+
+    /// The start of `line`, at or after the last line asked for.
+    fn start_of(&mut self, line: usize) -> usize {
+        let mut i = self.at;
+        while self.line < line && i < self.bytes.len() {
+            match self.line_end(i) {
+                Some(next) => {
+                    self.line += 1;
+                    i = next;
+                }
+                None => i += 1,
+            }
+        }
+        self.at = i;
+        i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (line, first field) of every record, and the problems.
+    fn read(text: impl AsRef<[u8]>) -> (Vec<(usize, String)>, Vec<String>) {
+        let (mut records, header) = Records::open(text.as_ref(), "t.csv").unwrap();
+        assert_eq!(header.names, ["a", "b"]);
+        let (mut rows, mut problems) = (Vec::new(), Vec::new());
+        while let Some(r) = records.next_record() {
+            match r {
+                Ok(at) => rows.push((at.line, records.fields()[0].to_string())),
+                Err(p) => problems.push(p.to_string()),
+            }
+        }
+        (rows, problems)
+    }
+
+    #[test]
+    fn every_line_end_counts_once() {
+        for text in [
+            "a,b\nx,1\ny,2\n",
+            "a,b\r\nx,1\r\ny,2\r\n",
+            "a,b\rx,1\ry,2\r",
+            "a,b\nx,1\r\ny,2",
+        ] {
+            let (rows, _) = read(text);
+            assert_eq!(rows, [(2, "x".into()), (3, "y".into())], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn blank_lines_and_quoted_line_ends_are_lines() {
+        let (rows, _) = read("a,b\n\nx,\"1\r\n2\"\r\n\r\ny,2\n");
+        assert_eq!(rows, [(3, "x".into()), (6, "y".into())]);
+        let text = "a,b\r\rx,1\r\ry,2";
+        let starts = line_starts(text.as_bytes(), &[3, 5]);
+        assert_eq!(
+            starts
+                .iter()
+                .map(|&s| line_text(text.as_bytes(), s))
+                .collect::<Vec<_>>(),
+            ["x,1", "y,2"]
+        );
+    }
+
+    #[test]
+    fn records_that_cannot_be_rows_are_placed() {
+        let (rows, problems) = read(b"a,b\r\nx\r\ny,2\r\nz,\xc3\xa9\xff\r\n");
+        assert_eq!(rows, [(3, "y".into())]);
+        assert_eq!(
+            problems[0],
+            "t.csv:2:1: error: found 1 fields, expected 2 (one per header column)\n  |\n2 | x\n  | ^"
+        );
+        assert_eq!(
+            problems[1],
+            "t.csv:4:3: error: unreadable record: field 2 is not valid UTF-8\n  |\n4 | z,\u{e9}\u{fffd}\n  |   ^"
+        );
+        let long = format!("a,b\nx,\"{}\n", "y".repeat(MAX_FIELD_BYTES + 1));
+        let (_, problems) = read(&long);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with(
+                "t.csv:2:3: error: field 2 is 65538 bytes long: expected at most 65536 bytes (64 KiB); is a quote left open?"
+            ),
+            "{}",
+            problems[0]
+        );
+    }
+}

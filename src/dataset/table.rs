@@ -1,0 +1,606 @@
+//! Reading one table file straight into typed columns, checking every cell on the way: its
+//! header against the table's columns, each cell against its column's type, references against
+//! the tables they name, unique keys, and event values. Only the typed columns are kept, plus the
+//! first problems of each kind (the rest are counted): a row's text is gone once the row is
+//! read. Problems found after the last row (a repeated key, a reference to the table's own keys)
+//! are placed then, from the lines they name.
+
+use super::cell::Cell;
+use super::csv_file::{self, RecordAt, Records};
+use super::frame::Values;
+use super::keys::{Dict, INVALID, KEY_PARTS, KeySet, UniqueCheck};
+use super::limits::{self, MAX_FIELD_BYTES, size_in_words};
+use super::parquet;
+use super::problem::{Capped, PER_FILE_LIMIT, Problem};
+use super::schema::{self, Column, Table, TableKind, key_column, reference_target};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A table file, read.
+pub struct TableRead {
+    /// Records that cannot be rows, in file order.
+    pub structural: Capped,
+    /// Problems with the header (and a file without rows).
+    pub header: Vec<Problem>,
+    /// Cell problems: each column's (in schema order), then repeated keys, then event values.
+    pub cells: Vec<Capped>,
+    /// The typed columns in schema order, when the header allowed checking the cells.
+    pub columns: Option<Vec<(&'static Column, Values)>>,
+    /// The values of the table's key column, when other columns refer to it and it is there.
+    pub keys: Option<KeySet>,
+}
+
+/// The key sets read so far, by the table they come from.
+pub type Targets = BTreeMap<TableKind, KeySet>;
+
+/// Read the file of `table` at `path` (`shown` names it), checking references against
+/// `targets` (a reference to the table itself is checked against its own keys).
+pub fn read(
+    table: &'static Table,
+    path: &Path,
+    shown: &str,
+    targets: &Targets,
+) -> Result<TableRead, Problem> {
+    if !path.exists() {
+        return Err(Problem::file(
+            shown,
+            "file not found (named in dataset.toml)",
+        ));
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("csv") => read_csv(
+            table,
+            &limits::read_regular(path, shown, limits::TABLE_FILE)?,
+            shown,
+            targets,
+        ),
+        Some("parquet") => read_parquet(table, &parquet::read(path, shown)?, shown, targets),
+        _ => Err(Problem::file(
+            shown,
+            "unsupported file type: expected a .csv or .parquet file",
+        )),
+    }
+}
+
+fn read_csv(
+    table: &'static Table,
+    bytes: &[u8],
+    shown: &str,
+    targets: &Targets,
+) -> Result<TableRead, Problem> {
+    let (mut records, header) = Records::open(bytes, shown)?;
+    let names = current_names(table, header.names.clone());
+    let at_header = RecordAt {
+        line: header.line,
+        start: header.start,
+    };
+    let header_problem =
+        |field, message| csv_file::field_problem(shown, bytes, at_header, field, message);
+    let (header_problems, ok) = check_header(table, &names, &header_problem);
+    let mut builder = Builder::new(table, shown, &names, ok, targets, "line");
+    let mut structural = Capped::default();
+    while let Some(record) = records.next_record() {
+        match record {
+            Err(p) => structural.push(|| p),
+            Ok(at) => {
+                let fields = records.fields();
+                builder.row(
+                    at.line as u32,
+                    &|f| Cell::text(&fields[f]),
+                    &|f, message| csv_file::field_problem(shown, bytes, at, f, message),
+                    &|_| String::new(),
+                );
+            }
+        }
+    }
+    let place_late = |lates: &[Late]| {
+        let mut lines: Vec<usize> = lates.iter().map(|l| l.pos as usize).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let starts = csv_file::line_starts(bytes, &lines);
+        lates
+            .iter()
+            .map(|l| {
+                let start = starts[lines.binary_search(&(l.pos as usize)).expect("asked for")];
+                let at = RecordAt {
+                    line: l.pos as usize,
+                    start,
+                };
+                csv_file::field_problem(shown, bytes, at, l.field, l.message.clone())
+            })
+            .collect()
+    };
+    Ok(builder.finish(structural, header_problems, &place_late))
+}
+
+fn read_parquet(
+    table: &'static Table,
+    pq: &parquet::ParquetTable,
+    shown: &str,
+    targets: &Targets,
+) -> Result<TableRead, Problem> {
+    let names = current_names(table, pq.header.clone());
+    let (header_problems, ok) =
+        check_header(table, &names, &|_, message| Problem::row(shown, 1, message));
+    let mut builder = Builder::new(table, shown, &names, ok, targets, "row");
+    // Each field the builder reads, ready to give its cells; a column of the wrong type is one
+    // problem, listed before the cell problems of the file.
+    let mut type_problems = Capped::default();
+    let mut prepared: BTreeMap<usize, parquet::Prepared> = BTreeMap::new();
+    for col in &builder.columns {
+        let ready = pq
+            .prepare(col.field, col.schema.ty)
+            .unwrap_or_else(|message| {
+                if builder.checking {
+                    type_problems.push(|| Problem::file(shown, message));
+                }
+                parquet::Prepared::Wrong(pq.height())
+            });
+        prepared.insert(col.field, ready);
+    }
+    let mut iters: Vec<(usize, Box<dyn Iterator<Item = Cell<'_>> + '_>)> =
+        prepared.iter().map(|(&f, p)| (f, p.cells())).collect();
+    let mut cells: Vec<Cell> = vec![Cell::Empty; names.len()];
+    let mut structural = Capped::default();
+    for row in 0..pq.height() {
+        for (f, it) in &mut iters {
+            cells[*f] = it.next().unwrap_or(Cell::Empty);
+        }
+        let pos = row + 1;
+        let long = iters.iter().find_map(|(f, _)| {
+            let len = cells[*f].as_text().map_or(0, str::len);
+            (len > MAX_FIELD_BYTES).then_some((*f, len))
+        });
+        if let Some((f, len)) = long {
+            structural.push(|| {
+                Problem::row(
+                    shown,
+                    pos,
+                    format!(
+                        "{}: the value is {len} bytes long: expected at most {MAX_FIELD_BYTES} bytes ({})",
+                        names[f],
+                        size_in_words(MAX_FIELD_BYTES as u64)
+                    ),
+                )
+            });
+            continue;
+        }
+        builder.row(
+            pos as u32,
+            &|f| cells[f],
+            &|_, message| Problem::row(shown, pos, message),
+            &|f| pq.value_text(f, row),
+        );
+    }
+    let place_late = |lates: &[Late]| {
+        lates
+            .iter()
+            .map(|l| Problem::row(shown, l.pos as usize, l.message.clone()))
+            .collect()
+    };
+    let mut read = builder.finish(structural, header_problems, &place_late);
+    read.cells.insert(0, type_problems);
+    Ok(read)
+}
+
+/// The header with former column names (`Table::renamed`) read as the current ones.
+fn current_names(table: &Table, mut names: Vec<String>) -> Vec<String> {
+    for i in 0..names.len() {
+        let current = table.current_name(&names[i]).to_string();
+        if current != names[i] && !names.contains(&current) {
+            names[i] = current;
+        }
+    }
+    names
+}
+
+fn column_list(table: &Table) -> String {
+    table
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Unknown, repeated and missing columns; whether the cells can be checked.
+fn check_header(
+    table: &Table,
+    names: &[String],
+    problem: &dyn Fn(usize, String) -> Problem,
+) -> (Vec<Problem>, bool) {
+    let mut problems = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if !table.columns.iter().any(|c| c.name == name) {
+            problems.push(problem(
+                i,
+                format!(
+                    "unknown column \"{name}\": expected only {}",
+                    column_list(table)
+                ),
+            ));
+        }
+        if names[..i].contains(name) {
+            problems.push(problem(i, format!("column \"{name}\" appears twice")));
+        }
+    }
+    for col in table.columns {
+        if !names.iter().any(|h| h == col.name) {
+            problems.push(problem(
+                names.len(),
+                format!(
+                    "missing column \"{}\": expected {} ({})",
+                    col.name,
+                    column_list(table),
+                    col.ty.expected()
+                ),
+            ));
+        }
+    }
+    let ok = problems.is_empty();
+    (problems, ok)
+}
+
+/// A problem found after the last row, placed once every such problem is known.
+struct Late {
+    pos: u32,
+    field: usize,
+    message: String,
+}
+
+/// What a column's references are checked against.
+enum Reference<'t> {
+    None,
+    /// Another table's keys, with what each code was found to be (0 not yet, 1 known, 2 not).
+    To(&'t KeySet, Vec<u8>),
+    /// The table's own keys, known after the last row: (position, code) of every reference.
+    ToItself(Vec<(u32, u32)>),
+}
+
+struct Col<'t> {
+    schema: &'static Column,
+    /// The column's index in the file.
+    field: usize,
+    values: Values,
+    problems: Capped,
+    reference: Reference<'t>,
+    /// Its slot in the unique key, if it is part of it.
+    key_slot: Option<usize>,
+    /// Texts of invalid values of a key column: two equal bad texts are still a repeated key.
+    invalid: Dict,
+}
+
+struct Builder<'t> {
+    table: &'static Table,
+    shown: &'t str,
+    /// False when the header is wrong: the rows are only counted, and the table's key column
+    /// (if there) read for the references of other tables.
+    checking: bool,
+    columns: Vec<Col<'t>>,
+    unique: UniqueCheck,
+    /// The fields of an events table's `kind` and `value`.
+    events: Option<(usize, usize)>,
+    event_problems: Capped,
+    rows: usize,
+    /// "line" or "row": how a position is named.
+    pos_word: &'static str,
+}
+
+impl<'t> Builder<'t> {
+    fn new(
+        table: &'static Table,
+        shown: &'t str,
+        names: &[String],
+        checking: bool,
+        targets: &'t Targets,
+        pos_word: &'static str,
+    ) -> Builder<'t> {
+        let field = |name: &str| names.iter().position(|h| h == name);
+        let mut columns = Vec::new();
+        for col in table.columns {
+            let key_column = key_column(table.kind).is_some_and(|(name, _)| name == col.name);
+            if !checking && !key_column {
+                continue;
+            }
+            let Some(at) = field(col.name) else { continue };
+            let key_slot = table.unique.iter().position(|u| *u == col.name);
+            let reference = match reference_target(col.ty) {
+                Some((kind, _, _)) if kind == table.kind => Reference::ToItself(Vec::new()),
+                Some((kind, _, _)) => targets
+                    .get(&kind)
+                    .map_or(Reference::None, |keys| Reference::To(keys, Vec::new())),
+                None => Reference::None,
+            };
+            columns.push(Col {
+                schema: col,
+                field: at,
+                values: Values::new(col.name, col.ty, key_slot.is_some() || key_column),
+                problems: Capped::default(),
+                reference: if checking { reference } else { Reference::None },
+                key_slot: key_slot.filter(|_| checking),
+                invalid: Dict::open(),
+            });
+        }
+        let events = (checking && table.kind == TableKind::Events)
+            .then(|| Some((field("kind")?, field("value")?)))
+            .flatten();
+        Builder {
+            table,
+            shown,
+            checking,
+            columns,
+            unique: UniqueCheck::default(),
+            events,
+            event_problems: Capped::default(),
+            rows: 0,
+            pos_word,
+        }
+    }
+
+    /// Read one row: `cell(f)` is the cell of field `f`, `problem(f, message)` a problem at it,
+    /// and `typed_text(f)` the text of a typed (Parquet) cell, to quote it.
+    fn row<'c>(
+        &mut self,
+        pos: u32,
+        cell: &dyn Fn(usize) -> Cell<'c>,
+        problem: &dyn Fn(usize, String) -> Problem,
+        typed_text: &dyn Fn(usize) -> String,
+    ) {
+        self.rows += 1;
+        let mut key = [0u32; KEY_PARTS];
+        let mut whole_key = !self.table.unique.is_empty();
+        for col in &mut self.columns {
+            let c = cell(col.field);
+            let (name, ty, field) = (col.schema.name, col.schema.ty, col.field);
+            let text = || {
+                c.as_text()
+                    .map_or_else(|| typed_text(field), str::to_string)
+            };
+            let part = match col.values.push(ty, c) {
+                Ok(None) => {
+                    if matches!(c, Cell::Empty) && col.schema.required && self.checking {
+                        col.problems.push(|| {
+                            problem(
+                                field,
+                                format!("{name}: empty, expected {} (required)", ty.expected()),
+                            )
+                        });
+                    }
+                    None
+                }
+                Ok(Some(id)) => {
+                    col.check_reference(pos, id, problem);
+                    Some(id)
+                }
+                Err(why) => {
+                    if self.checking {
+                        col.problems.push(|| {
+                            problem(field, format!("{name}: {}", why.message(&text(), ty)))
+                        });
+                    }
+                    col.key_slot
+                        .and_then(|_| col.invalid.code(&text()))
+                        .map(|code| INVALID | code)
+                }
+            };
+            if let Some(slot) = col.key_slot {
+                match part {
+                    Some(p) => key[slot] = p,
+                    None => whole_key = false,
+                }
+            }
+        }
+        if whole_key && self.checking {
+            self.unique.push(key, pos);
+        }
+        if let Some((kind_field, value_field)) = self.events
+            && let Some(kind) = cell(kind_field).as_text()
+        {
+            let value = cell(value_field).as_text();
+            if event_value_is_bad(kind, value) {
+                self.event_problems
+                    .push(|| problem(value_field, event_value_message(kind, value)));
+            }
+        }
+    }
+
+    /// The table read: references to its own keys and repeated keys are checked now, and the
+    /// problems found after the last row placed by `place_late`.
+    fn finish(
+        self,
+        structural: Capped,
+        mut header: Vec<Problem>,
+        place_late: &dyn Fn(&[Late]) -> Vec<Problem>,
+    ) -> TableRead {
+        let Builder {
+            table,
+            shown,
+            checking,
+            columns,
+            unique,
+            event_problems,
+            rows,
+            pos_word,
+            ..
+        } = self;
+        let own_keys = key_column(table.kind).and_then(|(name, what)| {
+            let col = columns.iter().find(|c| c.schema.name == name)?;
+            let values = col.values.dict()?.values();
+            Some(KeySet::new(values, what, shown.to_string()))
+        });
+        if rows == 0 {
+            header.push(Problem::file(
+                shown,
+                format!("the file has no data rows: expected {}", table.what),
+            ));
+        }
+        let mut cells = Vec::new();
+        let mut duplicates = Vec::new();
+        let checked = checking && rows > 0;
+        if checked {
+            duplicates = unique.duplicates();
+        }
+        let mut built = Vec::new();
+        for mut col in columns {
+            if let Reference::ToItself(refs) =
+                std::mem::replace(&mut col.reference, Reference::None)
+                && let (Some(keys), Some(dict)) = (&own_keys, col.values.dict())
+            {
+                let mut lates = Vec::new();
+                let mut more = 0;
+                for (pos, code) in refs {
+                    let Some(first) = keys.first_unknown(dict.value(code)) else {
+                        continue;
+                    };
+                    if lates.len() < PER_FILE_LIMIT {
+                        let message = format!(
+                            "{}: {}",
+                            col.schema.name,
+                            keys.message(col.schema.ty, first)
+                        );
+                        lates.push(Late {
+                            pos,
+                            field: col.field,
+                            message,
+                        });
+                    } else {
+                        more += 1;
+                    }
+                }
+                let placed = Capped::from_parts(place_late(&lates), more);
+                col.problems = std::mem::take(&mut col.problems).merge(placed);
+            }
+            cells.push(std::mem::take(&mut col.problems));
+            built.push(col);
+        }
+        let mut lates = Vec::new();
+        let key_cols: Vec<&Col> = table
+            .unique
+            .iter()
+            .filter_map(|u| built.iter().find(|c| c.schema.name == *u))
+            .collect();
+        let unique = table.unique.join(", ");
+        for d in duplicates.iter().take(PER_FILE_LIMIT) {
+            let shown_key: Vec<String> = key_cols
+                .iter()
+                .zip(d.key)
+                .map(|(c, part)| {
+                    if part & INVALID != 0 {
+                        c.invalid.value(part & !INVALID).to_string()
+                    } else {
+                        c.values.id_text(part)
+                    }
+                })
+                .collect();
+            lates.push(Late {
+                pos: d.pos,
+                field: key_cols[0].field,
+                message: format!(
+                    "duplicate ({unique}) = ({}): first at {pos_word} {}; expected one row per ({unique})",
+                    shown_key.join(", "),
+                    d.first
+                ),
+            });
+        }
+        let more = duplicates.len().saturating_sub(PER_FILE_LIMIT);
+        cells.push(Capped::from_parts(place_late(&lates), more));
+        cells.push(event_problems);
+        TableRead {
+            structural,
+            header,
+            cells,
+            columns: checked.then(|| built.into_iter().map(|c| (c.schema, c.values)).collect()),
+            keys: own_keys,
+        }
+    }
+}
+
+impl Col<'_> {
+    /// Check the reference `code` (if this column refers to another table), or keep it for
+    /// the end (if it refers to its own table).
+    fn check_reference(&mut self, pos: u32, code: u32, problem: &dyn Fn(usize, String) -> Problem) {
+        let dict = match &self.values {
+            Values::Coded(dict, _) => dict,
+            _ => return,
+        };
+        match &mut self.reference {
+            Reference::None => {}
+            Reference::ToItself(refs) => refs.push((pos, code)),
+            Reference::To(keys, seen) => {
+                let i = code as usize;
+                if seen.len() <= i {
+                    seen.resize(i + 1, 0);
+                }
+                if seen[i] == 0 {
+                    seen[i] = if keys.first_unknown(dict.value(code)).is_some() {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                if seen[i] == 2 {
+                    let (name, ty, field) = (self.schema.name, self.schema.ty, self.field);
+                    self.problems.push(|| {
+                        let first = keys.first_unknown(dict.value(code)).expect("checked");
+                        problem(field, format!("{name}: {}", keys.message(ty, first)))
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Whether an event's `value` is wrong for its `kind`: missing where the kind needs one, or
+/// not one of the values the kind allows.
+fn event_value_is_bad(kind: &str, value: Option<&str>) -> bool {
+    match (value, schema::event_value_category(kind)) {
+        (None, _) => schema::event_needs_value(kind),
+        (Some(v), Some(allowed)) => !allowed.contains(&v),
+        (Some(_), None) => false,
+    }
+}
+
+/// What is wrong with a bad event value (see `event_value_is_bad`).
+fn event_value_message(kind: &str, value: Option<&str>) -> String {
+    match (value, schema::event_value_category(kind)) {
+        (Some(v), Some(allowed)) => format!(
+            "value: \"{v}\" is not allowed for a {kind} event: expected one of {}",
+            allowed.join(", ")
+        ),
+        _ => format!(
+            "value: empty, expected a value for a {kind} event ({})",
+            event_value_expectation(kind)
+        ),
+    }
+}
+
+fn event_value_expectation(kind: &str) -> String {
+    match schema::event_value_category(kind) {
+        Some(allowed) => format!("one of {}", allowed.join(", ")),
+        None if kind.starts_with("stack_") => "the stack".into(),
+        None => "the token symbol".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::schema::{ColType, TABLES};
+
+    /// A unique key is integers: at most `KEY_PARTS` columns, each a date or a coded column.
+    #[test]
+    fn unique_keys_are_integer_keys() {
+        for table in TABLES {
+            assert!(table.unique.len() <= KEY_PARTS, "{}", table.key);
+            for name in table.unique {
+                let col = table.columns.iter().find(|c| c.name == *name).unwrap();
+                let values = Values::new(col.name, col.ty, true);
+                assert!(
+                    col.ty == ColType::Date || values.dict().is_some(),
+                    "{}.{name}",
+                    table.key
+                );
+            }
+        }
+    }
+}
