@@ -6,6 +6,7 @@
 mod args;
 mod completions;
 mod data;
+mod data_pull;
 mod explain;
 mod inputs;
 mod output;
