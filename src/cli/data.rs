@@ -10,8 +10,8 @@
 //! leadership window included). `pull` fetches fresh data into a dataset (`data_pull`).
 
 use super::Outcome;
-use super::data_pull::PullArgs;
 use super::args::{DataArg, RulesArg, parse_date};
+use super::data_pull::PullArgs;
 use super::inputs::{as_of, load_dataset, load_rules};
 use super::output::print;
 use crate::report;

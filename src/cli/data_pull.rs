@@ -49,13 +49,17 @@ pub enum SourceArg {
 }
 
 fn parse_base_url(s: &str) -> Result<(SourceArg, String), String> {
-    let (source, url) = s
-        .split_once('=')
-        .ok_or_else(|| format!("{s:?}: expected SOURCE=URL, e.g. defillama=http://127.0.0.1:8080"))?;
+    let (source, url) = s.split_once('=').ok_or_else(|| {
+        format!("{s:?}: expected SOURCE=URL, e.g. defillama=http://127.0.0.1:8080")
+    })?;
     let source = match source {
         "defillama" => SourceArg::Defillama,
         "l2beat" => SourceArg::L2beat,
-        other => return Err(format!("{other:?} is not a source: expected defillama or l2beat")),
+        other => {
+            return Err(format!(
+                "{other:?} is not a source: expected defillama or l2beat"
+            ));
+        }
     };
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(format!("{url:?} is not an http:// or https:// URL"));
@@ -74,8 +78,8 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 pub fn run(args: PullArgs) -> crate::Result<()> {
     let located = locate::data_dir(args.data.data.as_deref());
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/l2");
-    let is_shipped = located.shipped
-        || (args.data.data.is_none() && same_dir(&located.path, &shipped));
+    let is_shipped =
+        located.shipped || (args.data.data.is_none() && same_dir(&located.path, &shipped));
     if is_shipped {
         return Err(anyhow::anyhow!(
             "refusing to pull into the dataset shipped with moat ({}) without being told: name it with --data {} to update it, or give --data DIR for another dataset",
@@ -133,9 +137,11 @@ impl Bar {
         };
         let bar = ProgressBar::with_draw_target(Some(0), target);
         bar.set_style(
-            ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} requests  {wide_msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{elapsed:>4} [{bar:30}] {pos}/{len} requests  {wide_msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
         );
         Bar(bar, std::cell::Cell::new(0))
     }

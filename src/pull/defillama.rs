@@ -36,7 +36,11 @@ pub fn history_url(base: &str, chain: &str) -> String {
 }
 
 /// `/v2/chains`: every chain DefiLlama tracks.
-pub fn chains(client: &Client, base: &str, on_wait: &dyn Fn(&str)) -> anyhow::Result<Vec<ChainEntry>> {
+pub fn chains(
+    client: &Client,
+    base: &str,
+    on_wait: &dyn Fn(&str),
+) -> anyhow::Result<Vec<ChainEntry>> {
     let url = chains_url(base);
     let body = client.get(&url, on_wait)?;
     parse_chains(&format!("GET {url}"), &body)
@@ -121,8 +125,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(chains[1].name, "Base");
-        let history =
-            parse_history("GET h", r#"[{"date":1609459200,"tvl":45000000000}]"#).unwrap();
+        let history = parse_history("GET h", r#"[{"date":1609459200,"tvl":45000000000}]"#).unwrap();
         assert_eq!(
             history,
             vec![DailyTvl {
@@ -134,8 +137,11 @@ mod tests {
 
     #[test]
     fn a_changed_shape_names_the_field() {
-        let e = parse_history("GET h", r#"[{"date":1609459200,"tvl":1},{"date":"2021-01-02","tvl":2}]"#)
-            .unwrap_err();
+        let e = parse_history(
+            "GET h",
+            r#"[{"date":1609459200,"tvl":1},{"date":"2021-01-02","tvl":2}]"#,
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "GET h: unexpected response shape at `[1].date`: expected a unix time in seconds, found the string \"2021-01-02\""
@@ -146,6 +152,10 @@ mod tests {
             "GET c: unexpected response shape at `[0].name`: expected a value (the field is missing or null), found nothing"
         );
         let e = parse_history("GET h", r#"[{"date":1609459200,"tvl":-5}]"#).unwrap_err();
-        assert!(e.to_string().ends_with("`[0].tvl`: expected a number >= 0, found the number -5"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("`[0].tvl`: expected a number >= 0, found the number -5"),
+            "{e}"
+        );
     }
 }

@@ -154,12 +154,12 @@ impl Client {
             };
             attempt += 1;
             if attempt >= attempts {
-                let tries = if attempts == 1 {
-                    "1 attempt".to_string()
+                let message = if attempts == 1 {
+                    why
                 } else {
-                    format!("{attempts} attempts")
+                    format!("{why}; gave up after {attempts} attempts")
                 };
-                return Err(fail(status, format!("{why} (after {tries})")));
+                return Err(fail(status, message));
             }
             let wait = retry_after.unwrap_or_else(|| retry::backoff(attempt - 1));
             on_wait(&format!(
@@ -194,11 +194,16 @@ fn transient(e: &ureq::Error) -> bool {
 }
 
 fn describe(e: &ureq::Error, options: &HttpOptions) -> String {
+    let secs = options.timeout.as_secs_f64();
     match e {
-        ureq::Error::Timeout(what) => format!(
-            "timed out (no answer within the {what} timeout of {}s; see --timeout)",
-            options.timeout.as_secs_f64()
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            format!("timed out: no connection within {secs}s (--timeout)")
+        }
+        ureq::Error::Timeout(ureq::Timeout::PerCall | ureq::Timeout::Global) => format!(
+            "timed out: the whole request took over {}s (ten times --timeout)",
+            secs * 10.0
         ),
+        ureq::Error::Timeout(_) => format!("timed out: no data for {secs}s (--timeout)"),
         other => other.to_string(),
     }
 }

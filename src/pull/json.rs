@@ -83,7 +83,10 @@ impl<'a> Node<'a> {
 
     /// The field `name` of this object, `None` when it is missing or null.
     pub fn opt(&'a self, name: &'a str) -> anyhow::Result<Option<Node<'a>>> {
-        let object = self.value.as_object().ok_or_else(|| self.error("an object"))?;
+        let object = self
+            .value
+            .as_object()
+            .ok_or_else(|| self.error("an object"))?;
         Ok(object.get(name).filter(|v| !v.is_null()).map(|value| Node {
             value,
             path: Path::Field(self, name),
@@ -112,14 +115,18 @@ impl<'a> Node<'a> {
 
     /// A whole number of seconds since 1970 (a date).
     pub fn unix_seconds(&self) -> anyhow::Result<i64> {
-        let n = self.number().map_err(|_| self.error("a unix time in seconds"))?;
+        let n = self
+            .number()
+            .map_err(|_| self.error("a unix time in seconds"))?;
         (n.fract() == 0.0 && n.abs() < 1e12)
             .then_some(n as i64)
             .ok_or_else(|| self.error("a unix time in whole seconds"))
     }
 
     pub fn bool(&self) -> anyhow::Result<bool> {
-        self.value.as_bool().ok_or_else(|| self.error("true or false"))
+        self.value
+            .as_bool()
+            .ok_or_else(|| self.error("true or false"))
     }
 
     /// The items of this array, each with its index in its path (the closure sees them in
@@ -128,7 +135,10 @@ impl<'a> Node<'a> {
         &'a self,
         mut f: impl FnMut(Node<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<Vec<T>> {
-        let items = self.value.as_array().ok_or_else(|| self.error("an array"))?;
+        let items = self
+            .value
+            .as_array()
+            .ok_or_else(|| self.error("an array"))?;
         items
             .iter()
             .enumerate()
@@ -147,7 +157,10 @@ impl<'a> Node<'a> {
         &'a self,
         mut f: impl FnMut(&str, Node<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<Vec<T>> {
-        let object = self.value.as_object().ok_or_else(|| self.error("an object"))?;
+        let object = self
+            .value
+            .as_object()
+            .ok_or_else(|| self.error("an object"))?;
         object
             .iter()
             .map(|(name, value)| {
@@ -189,9 +202,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_request_and_the_field_path() {
-        let v: Value =
-            serde_json::from_str(r#"{"projects": {"arb": {"stage": 1, "badges": [{}, {"x": 1}]}}}"#)
-                .unwrap();
+        let v: Value = serde_json::from_str(
+            r#"{"projects": {"arb": {"stage": 1, "badges": [{}, {"x": 1}]}}}"#,
+        )
+        .unwrap();
         let root = Node::root(&v, "GET http://x/api");
         let projects = root.field("projects").unwrap();
         let arb = projects.field("arb").unwrap();
@@ -201,9 +215,7 @@ mod tests {
             "GET http://x/api: unexpected response shape at `projects.arb.stage`: expected a string, found the number 1"
         );
         let badges = arb.field("badges").unwrap();
-        let e = badges
-            .each(|b| b.field("name").map(|_| ()))
-            .unwrap_err();
+        let e = badges.each(|b| b.field("name").map(|_| ())).unwrap_err();
         assert_eq!(
             e.to_string(),
             "GET http://x/api: unexpected response shape at `projects.arb.badges[0].name`: expected a value (the field is missing or null), found nothing"

@@ -7,8 +7,8 @@
 use crate::dataset::Dataset;
 use crate::dataset::frame::{dates, nums, texts};
 use crate::dataset::vocabulary::{
-    DA_KINDS, DA_OBSERVED, PROOF_SYSTEM_KINDS, PROOF_SYSTEM_OBSERVED, STACK_KINDS,
-    STACK_OBSERVED, STAGE_KINDS, STAGE_OBSERVED, TOKEN_LIVE_KINDS, TOKEN_OBSERVED,
+    DA_KINDS, DA_OBSERVED, PROOF_SYSTEM_KINDS, PROOF_SYSTEM_OBSERVED, STACK_KINDS, STACK_OBSERVED,
+    STAGE_KINDS, STAGE_OBSERVED, TOKEN_LIVE_KINDS, TOKEN_OBSERVED,
 };
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -128,7 +128,10 @@ impl Known {
             if day > retrieved {
                 continue;
             }
-            if let Some(attr) = Attr::ALL.iter().find(|a| a.kinds().contains(&kind.as_str())) {
+            if let Some(attr) = Attr::ALL
+                .iter()
+                .find(|a| a.kinds().contains(&kind.as_str()))
+            {
                 latest.insert((chain.clone(), *attr), value.clone());
             }
         }

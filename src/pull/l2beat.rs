@@ -40,7 +40,11 @@ pub fn summary_url(base: &str) -> String {
     format!("{}/api/scaling/summary", base.trim_end_matches('/'))
 }
 
-pub fn summary(client: &Client, base: &str, on_wait: &dyn Fn(&str)) -> anyhow::Result<Vec<Project>> {
+pub fn summary(
+    client: &Client,
+    base: &str,
+    on_wait: &dyn Fn(&str),
+) -> anyhow::Result<Vec<Project>> {
     let url = summary_url(base);
     let body = client.get(&url, on_wait)?;
     parse_summary(&format!("GET {url}"), &body)
@@ -55,7 +59,7 @@ pub fn parse_summary(request: &str, body: &str) -> anyhow::Result<Vec<Project>> 
         (None, Some(data)) => data.field("projects")?,
         (None, None) => root.field("projects")?,
     };
-    projects.members(|id, p| project(id, p))
+    projects.members(project)
 }
 
 fn project(id: &str, p: Node<'_>) -> anyhow::Result<Project> {
@@ -129,7 +133,11 @@ fn project(id: &str, p: Node<'_>) -> anyhow::Result<Project> {
         },
         name: p.field("name")?.str()?.to_string(),
         kind: p.field("type")?.str()?.to_string(),
-        host: p.opt("hostChain")?.map(|h| h.str()).transpose()?.map(str::to_string),
+        host: p
+            .opt("hostChain")?
+            .map(|h| h.str())
+            .transpose()?
+            .map(str::to_string),
         category: p.field("category")?.str()?.to_string(),
         providers,
         archived: flag("isArchived")?,

@@ -163,7 +163,10 @@ pub fn proof_system(p: &Project) -> Mapped {
     let Some(raw) = &p.state_validation else {
         return Mapped::Absent;
     };
-    match PROOF_TERMS.iter().find(|(prefix, _)| raw.starts_with(prefix)) {
+    match PROOF_TERMS
+        .iter()
+        .find(|(prefix, _)| raw.starts_with(prefix))
+    {
         Some((_, value)) => Mapped::Value {
             value: value.to_string(),
             from: raw.clone(),

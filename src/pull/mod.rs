@@ -129,12 +129,7 @@ pub fn pull(
     let _lock = swap::Lock::acquire(&dir)?;
     let mut notes = swap::recover(&dir)?;
     if !dir.join(MANIFEST).is_file() {
-        return Err(anyhow::anyhow!(
-            "{}: no dataset here (no {})",
-            dir.display(),
-            MANIFEST
-        )
-        .into());
+        return Err(anyhow::anyhow!("{}: no dataset here (no {})", dir.display(), MANIFEST).into());
     }
     let ds = crate::dataset::load(&dir)?;
     for key in WRITTEN {
@@ -180,9 +175,11 @@ pub fn pull(
         },
         crate::Error::Other(e) => unchanged(e.context("validating the pulled dataset")),
     })?;
-    notes.extend(staging.swap_into(&dir).map_err(|e| {
-        crate::Error::from(anyhow::anyhow!("{e:#}"))
-    })?);
+    notes.extend(
+        staging
+            .swap_into(&dir)
+            .map_err(|e| crate::Error::from(anyhow::anyhow!("{e:#}")))?,
+    );
     summary.dataset = dir.display().to_string();
     summary.notes = notes;
     summary.took = started.elapsed();
@@ -224,13 +221,21 @@ impl Context<'_> {
         self.progress.set_length(fixed);
         let projects = if sources.l2beat() {
             self.progress.step("L2BEAT scaling summary");
-            Some(l2beat::summary(self.client, &options.l2beat_base, &on_wait)?)
+            Some(l2beat::summary(
+                self.client,
+                &options.l2beat_base,
+                &on_wait,
+            )?)
         } else {
             None
         };
         let chains = if sources.defillama() {
             self.progress.step("DefiLlama chain list");
-            Some(defillama::chains(self.client, &options.defillama_base, &on_wait)?)
+            Some(defillama::chains(
+                self.client,
+                &options.defillama_base,
+                &on_wait,
+            )?)
         } else {
             None
         };
@@ -246,10 +251,17 @@ impl Context<'_> {
         let mut histories = Vec::new();
         for (slug, name) in targets {
             self.progress.step(&format!("DefiLlama TVL of {name}"));
-            let history = defillama::history(self.client, &options.defillama_base, &name, &on_wait)?;
+            let history =
+                defillama::history(self.client, &options.defillama_base, &name, &on_wait)?;
             histories.push((slug, history));
         }
-        let points = plan::points(known, &histories, self.retrieved, options.since, &mut report);
+        let points = plan::points(
+            known,
+            &histories,
+            self.retrieved,
+            options.since,
+            &mut report,
+        );
 
         let llama_key = sources
             .defillama()
@@ -265,7 +277,13 @@ impl Context<'_> {
         };
         report.gone_defillama.sort();
         report.gone_defillama.dedup();
-        self.write(&points, &events, &added, llama_key.as_deref(), l2beat_key.as_deref())?;
+        self.write(
+            &points,
+            &events,
+            &added,
+            llama_key.as_deref(),
+            l2beat_key.as_deref(),
+        )?;
 
         let mut updated: BTreeSet<String> = points.iter().map(|p| p.1.clone()).collect();
         updated.extend(events.iter().map(|e| e.chain.clone()));
@@ -386,10 +404,7 @@ impl Context<'_> {
         write::append_rows(&self.table("chains")?, &chains)?;
         write::append_rows(&self.table("tvl")?, &tvl)?;
         write::append_rows(&self.table("events")?, &events)?;
-        write::set_vintage(
-            &self.staged.join(MANIFEST),
-            &self.vintage(),
-        )?;
+        write::set_vintage(&self.staged.join(MANIFEST), &self.vintage())?;
         let asked: Vec<&str> = [llama_key.map(|_| "DefiLlama"), l2beat_key.map(|_| "L2BEAT")]
             .into_iter()
             .flatten()

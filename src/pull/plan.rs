@@ -94,7 +94,9 @@ pub fn chains(
             if !add_new {
                 report.unknown_l2beat.push(shown);
             } else if p.archived {
-                report.not_added.push(format!("{shown}: archived by L2BEAT"));
+                report
+                    .not_added
+                    .push(format!("{shown}: archived by L2BEAT"));
             } else if let Some(c) = known.chains.iter().find(|c| c.slug == p.slug) {
                 report.not_added.push(format!(
                     "{shown}: the slug {:?} is taken by the dataset's {:?} (its l2beat_id is {:?})",
@@ -211,7 +213,10 @@ fn resolve_hosts(known: &Known, projects: &[Project], added: &mut [NewChain], re
             new_names
                 .iter()
                 .find(|(s, n, id)| {
-                    [s, n, id].iter().any(|x| x.eq_ignore_ascii_case(&host_name)) && *s != chain.slug
+                    [s, n, id]
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(&host_name))
+                        && *s != chain.slug
                 })
                 .map(|(s, _, _)| s.clone())
         });
@@ -265,7 +270,11 @@ fn note(attr: Attr, from: &str, archived: bool) -> String {
         Attr::ProofSystem => "State Validation risk",
         Attr::Token => "associatedTokens",
     };
-    let archived = if archived { " (archived by L2BEAT)" } else { "" };
+    let archived = if archived {
+        " (archived by L2BEAT)"
+    } else {
+        ""
+    };
     format!("L2BEAT scaling summary: {field} {from:?}{archived}")
 }
 

@@ -146,7 +146,10 @@ impl fmt::Display for PullSummary {
         }
         let (old, new) = &self.vintage;
         if old == new {
-            writeln!(f, "vintage: {new} (unchanged: already on or after the retrieval date)")
+            writeln!(
+                f,
+                "vintage: {new} (unchanged: already on or after the retrieval date)"
+            )
         } else {
             writeln!(f, "vintage: {old} -> {new}")
         }

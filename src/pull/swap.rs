@@ -29,7 +29,9 @@ fn parent_and_name(dir: &Path) -> anyhow::Result<(PathBuf, String)> {
     let name = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| anyhow::anyhow!("{}: not a directory name moat can pull into", dir.display()))?
+        .ok_or_else(|| {
+            anyhow::anyhow!("{}: not a directory name moat can pull into", dir.display())
+        })?
         .to_string();
     Ok((parent, name))
 }
@@ -135,13 +137,8 @@ impl Staging {
             path,
             swapped: false,
         };
-        copy_dir(dir, &staging.path).with_context(|| {
-            format!(
-                "copying {} to {}",
-                dir.display(),
-                staging.path.display()
-            )
-        })?;
+        copy_dir(dir, &staging.path)
+            .with_context(|| format!("copying {} to {}", dir.display(), staging.path.display()))?;
         Ok(staging)
     }
 
@@ -235,11 +232,17 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = dataset(tmp.path(), "old");
         let staging = Staging::create(&dir).unwrap();
-        assert_eq!(fs::read_to_string(staging.path().join("sub/b.csv")).unwrap(), "b");
+        assert_eq!(
+            fs::read_to_string(staging.path().join("sub/b.csv")).unwrap(),
+            "b"
+        );
         fs::write(staging.path().join("a.csv"), "new").unwrap();
         assert_eq!(staging.swap_into(&dir).unwrap(), None);
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
-        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec!["data"]);
     }
 
@@ -289,7 +292,11 @@ mod tests {
         let dir = dataset(tmp.path(), "x");
         let held = Lock::acquire(&dir).unwrap();
         let e = Lock::acquire(&dir).err().unwrap();
-        assert!(e.to_string().starts_with("another `moat data pull` is writing into"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("another `moat data pull` is writing into"),
+            "{e}"
+        );
         drop(held);
         Lock::acquire(&dir).unwrap();
     }

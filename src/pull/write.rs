@@ -43,8 +43,8 @@ pub fn append_rows(path: &Path, rows: &[HashMap<&str, String>]) -> anyhow::Resul
 
 /// Set the manifest's `vintage = "…"` line, keeping every other byte (comments included).
 pub fn set_vintage(manifest: &Path, vintage: &str) -> anyhow::Result<()> {
-    let text = fs::read_to_string(manifest)
-        .with_context(|| format!("reading {}", manifest.display()))?;
+    let text =
+        fs::read_to_string(manifest).with_context(|| format!("reading {}", manifest.display()))?;
     let mut done = false;
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -98,8 +98,7 @@ and keyed in the tables; `sources.csv` names the endpoints and retrieval times).
 /// Write a file and flush it to disk, so that a crash after the swap cannot leave a renamed
 /// dataset whose files are still only in the page cache.
 fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut file =
-        fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut file = fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .with_context(|| format!("writing {}", path.display()))
@@ -114,7 +113,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("t.csv");
         fs::write(&p, "b,a,note\n1,2,\"x, y\"").unwrap();
-        let row = HashMap::from([("a", "A".to_string()), ("note", "say \"hi\", then".to_string())]);
+        let row = HashMap::from([
+            ("a", "A".to_string()),
+            ("note", "say \"hi\", then".to_string()),
+        ]);
         append_rows(&p, &[row]).unwrap();
         assert_eq!(
             fs::read_to_string(&p).unwrap(),
@@ -126,7 +128,8 @@ mod tests {
     fn only_the_vintage_line_changes() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("dataset.toml");
-        let before = "# vintage is when\nname = \"x\"\nvintage = \"2024-12-29\"   \n\n[files.tvl]\n";
+        let before =
+            "# vintage is when\nname = \"x\"\nvintage = \"2024-12-29\"   \n\n[files.tvl]\n";
         fs::write(&p, before).unwrap();
         set_vintage(&p, "2026-05-01").unwrap();
         assert_eq!(

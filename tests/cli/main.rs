@@ -126,6 +126,7 @@ pub fn verdict<'a>(json: &'a serde_json::Value, chain: &str, rule: &str) -> &'a 
 
 mod data;
 mod doc_explain;
+mod pull;
 mod rules_check;
 mod rules_test;
 mod screen;
