@@ -15,6 +15,7 @@ pub enum Mapped {
     Unknown { field: &'static str, raw: String },
 }
 
+#[cfg(test)]
 impl Mapped {
     pub fn value(&self) -> Option<&str> {
         match self {

@@ -17,6 +17,8 @@ mod plan;
 mod retry;
 mod summary;
 mod swap;
+#[cfg(test)]
+mod tests;
 mod weekly;
 mod write;
 

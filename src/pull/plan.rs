@@ -348,11 +348,18 @@ fn compare_snapshot(known: &Known, c: &super::known::Chain, p: &Project, report:
             ));
         }
     };
-    if let Some(v) = mapping::category(p).value() {
-        differs("category", v, c.category.as_ref());
-    }
-    if let Some(v) = mapping::layer(p).value() {
-        differs("layer", v, c.layer.as_ref());
+    for (what, mapped, was) in [
+        ("category", mapping::category(p), c.category.as_ref()),
+        ("layer", mapping::layer(p), c.layer.as_ref()),
+    ] {
+        match mapped {
+            Mapped::Value { value, .. } => differs(what, &value, was),
+            Mapped::Absent => {}
+            Mapped::Unknown { field, raw } => report.unmapped.push(format!(
+                "{}: {field} {raw:?} is not in moat's vocabulary; chains.csv's {what} kept",
+                c.slug
+            )),
+        }
     }
     if let Some(host) = &p.host
         && let Some(h) = known.named(host)

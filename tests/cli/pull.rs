@@ -29,6 +29,8 @@ type Handler = dyn Fn(&str, usize) -> Reply + Send + Sync;
 struct Server {
     base: String,
     log: Arc<Mutex<Vec<(String, Instant)>>>,
+    /// The User-Agent headers received.
+    agents: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -37,11 +39,13 @@ impl Server {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let log: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
-        let server_log = log.clone();
+        let agents: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (server_log, server_agents) = (log.clone(), agents.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
                 let (log, handler) = (server_log.clone(), handler.clone());
+                let agents = server_agents.clone();
                 std::thread::spawn(move || {
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
                     let mut first = String::new();
@@ -53,7 +57,13 @@ impl Server {
                         match reader.read_line(&mut line) {
                             Ok(0) | Err(_) => break,
                             Ok(_) if line == "\r\n" => break,
-                            Ok(_) => {}
+                            Ok(_) => {
+                                if let Some((k, v)) = line.split_once(':')
+                                    && k.eq_ignore_ascii_case("user-agent")
+                                {
+                                    agents.lock().unwrap().push(v.trim().to_string());
+                                }
+                            }
                         }
                     }
                     let path = first.split(' ').nth(1).unwrap_or("").to_string();
@@ -82,7 +92,7 @@ impl Server {
                 });
             }
         });
-        Server { base, log }
+        Server { base, log, agents }
     }
 
     fn requests(&self, path: &str) -> Vec<Instant> {
@@ -358,6 +368,16 @@ fn a_full_pull_yields_a_valid_dataset_whose_newest_points_are_the_served_ones() 
     sources added: defillama-pull-[TODAY], l2beat-pull-[TODAY]
     vintage: 2024-12-29 -> [TODAY]
     "#);
+
+    // Every request said who asked.
+    let agents = server.agents.lock().unwrap().clone();
+    assert_eq!(agents.len(), 6);
+    assert!(
+        agents
+            .iter()
+            .all(|a| *a == format!("moat/{}", env!("CARGO_PKG_VERSION"))),
+        "{agents:?}"
+    );
 
     // A second pull the same day finds nothing new.
     let again = pull(tmp.path(), &server, &[]);
