@@ -5,7 +5,8 @@
 //! (verdicts, scores, stamps) → `report` (every output). The rule author's tools (`authoring`:
 //! check, test, new, doc, explain) sit above `evaluate`; `diagnostics` and `error` say what went
 //! wrong, the same way for every stage; `cli` only declares arguments and calls the functions
-//! below, one per job.
+//! below, one per job. `pull` brings fresh data into a dataset, validated as `moat data check`
+//! validates before it replaces anything.
 
 pub mod authoring;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod evaluate;
 pub mod features;
 pub mod history;
 pub mod locate;
+pub mod pull;
 pub mod report;
 pub mod rules;
 pub mod synth;
@@ -221,4 +223,20 @@ pub fn check_dataset(ds: &Dataset) -> Result<Summary> {
         }
     }
     Ok(summary)
+}
+
+/// `moat data pull`: fetch fresh data into the dataset at `dir`, staged beside it and swapped
+/// in only once it passes everything `moat data check` checks; on any failure the dataset is
+/// left byte for byte as it was.
+pub fn pull_dataset(
+    dir: &Path,
+    options: &pull::PullOptions,
+    progress: &dyn pull::Progress,
+) -> Result<pull::PullSummary> {
+    let validate = |staged: &Path| -> Result<()> {
+        let ds = load_dataset(staged)?;
+        check_dataset(&ds)?;
+        Ok(())
+    };
+    pull::pull(dir, options, &validate, progress)
 }

@@ -3,13 +3,15 @@
 //! ```text
 //! moat data check [--data DIR] [--format text|json]
 //! moat data show <chain> [--data DIR] [--rules DIR] [--as-of DATE] [--format table|json]
+//! moat data pull [--data DIR] [--source all|defillama|l2beat] [--since DATE] [--add-new] …
 //! ```
 //! `check` loads and validates every file and summarises what the dataset holds; `show` prints
 //! one chain's attributes and every feature at a date, exactly what the pack's rules see (its
-//! leadership window included).
+//! leadership window included). `pull` fetches fresh data into a dataset (`data_pull`).
 
 use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
+use super::data_pull::PullArgs;
 use super::inputs::{as_of, load_dataset, load_rules};
 use super::output::print;
 use crate::report;
@@ -64,6 +66,13 @@ pub enum DataCommand {
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
     },
+    /// Fetch fresh TVL (DefiLlama) and attributes (L2BEAT) into a dataset, never losing the old one
+    ///
+    /// The new dataset is built beside the old one, validated as `moat data check` validates,
+    /// and swapped in only then; on any failure the dataset is left byte for byte as it was
+    /// and the message names the request or step that failed. Never writes into the dataset
+    /// shipped with moat unless it is named with --data.
+    Pull(PullArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -130,6 +139,7 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
                 w.metric_points
             ))?;
         }
+        DataCommand::Pull(args) => super::data_pull::run(args)?,
     }
     Ok(Outcome::Clean)
 }

@@ -8,6 +8,7 @@ mod backtest;
 mod completions;
 mod data;
 mod diff;
+mod data_pull;
 mod explain;
 mod inputs;
 mod output;
