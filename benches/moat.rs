@@ -28,7 +28,9 @@ fn shipped(c: &mut Criterion) {
     g.bench_function("load", |b| {
         b.iter(|| moat::load_dataset(black_box(&data)).expect("loads"))
     });
-    g.bench_function("index", |b| b.iter(|| Index::new(black_box(&ds)).expect("indexes")));
+    g.bench_function("index", |b| {
+        b.iter(|| Index::new(black_box(&ds)).expect("indexes"))
+    });
     let index = Index::new(&ds).expect("indexes");
     g.bench_function("features", |b| {
         b.iter(|| index.universe(black_box(vintage), &options).expect("cuts"))
@@ -51,8 +53,14 @@ fn shipped(c: &mut Criterion) {
     let (first, last) = moat::tvl_span(&ds).expect("a TVL span");
     g.bench_function("backtest_weekly", |b| {
         b.iter(|| {
-            moat::backtest(&ds, &pack, (first, last, Every::Week), &one_thread, &mut |_, _| {})
-                .expect("backtests")
+            moat::backtest(
+                &ds,
+                &pack,
+                (first, last, Every::Week),
+                &one_thread,
+                &mut |_, _| {},
+            )
+            .expect("backtests")
         })
     });
     g.finish();
@@ -61,7 +69,10 @@ fn shipped(c: &mut Criterion) {
     let chains = universe.chains.len() as u64;
     let mut g = c.benchmark_group("decision");
     g.throughput(Throughput::Elements(chains));
-    for rule in pack.rules().filter(|r| r.scope == moat::rules::RuleScope::Chain) {
+    for rule in pack
+        .rules()
+        .filter(|r| r.scope == moat::rules::RuleScope::Chain)
+    {
         let only = ScreenOptions {
             rules: Some(vec![rule.id.clone()]),
             threads: Some(1),
@@ -140,16 +151,24 @@ fn synthetic(c: &mut Criterion) {
         let ds = moat::load_dataset(&dir).expect("loads");
         let index = Index::new(&ds).expect("indexes");
         let universe = index
-            .universe(ds.manifest.vintage_date(), &FeatureOptions { window_weeks: 104 })
+            .universe(
+                ds.manifest.vintage_date(),
+                &FeatureOptions { window_weeks: 104 },
+            )
             .expect("cuts");
         for threads in [1, 2] {
             let options = ScreenOptions {
                 threads: Some(threads),
                 ..Default::default()
             };
-            g.bench_function(format!("evaluate_{chains}x{weeks}_threads_{threads}"), |b| {
-                b.iter(|| evaluate::screen(&pack, black_box(&universe), &options).expect("screens"))
-            });
+            g.bench_function(
+                format!("evaluate_{chains}x{weeks}_threads_{threads}"),
+                |b| {
+                    b.iter(|| {
+                        evaluate::screen(&pack, black_box(&universe), &options).expect("screens")
+                    })
+                },
+            );
         }
     }
     g.finish();

@@ -39,26 +39,59 @@ pub fn token_existence(c: &ChainFeatures) -> Verdict {
     };
     if status == "none" {
         let dated = date().map_or(String::new(), |d| format!(" (statement dated {d})"));
-        return ("FAIL", format!("{name} has no token: its ecosystem's value cannot accrue to outside holders, like an excellent company that never lists{dated}."));
+        return (
+            "FAIL",
+            format!(
+                "{name} has no token: its ecosystem's value cannot accrue to outside holders, like an excellent company that never lists{dated}."
+            ),
+        );
     }
     let Some(token) = text(c, "token") else {
         if status == "exploring" || status == "announced" {
-            let said = if status == "exploring" { "the team said it is exploring one" } else { "one was announced" };
+            let said = if status == "exploring" {
+                "the team said it is exploring one"
+            } else {
+                "one was announced"
+            };
             let when = date().map_or(String::new(), |d| format!(" ({d})"));
-            return ("FAIL", format!("{name} has no token: {said}{when}, but until it is live the ecosystem's value cannot accrue to outside holders."));
+            return (
+                "FAIL",
+                format!(
+                    "{name} has no token: {said}{when}, but until it is live the ecosystem's value cannot accrue to outside holders."
+                ),
+            );
         }
-        return ("SKIP", format!("No source says whether {name} has a token."));
+        return (
+            "SKIP",
+            format!("No source says whether {name} has a token."),
+        );
     };
     let Some(origin) = text(c, "token_origin") else {
-        return ("SKIP", format!("{name} lists the token {token}, but whose token it is (its own, the builder's or another chain's) is not known."));
+        return (
+            "SKIP",
+            format!(
+                "{name} lists the token {token}, but whose token it is (its own, the builder's or another chain's) is not known."
+            ),
+        );
     };
     if origin == "chain" || origin == "app" {
-        let whose = if origin == "chain" { "its own token" } else { "a token born in its own ecosystem" };
-        return ("PASS", format!("{name} has {token}, {whose}: holders share in the chain's success."));
+        let whose = if origin == "chain" {
+            "its own token"
+        } else {
+            "a token born in its own ecosystem"
+        };
+        return (
+            "PASS",
+            format!("{name} has {token}, {whose}: holders share in the chain's success."),
+        );
     }
     let why = match origin {
-        "shared" => format!("{token} is another chain's token, so value accrues to that chain's holders"),
-        "builder" => format!("{token} is the builder's token and predates the chain, so the chain's value is diluted in the builder's other business"),
+        "shared" => {
+            format!("{token} is another chain's token, so value accrues to that chain's holders")
+        }
+        "builder" => format!(
+            "{token} is the builder's token and predates the chain, so the chain's value is diluted in the builder's other business"
+        ),
         _ => format!("{token} has origin \"{origin}\", which this screen does not accept"),
     };
     ("FAIL", format!("{name} has no token of its own: {why}."))
@@ -71,11 +104,24 @@ pub fn traction(c: &ChainFeatures, max_rank: f64) -> Verdict {
     };
     let rank = int(c, "tvl_rank").map_or(String::new(), |r| format!(" (#{r} of {max_rank})"));
     if tvl < 100_000_000.0 {
-        return ("FAIL", format!("{name} holds {} of TVL{rank}, below the {} an investable ecosystem needs.", usd(tvl), usd(1e8)));
+        return (
+            "FAIL",
+            format!(
+                "{name} holds {} of TVL{rank}, below the {} an investable ecosystem needs.",
+                usd(tvl),
+                usd(1e8)
+            ),
+        );
     }
     let (c52, c13) = (num(c, "tvl_change_52w"), num(c, "tvl_change_13w"));
     if c52.is_none() && c13.is_none() {
-        return ("SKIP", format!("{name} holds {} of TVL{rank}, but its history is too short to judge the trend.", usd(tvl)));
+        return (
+            "SKIP",
+            format!(
+                "{name} holds {} of TVL{rank}, but its history is too short to judge the trend.",
+                usd(tvl)
+            ),
+        );
     }
     let mut trend = Vec::new();
     let mut draining = Vec::new();
@@ -83,14 +129,28 @@ pub fn traction(c: &ChainFeatures, max_rank: f64) -> Verdict {
         if let Some(x) = change {
             trend.push(format!("{} {span}", signed_pct(x)));
             if x < floor {
-                draining.push(format!("{} {span} (the screen tolerates {})", signed_pct(x), signed_pct(floor)));
+                draining.push(format!(
+                    "{} {span} (the screen tolerates {})",
+                    signed_pct(x),
+                    signed_pct(floor)
+                ));
             }
         }
     }
     if !draining.is_empty() {
-        return ("FAIL", format!("{name} holds {} of TVL{rank}, but it is draining: {}.", usd(tvl), list(&draining)));
+        return (
+            "FAIL",
+            format!(
+                "{name} holds {} of TVL{rank}, but it is draining: {}.",
+                usd(tvl),
+                list(&draining)
+            ),
+        );
     }
-    ("PASS", format!("{name} holds {} of TVL{rank}, {}.", usd(tvl), list(&trend)))
+    (
+        "PASS",
+        format!("{name} holds {} of TVL{rank}, {}.", usd(tvl), list(&trend)),
+    )
 }
 
 pub fn security_hygiene(c: &ChainFeatures) -> Verdict {
@@ -114,22 +174,36 @@ pub fn security_hygiene(c: &ChainFeatures) -> Verdict {
         None => unknown.push("stage".to_string()),
         Some("na") => problems.push("is not a rollup by L2BEAT's definition (stage na)".into()),
         Some("under_review") => problems.push("is under review at L2BEAT".into()),
-        Some(s) if !["1", "2"].contains(&s) => problems.push(format!("is only at L2BEAT stage {s}")),
+        Some(s) if !["1", "2"].contains(&s) => {
+            problems.push(format!("is only at L2BEAT stage {s}"))
+        }
         _ => {}
     }
     if !problems.is_empty() {
-        return ("FAIL", format!("{name} {}: below the hygiene bar an investor should expect.", list(&problems)));
+        return (
+            "FAIL",
+            format!(
+                "{name} {}: below the hygiene bar an investor should expect.",
+                list(&problems)
+            ),
+        );
     }
     if !unknown.is_empty() {
         let verb = if unknown.len() == 1 { "is" } else { "are" };
-        return ("SKIP", format!("{name}'s {} {verb} not known.", list(&unknown)));
+        return (
+            "SKIP",
+            format!("{name}'s {} {verb} not known.", list(&unknown)),
+        );
     }
-    ("PASS", format!(
-        "{name} is stage {} with {} proofs and data on {}: hygiene in order, though security inherited from Ethereum is no moat.",
-        text(c, "stage").unwrap_or(""),
-        text(c, "proof_system").unwrap_or(""),
-        text(c, "da").unwrap_or("")
-    ))
+    (
+        "PASS",
+        format!(
+            "{name} is stage {} with {} proofs and data on {}: hygiene in order, though security inherited from Ethereum is no moat.",
+            text(c, "stage").unwrap_or(""),
+            text(c, "proof_system").unwrap_or(""),
+            text(c, "da").unwrap_or("")
+        ),
+    )
 }
 
 pub fn ecosystem_interconnection(c: &ChainFeatures) -> Verdict {
@@ -139,20 +213,36 @@ pub fn ecosystem_interconnection(c: &ChainFeatures) -> Verdict {
         return ("SKIP", format!("No ecosystem link data for {name}."));
     }
     let (s, l, o) = (s.unwrap_or(0), l.unwrap_or(0), o.unwrap_or(0));
-    let facts = format!("tokens or chains born in its ecosystem: {s}; L3s hosted: {l}; outgoing ecosystem links: {o}");
+    let facts = format!(
+        "tokens or chains born in its ecosystem: {s}; L3s hosted: {l}; outgoing ecosystem links: {o}"
+    );
     if s >= 1 && l + o >= 3 {
-        return ("PASS", format!("{name}'s ecosystem is interconnected ({facts}): projects born there and spread across it are network effects a competitor cannot fork."));
+        return (
+            "PASS",
+            format!(
+                "{name}'s ecosystem is interconnected ({facts}): projects born there and spread across it are network effects a competitor cannot fork."
+            ),
+        );
     }
-    ("FAIL", format!("{name} shows little ecosystem interconnection ({facts})."))
+    (
+        "FAIL",
+        format!("{name} shows little ecosystem interconnection ({facts})."),
+    )
 }
 
 pub fn tvl_leadership(c: &ChainFeatures, u: &Universe) -> Verdict {
     let name = name(c);
     let (Some(led), Some(window)) = (int(c, "lead_weeks"), int(c, "window_weeks")) else {
-        return ("SKIP", format!("{name} has no TVL ranking history at this date."));
+        return (
+            "SKIP",
+            format!("{name} has no TVL ranking history at this date."),
+        );
     };
     if window < 26 {
-        return ("SKIP", format!("Only {window} weeks of TVL ranking data; judging durability needs 26."));
+        return (
+            "SKIP",
+            format!("Only {window} weeks of TVL ranking data; judging durability needs 26."),
+        );
     }
     let share = led as f64 / window as f64;
     let mut runs: Vec<(&str, String, String)> = Vec::new();
@@ -174,15 +264,37 @@ pub fn tvl_leadership(c: &ChainFeatures, u: &Universe) -> Verdict {
         _ => "rank history unknown".into(),
     };
     if led == 0 {
-        return ("FAIL", format!("{name} never ranked #1 by TVL in the last {window} weeks ({ranks}); the #1 went from {moves}."));
+        return (
+            "FAIL",
+            format!(
+                "{name} never ranked #1 by TVL in the last {window} weeks ({ranks}); the #1 went from {moves}."
+            ),
+        );
     }
     if share < 0.75 {
-        return ("FAIL", format!("{name} led TVL in only {led} of {window} weeks ({}, {ranks}); the #1 went from {moves}.", pct(share)));
+        return (
+            "FAIL",
+            format!(
+                "{name} led TVL in only {led} of {window} weeks ({}, {ranks}); the #1 went from {moves}.",
+                pct(share)
+            ),
+        );
     }
     if changes > 0 {
-        return ("FAIL", format!("{name} led TVL in {led} of {window} weeks, but the #1 changed hands {changes} times in the window, from {moves}: leadership that moves is not a moat."));
+        return (
+            "FAIL",
+            format!(
+                "{name} led TVL in {led} of {window} weeks, but the #1 changed hands {changes} times in the window, from {moves}: leadership that moves is not a moat."
+            ),
+        );
     }
-    ("PASS", format!("{name} led TVL in {led} of {window} weeks ({}) and the #1 never changed hands.", pct(share)))
+    (
+        "PASS",
+        format!(
+            "{name} led TVL in {led} of {window} weeks ({}) and the #1 never changed hands.",
+            pct(share)
+        ),
+    )
 }
 
 /// The fee series of every chain by date, built once per universe (as the engine's world does).
@@ -204,7 +316,11 @@ pub fn differentiation(i: usize, c: &ChainFeatures, fees: &ByDate) -> Verdict {
     let (mut dates, mut led) = (0usize, 0usize);
     for (d, x) in c.series.get("txcost_median_usd").into_iter().flatten() {
         let Some(points) = fees.get(d) else { continue };
-        let others: Vec<f64> = points.iter().filter(|(j, _)| *j != i).map(|(_, v)| *v).collect();
+        let others: Vec<f64> = points
+            .iter()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, v)| *v)
+            .collect();
         if others.is_empty() {
             continue;
         }
@@ -215,19 +331,42 @@ pub fn differentiation(i: usize, c: &ChainFeatures, fees: &ByDate) -> Verdict {
         }
     }
     if family.is_none() && dates == 0 {
-        return ("SKIP", format!("No stack or fee history for {name}: differentiation cannot be judged."));
+        return (
+            "SKIP",
+            format!("No stack or fee history for {name}: differentiation cannot be judged."),
+        );
     }
     if let Some(f) = family
         && f <= 2
     {
-        return ("PASS", format!("{name} runs a stack of its own ({}): only {} other chain runs it, so its technology is not a commodity.", text(c, "stack").unwrap_or(""), f - 1));
+        return (
+            "PASS",
+            format!(
+                "{name} runs a stack of its own ({}): only {} other chain runs it, so its technology is not a commodity.",
+                text(c, "stack").unwrap_or(""),
+                f - 1
+            ),
+        );
     }
-    let share = if dates > 0 { led as f64 / dates as f64 } else { 0.0 };
+    let share = if dates > 0 {
+        led as f64 / dates as f64
+    } else {
+        0.0
+    };
     if dates >= 30 && share >= 0.8 {
-        return ("PASS", format!("{name}'s median fee was cheaper than 90% of peers on {led} of {dates} comparable days ({}): a large and persistent cost lead.", pct(share)));
+        return (
+            "PASS",
+            format!(
+                "{name}'s median fee was cheaper than 90% of peers on {led} of {dates} comparable days ({}): a large and persistent cost lead.",
+                pct(share)
+            ),
+        );
     }
     let mut parts = vec![match family {
-        Some(f) => format!("it runs {}, a stack {f} chains in the universe share", text(c, "stack").unwrap_or("")),
+        Some(f) => format!(
+            "it runs {}, a stack {f} chains in the universe share",
+            text(c, "stack").unwrap_or("")
+        ),
         None => "its stack is unknown".to_string(),
     }];
     parts.push(if dates == 0 {
@@ -237,5 +376,8 @@ pub fn differentiation(i: usize, c: &ChainFeatures, fees: &ByDate) -> Verdict {
     } else {
         format!("its fee was cheaper than 90% of peers on only {led} of {dates} comparable days ({})", pct(share))
     });
-    ("FAIL", format!("{name} is not differentiated: {}.", parts.join("; ")))
+    (
+        "FAIL",
+        format!("{name} is not differentiated: {}.", parts.join("; ")),
+    )
 }
