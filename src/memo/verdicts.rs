@@ -138,25 +138,52 @@ fn is_name(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// A value as a reason would write it. The unit is read from the name: a field or helper
-/// argument ending in `_usd` is money, `_share` or a `share(..)` helper a percent, a
-/// `tvl_change_*` field or a `change(..)` helper a signed percent; other numbers are plain.
+/// A value as a reason would write it. The unit is read from the name: a field ending in
+/// `_usd` is money, `_share` a percent, `tvl_change_*` a signed percent; a helper's result
+/// (`peers.median("tvl_usd")`) is read by its method: `mean`, `median`, `min`, `max` and `sum`
+/// keep the unit of the field they are given, `share` is a percent, `change` a signed percent,
+/// any other (`len`, `count`, `percentile`, …) a plain number.
 pub fn shown(label: &str, value: &Value) -> String {
     let Some(x) = value.as_f64() else {
         return value.to_string();
     };
-    let name = match label.split_once("(\"") {
-        Some((_, rest)) => rest.split('"').next().unwrap_or(rest),
-        None => label.rsplit('.').next().unwrap_or(label),
+    let unit = match label.rfind('(') {
+        Some(open) => {
+            let method = label[..open].rsplit('.').next().unwrap_or("");
+            let field = label[open..].split('"').nth(1).unwrap_or("");
+            match method {
+                "mean" | "median" | "min" | "max" | "sum" => field_unit(field),
+                "share" => Unit::Pct,
+                "change" => Unit::SignedPct,
+                _ => Unit::Num,
+            }
+        }
+        None => field_unit(label.rsplit('.').next().unwrap_or(label)),
     };
-    if label.contains(".change(") || name.starts_with("tvl_change_") {
-        format::signed_pct(x)
-    } else if label.contains(".share(") || name.ends_with("_share") {
-        format::pct(x)
-    } else if name.ends_with("_usd") {
-        format::usd(x)
+    match unit {
+        Unit::Usd => format::usd(x),
+        Unit::Pct => format::pct(x),
+        Unit::SignedPct => format::signed_pct(x),
+        Unit::Num => format::num(x),
+    }
+}
+
+enum Unit {
+    Usd,
+    Pct,
+    SignedPct,
+    Num,
+}
+
+fn field_unit(field: &str) -> Unit {
+    if field.starts_with("tvl_change_") {
+        Unit::SignedPct
+    } else if field.ends_with("_share") {
+        Unit::Pct
+    } else if field.ends_with("_usd") {
+        Unit::Usd
     } else {
-        format::num(x)
+        Unit::Num
     }
 }
 
@@ -221,6 +248,14 @@ mod tests {
             shown("peers.share(\"stack_family_size\", \"<=\", 2)", &n(0.2)),
             "20%"
         );
+        assert_eq!(
+            shown(
+                "peers.filter(\"tvl_usd\", \">=\", 10000000).len()",
+                &Value::Int(4)
+            ),
+            "4"
+        );
+        assert_eq!(shown("peers.max(\"tvl_rank\")", &Value::Int(65)), "65");
         assert_eq!(shown("tvl_rank", &Value::Int(1)), "1");
         assert_eq!(shown("lead_weeks", &Value::Int(1234)), "1,234");
         assert_eq!(shown("token", &Value::Missing), "missing");
