@@ -28,8 +28,10 @@ const COLOURS: [RGBColor; 5] = [
 
 /// Markers along a line: about this many per series.
 const MARKS: usize = 12;
-/// Marker shapes: filled circle, filled triangle, cross, ring.
-const MARKERS: usize = 4;
+/// Marker shapes: filled circle, filled triangle, cross, ring, filled diamond.
+const MARKERS: usize = 5;
+/// Height of the legend row under a chart of several lines.
+const LEGEND: u32 = 30;
 
 /// The chart as an SVG document.
 pub fn svg(chart: &Chart) -> anyhow::Result<String> {
@@ -73,19 +75,27 @@ fn draw(root: &Area, chart: &Chart) -> DrawResult {
         _ => (0.0, if max > 0.0 { max * 1.08 } else { 1.0 }),
     };
     let measure = chart.measure;
-    let mut c = ChartBuilder::on(root)
+    // With several lines, the legend is a row under the chart, where it hides no data.
+    let (plot, legend) = if chart.lines.len() > 1 {
+        let (plot, legend) = root.split_vertically(HEIGHT - LEGEND);
+        (plot, Some(legend))
+    } else {
+        (root.clone(), None)
+    };
+    let mut c = ChartBuilder::on(&plot)
         .caption(&chart.title, (FONT, 18))
         .margin(12)
+        .margin_right(36)
         .x_label_area_size(44)
         .y_label_area_size(78)
         .build_cartesian_2d(first..last, y0..y1)?;
     c.configure_mesh()
         .x_labels(8)
         .x_label_formatter(&|d: &NaiveDate| d.format("%Y-%m").to_string())
-        .y_labels(if measure == Measure::Rank {
-            (max as usize).clamp(2, 10)
-        } else {
-            8
+        // Every rank while there are few, so that #1 is labelled.
+        .y_labels(match measure {
+            Measure::Rank if max <= 15.0 => max as usize + 1,
+            _ => 8,
         })
         .y_label_formatter(&|v: &f64| tick(measure, *v))
         .x_desc("week ending")
@@ -93,21 +103,53 @@ fn draw(root: &Area, chart: &Chart) -> DrawResult {
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
         .bold_line_style(RGBColor(200, 200, 200).stroke_width(1))
-        .light_line_style(RGBColor(235, 235, 235).stroke_width(1))
+        .max_light_lines(1)
+        .light_line_style(RGBColor(240, 240, 240).stroke_width(1))
         .draw()?;
     for (i, line) in chart.lines.iter().enumerate() {
         draw_line(&mut c, measure, i, line)?;
     }
-    if chart.lines.len() > 1 {
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(120, 120, 120))
-            .label_font((FONT, 13))
-            .legend_area_size(34)
-            .draw()?;
+    if let Some(area) = legend {
+        draw_legend(&area, &chart.lines)?;
     }
     Ok(())
+}
+
+/// One entry per line, left to right: its line style, its marker, its label. Entries are
+/// spaced by the label's length (text is not measured, so the layout is the same everywhere).
+fn draw_legend(area: &Area, lines: &[Line]) -> DrawResult {
+    let mut x = 90;
+    let y = LEGEND as i32 / 2;
+    for (i, line) in lines.iter().enumerate() {
+        let (colour, style, dashed) = line_style(i, line);
+        let segments: &[(i32, i32)] = if dashed {
+            &[(0, 9), (15, 25), (31, 40)]
+        } else {
+            &[(0, 40)]
+        };
+        for (a, b) in segments {
+            area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], style))?;
+        }
+        area.draw(&Mark {
+            at: (x + 20, y),
+            kind: i % MARKERS,
+            colour,
+        })?;
+        area.draw(&Text::new(
+            line.label.clone(),
+            (x + 46, y - 7),
+            (FONT, 13).into_font(),
+        ))?;
+        x += 46 + 7 * line.label.chars().count() as i32 + 28;
+    }
+    Ok(())
+}
+
+/// Line `i`'s colour, stroke and whether it is dashed: by its place, heavier when emphasised.
+fn line_style(i: usize, line: &Line) -> (RGBColor, ShapeStyle, bool) {
+    let colour = COLOURS[i % COLOURS.len()];
+    let style = colour.stroke_width(if line.emphasis { 3 } else { 2 });
+    (colour, style, i % 2 == 1)
 }
 
 type Cartesian<'a, 'b> = ChartContext<
@@ -126,28 +168,15 @@ fn draw_line<'a, 'b: 'a>(
     i: usize,
     line: &Line,
 ) -> DrawResult {
-    let colour = COLOURS[i % COLOURS.len()];
-    let style = colour.stroke_width(if line.emphasis { 3 } else { 2 });
+    let (colour, style, dashed) = line_style(i, line);
     let y = |v: f64| if measure == Measure::Rank { -v } else { v };
     let points: Vec<(NaiveDate, f64)> = line.points.iter().map(|(d, v)| (*d, y(*v))).collect();
-    let dashed = i % 2 == 1;
-    let series = if dashed {
-        c.draw_series(DashedLineSeries::new(points.clone(), 9, 5, style))?
+    if dashed {
+        c.draw_series(DashedLineSeries::new(points.clone(), 9, 5, style))?;
     } else {
-        c.draw_series(LineSeries::new(points.clone(), style))?
-    };
+        c.draw_series(LineSeries::new(points.clone(), style))?;
+    }
     let kind = i % MARKERS;
-    series.label(&line.label).legend(move |(x, y)| {
-        let gap = if dashed { 3 } else { 0 };
-        EmptyElement::at((x, y))
-            + PathElement::new(vec![(0, 0), (12 - gap, 0)], style)
-            + PathElement::new(vec![(12 + gap, 0), (24, 0)], style)
-            + Mark {
-                at: (12, 0),
-                kind,
-                colour,
-            }
-    });
     let every = (points.len() / MARKS).max(1);
     c.draw_series(
         points
@@ -163,8 +192,9 @@ fn draw_line<'a, 'b: 'a>(
     Ok(())
 }
 
-/// A series' marker at one point: a filled circle, a filled triangle, a cross or a ring. One
-/// element for every shape, so that the legend and the line draw the same marker.
+/// A series' marker at one point: a filled circle, a filled triangle, a cross, a ring or a
+/// filled diamond. One element for every shape, so that the legend and the line draw the same
+/// marker.
 struct Mark<C> {
     at: C,
     kind: usize,
@@ -198,7 +228,8 @@ impl<C, DB: DrawingBackend> Drawable<DB> for Mark<C> {
                 backend.draw_line((x - 4, y - 4), (x + 4, y + 4), &line)?;
                 backend.draw_line((x - 4, y + 4), (x + 4, y - 4), &line)
             }
-            _ => backend.draw_circle((x, y), 4, &line, false),
+            3 => backend.draw_circle((x, y), 4, &line, false),
+            _ => backend.fill_polygon(vec![(x, y - 5), (x + 5, y), (x, y + 5), (x - 5, y)], &fill),
         }
     }
 }
