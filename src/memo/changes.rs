@@ -90,3 +90,63 @@ fn needs(v: &RuleVerdict) -> Vec<Need> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(rule: &str, gate: bool, status: Status, hint: Option<&str>) -> RuleVerdict {
+        RuleVerdict {
+            rule: rule.into(),
+            title: rule.into(),
+            category: "c".into(),
+            why: String::new(),
+            weight: 1.0,
+            gate,
+            status,
+            reason: format!("{rule} reason"),
+            hint: hint.map(String::from),
+            location: (status == Status::Error).then(|| "r.rhai:3:7".to_string()),
+            evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn what_holds_a_chain_back_gates_first() {
+        let verdicts = [
+            verdict("passes", true, Status::Pass, None),
+            verdict("fails", false, Status::Fail, Some("more TVL")),
+            verdict("skipped", false, Status::Skip, None),
+            verdict("broken", false, Status::Error, None),
+            verdict("skipped_gate", true, Status::Skip, None),
+            verdict("silent", false, Status::Fail, None),
+        ];
+        let found = changes(&verdicts);
+        let listed: Vec<(&str, Vec<(NeedSource, &str)>)> = found
+            .iter()
+            .map(|c| {
+                let needs = c
+                    .needs
+                    .iter()
+                    .map(|n| (n.source, n.text.as_str()))
+                    .collect();
+                (c.rule.as_str(), needs)
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                (
+                    "skipped_gate",
+                    vec![(NeedSource::Data, "the data the gate needs (see its reason)")]
+                ),
+                ("fails", vec![(NeedSource::Hint, "more TVL")]),
+                (
+                    "broken",
+                    vec![(NeedSource::Error, "the rule must be fixed at r.rhai:3:7")]
+                ),
+                ("silent", vec![]),
+            ]
+        );
+    }
+}

@@ -40,10 +40,3 @@ pub struct Chart {
     pub measure: Measure,
     pub lines: Vec<Line>,
 }
-
-impl Chart {
-    /// Whether there is anything to draw.
-    pub fn is_empty(&self) -> bool {
-        self.lines.iter().all(|l| l.points.is_empty())
-    }
-}

@@ -6,8 +6,8 @@
 
 use crate::evaluate::{ChainResult, Status, Verdict};
 use crate::features::{ChainFeatures, Universe, Value};
+use crate::rules::RuleInfo;
 use crate::rules::format;
-use crate::rules::{RuleInfo, RuleScope};
 use serde::Serialize;
 
 /// One value a rule read.
@@ -224,11 +224,6 @@ pub fn summary(result: &ChainResult, verdicts: &[RuleVerdict], pass_mark: f64) -
             .as_ref()
             .and_then(|d| verdicts.iter().find(|v| v.rule == d.rule).map(Point::from)),
     }
-}
-
-/// The chain rules of a screen, in rule order.
-pub fn chain_rules(rules: &[RuleInfo]) -> impl Iterator<Item = &RuleInfo> {
-    rules.iter().filter(|r| r.scope == RuleScope::Chain)
 }
 
 #[cfg(test)]

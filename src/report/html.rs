@@ -63,7 +63,7 @@ pub fn screen(
         })
         .collect();
     let context = context! {
-        rules => Value::from(Serde(&rules)),
+        chain_rules => Value::from(Serde(&rules)),
         rows => Value::from(Serde(&rows)),
         sector_memo => link("sector"),
         stamps_line => stamps_text(&result.stamps),

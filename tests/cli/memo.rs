@@ -167,6 +167,10 @@ fn screen_html_is_one_sortable_page_linking_the_memos_beside_it() {
         .map(|th| th.text().collect())
         .collect();
     assert_eq!(headers[..3], ["chain", "overall", "score"]);
+    // A column per chain rule (the sector rule has none), then the reason.
+    assert_eq!(headers.len(), 3 + 6 + 1);
+    assert_eq!(headers[3], "differentiation");
+    assert_eq!(headers[9], "deciding reason");
     let pass = Selector::parse("span.status.pass").unwrap();
     assert!(doc.select(&pass).count() > 0, "verdict colours");
     assert!(html.contains("<script>") && html.contains("addEventListener(\"click\""));
