@@ -8,9 +8,10 @@
 //! from the first of its own `launch_date` and `stage_asof` and the first date any seen row
 //! names the chain (a TVL point, an event, a link end, a metric, a speed row, an L3 it hosts);
 //! a sources row from the first seen row that cites it. The hash at `D` is sha256 over the
-//! manifest's name and vintage, then every row seen at `D` as text (typed values, so the same
-//! data in CSV or Parquet hashes the same), ordered by (date, table, text): the files' row
-//! order does not matter. Built once per dataset, so each as-of date costs one lookup.
+//! manifest's name and vintage, then every row seen at `D` as its typed values (so the same
+//! data in CSV or Parquet hashes the same), ordered by date, then table, then file order.
+//! Built once per dataset (the typed columns are read in place, no row is copied), so each
+//! as-of date costs one lookup.
 
 use super::Dataset;
 use chrono::NaiveDate;
@@ -39,16 +40,64 @@ impl std::fmt::Debug for ContentHash {
     }
 }
 
+/// One column's values, borrowed from its frame.
+enum Col<'a> {
+    Days(Vec<Option<i32>>),
+    Num(Vec<Option<f64>>),
+    Flag(Vec<Option<bool>>),
+    Text(Vec<Option<&'a str>>),
+}
+
+impl Col<'_> {
+    /// Append the value of `row` to `out`: a marker for missing, else its bytes
+    /// length-prefixed.
+    fn feed(&self, row: usize, out: &mut Vec<u8>) {
+        let mut put = |bytes: Option<&[u8]>| match bytes {
+            None => out.push(0),
+            Some(b) => {
+                out.push(1);
+                out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+                out.extend_from_slice(b);
+            }
+        };
+        match self {
+            Col::Days(v) => put(v[row].map(i32::to_le_bytes).as_ref().map(|b| &b[..])),
+            Col::Num(v) => put(v[row]
+                .map(|x| x.to_bits().to_le_bytes())
+                .as_ref()
+                .map(|b| &b[..])),
+            Col::Flag(v) => put(v[row].map(|b| [u8::from(b)]).as_ref().map(|b| &b[..])),
+            Col::Text(v) => put(v[row].map(str::as_bytes)),
+        }
+    }
+}
+
+/// Every column of a frame, typed.
+fn columns(df: &DataFrame) -> PolarsResult<Vec<Col<'_>>> {
+    df.columns()
+        .iter()
+        .map(|c| {
+            Ok(match c.dtype() {
+                DataType::Date => Col::Days(c.date()?.physical().iter().collect()),
+                DataType::Float64 => Col::Num(c.f64()?.iter().collect()),
+                DataType::Boolean => Col::Flag(c.bool()?.iter().collect()),
+                _ => Col::Text(c.str()?.iter().collect()),
+            })
+        })
+        .collect()
+}
+
 impl ContentHash {
     pub fn build(ds: &Dataset) -> PolarsResult<ContentHash> {
-        let mut rows: Vec<(NaiveDate, u8, String)> = Vec::new();
-        let mut first_seen: HashMap<String, NaiveDate> = HashMap::new();
-        let mut cite: HashMap<String, NaiveDate> = HashMap::new();
-        let note = |map: &mut HashMap<String, NaiveDate>, key: &str, date: NaiveDate| {
-            map.entry(key.to_string())
+        // (visible from, table, row) for every row seen at some date.
+        let mut rows: Vec<(NaiveDate, u8, u32)> = Vec::new();
+        let mut first_seen: HashMap<&str, NaiveDate> = HashMap::new();
+        let mut cite: HashMap<&str, NaiveDate> = HashMap::new();
+        fn note<'a>(map: &mut HashMap<&'a str, NaiveDate>, key: &'a str, date: NaiveDate) {
+            map.entry(key)
                 .and_modify(|d| *d = (*d).min(date))
                 .or_insert(date);
-        };
+        }
 
         let dated: [DatedTable; 5] = [
             (&ds.tvl, 2, "date", &["chain"], &[]),
@@ -58,38 +107,51 @@ impl ContentHash {
                 4,
                 "date",
                 &["from_chain", "to_chain"],
-                &["source", "sources"],
+                &["sources"],
             ),
             (&ds.metrics, 5, "date", &["chain"], &["source"]),
             (&ds.speed, 6, "asof", &["chain"], &["source"]),
         ];
         for (df, tag, date_col, chain_cols, source_cols) in dated {
             let dates = super::frame::dates(df, date_col)?;
-            let text = row_texts(df)?;
             let chains = present(df, chain_cols)?;
             let sources = present(df, source_cols)?;
+            // Tables are sorted by chain (or hold runs of one source): a run of the same key
+            // needs its earliest date only.
+            let mut last: Vec<Option<(&str, NaiveDate)>> = vec![None; chains.len() + sources.len()];
             for (i, date) in dates.into_iter().enumerate() {
                 let Some(date) = date else { continue };
-                for c in &chains {
-                    if let Some(slug) = &c[i] {
-                        note(&mut first_seen, slug, date);
+                for (k, c) in chains.iter().enumerate() {
+                    if let Some(slug) = c[i] {
+                        match &mut last[k] {
+                            Some((key, d)) if *key == slug => *d = (*d).min(date),
+                            other => {
+                                if let Some((key, d)) = other.take() {
+                                    note(&mut first_seen, key, d);
+                                }
+                                *other = Some((slug, date));
+                            }
+                        }
                     }
                 }
                 for s in &sources {
-                    for key in s[i].iter().flat_map(|k| k.split_whitespace()) {
+                    for key in s[i].into_iter().flat_map(str::split_whitespace) {
                         note(&mut cite, key, date);
                     }
                 }
-                rows.push((date, tag, text[i].clone()));
+                rows.push((date, tag, i as u32));
+            }
+            for (key, d) in last.into_iter().flatten() {
+                note(&mut first_seen, key, d);
             }
         }
 
-        let slugs = super::frame::texts(&ds.chains, "slug")?;
-        let hosts = super::frame::texts(&ds.chains, "host")?;
+        let slugs: Vec<Option<&str>> = ds.chains.column("slug")?.str()?.iter().collect();
+        let hosts: Vec<Option<&str>> = ds.chains.column("host")?.str()?.iter().collect();
         let launch = super::frame::dates(&ds.chains, "launch_date")?;
         let snapshot = super::frame::dates(&ds.chains, "stage_asof")?;
-        for i in 0..slugs.len() {
-            if let Some(slug) = &slugs[i] {
+        for (i, slug) in slugs.iter().enumerate() {
+            if let Some(slug) = slug {
                 for d in [launch[i], snapshot[i]].into_iter().flatten() {
                     note(&mut first_seen, slug, d);
                 }
@@ -98,14 +160,14 @@ impl ContentHash {
         // An L3 seen makes its host seen; hosts of hosts too (a short chain of slugs).
         for _ in 0..slugs.len().min(8) {
             let mut changed = false;
-            for i in 0..slugs.len() {
-                let (Some(slug), Some(host)) = (&slugs[i], &hosts[i]) else {
+            for (slug, host) in slugs.iter().zip(&hosts) {
+                let (Some(slug), Some(host)) = (slug, host) else {
                     continue;
                 };
                 if let Some(&d) = first_seen.get(slug)
                     && first_seen.get(host).is_none_or(|&h| d < h)
                 {
-                    first_seen.insert(host.clone(), d);
+                    first_seen.insert(host, d);
                     changed = true;
                 }
             }
@@ -113,26 +175,33 @@ impl ContentHash {
                 break;
             }
         }
-        let chain_text = row_texts(&ds.chains)?;
-        let chain_sources = super::frame::texts(&ds.chains, "sources")?;
-        for i in 0..slugs.len() {
-            let Some(date) = slugs[i].as_ref().and_then(|s| first_seen.get(s)).copied() else {
+        let chain_sources: Vec<Option<&str>> = ds.chains.column("sources")?.str()?.iter().collect();
+        for (i, slug) in slugs.iter().enumerate() {
+            let Some(date) = slug.and_then(|s| first_seen.get(s)).copied() else {
                 continue;
             };
-            for key in chain_sources[i].iter().flat_map(|k| k.split_whitespace()) {
+            for key in chain_sources[i].into_iter().flat_map(str::split_whitespace) {
                 note(&mut cite, key, date);
             }
-            rows.push((date, 0, chain_text[i].clone()));
+            rows.push((date, 0, i as u32));
         }
-        let keys = super::frame::texts(&ds.sources, "key")?;
-        let source_text = row_texts(&ds.sources)?;
+        let keys: Vec<Option<&str>> = ds.sources.column("key")?.str()?.iter().collect();
         for (i, key) in keys.iter().enumerate() {
-            if let Some(&date) = key.as_ref().and_then(|k| cite.get(k)) {
-                rows.push((date, 1, source_text[i].clone()));
+            if let Some(&date) = key.and_then(|k| cite.get(k)) {
+                rows.push((date, 1, i as u32));
             }
         }
         rows.sort_unstable();
 
+        let tables: [Vec<Col>; 7] = [
+            columns(&ds.chains)?,
+            columns(&ds.sources)?,
+            columns(&ds.tvl)?,
+            columns(&ds.events)?,
+            columns(&ds.links)?,
+            columns(&ds.metrics)?,
+            columns(&ds.speed)?,
+        ];
         let mut state = Sha256::new();
         for part in [&ds.manifest.name, &ds.manifest.vintage] {
             state.update((part.len() as u64).to_le_bytes());
@@ -140,11 +209,15 @@ impl ContentHash {
         }
         let empty = state.clone();
         let mut prefixes: Vec<(NaiveDate, Sha256)> = Vec::new();
-        for (i, (date, tag, text)) in rows.iter().enumerate() {
-            state.update([*tag]);
-            state.update((text.len() as u64).to_le_bytes());
-            state.update(text.as_bytes());
-            if rows.get(i + 1).is_none_or(|next| next.0 != *date) {
+        let mut buf: Vec<u8> = Vec::with_capacity(256);
+        for (k, (date, tag, row)) in rows.iter().enumerate() {
+            buf.clear();
+            buf.push(*tag);
+            for col in &tables[*tag as usize] {
+                col.feed(*row as usize, &mut buf);
+            }
+            state.update(&buf);
+            if rows.get(k + 1).is_none_or(|next| next.0 != *date) {
                 prefixes.push((*date, state.clone()));
             }
         }
@@ -166,26 +239,11 @@ impl ContentHash {
     }
 }
 
-/// Each row of `df` as one text: its typed values, tab-separated, empty for missing.
-fn row_texts(df: &DataFrame) -> PolarsResult<Vec<String>> {
-    let mut out = vec![String::new(); df.height()];
-    for (c, column) in df.columns().iter().enumerate() {
-        let text = column.cast(&DataType::String)?;
-        for (i, v) in text.str()?.iter().enumerate() {
-            if c > 0 {
-                out[i].push('\t');
-            }
-            out[i].push_str(v.unwrap_or(""));
-        }
-    }
-    Ok(out)
-}
-
-/// The text columns of `names` that `df` has.
-fn present(df: &DataFrame, names: &[&str]) -> PolarsResult<Vec<Vec<Option<String>>>> {
+/// The text columns of `names` that `df` has, borrowed.
+fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<Vec<Option<&'a str>>>> {
     names
         .iter()
         .filter(|n| df.get_column_names().iter().any(|c| c.as_str() == **n))
-        .map(|n| super::frame::texts(df, n))
+        .map(|n| Ok(df.column(n)?.str()?.iter().collect()))
         .collect()
 }
