@@ -118,15 +118,17 @@ fn chain_memo_html_parses_holds_its_charts_and_references_nothing_outside() {
     let lines = Selector::parse("figure > svg line, figure > svg polyline").unwrap();
     assert_eq!(doc.select(&svg).count(), 3);
     assert!(doc.select(&lines).count() > 10, "the charts are drawn");
-    // The header carries the stamps; so does the appendix.
+    // The header carries the stamps (short hashes), the appendix the whole hashes: the same as
+    // the screen's.
+    let (screen, _) = screen_json(tmp.path(), &[]);
+    let stamps = &screen["stamps"];
     let text: String = doc.root_element().text().collect();
-    for stamp in [
-        "rule pack 1a17f5d5a471",
-        "dataset mini bae6a997f9f6",
-        "moat 0.1.0",
-    ] {
-        assert!(text.contains(stamp), "{stamp}");
+    for hash in ["dataset_hash", "rule_pack_hash"] {
+        let full = stamps[hash].as_str().unwrap();
+        assert!(text.contains(&full[..12]) && text.contains(full), "{hash}");
     }
+    let version = format!("moat {}", stamps["moat_version"].as_str().unwrap());
+    assert!(text.contains(&version));
     assert_self_contained(&html, &|_| false);
 }
 
