@@ -3,9 +3,10 @@
 //! The pipeline, one module per stage: `dataset` (load + validate) → `features` (as-of cut,
 //! derived metrics) → `rules` (the rule language: compile sandboxed Rhai) → `evaluate`
 //! (verdicts, scores, stamps) → `report` (every output). The rule author's tools (`authoring`:
-//! check, test, new, doc, explain) sit above `evaluate`; `diagnostics` and `error` say what went
-//! wrong, the same way for every stage; `cli` only declares arguments and calls the functions
-//! below, one per job. `pull` brings fresh data into a dataset, validated as `moat data check`
+//! check, test, new, doc, explain) and the memos (`memo`: typed memo values) sit above
+//! `evaluate`; `history` (backtests, diffs) too; `diagnostics` and `error` say what went wrong,
+//! the same way for every stage; `cli` only declares arguments and calls the functions below,
+//! one per job. `pull` brings fresh data into a dataset, validated as `moat data check`
 //! validates before it replaces anything.
 
 pub mod authoring;
@@ -17,6 +18,7 @@ pub mod evaluate;
 pub mod features;
 pub mod history;
 pub mod locate;
+pub mod memo;
 pub mod pull;
 pub mod report;
 pub mod rules;
@@ -168,6 +170,56 @@ pub fn backtest(
         progress(i + 1, dates.len());
     }
     Ok(recorder.finish().expect("at least one date"))
+}
+
+/// The memos of `chains` (every screened chain when `None`) at `as_of`: the whole universe is
+/// screened (peers' verdicts appear in each memo), and "a year ago" is read from the universe
+/// 52 weeks earlier. A chain that is not screened at `as_of` is an error naming why, for
+/// every such chain at once.
+pub fn memo(
+    ds: &Dataset,
+    pack: &RulePack,
+    as_of: NaiveDate,
+    chains: Option<&[String]>,
+) -> Result<Vec<memo::ChainMemo>> {
+    let index = features::Index::new(ds)?;
+    let universe = index.universe(as_of, &pack.feature_options())?;
+    let slugs: Vec<String> = match chains {
+        Some(chains) => chains.to_vec(),
+        None => universe.chains.iter().map(|c| c.slug.clone()).collect(),
+    };
+    let mut absent = Vec::new();
+    for slug in &slugs {
+        if universe.chain(slug).is_none() {
+            absent.push(ds.why_not_screened(slug, as_of)?);
+        }
+    }
+    if !absent.is_empty() {
+        return Err(Error::messages(&absent, "no memo was written"));
+    }
+    let year_ago = index.universe(memo::year_before(as_of), &pack.feature_options())?;
+    let result = evaluate::screen(pack, &universe, &ScreenOptions::default())?;
+    let weekly = memo::Weekly::new(&universe);
+    slugs
+        .iter()
+        .map(|slug| {
+            Ok(memo::chain_memo(
+                &result, &universe, &year_ago, &weekly, slug,
+            )?)
+        })
+        .collect()
+}
+
+/// The sector memo at `as_of`: the sector's verdicts, the chains' results per rule, and the
+/// TVL leadership and concentration over the whole history up to `as_of`.
+pub fn sector_memo(ds: &Dataset, pack: &RulePack, as_of: NaiveDate) -> Result<memo::SectorMemo> {
+    let universe = universe(ds, pack, as_of)?;
+    let result = evaluate::screen(pack, &universe, &ScreenOptions::default())?;
+    Ok(memo::sector_memo(
+        &result,
+        &universe,
+        &memo::Weekly::new(&universe),
+    ))
 }
 
 /// The first and last dates of the dataset's TVL history (a backtest's default span).

@@ -6,6 +6,7 @@ use super::completions::CompletionsArgs;
 use super::data::DataCommand;
 use super::diff::DiffArgs;
 use super::explain::ExplainArgs;
+use super::memo::MemoArgs;
 use super::rules_cmd::RulesCommand;
 use super::screen::ScreenArgs;
 use chrono::NaiveDate;
@@ -60,6 +61,14 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// What changed between two screens (as-of dates or saved JSON results)
     Diff(DiffArgs),
+    /// Write investment memos: per chain and for the sector, Markdown and HTML, with charts
+    ///
+    /// Each chain memo carries the verdicts with their reasons and evidence, the chain's
+    /// facts and position among peers, its ecosystem, what would change the verdict, charts,
+    /// the sources and the stamps. Templates are editable (--write-templates, --template).
+    /// Exits 0, or 1 when some rule ERRORed (the memos are written), 2 for bad usage, rules,
+    /// data or templates.
+    Memo(MemoArgs),
     /// Check a dataset or show one chain's features
     Data {
         #[command(subcommand)]

@@ -11,6 +11,7 @@ mod diff;
 mod data_pull;
 mod explain;
 mod inputs;
+mod memo;
 mod output;
 mod rules_check;
 mod rules_cmd;
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> crate::Result<Outcome> {
         Command::Screen(args) => screen::run(args),
         Command::Rules { command } => rules_cmd::run(command),
         Command::Explain(args) => explain::run(args),
+        Command::Memo(args) => memo::run(args),
         Command::Backtest(args) => backtest::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Completions(args) => completions::run(args),

@@ -1,19 +1,26 @@
-//! `moat screen`: every rule on every chain at a date, scored, as a table, JSON, CSV or
-//! Markdown.
+//! `moat screen`: every rule on every chain at a date, scored, as a table, JSON, CSV,
+//! Markdown or an HTML page, printed or written to a file.
 //!
 //! ```text
 //! moat screen [--data DIR] [--rules DIR] [--as-of DATE] [--only RULE,..] [--chains SLUG,..]
-//!             [--format table|json|csv|markdown] [--threads N]
+//!             [--format table|json|csv|markdown|html] [--out FILE] [--template DIR] [--threads N]
 //! ```
+//! With `--out FILE` the rendering is written to FILE whole (an existing file is replaced only
+//! by a complete new one); the HTML page then links the memos (`<slug>.html`, `sector.html`)
+//! that are beside FILE. Without it, the rendering goes to stdout (HTML too, without links).
 //! Exit 0 when the screen ran, 1 when some rule ERRORed (the other verdicts still stand),
 //! 2 for bad usage, rules or data.
 
 use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
 use super::inputs::{as_of, load_dataset, load_rules};
-use super::output::{print, terminal_width};
+use super::output::{eprint, print, terminal_width};
 use crate::evaluate::ScreenOptions;
+use crate::report::files::write_file;
+use crate::report::template::Templates;
 use crate::report::{self, Format};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct ScreenArgs {
@@ -32,12 +39,24 @@ pub struct ScreenArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the output to FILE instead of stdout (replaced only by a complete new file); an HTML page links the memos beside FILE
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Render the HTML page with the templates in DIR (as `moat memo --template`)
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
     /// Evaluation threads [default: one per core]; the output is identical for any number
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 }
 
 pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
+    if args.template.is_some() && args.format != Format::Html {
+        return Err(anyhow::anyhow!("--template applies to --format html only").into());
+    }
+    let templates = (args.format == Format::Html)
+        .then(|| Templates::load(args.template.as_deref()))
+        .transpose()?;
     let ds = load_dataset(&args.data)?;
     let pack = load_rules(&args.rules)?;
     let options = ScreenOptions {
@@ -46,9 +65,41 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
         threads: args.threads.map(usize::from),
     };
     let result = crate::screen(&ds, &pack, as_of(&ds, &args.as_of)?, &options)?;
-    let width = (args.format == Format::Table)
-        .then(terminal_width)
-        .flatten();
-    print(&report::render(&result, args.format, width)?)?;
+    let text = match &templates {
+        Some(templates) => {
+            let memos = args.out.as_deref().map(memos_beside).unwrap_or_default();
+            report::html::screen(&result, templates, &memos)?
+        }
+        None => {
+            let width = (args.format == Format::Table && args.out.is_none())
+                .then(terminal_width)
+                .flatten();
+            report::render(&result, args.format, width)?
+        }
+    };
+    match &args.out {
+        Some(path) => {
+            write_file(path, &text)?;
+            eprint(&format!("wrote {}", path.display()));
+        }
+        None => print(&text)?,
+    }
     Ok(Outcome::findings_if(result.errors() > 0))
+}
+
+/// The HTML files beside `page` (other than itself): the memos it may link to.
+fn memos_beside(page: &Path) -> BTreeSet<String> {
+    let dir = page
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let own = page.file_name();
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| Some(e.file_name().as_os_str()) != own)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".html"))
+        .collect()
 }

@@ -135,7 +135,7 @@ pub fn pull(
     }
     let ds = crate::dataset::load(&dir)?;
     for key in WRITTEN {
-        let path = ds.manifest.files.get(*key).map(|f| f.path.as_str());
+        let path = ds.manifest.files.get(*key).map(|f| f.path.get_ref().as_str());
         if let Some(path) = path
             && !path.ends_with(".csv")
         {
@@ -317,7 +317,7 @@ impl Context<'_> {
             .files
             .get(key)
             .ok_or_else(|| anyhow::anyhow!("the manifest declares no {key} table"))?;
-        Ok(self.staged.join(&entry.path))
+        Ok(self.staged.join(entry.path.get_ref()))
     }
 
     fn write(

@@ -1,22 +1,28 @@
 //! The report stage: every output moat prints, rendered from typed values. A `ScreenResult` as
-//! a terminal table, JSON, CSV or Markdown; an explanation; a chain's features (`data show`);
-//! a dataset's summary (`data check`); a rule pack's list; a test run. Nothing here recomputes
-//! a verdict or a score, and nothing here sees polars or rhai. Renderings are deterministic
-//! strings, written in one go by the caller; colour is marked here and kept or dropped by the
-//! stream (`style`).
+//! a terminal table, JSON, CSV, Markdown or an HTML page (`html`); memos through their
+//! templates (`memo`, `template`) with their charts (`chart`); an explanation; a chain's
+//! features (`data show`); a dataset's summary (`data check`); a rule pack's list; a test run.
+//! Nothing here recomputes a verdict or a score, and nothing here sees polars or rhai.
+//! Renderings are deterministic strings, printed in one go by the caller or written to files
+//! whole (`files`); colour is marked here and kept or dropped by the stream (`style`).
 
 pub mod backtest;
+pub mod chart;
 mod csv;
 pub mod data_check;
 pub mod data_show;
 pub mod diff;
 pub mod explain;
+pub mod files;
+pub mod html;
 mod markdown;
+pub mod memo;
 pub mod rules_list;
 pub mod rules_new;
 pub mod rules_test;
 pub mod style;
 mod table;
+pub mod template;
 
 use crate::evaluate::ScreenResult;
 
@@ -30,6 +36,8 @@ pub enum Format {
     Csv,
     /// A Markdown table for documents and pull requests
     Markdown,
+    /// One self-contained HTML page: sortable table, verdict colours, sector verdict, stamps
+    Html,
 }
 
 /// Render a screen. `width` is the terminal's, for the table: its lines then fit it (`None`:
@@ -44,6 +52,11 @@ pub fn render(
         Format::Json => serde_json::to_string_pretty(result)? + "\n",
         Format::Csv => csv::render(result)?,
         Format::Markdown => markdown::render(result),
+        Format::Html => html::screen(
+            result,
+            &template::Templates::builtin()?,
+            &Default::default(),
+        )?,
     })
 }
 

@@ -128,6 +128,7 @@ mod data;
 mod doc_explain;
 mod history;
 mod lookahead;
+mod memo;
 mod pull;
 mod rules_check;
 mod rules_test;

@@ -1,0 +1,195 @@
+//! The templates memos and the HTML screen report are rendered with: minijinja files, built in
+//! from `templates/` and replaceable one by one from a directory of the user's
+//! (`moat memo --template DIR`; `--write-templates DIR` writes the defaults there to edit).
+//! Templates get the typed memo values as their context and the formatters reasons use as
+//! filters (`usd`, `pct`, `signed_pct`, `num`, `ordinal`, `score`), so an edited template
+//! writes numbers the way the screen does. A mistake in a template — a syntax error, an unknown
+//! filter, a misspelt value (undefined values are errors, never blanks) — is reported at its
+//! file, line and column, and nothing is written.
+
+use super::files::{Existing, OutFile, write_all};
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::error::Error;
+use crate::rules::format;
+use anyhow::Context as _;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The built-in templates: (file name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("chain.md.j2", include_str!("../../templates/chain.md.j2")),
+    (
+        "chain.html.j2",
+        include_str!("../../templates/chain.html.j2"),
+    ),
+    ("sector.md.j2", include_str!("../../templates/sector.md.j2")),
+    (
+        "sector.html.j2",
+        include_str!("../../templates/sector.html.j2"),
+    ),
+    (
+        "screen.html.j2",
+        include_str!("../../templates/screen.html.j2"),
+    ),
+    ("page.html.j2", include_str!("../../templates/page.html.j2")),
+    (
+        "macros.html.j2",
+        include_str!("../../templates/macros.html.j2"),
+    ),
+    ("style.css.j2", include_str!("../../templates/style.css.j2")),
+];
+
+/// A set of templates ready to render.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Each template's text and the file it is reported as.
+    files: BTreeMap<String, (String, String)>,
+}
+
+impl Templates {
+    /// The built-in templates.
+    pub fn builtin() -> Result<Templates, Error> {
+        Templates::load(None)
+    }
+
+    /// Every `*.j2` file of `dir` (when given), and the built-in templates for the names it
+    /// does not hold.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, Error> {
+        let mut files: BTreeMap<String, (String, String)> = BTreeMap::new();
+        if let Some(dir) = dir {
+            let entries = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read the template directory {}", dir.display()))?;
+            for entry in entries {
+                let path = entry
+                    .with_context(|| {
+                        format!("cannot read the template directory {}", dir.display())
+                    })?
+                    .path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !name.ends_with(".j2") || !path.is_file() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read the template {}", path.display()))?;
+                files.insert(name.to_string(), (text, path.display().to_string()));
+            }
+        }
+        for (name, text) in BUILTIN {
+            files
+                .entry(name.to_string())
+                .or_insert_with(|| (text.to_string(), format!("{name} (built in)")));
+        }
+        let mut env = environment();
+        let mut problems = Vec::new();
+        for (name, (text, _)) in &files {
+            if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
+                problems.push(diagnostic(&files, &e));
+            }
+        }
+        if !problems.is_empty() {
+            let n = problems.len();
+            return Err(Error::problems(
+                problems,
+                format!(
+                    "{} in the templates; nothing was written",
+                    crate::diagnostics::plural(n, "problem")
+                ),
+            ));
+        }
+        Ok(Templates { env, files })
+    }
+
+    /// Render the template `name` with `context`.
+    pub fn render(&self, name: &str, context: Value) -> Result<String, Error> {
+        let rendered = self.env.get_template(name).and_then(|t| t.render(context));
+        rendered.map_err(|e| {
+            Error::problems(
+                vec![diagnostic(&self.files, &e)],
+                format!("the template {name} could not be rendered; nothing was written"),
+            )
+        })
+    }
+}
+
+/// The environment every template set shares: strict about undefined values, HTML escaping
+/// for `*.html*` templates, blocks that leave no blank lines, and the formatters as filters.
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_debug(true);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(|name| {
+        if name.contains(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.add_filter("usd", |x: Option<f64>| x.map_or("n/a".into(), format::usd));
+    env.add_filter("pct", |x: Option<f64>| x.map_or("n/a".into(), format::pct));
+    env.add_filter("signed_pct", |x: Option<f64>| {
+        x.map_or("n/a".into(), format::signed_pct)
+    });
+    env.add_filter("num", |x: Option<f64>| x.map_or("n/a".into(), format::num));
+    env.add_filter("ordinal", |x: Option<f64>| {
+        x.map_or("n/a".into(), format::ordinal)
+    });
+    env.add_filter("score", |x: Option<f64>| super::score_text(x));
+    env.add_filter("short", |s: String| super::short_hash(&s).to_string());
+    env.add_filter("words", |items: Vec<String>| format::list(&items));
+    env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
+    env
+}
+
+/// A template error at its file, line and column, with the line's text.
+fn diagnostic(files: &BTreeMap<String, (String, String)>, e: &minijinja::Error) -> Diagnostic {
+    let message = match e.detail() {
+        Some(detail) => format!("{}: {detail}", e.kind()),
+        None => e.kind().to_string(),
+    };
+    let file = e.name().and_then(|n| files.get(n));
+    match (file, e.line()) {
+        (Some((text, shown)), Some(line)) => {
+            let column = e
+                .range()
+                .map(|r| line_col(text, r.start))
+                .filter(|(l, _)| *l == line)
+                .map_or(1, |(_, c)| c);
+            Diagnostic::at(shown, text, line, column, message)
+        }
+        (Some((_, shown)), None) => Diagnostic::file(shown, message),
+        (None, _) => Diagnostic::file("", message),
+    }
+}
+
+/// Write the built-in templates into `dir` (created when missing), each atomically. Nothing
+/// is overwritten: when any of them exists, every such file is named and nothing is written.
+pub fn write_defaults(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let targets: Vec<PathBuf> = BUILTIN.iter().map(|(name, _)| dir.join(name)).collect();
+    let existing: Vec<String> = targets
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| format!("{} already exists", p.display()))
+        .collect();
+    if !existing.is_empty() {
+        return Err(Error::messages(&existing, "nothing was written"));
+    }
+    let files: Vec<OutFile> = BUILTIN
+        .iter()
+        .map(|(name, text)| OutFile {
+            name: name.to_string(),
+            text: text.to_string(),
+        })
+        .collect();
+    Ok(write_all(dir, &files, Existing::Keep)?)
+}

@@ -1,0 +1,383 @@
+//! `moat memo` and `moat screen --format html`: the memos on the fixture (snapshots), the HTML
+//! as a browser parses it, the shipped data, templates and their errors, files written whole.
+
+use super::*;
+use scraper::{Html, Selector};
+
+/// Run `moat memo` in a fixture dir (`mini/`, `rules/`) and assert exit 0.
+fn memo_in(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["memo", "--data", "mini", "--rules", "rules"];
+    all.extend_from_slice(args);
+    let out = moat(dir, &all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn sorted_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn chain_memo_markdown_on_the_fixture() {
+    let tmp = screen_dir(&[]);
+    let out = memo_in(tmp.path(), &["base", "--format", "md"]);
+    assert_eq!(stdout(&out), "wrote memos/base.md and 3 charts\n");
+    let dir = tmp.path().join("memos");
+    assert_eq!(
+        sorted_names(&dir),
+        ["base-rank.svg", "base-share.svg", "base-tvl.svg", "base.md"]
+    );
+    insta::assert_snapshot!("memo_base_md", read(&dir.join("base.md")));
+}
+
+#[test]
+fn sector_memo_markdown_on_the_fixture() {
+    let tmp = screen_dir(&[]);
+    let out = memo_in(tmp.path(), &["--sector", "--format", "md"]);
+    assert_eq!(stdout(&out), "wrote memos/sector.md and 2 charts\n");
+    insta::assert_snapshot!("memo_sector_md", read(&tmp.path().join("memos/sector.md")));
+}
+
+/// What a page would fetch or leave for: every `src`, `href` (a link to a memo written beside
+/// it is allowed only where `local` says so), `@import` and `url(` in its styles.
+fn assert_self_contained(html: &str, local: &dyn Fn(&str) -> bool) {
+    let doc = Html::parse_document(html);
+    let all = Selector::parse("*").unwrap();
+    for el in doc.select(&all) {
+        for (name, value) in el.value().attrs() {
+            let v = value.trim();
+            match name {
+                "src" | "srcset" | "poster" | "data" | "action" | "formaction" => {
+                    panic!("<{}> {name}={v:?} loads a resource", el.value().name())
+                }
+                "href" | "xlink:href" => assert!(
+                    v.starts_with('#') || local(v),
+                    "<{}> {name}={v:?} leaves the page",
+                    el.value().name()
+                ),
+                // The SVG namespace is a name, not a place.
+                "xmlns" => assert_eq!(v, "http://www.w3.org/2000/svg"),
+                _ => assert!(
+                    !v.contains("http://") && !v.contains("https://") || name == "content",
+                    "<{}> {name}={v:?} names a URL",
+                    el.value().name()
+                ),
+            }
+        }
+    }
+    for tag in ["link", "iframe", "img", "object", "embed", "base"] {
+        let sel = Selector::parse(tag).unwrap();
+        assert_eq!(doc.select(&sel).count(), 0, "a <{tag}> element");
+    }
+    let styles = Selector::parse("style").unwrap();
+    for style in doc.select(&styles) {
+        let css: String = style.text().collect();
+        for needle in ["@import", "url(", "http:", "https:"] {
+            assert!(!css.contains(needle), "the style sheet holds {needle:?}");
+        }
+    }
+    // The browser is told not to fetch anything.
+    let csp = Selector::parse(r#"meta[http-equiv="Content-Security-Policy"]"#).unwrap();
+    let policy = doc.select(&csp).next().expect("a content security policy");
+    assert!(
+        policy
+            .value()
+            .attr("content")
+            .unwrap()
+            .starts_with("default-src 'none';")
+    );
+}
+
+#[test]
+fn chain_memo_html_parses_holds_its_charts_and_references_nothing_outside() {
+    let tmp = screen_dir(&[]);
+    let out = memo_in(tmp.path(), &["base", "--format", "html"]);
+    assert_eq!(stdout(&out), "wrote memos/base.html\n");
+    let dir = tmp.path().join("memos");
+    // HTML alone: the charts are inside the page, no SVG file is written.
+    assert_eq!(sorted_names(&dir), ["base.html"]);
+    let html = read(&dir.join("base.html"));
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let figures = Selector::parse("section#charts figure").unwrap();
+    let ids: Vec<&str> = doc
+        .select(&figures)
+        .map(|f| f.value().attr("id").unwrap())
+        .collect();
+    assert_eq!(ids, ["chart-tvl", "chart-rank", "chart-share"]);
+    let svg = Selector::parse("figure > svg").unwrap();
+    let lines = Selector::parse("figure > svg line, figure > svg polyline").unwrap();
+    assert_eq!(doc.select(&svg).count(), 3);
+    assert!(doc.select(&lines).count() > 10, "the charts are drawn");
+    // The header carries the stamps (short hashes), the appendix the whole hashes: the same as
+    // the screen's.
+    let (screen, _) = screen_json(tmp.path(), &[]);
+    let stamps = &screen["stamps"];
+    let text: String = doc.root_element().text().collect();
+    for hash in ["dataset_hash", "rule_pack_hash"] {
+        let full = stamps[hash].as_str().unwrap();
+        assert!(text.contains(&full[..12]) && text.contains(full), "{hash}");
+    }
+    let version = format!("moat {}", stamps["moat_version"].as_str().unwrap());
+    assert!(text.contains(&version));
+    assert_self_contained(&html, &|_| false);
+}
+
+#[test]
+fn screen_html_is_one_sortable_page_linking_the_memos_beside_it() {
+    let tmp = screen_dir(&[]);
+    memo_in(tmp.path(), &["base", "--sector", "--format", "html"]);
+    let out = moat(
+        tmp.path(),
+        &[
+            "screen",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--format",
+            "html",
+            "--out",
+            "memos/index.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out), "wrote memos/index.html\n");
+    let html = read(&tmp.path().join("memos/index.html"));
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let links: Vec<&str> = doc
+        .select(&Selector::parse("a").unwrap())
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    // Only the memos that are there: the sector's and Base's.
+    assert_eq!(links, ["sector.html", "base.html"]);
+    let rows = Selector::parse("table.sortable tbody tr").unwrap();
+    assert_eq!(doc.select(&rows).count(), 5);
+    let headers: Vec<String> = doc
+        .select(&Selector::parse("table.sortable th").unwrap())
+        .map(|th| th.text().collect())
+        .collect();
+    assert_eq!(headers[..3], ["chain", "overall", "score"]);
+    // A column per chain rule (the sector rule has none), then the reason.
+    assert_eq!(headers.len(), 3 + 6 + 1);
+    assert_eq!(headers[3], "differentiation");
+    assert_eq!(headers[9], "deciding reason");
+    let pass = Selector::parse("span.status.pass").unwrap();
+    assert!(doc.select(&pass).count() > 0, "verdict colours");
+    assert!(html.contains("<script>") && html.contains("addEventListener(\"click\""));
+    assert_self_contained(&html, &|href| ["sector.html", "base.html"].contains(&href));
+    // Printed without --out, the page is the same but links nothing.
+    let printed = moat(
+        tmp.path(),
+        &[
+            "screen", "--data", "mini", "--rules", "rules", "--format", "html",
+        ],
+    );
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    let printed = stdout(&printed);
+    assert!(!printed.contains("<a href"), "no memo to link");
+    assert_self_contained(&printed, &|_| false);
+}
+
+#[test]
+fn memos_are_byte_identical_run_to_run() {
+    let tmp = screen_dir(&[]);
+    memo_in(tmp.path(), &["--all", "--sector", "--out", "one"]);
+    memo_in(tmp.path(), &["--all", "--sector", "--out", "two"]);
+    let one = tmp.path().join("one");
+    let names = sorted_names(&one);
+    // Five chains and the sector, each in both formats, with 3 (chain) or 2 (sector) charts.
+    assert_eq!(names.len(), 5 * 5 + 4);
+    assert_eq!(names, sorted_names(&tmp.path().join("two")));
+    for name in names {
+        assert_eq!(
+            fs::read(one.join(&name)).unwrap(),
+            fs::read(tmp.path().join("two").join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn memos_on_the_shipped_data_state_the_change_of_the_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("memos");
+    let run = moat(
+        &repo(),
+        &[
+            "memo",
+            "base",
+            "arbitrum",
+            "--sector",
+            "--out",
+            out.to_str().unwrap(),
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let mut expected: Vec<String> = Vec::new();
+    for chain in ["arbitrum", "base"] {
+        for suffix in ["-rank.svg", "-share.svg", "-tvl.svg", ".html", ".md"] {
+            expected.push(format!("{chain}{suffix}"));
+        }
+    }
+    expected.extend(
+        [
+            "sector-hhi.svg",
+            "sector-shares.svg",
+            "sector.html",
+            "sector.md",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(sorted_names(&out), expected);
+    let sector = read(&out.join("sector.md"));
+    assert!(
+        sector.contains("| 2024-12-15 | Arbitrum One | Base |"),
+        "{sector}"
+    );
+    // OP Mainnet led two weeks of August 2022, between Arbitrum's runs.
+    assert!(sector.contains("| Arbitrum One | OP Mainnet |"), "{sector}");
+    let base = read(&out.join("base.md"));
+    assert!(base.contains("| Token | no token |"), "{base}");
+    assert!(base.contains("![TVL of Base and its nearest peers by TVL](base-tvl.svg)"));
+}
+
+#[test]
+fn templates_are_written_for_editing_and_used() {
+    let tmp = screen_dir(&[]);
+    let out = moat(tmp.path(), &["memo", "--write-templates", "tpl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("wrote tpl/chain.md.j2\n"));
+    // Never over an existing copy.
+    let again = moat(tmp.path(), &["memo", "--write-templates", "tpl"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).starts_with("error: tpl/chain.md.j2 already exists\n"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(stderr(&again).ends_with("nothing was written\n"));
+    // An edited copy is what renders.
+    let chain = tmp.path().join("tpl/chain.md.j2");
+    fs::write(
+        &chain,
+        "{{ name }}: {{ summary.overall }}, TVL {{ position.now.tvl|usd }}\n",
+    )
+    .unwrap();
+    memo_in(tmp.path(), &["base", "--format", "md", "--template", "tpl"]);
+    assert_eq!(
+        read(&tmp.path().join("memos/base.md")),
+        "Base: FAIL, TVL $3.2B\n"
+    );
+}
+
+#[test]
+fn a_template_error_names_the_file_and_line_and_leaves_the_old_memo() {
+    let tmp = screen_dir(&[]);
+    memo_in(tmp.path(), &["base", "--format", "md"]);
+    let before = read(&tmp.path().join("memos/base.md"));
+    let tpl = tmp.path().join("tpl");
+    fs::create_dir(&tpl).unwrap();
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "# {{ name }}\n\nTVL {{ position.now.tvl|usdd }}\n",
+    )
+    .unwrap();
+    let out = moat(
+        tmp.path(),
+        &[
+            "memo",
+            "base",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--template",
+            "tpl",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @"
+    tpl/chain.md.j2:3:25: error: unknown filter: filter usdd is unknown
+      |
+    3 | TVL {{ position.now.tvl|usdd }}
+      |                         ^
+    the template chain.md.j2 could not be rendered; nothing was written
+    ");
+    assert_eq!(read(&tmp.path().join("memos/base.md")), before);
+    // A misspelt value is an error too, never a blank.
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "# {{ name }}\n{{ summary.overal }}\n",
+    )
+    .unwrap();
+    let out = moat(
+        tmp.path(),
+        &[
+            "memo",
+            "base",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--template",
+            "tpl",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("tpl/chain.md.j2:2:"),
+        "{}",
+        stderr(&out)
+    );
+    // A syntax error is found before the data is read.
+    fs::write(tpl.join("chain.md.j2"), "{% if name %}\n").unwrap();
+    let out = moat(
+        tmp.path(),
+        &["memo", "base", "--data", "nowhere", "--template", "tpl"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("tpl/chain.md.j2:"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&tmp.path().join("memos/base.md")), before);
+    assert_eq!(
+        sorted_names(&tmp.path().join("memos")),
+        ["base-rank.svg", "base-share.svg", "base-tvl.svg", "base.md"]
+    );
+}
+
+#[test]
+fn a_chain_that_is_not_screened_writes_no_memo() {
+    let tmp = screen_dir(&[]);
+    let out = moat(
+        tmp.path(),
+        &[
+            "memo", "base", "bsae", "ethereum", "--data", "mini", "--rules", "rules",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @"
+    error: no chain `bsae` in dataset mini: did you mean `base`?
+    error: ethereum is an L1 context chain: it is never screened, so it has no features and no verdicts
+    no memo was written
+    ");
+    assert!(!tmp.path().join("memos").exists());
+}
