@@ -8,6 +8,8 @@
 //! (`file:line:column: error: …` with the source line and a caret). A parameter set in screen.toml that its rule never reads is a
 //! warning: it changes nothing, but it is usually a misspelling.
 
+mod calls;
+mod discarded;
 mod names;
 mod params;
 mod scan;
@@ -119,7 +121,22 @@ pub fn check_sources(
     if let Some(settings) = &settings {
         problems.extend(settings.unread(&screen, &names));
     }
-    problems.extend(names.problems);
+    // Calls of unknown functions, found in every branch, before the evaluation's errors: an
+    // evaluation that failed at the same place says the same thing less well.
+    let mut placed = std::collections::BTreeSet::new();
+    for file in &files {
+        for p in calls::unknown_calls(file) {
+            placed.insert((p.file.clone(), p.line, p.column));
+            problems.push(p);
+        }
+    }
+    problems.extend(
+        (names.problems.into_iter())
+            .filter(|p| !placed.contains(&(p.file.clone(), p.line, p.column))),
+    );
+    for file in &files {
+        problems.extend(discarded::discarded_verdicts(file));
+    }
 
     // screen.toml first, then the rule files by name; whole-file problems before placed ones.
     problems.sort_by_key(|p| {

@@ -5,6 +5,7 @@
 
 use crate::rules::Limits;
 use crate::rules::api::ApiError;
+use crate::rules::api::reference;
 use crate::rules::api::trace::MissingRead;
 use crate::rules::engine::{DeadlineKind, MEMORY_TOKEN};
 use rhai::{EvalAltResult, Position};
@@ -143,7 +144,30 @@ fn function_not_found(sig: &str, ctx: &Context, source_line: &str) -> String {
         );
     }
     let args: Vec<String> = types.iter().map(|t| kind(t)).collect();
-    format!("no function `{name}` takes ({})", args.join(", "))
+    let args = args.join(", ");
+    let known = crate::rules::engine::function_names();
+    let own = defines(ctx.source, name);
+    let operator = !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if !operator && !known.contains(name) && !own {
+        let receiver = types.first().map(|t| kind(t)).unwrap_or_default();
+        let hint = reference::closest_function(name, Some(&receiver), known)
+            .map_or(String::new(), |s| {
+                format!(": did you mean `{s}`?{}", reference::written(s))
+            });
+        return format!("unknown function `{name}` (called with {args}){hint}");
+    }
+    let forms = reference::written(name);
+    format!("no function `{name}` takes ({args}){forms}")
+}
+
+/// Whether the rule's source defines a function `name` (`fn name(`).
+fn defines(source: &str, name: &str) -> bool {
+    source.match_indices("fn ").any(|(i, _)| {
+        source[i + 3..]
+            .trim_start()
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.trim_start().starts_with('('))
+    })
 }
 
 fn kind(rhai_type: &str) -> String {
@@ -151,6 +175,7 @@ fn kind(rhai_type: &str) -> String {
         "i64" => "an int".into(),
         "f64" => "a float".into(),
         "string" | "ImmutableString" => "a string".into(),
+        t if t.contains("ImmutableString") => "a string".into(),
         "bool" => "a bool".into(),
         "()" => "()".into(),
         other => other.rsplit("::").next().unwrap_or(other).to_string(),

@@ -135,7 +135,11 @@ pub fn pull(
     }
     let ds = crate::dataset::load(&dir)?;
     for key in WRITTEN {
-        let path = ds.manifest.files.get(*key).map(|f| f.path.get_ref().as_str());
+        let path = ds
+            .manifest
+            .files
+            .get(*key)
+            .map(|f| f.path.get_ref().as_str());
         if let Some(path) = path
             && !path.ends_with(".csv")
         {

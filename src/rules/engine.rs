@@ -72,6 +72,31 @@ pub(crate) fn build(limits: &Limits) -> Engine {
     engine
 }
 
+/// Every function name a rule can call (the standard library's and the rule API's, operators
+/// excepted), for the did-you-mean of an unknown function.
+pub fn function_names() -> &'static std::collections::BTreeSet<String> {
+    static NAMES: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        build(&Limits::default())
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|s| s.split('(').next())
+            .map(|n| {
+                n.trim()
+                    .trim_start_matches("get ")
+                    .trim_start_matches("set ")
+                    .to_string()
+            })
+            .filter(|n| {
+                n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && !n.contains('$')
+                    && n != "to_debug"
+            })
+            .collect()
+    })
+}
+
 /// The pack's engine with rhai's debugger recording the position of every statement it steps
 /// on, so that an evaluation re-run on it leaves behind where it was when it stopped.
 pub(crate) fn build_locator(limits: &Limits) -> Engine {

@@ -130,6 +130,7 @@ mod history;
 mod lookahead;
 mod memo;
 mod pull;
+mod rule_api;
 mod rules_check;
 mod rules_test;
 mod sandbox;

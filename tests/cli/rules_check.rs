@@ -624,3 +624,73 @@ nothing was written
 ",
     );
 }
+
+/// A string compared with a number, a helper that does not exist and a verdict thrown away:
+/// each ERRORs (or silently falls through) in a screen, so the check reports all three at
+/// their lines, and exits 2; the thrown-away verdict alone is a warning and exits 0.
+#[test]
+fn check_reports_what_a_screen_would_error_on_and_a_discarded_verdict() {
+    let body = "fn rule(chain, params, peers) {
+    if chain.stack > 2 {
+        return fail(\"a stack is not a number\");
+    }
+    let q = peers.quantile(\"tvl_usd\", 0.5);
+    fail(\"unreachable\")
+}
+";
+    let discarded = "fn rule(chain, params, peers) {
+    if chain.has(\"tvl_usd\") {
+        pass(\"has a TVL\");
+    }
+    fail(\"no TVL\")
+}
+";
+    let out = check_broken(|r| {
+        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+        fs::write(
+            r.join("depth.rhai"),
+            format!("{}{discarded}", RULE_HEADER.replace("liquidity", "depth")),
+        )
+        .unwrap();
+        let screen = r.join("screen.toml");
+        let mut text = fs::read_to_string(&screen).unwrap();
+        text.push_str("\n[rules.liquidity]\nweight = 1.0\n\n[rules.depth]\nweight = 1.0\n");
+        fs::write(screen, text).unwrap();
+    });
+    insta::assert_snapshot!(problems(&out), @r#"
+    rules/depth.rhai:8:9: warning: the verdict of `pass(..)` is thrown away: it is neither returned nor the last value of the function, so the rule goes on to another verdict; write `return pass(..)`
+      |
+    8 |         pass("has a TVL");
+      |         ^
+    rules/liquidity.rhai:7:20: error: `>` compares a string with an int: convert one side first (e.g. parse_int(..), to_string(..)) (a screen gives ERROR here: on arbitrum, optimism and 3 more)
+      |
+    7 |     if chain.stack > 2 {
+      |                    ^
+    rules/liquidity.rhai:10:19: error: unknown function `quantile`: did you mean `percentile`? (written peers.percentile(chain, "field") or peers.percentile(chain, "field", "below"|"above"))
+       |
+    10 |     let q = peers.quantile("tvl_usd", 0.5);
+       |                   ^
+    2 problems and 1 warning in rules/
+    "#);
+
+    // The discarded verdict alone: a warning, exit 0, the report on stdout.
+    let out = check_broken(|r| {
+        fs::write(
+            r.join("depth.rhai"),
+            format!("{}{discarded}", RULE_HEADER.replace("liquidity", "depth")),
+        )
+        .unwrap();
+        let screen = r.join("screen.toml");
+        let mut text = fs::read_to_string(&screen).unwrap();
+        text.push_str("\n[rules.depth]\nweight = 1.0\n");
+        fs::write(screen, text).unwrap();
+    });
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @r#"
+    rules/: 8 rules, no problems, 1 warning
+    rules/depth.rhai:8:9: warning: the verdict of `pass(..)` is thrown away: it is neither returned nor the last value of the function, so the rule goes on to another verdict; write `return pass(..)`
+      |
+    8 |         pass("has a TVL");
+      |         ^
+    "#);
+}

@@ -167,7 +167,7 @@ fn series_and_change() {
     assert_eq!(eval("chain.series(\"tvl_usd\").len()"), "4");
     assert_eq!(
         eval("chain.series(\"tvl_usd\")[0]"),
-        "[\"2026-03-29\", 100.0]"
+        "[date(\"2026-03-29\"), 100.0]"
     );
     assert_eq!(eval("chain.series(\"daa\").len()"), "0");
 }
@@ -181,7 +181,7 @@ fn lead_measures_persistence() {
             "peers.lead(chain, \"txcost_median_usd\", \"low\", 90)",
             "arbitrum"
         ),
-        "#{\"dates\": 3, \"first\": \"2026-04-17\", \"last\": \"2026-04-19\", \"latest\": 100.0, \"lead_dates\": 2, \"share\": 0.6666666666666666}"
+        "#{\"dates\": 3, \"first\": date(\"2026-04-17\"), \"last\": date(\"2026-04-19\"), \"latest\": 100.0, \"lead_dates\": 2, \"share\": 0.6666666666666666}"
     );
     assert_eq!(
         eval("peers.lead(chain, \"txcost_median_usd\", \"low\", 90) == ()"),
@@ -222,7 +222,7 @@ fn helper_misuse_is_explained() {
     let v = evaluate_rule(&p, &world(), "h", Some("base")).unwrap();
     assert_eq!(
         v.reason,
-        "peers.count(\"tvl_usd\", \"=>\", 1): unknown operator `=>` (use one of `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`)"
+        "peers.count(\"tvl_usd\", \"=>\", 1): unknown operator `=>` (use one of `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, or without a value `has`, `missing`)"
     );
     let p = pack(
         &[(

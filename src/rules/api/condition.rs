@@ -1,7 +1,9 @@
-//! The `(field, op, value)` conditions of `peers.count`, `peers.filter` and `peers.share`,
-//! decided in Rust. A chain whose field is missing never matches (not even `!=`); comparing a
-//! field with a value of another type is an error rather than a silent `false`.
+//! The `(field, op, value)` and `(field, "has" | "missing")` conditions of `peers.count`,
+//! `peers.filter` and `peers.share`, decided in Rust. A chain whose field is missing never
+//! matches a comparison (not even `!=`), only `"missing"`; comparing a field with a value of
+//! another type is an error rather than a silent `false`.
 
+use super::date::Date;
 use crate::features::Value;
 use rhai::Dynamic;
 use std::cmp::Ordering;
@@ -15,9 +17,13 @@ pub enum Op {
     Gt,
     Ge,
     In,
+    /// The field has a value (no operand).
+    Has,
+    /// The field has no value (no operand).
+    Missing,
 }
 
-pub const OPS: &str = "`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`";
+pub const OPS: &str = "`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, or without a value `has`, `missing`";
 
 impl Op {
     pub fn parse(s: &str) -> Result<Op, String> {
@@ -29,13 +35,25 @@ impl Op {
             ">" => Op::Gt,
             ">=" => Op::Ge,
             "in" => Op::In,
+            "has" => Op::Has,
+            "missing" => Op::Missing,
             _ => return Err(format!("unknown operator `{s}` (use one of {OPS})")),
         })
+    }
+
+    /// Whether the operator tests presence and takes no value.
+    pub fn is_unary(self) -> bool {
+        matches!(self, Op::Has | Op::Missing)
     }
 }
 
 /// Whether `value` (a chain's field) satisfies `op target`. `Err` explains a type mismatch.
 pub fn matches(value: &Value, op: Op, target: &Dynamic) -> Result<bool, String> {
+    match op {
+        Op::Has => return Ok(!value.is_missing()),
+        Op::Missing => return Ok(value.is_missing()),
+        _ => {}
+    }
     if value.is_missing() {
         return Ok(false);
     }
@@ -61,7 +79,7 @@ pub fn matches(value: &Value, op: Op, target: &Dynamic) -> Result<bool, String> 
         Op::Le => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
         Op::Gt => ordering == Some(Ordering::Greater),
         Op::Ge => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
-        Op::In => unreachable!("handled above"),
+        Op::In | Op::Has | Op::Missing => unreachable!("handled above"),
     })
 }
 
@@ -84,10 +102,25 @@ fn compare(value: &Value, target: &Dynamic) -> Result<Option<Ordering>, String> 
                 None => mismatch("numbers"),
             }
         }
-        Value::Text(_) | Value::Date(_) => match target.read_lock::<rhai::ImmutableString>() {
-            Some(s) => Ok(Some(value.to_string().as_str().cmp(s.as_str()))),
+        Value::Text(t) => match target.read_lock::<rhai::ImmutableString>() {
+            Some(s) => Ok(Some(t.as_str().cmp(s.as_str()))),
             None => mismatch("strings"),
         },
+        Value::Date(d) => {
+            if let Some(other) = target.read_lock::<Date>() {
+                return Ok(Some(d.cmp(&other.0)));
+            }
+            match target.read_lock::<rhai::ImmutableString>() {
+                Some(s) => match crate::dataset::date::parse_ymd(s.as_str()) {
+                    Some(other) => Ok(Some(d.cmp(&other))),
+                    None => Err(format!(
+                        "the field holds dates but is compared with \"{}\", which is not a date (\"YYYY-MM-DD\")",
+                        s.as_str()
+                    )),
+                },
+                None => mismatch("dates"),
+            }
+        }
         Value::Bool(b) => match target.as_bool() {
             Ok(t) => Ok(Some(b.cmp(&t))),
             Err(_) => mismatch("true/false"),
@@ -98,7 +131,10 @@ fn compare(value: &Value, target: &Dynamic) -> Result<Option<Ordering>, String> 
 
 /// A Rhai value as written in a rule, for labels and messages: `"op_stack"`, `3`, `[1, 2]`.
 pub fn describe(v: &Dynamic) -> String {
-    format!("{v:?}")
+    match v.read_lock::<Date>() {
+        Some(d) => format!("date(\"{}\")", *d),
+        None => format!("{v:?}"),
+    }
 }
 
 #[cfg(test)]
@@ -120,6 +156,26 @@ mod tests {
     fn in_matches_any_item() {
         let arr: rhai::Array = vec![Dynamic::from("chain"), Dynamic::from("app")];
         assert!(matches(&Value::Text("app".into()), Op::In, &Dynamic::from(arr)).unwrap());
+    }
+
+    #[test]
+    fn has_and_missing_take_no_value() {
+        assert!(matches(&Value::Num(1.0), Op::Has, &Dynamic::UNIT).unwrap());
+        assert!(!matches(&Value::Missing, Op::Has, &Dynamic::UNIT).unwrap());
+        assert!(matches(&Value::Missing, Op::Missing, &Dynamic::UNIT).unwrap());
+        assert!(Op::parse("has").unwrap().is_unary());
+    }
+
+    #[test]
+    fn dates_compare_with_dates_and_date_strings() {
+        let d = Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
+        let later = Date(chrono::NaiveDate::from_ymd_opt(2024, 12, 15).unwrap());
+        assert!(matches(&d, Op::Lt, &Dynamic::from(later)).unwrap());
+        assert!(matches(&d, Op::Ge, &Dynamic::from("2024-02-29")).unwrap());
+        let err = matches(&d, Op::Ge, &Dynamic::from("March")).unwrap_err();
+        assert!(err.contains("not a date"), "{err}");
+        let err = matches(&d, Op::Ge, &Dynamic::from(3_i64)).unwrap_err();
+        assert!(err.contains("holds dates"), "{err}");
     }
 
     #[test]

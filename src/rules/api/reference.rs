@@ -48,6 +48,36 @@ const fn h(
     }
 }
 
+/// Names analysts know from other tools (pandas, SQL, spreadsheets) and the helper that does
+/// that job here: a rule calling `quantile` is told about `percentile`.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("quantile", "percentile"),
+    ("percentile_rank", "percentile"),
+    ("rank", "percentile"),
+    ("avg", "mean"),
+    ("average", "mean"),
+    ("select", "filter"),
+    ("count_if", "count"),
+    ("countif", "count"),
+    ("size", "len"),
+    ("length", "len"),
+    ("except", "without"),
+    ("exclude", "without"),
+    ("argmax", "top"),
+    ("idxmax", "top"),
+    ("max_by", "top"),
+    ("argmin", "bottom"),
+    ("idxmin", "bottom"),
+    ("min_by", "bottom"),
+    ("value_at", "value_on"),
+    ("asof", "value_on"),
+    ("at_date", "value_on"),
+    ("pct_change", "change"),
+    ("history", "series"),
+    ("parse_date", "date"),
+    ("to_date", "date"),
+];
+
 /// The section after which the chain fields of the feature catalog are listed.
 pub const FIELDS_AFTER: &str = "chain";
 
@@ -78,10 +108,10 @@ pub const REFERENCE: &[Section] = &[
         helpers: &[
             h(
                 "chain.<field>  or  chain[\"field\"]",
-                "float, int, string, bool or ()",
+                "float, int, string, bool, date or ()",
                 "",
                 &["index$get$(chain: Chain, field: String) -> ?"],
-                "The field's value (see the field list). Dates are \"YYYY-MM-DD\" strings; a missing value is `()`. An unknown field name is an ERROR with a suggestion (\"did you mean `tvl_usd`?\"). Using a missing value in arithmetic or an ordering comparison is an ERROR that names the field: test with `chain.has(..)` first.",
+                "The field's value (see the field list). A date field reads as a date (see dates), which prints as \"YYYY-MM-DD\"; a missing value is `()`. An unknown field name is an ERROR with a suggestion (\"did you mean `tvl_usd`?\"). Using a missing value in arithmetic or an ordering comparison is an ERROR that names the field: test with `chain.has(..)` first.",
             ),
             h(
                 "chain.has(\"field\")",
@@ -112,6 +142,41 @@ pub const REFERENCE: &[Section] = &[
                 "The whole series up to the as-of date, oldest first: `tvl_usd` (weekly) or a daily metric name. Empty when the chain has none; an unknown name is an ERROR.",
             ),
             h(
+                "chain.value_on(\"series\", date)",
+                "float or ()",
+                "value_on",
+                &["value_on(chain: Chain, series: String, date: ?) -> ?"],
+                "The series' value on `date` (a date or a \"YYYY-MM-DD\" string), or at its last point before it; `()` when it has no point on or before that date. Each metric field's own date is its `<metric>_date` field.",
+            ),
+            h(
+                "chain.aligned([\"a\", \"b\", …])",
+                "#{date, values: #{a, b, …}} or ()",
+                "aligned",
+                &["aligned(chain: Chain, series: Array) -> ?"],
+                "The latest date on which every one of the series has a point, with their values that day: divide two metrics read this way and the ratio is of one day (the latest values of two metrics are often of different days). `()` when they share no date.",
+            ),
+            h(
+                "chain.links()",
+                "array of link maps",
+                "links",
+                &["links(chain: Chain) -> Array"],
+                "The ecosystem link facts that touch the chain at the as-of date, oldest first, each `#{date, kind, from_project, from_chain, to_project, to_chain, ecosystem, note, sources, flags, outgoing, incoming, born_here}`: `from_chain`/`to_chain` are the chains the two projects live on (`()` when none), `ecosystem` the chain the fact is credited to, `outgoing`/`incoming` whether this chain is the `from_chain`/`to_chain`, `born_here` whether it is the `ecosystem`.",
+            ),
+            h(
+                "chain.links(\"kind\")",
+                "array of link maps",
+                "links",
+                &["links(chain: Chain, kind: String) -> Array"],
+                "Those of one kind (`spawned_token`, `spawned_chain`, …; an unknown kind is an ERROR with the list).",
+            ),
+            h(
+                "chain.provenance(\"field\")",
+                "#{date, source, flags} or ()",
+                "provenance",
+                &["provenance(chain: Chain, field: String) -> ?"],
+                "Where a field's value comes from: the dated observation's date, its source key (the dataset's sources table) and that source's quality flags (`PROXY`, `DOUBTFUL`, `WEAK SOURCE`, `CONFLICT`), so a reason can word a weak fact as a report rather than a fact. `()` for a field no dated observation gives (TVL, ranks, counts).",
+            ),
+            h(
                 "chain.to_string()",
                 "string",
                 "to_string",
@@ -133,14 +198,14 @@ pub const REFERENCE: &[Section] = &[
             ),
             h(
                 "peers.as_of",
-                "string",
+                "date",
                 "",
-                &["get as_of(peers: Peers) -> String"],
-                "The as-of date, \"YYYY-MM-DD\".",
+                &["get as_of(peers: Peers) -> Date"],
+                "The as-of date.",
             ),
             h(
                 "peers.tvl_week",
-                "string or ()",
+                "date or ()",
                 "",
                 &["get tvl_week(peers: Peers) -> ?"],
                 "The TVL week ranks and shares are taken at.",
@@ -213,7 +278,14 @@ pub const REFERENCE: &[Section] = &[
                 "peers",
                 "filter",
                 &["filter(peers: Peers, field: String, op: String, value: ?) -> Peers"],
-                "Members whose field satisfies `op value`; op is one of `==`, `!=`, `<`, `<=`, `>`, `>=`, `in` (value an array). A missing field never matches; comparing a field with a value of another type is an ERROR.",
+                "Members whose field satisfies `op value`; op is one of `==`, `!=`, `<`, `<=`, `>`, `>=`, `in` (value an array). A date field compares with a date or a \"YYYY-MM-DD\" string. A missing field never matches; comparing a field with a value of another type is an ERROR.",
+            ),
+            h(
+                "peers.filter(\"field\", \"has\"|\"missing\")",
+                "peers",
+                "filter",
+                &["filter(peers: Peers, field: String, op: String) -> Peers"],
+                "Members that have a value of the field (`\"has\"`), or lack one (`\"missing\"`): `peers.filter(\"txcost_median_usd\", \"has\")` is the set a median of that field is taken over, so counts and medians agree.",
             ),
             h(
                 "peers.filter(|c| …)",
@@ -230,6 +302,13 @@ pub const REFERENCE: &[Section] = &[
                 "Number of members matching the condition (as in `filter`).",
             ),
             h(
+                "peers.count(\"field\", \"has\"|\"missing\")",
+                "int",
+                "count",
+                &["count(peers: Peers, field: String, op: String) -> int"],
+                "Number of members with (without) a value of the field.",
+            ),
+            h(
                 "peers.count(|c| …)",
                 "int",
                 "count",
@@ -242,6 +321,13 @@ pub const REFERENCE: &[Section] = &[
                 "share",
                 &["share(peers: Peers, field: String, op: String, value: ?) -> ?"],
                 "Matching members / all members, 0..1; `()` when there are no members.",
+            ),
+            h(
+                "peers.share(\"field\", \"has\"|\"missing\")",
+                "float or ()",
+                "share",
+                &["share(peers: Peers, field: String, op: String) -> ?"],
+                "Share of members with (without) a value of the field: the data's coverage.",
             ),
             h(
                 "peers.share(|c| …)",
@@ -293,11 +379,93 @@ pub const REFERENCE: &[Section] = &[
                 "Percent of the other members with a value strictly lower than the chain's, 0..100 (the `_pctl` fields' convention). `()` when the chain or every other member lacks a value.",
             ),
             h(
+                "peers.percentile(chain, \"field\", \"below\"|\"above\")",
+                "float or ()",
+                "percentile",
+                &["percentile(peers: Peers, chain: Chain, field: String, side: String) -> ?"],
+                "Percent of the other members strictly below (`\"below\"`, as above) or strictly above (`\"above\"`) the chain's value: \"cheaper than X% of peers\" is `peers.percentile(chain, \"txcost_median_usd\", \"above\")`.",
+            ),
+            h(
+                "peers.top(\"field\")",
+                "chain or ()",
+                "top",
+                &["top(peers: Peers, field: String) -> ?"],
+                "The member holding the largest value of a number field (the first by slug on a tie), usable like `chain`; `()` when no member has a value.",
+            ),
+            h(
+                "peers.bottom(\"field\")",
+                "chain or ()",
+                "bottom",
+                &["bottom(peers: Peers, field: String) -> ?"],
+                "The member holding the smallest value.",
+            ),
+            h(
                 "peers.lead(chain, \"series\", \"low\"|\"high\", beat)",
                 "#{dates, lead_dates, share, first, last, latest} or ()",
                 "lead",
                 &["lead(peers: Peers, chain: Chain, series: String, better: String, beat: ?) -> ?"],
-                "How persistent a lead is: on every date the chain and at least one other member have a point of the series, the percent of those members it beats (with \"low\", a lower value beats). `dates` compared, `lead_dates` where it beat at least `beat` percent, `share` = lead_dates / dates, `latest` = percent beaten on the last date. `()` when there is no date to compare.",
+                "How persistent a lead is: on every date the chain and at least one other member have a point of the series, the percent of those members it beats (with \"low\", a lower value beats). `dates` compared, `lead_dates` where it beat at least `beat` percent, `share` = lead_dates / dates, `latest` = percent beaten on the last date; `first` and `last` are dates. `()` when there is no date to compare.",
+            ),
+            h(
+                "peers.lead(chain, \"series\", \"low\"|\"high\", beat, #{weeks: N})  or  #{since: date}",
+                "#{dates, lead_dates, share, first, last, latest} or ()",
+                "lead",
+                &[
+                    "lead(peers: Peers, chain: Chain, series: String, better: String, beat: ?, window: Map) -> ?",
+                ],
+                "The same over a look-back window: the dates of the last N weeks up to the as-of date (`#{weeks: 26}`), or the dates on or after a date (`#{since: date(\"2025-01-01\")}` or a \"YYYY-MM-DD\" string).",
+            ),
+        ],
+    },
+    Section {
+        title: "dates",
+        intro: "Date fields (`launch_date`, `token_date`, `tvl_date`, each metric's `<metric>_date`, …), `peers.as_of`, series points, leaders, link dates and `lead`'s `first`/`last` are dates. A date prints as \"YYYY-MM-DD\" (so `${chain.token_date}` reads as before), compares with a date or a \"YYYY-MM-DD\" string (`chain.launch_date < \"2023-01-01\"`), and `==`/`!=` with `()`. Mixing a date with a number (`chain.launch_date > 2023`, `date + 1.5`) is an ERROR that says so, as is ordering a date against a missing value.",
+        helpers: &[
+            h(
+                "date(\"YYYY-MM-DD\")",
+                "date",
+                "date",
+                &["date(text: String) -> Date"],
+                "A date from its text; anything but a real `YYYY-MM-DD` date is an ERROR.",
+            ),
+            h(
+                "d.year  d.month  d.day",
+                "int",
+                "",
+                &[
+                    "get year(date: Date) -> int",
+                    "get month(date: Date) -> int",
+                    "get day(date: Date) -> int",
+                ],
+                "The date's parts.",
+            ),
+            h(
+                "d.add_days(n)",
+                "date",
+                "add_days",
+                &["add_days(date: Date, days: int) -> Date"],
+                "The date `n` days later (earlier for a negative `n`); also `d + n` and `d - n`.",
+            ),
+            h(
+                "d.add_weeks(n)",
+                "date",
+                "add_weeks",
+                &["add_weeks(date: Date, weeks: int) -> Date"],
+                "The date `n` weeks later (earlier for a negative `n`).",
+            ),
+            h(
+                "days_between(a, b)",
+                "int",
+                "days_between",
+                &["days_between(from: Date, to: Date) -> int"],
+                "Days from `a` to `b`, negative when `b` is earlier; also `b - a`.",
+            ),
+            h(
+                "d.to_string()",
+                "string",
+                "to_string",
+                &["to_string(date: Date) -> String"],
+                "\"YYYY-MM-DD\".",
             ),
         ],
     },
@@ -438,3 +606,50 @@ pub const REFERENCE: &[Section] = &[
         ],
     },
 ];
+
+/// The function an unknown name most likely meant: the helper whose job the name has in other
+/// tools (`quantile` → `percentile`), else the closest name among the methods of the receiver's
+/// type when it is known (`Peers`, `Chain`, …), else among `known` (every function a rule can
+/// call).
+pub fn closest_function<'a>(
+    name: &str,
+    receiver: Option<&str>,
+    known: &'a std::collections::BTreeSet<String>,
+) -> Option<&'a str> {
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == name) {
+        return known.get(*to).map(String::as_str);
+    }
+    let methods: Vec<&str> = REFERENCE
+        .iter()
+        .flat_map(|s| s.helpers)
+        .filter(|h| {
+            h.forms.iter().any(|f| {
+                f.split_once('(')
+                    .and_then(|(_, params)| params.split([',', ')']).next())
+                    .and_then(|first| first.split_once(':'))
+                    .is_some_and(|(_, t)| Some(t.trim()) == receiver)
+            })
+        })
+        .map(|h| h.registered)
+        .filter(|r| !r.is_empty())
+        .collect();
+    crate::diagnostics::did_you_mean(name, methods.iter().copied())
+        .and_then(|m| known.get(m).map(String::as_str))
+        .or_else(|| crate::diagnostics::did_you_mean(name, known.iter().map(String::as_str)))
+}
+
+/// How the helper `name` is written, from the reference: ` (written peers.percentile(chain,
+/// "field") or …)`; empty for a function that is not one of the rule API's.
+pub fn written(name: &str) -> String {
+    let forms: Vec<&str> = REFERENCE
+        .iter()
+        .flat_map(|s| s.helpers)
+        .filter(|h| h.registered == name)
+        .map(|h| h.signature)
+        .collect();
+    if forms.is_empty() {
+        String::new()
+    } else {
+        format!(" (written {})", forms.join(" or "))
+    }
+}

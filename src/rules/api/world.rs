@@ -167,7 +167,7 @@ impl World {
     }
 }
 
-/// A field value as a rule sees it: dates as `"YYYY-MM-DD"`, Missing as `()`.
+/// A field value as a rule sees it: dates as `Date`, Missing as `()`.
 pub fn to_dynamic(value: &Value) -> Dynamic {
     match value {
         Value::Missing => Dynamic::UNIT,
@@ -175,7 +175,7 @@ pub fn to_dynamic(value: &Value) -> Dynamic {
         Value::Int(i) => Dynamic::from(*i),
         Value::Num(x) => Dynamic::from(*x),
         Value::Text(s) => Dynamic::from(s.clone()),
-        Value::Date(d) => Dynamic::from(d.format("%Y-%m-%d").to_string()),
+        Value::Date(d) => Dynamic::from(super::date::Date(*d)),
     }
 }
 

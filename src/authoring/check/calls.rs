@@ -1,0 +1,90 @@
+//! Calls of functions that do not exist: `peers.quantile(..)` ERRORs on every chain that
+//! reaches it, and only where the data leads there, so every call in every branch is checked on
+//! the rule's syntax tree against the functions a rule can call (the standard library's, the
+//! rule API's and the rule's own), with the closest helper named. A call of a variable holding
+//! a closure (`let f = |x| ..; f(1)`) is a call of that variable, not an unknown function.
+
+use crate::diagnostics::Diagnostic;
+use crate::rules::Limits;
+use crate::rules::api::reference;
+use crate::rules::pack::SourceFile;
+use rhai::{ASTNode, Expr, Position, Stmt};
+use std::collections::BTreeSet;
+
+/// Names rhai handles itself rather than as registered functions.
+const KEYWORDS: &[&str] = &[
+    "type_of",
+    "print",
+    "debug",
+    "Fn",
+    "call",
+    "curry",
+    "is_def_var",
+    "is_def_fn",
+    "is_shared",
+    "eval",
+    "this",
+];
+
+/// The errors of one rule file (none when it does not compile: loading reports that).
+pub fn unknown_calls(file: &SourceFile) -> Vec<Diagnostic> {
+    let engine = crate::rules::engine::build(&Limits::default());
+    let Ok(ast) = engine.compile(&file.text) else {
+        return Vec::new();
+    };
+    let known = crate::rules::engine::function_names();
+    let mut defined: BTreeSet<String> = BTreeSet::new();
+    for f in ast.iter_fn_def() {
+        defined.insert(f.name.to_string());
+        defined.extend(f.params.iter().map(|p| p.to_string()));
+    }
+    let mut calls: Vec<(Position, String)> = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos)))
+                if call.namespace.is_empty() =>
+            {
+                calls.push((*pos, call.name.to_string()))
+            }
+            Some(ASTNode::Stmt(Stmt::FnCall(call, pos))) if call.namespace.is_empty() => {
+                calls.push((*pos, call.name.to_string()))
+            }
+            Some(ASTNode::Stmt(Stmt::Var(v, ..))) => {
+                defined.insert(v.0.name.to_string());
+            }
+            Some(ASTNode::Stmt(Stmt::For(f, _))) => {
+                defined.insert(f.0.name.to_string());
+                if let Some(i) = &f.1 {
+                    defined.insert(i.name.to_string());
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (pos, name) in calls {
+        let operator = !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        if operator
+            || name.contains('$')
+            || known.contains(&name)
+            || defined.contains(&name)
+            || KEYWORDS.contains(&name.as_str())
+            || !seen.insert((pos.line(), pos.position()))
+        {
+            continue;
+        }
+        let hint = reference::closest_function(&name, None, known).map_or(String::new(), |s| {
+            format!(": did you mean `{s}`?{}", reference::written(s))
+        });
+        out.push(Diagnostic::at(
+            &file.path,
+            &file.text,
+            pos.line().unwrap_or(1),
+            pos.position().unwrap_or(1),
+            format!("unknown function `{name}`{hint}"),
+        ));
+    }
+    out
+}
