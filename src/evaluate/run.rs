@@ -156,15 +156,40 @@ pub fn run(
         evidence: data
             .evidence()
             .into_iter()
-            .map(|r| Evidence {
-                field: r.label,
-                value: r.value,
+            .map(|r| {
+                let provenance = provenance(world, target, &r.label);
+                Evidence {
+                    source: provenance.and_then(|p| p.source.clone()),
+                    flags: provenance.map(|p| p.flags.clone()).unwrap_or_default(),
+                    field: r.label,
+                    value: r.value,
+                }
             })
             .collect(),
         params: data.params,
         location,
         output: leftovers.output,
     }
+}
+
+/// Where the value behind an evidence label comes from: a field of the judged chain
+/// (`token_status`) or of a peer (`base.token_status`); none for a helper's result.
+fn provenance<'a>(
+    world: &'a World,
+    target: Target,
+    label: &str,
+) -> Option<&'a crate::features::Provenance> {
+    if label.contains(['(', '[', ' ']) {
+        return None;
+    }
+    let (chain, field) = match label.split_once('.') {
+        Some((slug, field)) => (world.chain_index(slug)?, field),
+        None => match target {
+            Target::Chain(i) => (i, label),
+            Target::Sector => return None,
+        },
+    };
+    world.universe.chains[chain].provenance.get(field)
 }
 
 /// Call the rule's entry function on `engine` within the bounds, a panic included.

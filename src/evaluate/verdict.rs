@@ -44,6 +44,14 @@ pub struct Evidence {
     pub field: String,
     /// The value read; `null` when missing. Dates are `"YYYY-MM-DD"`.
     pub value: Value,
+    /// For a field read from a dated observation: the key of its source in the dataset's
+    /// sources table (absent for computed values such as TVL ranks, and for helpers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// That source's quality flags (`PROXY`, `DOUBTFUL`, `WEAK SOURCE`, `CONFLICT`), so a
+    /// reader never takes a weak fact for a firm one; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
 }
 
 /// What one rule said about one chain (or about the sector).

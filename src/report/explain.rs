@@ -90,7 +90,14 @@ fn render_verdict(rule: &RuleInfo, v: &Verdict, e: &Explanation) -> String {
     let read: Vec<(String, String)> = v
         .evidence
         .iter()
-        .map(|e| (e.field.clone(), e.value.to_string()))
+        .map(|e| {
+            // A flagged source is said beside the value it gave.
+            let value = match (&e.source, e.flags.is_empty()) {
+                (Some(source), false) => format!("{}  ({}: {source})", e.value, e.flags.join(", ")),
+                _ => e.value.to_string(),
+            };
+            (e.field.clone(), value)
+        })
         .collect();
     table(&mut out, "read", &read, "nothing");
     let params: Vec<(String, String)> = v

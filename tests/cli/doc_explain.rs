@@ -249,7 +249,8 @@ fn explain_json_has_the_chain_result_and_the_rule() {
     );
     assert_eq!(
         verdicts[0]["evidence"][1],
-        serde_json::json!({"field": "token_status", "value": "none"})
+        // events.csv: 2024-11-30,base,no_token_statement,…,page-blockworks-co (no flags).
+        serde_json::json!({"field": "token_status", "value": "none", "source": "page-blockworks-co"})
     );
     assert_eq!(json["rules"][0]["id"], "token_existence");
     assert_eq!(
