@@ -15,22 +15,28 @@
 //! also draining), the field is held at the value that gets past and each newly read field is
 //! searched the same way: the flip then needs both changes, and says so.
 //!
-//! The search is bounded: [`MAX_EVALUATIONS`] evaluations and [`MAX_TIME`] per verdict; it says
-//! when it found no flip, and when a bound cut it short.
+//! The search is bounded: [`MAX_EVALUATIONS`] evaluations per verdict, which decides what is
+//! found, so the answer is the same on every machine; [`MAX_TIME`] is a safety net that only a
+//! rule running into its own time limits evaluation after evaluation reaches. It says when it
+//! found no flip, and when a bound cut it short.
 
 use crate::dataset::vocabulary::{CATEGORIES, DA, LAYERS, PROOF_SYSTEMS, STAGES, TOKEN_ORIGINS};
 use crate::evaluate::{self, Status, Verdict};
 use crate::features::catalog::{self, Kind};
 use crate::features::{Universe, Value};
 use crate::rules::RulePack;
+use crate::rules::api::world::World;
 use serde::Serialize;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Evaluations of the rule per verdict explained.
 pub const MAX_EVALUATIONS: usize = 300;
-/// Wall time per verdict explained.
-pub const MAX_TIME: Duration = Duration::from_secs(2);
+/// Wall time per verdict explained: far above what the evaluations of a well-behaved rule take
+/// (300 of a shipped rule take about 15 ms in a release build), so that only a runaway rule
+/// reaches it.
+pub const MAX_TIME: Duration = Duration::from_secs(10);
 /// Relative steps tried from a number, in both directions (1.0 = 100%).
 const STEPS: &[f64] = &[
     0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0,
@@ -82,9 +88,9 @@ pub struct WhatIf {
 /// The search for one verdict: the universe to vary, and the budget spent.
 struct Search<'a> {
     pack: &'a RulePack,
-    trial: Universe,
+    /// The world the rule is evaluated in, one field of this chain changed at a time.
+    world: Arc<World>,
     row: usize,
-    chain: &'a str,
     rule: &'a str,
     started: Instant,
     evaluations: usize,
@@ -99,29 +105,35 @@ impl Search<'_> {
             return None;
         }
         self.evaluations += 1;
-        let fields = &mut self.trial.chains[self.row].fields;
+        // The evaluation before has dropped every handle on the world: this changes it in
+        // place (a copy is made only if one was kept).
+        let world = Arc::make_mut(&mut self.world);
         let saved: Vec<(String, Value)> = changes
             .iter()
-            .map(|(f, v)| {
-                let old = fields.insert(f.to_string(), (*v).clone());
-                (f.to_string(), old.unwrap_or(Value::Missing))
+            .filter_map(|(f, v)| {
+                let old = world.set_field(self.row, f, (*v).clone())?;
+                Some((f.to_string(), old))
             })
             .collect();
-        let v = evaluate::evaluate_rule(self.pack, &self.trial, self.rule, Some(self.chain)).ok();
-        let fields = &mut self.trial.chains[self.row].fields;
+        let v = evaluate::evaluate_in_world(self.pack, &self.world, self.rule, self.row).ok();
+        let world = Arc::make_mut(&mut self.world);
         for (f, old) in saved.into_iter().rev() {
-            fields.insert(f, old);
+            world.set_field(self.row, &f, old);
         }
         v
     }
 
     fn now(&self, field: &str) -> Value {
-        self.trial.chains[self.row].fields[field].clone()
+        self.world.universe.chains[self.row].fields[field].clone()
     }
 }
 
 /// Search what would flip `verdict` (of rule `verdict.rule` on `chain` in `universe`).
 pub fn search(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
+    evaluate::on_evaluation_stack(|| search_here(pack, universe, chain, verdict))
+}
+
+fn search_here(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
     let mut out = WhatIf {
         rule: verdict.rule.clone(),
         status: verdict.status,
@@ -135,9 +147,8 @@ pub fn search(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdi
     };
     let mut s = Search {
         pack,
-        trial: universe.clone(),
+        world: World::new(universe),
         row,
-        chain,
         rule: &verdict.rule,
         started: Instant::now(),
         evaluations: 0,
@@ -242,7 +253,7 @@ fn vary(
     };
     let candidates = match (kind, now.as_f64()) {
         (Kind::Int | Kind::Num, Some(x)) => {
-            let (floor, scale) = bounds(&s.trial, field);
+            let (floor, scale) = bounds(&s.world.universe, field);
             for up in [true, false] {
                 let as_value = |v: f64| match kind {
                     Kind::Int => Value::Int(v.round() as i64),
@@ -262,12 +273,12 @@ fn vary(
             }
             return out;
         }
-        (Kind::Int | Kind::Num, None) => peer_values(&s.trial, field, kind),
+        (Kind::Int | Kind::Num, None) => peer_values(&s.world.universe, field, kind),
         (Kind::Bool, _) => match now {
             Value::Bool(b) => vec![Value::Bool(!b)],
             _ => vec![Value::Bool(true), Value::Bool(false)],
         },
-        (Kind::Text, _) => match allowed(&s.trial, field) {
+        (Kind::Text, _) => match allowed(&s.world.universe, field) {
             Some(values) => values
                 .into_iter()
                 .map(Value::Text)

@@ -3,8 +3,10 @@
 //! ```text
 //! moat backtest [--from DATE] [--to DATE] [--every 1w|4w|1m|1q] [--data DIR] [--rules DIR]
 //!               [--only RULE,..] [--chains SLUG,..] [--format table|json|csv]
+//!               [--chart FILE.svg]
 //! ```
-//! Exit 0, 1 when some rule ERRORed at some date, 2 for bad usage, rules or data.
+//! Exit 0, 1 when some rule ERRORed at some date, 2 for bad usage, rules or data. A progress
+//! bar is drawn on stderr when it is a terminal, never in a pipe.
 
 use super::Outcome;
 use super::args::{DataArg, RulesArg, parse_date};
@@ -44,6 +46,10 @@ pub struct BacktestArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = BacktestFormat::Table)]
     pub format: BacktestFormat,
+    /// Also write the overall verdicts as an SVG heatmap (chains × dates, the sector on top),
+    /// replacing FILE only once it is complete
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<std::path::PathBuf>,
     /// Evaluation threads [default: one per core]; the output is identical for any number
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -60,6 +66,15 @@ pub enum BacktestFormat {
 }
 
 pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
+    if let Some(chart) = &args.chart
+        && chart.extension().and_then(|e| e.to_str()) != Some("svg")
+    {
+        return Err(anyhow::anyhow!(
+            "--chart {}: the chart is an SVG file: name it FILE.svg",
+            chart.display()
+        )
+        .into());
+    }
     let ds = load_dataset(&args.data)?;
     let pack = load_rules(&args.rules)?;
     let (first, last) = crate::tvl_span(&ds)?;
@@ -70,7 +85,21 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
         rules: args.only,
         threads: args.threads.map(usize::from),
     };
-    let backtest = crate::backtest(&ds, &pack, (from, to, args.every), &options, &mut |_, _| {})?;
+    let bar = progress_bar();
+    let backtest = crate::backtest(
+        &ds,
+        &pack,
+        (from, to, args.every),
+        &options,
+        &mut |done, all| {
+            bar.set_length(all as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
+    bar.finish_and_clear();
+    if let Some(chart) = &args.chart {
+        crate::report::files::write_file(chart, &report::heatmap::svg(&backtest)?)?;
+    }
     let errored = backtest.dates.iter().any(|d| {
         d.chains
             .iter()
@@ -83,4 +112,21 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
         BacktestFormat::Csv => report::backtest::csv(&backtest)?,
     })?;
     Ok(Outcome::findings_if(errored))
+}
+
+/// The dates screened so far, on stderr when it is a terminal; hidden in a pipe or a log.
+fn progress_bar() -> indicatif::ProgressBar {
+    use std::io::IsTerminal as _;
+    let target = if std::io::stderr().is_terminal() {
+        indicatif::ProgressDrawTarget::stderr()
+    } else {
+        indicatif::ProgressDrawTarget::hidden()
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(None, target);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} dates")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar
 }

@@ -211,6 +211,29 @@ pub fn evaluate_rule_within(
     ))
 }
 
+/// One chain rule against chain `chain` of a world already built (the what-if search varies
+/// one field of the world between evaluations), on the calling thread, which must be one
+/// [`on_evaluation_stack`] started; each evaluation has budgets of its own.
+pub fn evaluate_in_world(
+    pack: &RulePack,
+    world: &Arc<World>,
+    rule: &str,
+    chain: usize,
+) -> anyhow::Result<Verdict> {
+    let compiled = select_rules(pack, Some(&[rule.to_string()]))?[0];
+    if compiled.info.scope != RuleScope::Chain {
+        bail!("rule `{rule}` is a sector rule: it judges the whole universe, not one chain");
+    }
+    Ok(run::run(
+        pack,
+        compiled,
+        world,
+        Target::Chain(chain),
+        &mut Scope::new(),
+        &Budget::new(pack),
+    ))
+}
+
 fn chain_result(
     pack: &RulePack,
     rules: &[&CompiledRule],

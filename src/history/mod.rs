@@ -7,6 +7,6 @@ pub mod backtest;
 pub mod diff;
 pub mod schedule;
 
-pub use backtest::{Backtest, Flip, Recorder};
+pub use backtest::{Backtest, ChainSummary, Flip, Recorder};
 pub use diff::{Diff, diff};
 pub use schedule::Every;

@@ -14,6 +14,7 @@ pub mod data_show;
 pub mod diff;
 pub mod explain;
 pub mod files;
+pub mod heatmap;
 pub mod html;
 mod markdown;
 pub mod memo;

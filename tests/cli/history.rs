@@ -2,7 +2,7 @@
 //! exactly the changes between consecutive screens, and diffs of dates and saved results.
 
 use super::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn json_of(dir: &Path, args: &[&str]) -> serde_json::Value {
     let out = moat(dir, args);
@@ -304,4 +304,111 @@ fn diff_of_a_saved_result_with_itself_is_empty_and_other_packs_are_noted() {
         "{}",
         stderr(&bad)
     );
+}
+
+/// The maximal runs of `status` in each chain's overall verdicts (and the sector's), date by
+/// date, counted from a backtest's JSON.
+fn runs_of(json: &serde_json::Value, status: &str) -> usize {
+    let dates = json["dates"].as_array().unwrap();
+    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, d) in dates.iter().enumerate() {
+        for c in d["chains"].as_array().unwrap() {
+            let row = rows
+                .entry(c["slug"].as_str().unwrap().to_string())
+                .or_default();
+            row.resize(i, String::new());
+            row.push(c["overall"].as_str().unwrap().to_string());
+        }
+        if let Some(s) = d["sector"]["overall"].as_str() {
+            let row = rows.entry("(sector)".into()).or_default();
+            row.resize(i, String::new());
+            row.push(s.to_string());
+        }
+    }
+    rows.values()
+        .map(|row| {
+            (0..row.len())
+                .filter(|&i| row[i] == status && (i == 0 || row[i - 1] != status))
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn the_chart_is_a_heatmap_of_the_overall_verdicts_written_whole() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let base = [
+        "backtest",
+        "--data",
+        "mini",
+        "--rules",
+        "rules",
+        "--from",
+        "2024-11-03",
+        "--to",
+        "2024-12-29",
+    ];
+    fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        [base, extra].concat()
+    }
+    let json = json_of(
+        dir,
+        &with(&base, &["--format", "json", "--chart", "heat.svg"]),
+    );
+    let svg = fs::read_to_string(dir.join("heat.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    for slug in [
+        "arbitrum",
+        "base",
+        "degen",
+        "optimism",
+        "zksync-era",
+        "sector",
+    ] {
+        assert!(
+            svg.contains(&format!(">\n{slug}\n</text>")),
+            "{slug} has no row"
+        );
+    }
+    // One rectangle per run of a verdict in a row, plus one in the legend.
+    assert!(runs_of(&json, "FAIL") > 0, "the fixture has FAIL verdicts");
+    for (status, fill) in [
+        ("PASS", "#1B7837"),
+        ("FAIL", "#F1A340"),
+        ("SKIP", "#BDBDBD"),
+        ("ERROR", "#762A83"),
+    ] {
+        let runs = runs_of(&json, status);
+        assert_eq!(
+            svg.matches(&format!("fill=\"{fill}\"")).count(),
+            runs + 1,
+            "{status} runs"
+        );
+    }
+    // The same bytes whatever the thread count.
+    json_of(
+        dir,
+        &with(
+            &base,
+            &["--format", "json", "--chart", "again.svg", "--threads", "1"],
+        ),
+    );
+    assert_eq!(fs::read(dir.join("again.svg")).unwrap(), svg.as_bytes());
+
+    // A name that is not .svg is refused before anything runs; a run that fails leaves the
+    // old chart as it was.
+    let out = moat(dir, &with(&base, &["--chart", "heat.png"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--chart heat.png: the chart is an SVG file: name it FILE.svg"));
+    assert!(!dir.join("heat.png").exists());
+    let out = moat(
+        dir,
+        &[
+            "backtest", "--data", "mini", "--rules", "rules", "--only", "nope", "--chart",
+            "heat.svg",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(dir.join("heat.svg")).unwrap(), svg);
 }

@@ -23,6 +23,7 @@ pub struct LeaderRun {
 /// For one series: each date → (chain index, value) of every chain with a point that day.
 pub type DateIndex = BTreeMap<NaiveDate, Vec<(usize, f64)>>;
 
+#[derive(Clone)]
 pub struct World {
     pub universe: Universe,
     names: Vec<String>,
@@ -125,6 +126,17 @@ impl World {
 
     pub fn raw(&self, chain: usize, field: usize) -> &Value {
         &self.raw[chain][field]
+    }
+
+    /// Give one chain's field another value (for "what would flip this verdict"), returning
+    /// the old one; `None` for a field the world does not hold.
+    pub fn set_field(&mut self, chain: usize, name: &str, value: Value) -> Option<Value> {
+        let f = *self.index.get(name)?;
+        self.dynamic[chain][f] = to_dynamic(&value);
+        self.universe.chains[chain]
+            .fields
+            .insert(name.to_string(), value.clone());
+        Some(std::mem::replace(&mut self.raw[chain][f], value))
     }
 
     pub fn dynamic(&self, chain: usize, field: usize) -> Dynamic {
