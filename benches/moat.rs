@@ -40,6 +40,10 @@ fn shipped(c: &mut Criterion) {
         threads: Some(1),
         ..Default::default()
     };
+    // What every screen builds before its first evaluation: the universe as rules see it.
+    g.bench_function("world", |b| {
+        b.iter(|| moat::rules::World::new(black_box(&universe)))
+    });
     g.bench_function("evaluate", |b| {
         b.iter(|| evaluate::screen(&pack, black_box(&universe), &one_thread).expect("screens"))
     });

@@ -69,11 +69,7 @@ pub fn screen(
         .filter(|r| r.info.scope == RuleScope::Sector)
         .collect();
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .stack_size(STACK_SIZE)
-        .build()
-        .context("cannot start the evaluation threads")?;
+    let pool = pool(options.threads.unwrap_or(0))?;
     // A screen of sector rules alone judges the sector, not each chain.
     let chains = if chain_rules.is_empty() {
         Vec::new()
@@ -100,6 +96,26 @@ pub fn screen(
         sector,
         not_screened: Vec::new(),
     })
+}
+
+/// The evaluation threads for `threads` (0: one per core), started once per process and kept:
+/// a backtest screens hundreds of dates, and a rule author re-runs screens in one session.
+fn pool(threads: usize) -> anyhow::Result<Arc<rayon::ThreadPool>> {
+    static POOLS: std::sync::Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, pool)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Ok(pool.clone());
+    }
+    let pool = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(STACK_SIZE)
+            .build()
+            .context("cannot start the evaluation threads")?,
+    );
+    pools.push((threads, pool.clone()));
+    Ok(pool)
 }
 
 /// The order of a screen: overall PASS first (a chain whose gates fail never sits above one

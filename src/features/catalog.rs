@@ -252,8 +252,26 @@ const STATIC: &[(&str, Kind, &str)] = &[
     ),
 ];
 
-/// Every chain field, in documentation order.
-pub fn fields() -> Vec<Field> {
+/// Every chain field, in documentation order (built once).
+pub fn fields() -> &'static [Field] {
+    static FIELDS: std::sync::OnceLock<Vec<Field>> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(build)
+}
+
+/// A chain's row before any value is known: every field, missing (built once; a universe
+/// clones it per chain).
+pub fn empty_row() -> &'static std::collections::BTreeMap<String, super::Value> {
+    static ROW: std::sync::OnceLock<std::collections::BTreeMap<String, super::Value>> =
+        std::sync::OnceLock::new();
+    ROW.get_or_init(|| {
+        fields()
+            .iter()
+            .map(|f| (f.name.clone(), super::Value::Missing))
+            .collect()
+    })
+}
+
+fn build() -> Vec<Field> {
     let mut out: Vec<Field> = STATIC
         .iter()
         .map(|(n, k, m)| Field {

@@ -67,15 +67,10 @@ impl Index {
         let mut chains: Vec<ChainFeatures> = cut
             .members
             .iter()
-            .map(|&i| {
-                let mut c = ChainFeatures {
-                    slug: self.chains[i].slug.clone(),
-                    ..Default::default()
-                };
-                for f in catalog::fields() {
-                    c.fields.insert(f.name, Value::Missing);
-                }
-                c
+            .map(|&i| ChainFeatures {
+                slug: self.chains[i].slug.clone(),
+                fields: catalog::empty_row().clone(),
+                ..Default::default()
             })
             .collect();
         attributes::fill(&cut, &mut chains);
@@ -125,7 +120,7 @@ mod tests {
         let n = produced.len();
         produced.dedup();
         assert_eq!(n, produced.len(), "a field is produced twice");
-        let mut expected: Vec<String> = catalog::fields().into_iter().map(|f| f.name).collect();
+        let mut expected: Vec<String> = catalog::fields().iter().map(|f| f.name.clone()).collect();
         expected.sort_unstable();
         assert_eq!(produced, expected);
     }

@@ -6,6 +6,9 @@
 //! and `evaluate`; the author's tools that run rules (check, test, doc) live in `authoring`.
 
 pub(crate) mod api;
+
+/// The universe as rules see it, built once per screen (public for the benchmarks).
+pub use api::world::World;
 pub(crate) mod engine;
 pub mod front_matter;
 pub mod limits;

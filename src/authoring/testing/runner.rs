@@ -265,10 +265,7 @@ fn with_synthetic(
     series: &BTreeMap<String, Series>,
 ) -> Universe {
     let mut u = universe.clone();
-    let mut row: BTreeMap<String, Value> = catalog::fields()
-        .into_iter()
-        .map(|f| (f.name, Value::Missing))
-        .collect();
+    let mut row: BTreeMap<String, Value> = catalog::empty_row().clone();
     row.extend(fields.clone());
     let at = u.chains.partition_point(|c| c.slug.as_str() < slug);
     u.chains.insert(

@@ -22,10 +22,7 @@ pub fn t(s: &str) -> Value {
 /// A chain with every catalog field missing except `slug`, `name` (the slug unless given) and
 /// the fields listed.
 pub fn chain(slug: &str, fields: &[(&str, Value)]) -> ChainFeatures {
-    let mut map: BTreeMap<String, Value> = catalog::fields()
-        .into_iter()
-        .map(|f| (f.name, Value::Missing))
-        .collect();
+    let mut map: BTreeMap<String, Value> = catalog::empty_row().clone();
     map.insert("slug".into(), t(slug));
     map.insert("name".into(), t(slug));
     for (k, v) in fields {

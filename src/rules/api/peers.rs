@@ -55,7 +55,7 @@ enum Agg {
 
 impl Peers {
     pub fn all(world: Arc<World>, trace: Trace) -> Peers {
-        let members = Arc::new((0..world.len()).collect());
+        let members = world.all.clone();
         Peers {
             world,
             members,

@@ -34,37 +34,39 @@ pub struct World {
     series_names: Vec<String>,
     by_date: Vec<OnceLock<DateIndex>>,
     pub leader_runs: Vec<LeaderRun>,
+    /// Every chain's index, in order: the members of `peers` (shared by every evaluation).
+    pub all: Arc<Vec<usize>>,
 }
 
 impl World {
     pub fn new(universe: &Universe) -> Arc<World> {
         let mut names: Vec<String> = Vec::new();
         let mut kinds = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for f in catalog::fields() {
-            names.push(f.name);
+            index.insert(f.name.clone(), names.len());
+            names.push(f.name.clone());
             kinds.push(Some(f.kind));
         }
+        // Fields a test or a case gives that the catalog does not list.
         for chain in &universe.chains {
             for name in chain.fields.keys() {
-                if !names.contains(name) {
+                if !index.contains_key(name) {
+                    index.insert(name.clone(), names.len());
                     names.push(name.clone());
                     kinds.push(None);
                 }
             }
         }
-        let index: HashMap<String, usize> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
         let raw: Vec<Vec<Value>> = universe
             .chains
             .iter()
             .map(|c| {
-                names
-                    .iter()
-                    .map(|n| c.fields.get(n).cloned().unwrap_or(Value::Missing))
-                    .collect()
+                let mut row = vec![Value::Missing; names.len()];
+                for (name, value) in &c.fields {
+                    row[index[name]] = value.clone();
+                }
+                row
             })
             .collect();
         let dynamic = raw
@@ -86,6 +88,7 @@ impl World {
         }
         let by_date = series_names.iter().map(|_| OnceLock::new()).collect();
         Arc::new(World {
+            all: Arc::new((0..universe.chains.len()).collect()),
             leader_runs: leader_runs(&universe.leaders),
             universe: universe.clone(),
             names,
