@@ -86,7 +86,7 @@ pub fn screen(
     options: &ScreenOptions,
 ) -> Result<ScreenResult> {
     let universe = universe(ds, pack, as_of)?;
-    screen_universe(ds, pack, &universe, options)
+    screen_universe(ds, pack, universe, options)
 }
 
 /// Screen a universe already cut (a backtest cuts one index at many dates). Chains asked for
@@ -96,7 +96,7 @@ pub fn screen(
 pub fn screen_universe(
     ds: &Dataset,
     pack: &RulePack,
-    universe: &Universe,
+    universe: Universe,
     options: &ScreenOptions,
 ) -> Result<ScreenResult> {
     let mut options = options.clone();
@@ -123,7 +123,7 @@ pub fn screen_universe(
         }
         chains.retain(|slug| universe.chain(slug).is_some());
     }
-    let mut result = evaluate::screen(pack, universe, &options)?;
+    let mut result = evaluate::screen_owned(pack, universe, &options)?;
     result.not_screened = not_screened;
     Ok(result)
 }
@@ -166,7 +166,7 @@ pub fn backtest(
     let mut recorder = history::Recorder::new(every);
     for (i, date) in dates.iter().enumerate() {
         let universe = index.universe(*date, &pack.feature_options())?;
-        recorder.push(*date, screen_universe(ds, pack, &universe, options)?);
+        recorder.push(*date, screen_universe(ds, pack, universe, options)?);
         progress(i + 1, dates.len());
     }
     Ok(recorder.finish().expect("at least one date"))

@@ -55,9 +55,26 @@ pub fn screen(
     universe: &Universe,
     options: &ScreenOptions,
 ) -> anyhow::Result<ScreenResult> {
+    screen_world(pack, World::new(universe), options)
+}
+
+/// [`screen`] a universe handed over (not copied): what a screen that cut it does.
+pub fn screen_owned(
+    pack: &RulePack,
+    universe: Universe,
+    options: &ScreenOptions,
+) -> anyhow::Result<ScreenResult> {
+    screen_world(pack, World::of(universe), options)
+}
+
+fn screen_world(
+    pack: &RulePack,
+    world: Arc<World>,
+    options: &ScreenOptions,
+) -> anyhow::Result<ScreenResult> {
+    let universe = &world.universe;
     let rules = select_rules(pack, options.rules.as_deref())?;
     let chains = select_chains(universe, options.chains.as_deref())?;
-    let world = World::new(universe);
     let chain_rules: Vec<&CompiledRule> = rules
         .iter()
         .copied()

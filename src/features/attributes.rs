@@ -214,7 +214,9 @@ mod tests {
     #[test]
     fn descriptive_fields_and_launch_date() {
         let u = at("2024-04-30");
-        // Straight from the chains row; zeta's layer is unknown.
+        // Straight from the chains row; zeta's layer is unknown. `slug` is a field like any
+        // other (a rule reads `chain.slug`).
+        assert_eq!(field(&u, "gamma", "slug"), text("gamma"));
         assert_eq!(field(&u, "gamma", "name"), text("Gamma"));
         assert_eq!(field(&u, "gamma", "layer"), text("L3"));
         assert_eq!(field(&u, "gamma", "host"), text("alpha"));

@@ -67,10 +67,15 @@ impl Index {
         let mut chains: Vec<ChainFeatures> = cut
             .members
             .iter()
-            .map(|&i| ChainFeatures {
-                slug: self.chains[i].slug.clone(),
-                fields: catalog::empty_row().clone(),
-                ..Default::default()
+            .map(|&i| {
+                let slug = self.chains[i].slug.clone();
+                let mut fields = catalog::empty_row().clone();
+                fields.insert("slug".to_string(), Value::Text(slug.clone()));
+                ChainFeatures {
+                    slug,
+                    fields,
+                    ..Default::default()
+                }
             })
             .collect();
         attributes::fill(&cut, &mut chains);

@@ -67,17 +67,21 @@ impl Chain {
         }
     }
 
-    fn lookup(&self, name: &str) -> Res<(usize, Value)> {
+    /// The column of field `name` and whether this chain has no value in it, recording the
+    /// read as evidence.
+    fn lookup(&self, name: &str) -> Res<(usize, bool)> {
         let f = self.world.field(name).map_err(api_error)?;
-        let raw = self.world.raw(self.index, f).clone();
-        self.trace.read(self.label(name), raw.clone());
-        Ok((f, raw))
+        let raw = self.world.raw(self.index, f);
+        if self.trace.recording() {
+            self.trace.read(self.label(name), raw.clone());
+        }
+        Ok((f, raw.is_missing()))
     }
 
     /// `chain.<field>` / `chain["field"]`: the value, `()` when missing.
     pub fn field(&mut self, name: ImmutableString) -> Res<Dynamic> {
-        let (f, raw) = self.lookup(&name)?;
-        if raw.is_missing() {
+        let (f, missing) = self.lookup(&name)?;
+        if missing {
             let advice = if self.subject {
                 format!("test it with chain.has(\"{name}\")")
             } else {
@@ -95,13 +99,13 @@ impl Chain {
 
     /// `chain.has("field")`: whether the field has a value.
     pub fn has(&mut self, name: &str) -> Res<bool> {
-        Ok(!self.lookup(name)?.1.is_missing())
+        Ok(!self.lookup(name)?.1)
     }
 
     /// `chain.get("field", default)`: the value, or `default` when missing.
     pub fn get_or(&mut self, name: &str, default: Dynamic) -> Res<Dynamic> {
-        let (f, raw) = self.lookup(name)?;
-        Ok(if raw.is_missing() {
+        let (f, missing) = self.lookup(name)?;
+        Ok(if missing {
             default
         } else {
             self.world.dynamic(self.index, f)

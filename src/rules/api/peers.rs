@@ -12,7 +12,6 @@ use super::world::World;
 use crate::features::Value;
 use crate::features::catalog::{self, Kind};
 use rhai::{Array, Dynamic, FnPtr, INT, ImmutableString, Map, NativeCallContext};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 type Res<T> = Result<T, Box<rhai::EvalAltResult>>;
@@ -30,7 +29,7 @@ pub const PROPERTIES: &[&str] = &[
 ];
 
 /// Statistics of one peer set by (field, statistic).
-type Memo = HashMap<(String, &'static str), Option<f64>>;
+type Memo = super::world::PeerStats;
 
 #[derive(Clone)]
 pub struct Peers {
@@ -56,12 +55,13 @@ enum Agg {
 impl Peers {
     pub fn all(world: Arc<World>, trace: Trace) -> Peers {
         let members = world.all.clone();
+        let memo = world.all_stats.clone();
         Peers {
             world,
             members,
             label: Arc::from("peers"),
             trace,
-            memo: Arc::default(),
+            memo,
         }
     }
 
@@ -714,31 +714,48 @@ impl Peers {
         let start = window.map(|(d, _)| d);
         // Built once per screen by whichever evaluation needs it first: not that one's memory.
         let index = crate::rules::memory::exempt(|| self.world.by_date(slot));
-        let mut member = vec![false; self.world.len()];
-        for &i in self.members.iter() {
-            member[i] = i != chain.index();
+        // The whole universe: on each date, the peers a value beats are a binary search in
+        // that date's sorted values (the chain itself is never strictly above or below its own
+        // value); a subset is counted member by member.
+        let everyone = Arc::ptr_eq(&self.members, &self.world.all);
+        let sorted =
+            everyone.then(|| crate::rules::memory::exempt(|| self.world.sorted_by_date(slot)));
+        let mut member = Vec::new();
+        if !everyone {
+            member = vec![false; self.world.len()];
+            for &i in self.members.iter() {
+                member[i] = i != chain.index();
+            }
         }
         let (mut dates, mut led, mut first, mut last, mut latest) = (0_i64, 0_i64, None, None, 0.0);
         for (date, x) in self.world.series(chain.index(), series) {
             if start.is_some_and(|s| *date < s) {
                 continue;
             }
-            let Some(points) = index.get(date) else {
-                continue;
-            };
-            let others: Vec<f64> = points
-                .iter()
-                .filter(|(i, _)| member[*i])
-                .map(|(_, v)| *v)
-                .collect();
-            if others.is_empty() {
+            let (mut others, mut beaten) = (0_usize, 0_usize);
+            if let Some(sorted) = sorted {
+                let Some(values) = sorted.get(date) else {
+                    continue;
+                };
+                others = values.len() - 1;
+                beaten = if low {
+                    values.len() - values.partition_point(|v| v <= x)
+                } else {
+                    values.partition_point(|v| v < x)
+                };
+            } else {
+                let Some(points) = index.get(date) else {
+                    continue;
+                };
+                for (_, o) in points.iter().filter(|(i, _)| member[*i]) {
+                    others += 1;
+                    beaten += usize::from(if low { *o > *x } else { *o < *x });
+                }
+            }
+            if others == 0 {
                 continue;
             }
-            let beaten = others
-                .iter()
-                .filter(|o| if low { **o > *x } else { **o < *x })
-                .count();
-            latest = 100.0 * beaten as f64 / others.len() as f64;
+            latest = 100.0 * beaten as f64 / others as f64;
             dates += 1;
             if latest >= beat {
                 led += 1;

@@ -4,7 +4,7 @@
 
 use crate::features::Value;
 use crate::rules::limits::{MAX_EVIDENCE, MAX_LABEL_BYTES, MAX_VALUE_BYTES, bounded};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Missing reads kept for naming the culprit of an error: the latest ones matter.
 const MAX_MISSING: usize = 64;
@@ -34,7 +34,6 @@ pub struct MissingRead {
 pub struct TraceData {
     /// First-read order, one entry per label.
     pub readings: Vec<Reading>,
-    seen: HashSet<String>,
     pub missing: Vec<MissingRead>,
     /// Parameters read, with their screen.toml values.
     pub params: BTreeMap<String, serde_json::Value>,
@@ -77,8 +76,14 @@ impl Trace {
         }
         // Labels and values embed what the rule passed (a helper's arguments, a field's
         // text): both are cut to their bounds, and past `MAX_EVIDENCE` only counted.
-        let label = bounded(&label.into(), MAX_LABEL_BYTES);
-        if t.seen.contains(&label) {
+        let label = label.into();
+        let label = if label.len() <= MAX_LABEL_BYTES && !label.chars().any(char::is_control) {
+            label
+        } else {
+            bounded(&label, MAX_LABEL_BYTES)
+        };
+        // At most `MAX_EVIDENCE` labels: a scan is cheaper than hashing.
+        if t.readings.iter().any(|r| r.label == label) {
             return;
         }
         if t.readings.len() >= MAX_EVIDENCE {
@@ -89,8 +94,13 @@ impl Trace {
             Value::Text(text) => Value::Text(bounded(&text, MAX_VALUE_BYTES)),
             other => other,
         };
-        t.seen.insert(label.clone());
         t.readings.push(Reading { label, value });
+    }
+
+    /// Whether readings are being recorded (not inside a helper's callback): a caller can
+    /// skip building a label nobody will keep.
+    pub fn recording(&self) -> bool {
+        self.lock().quiet == 0
     }
 
     pub fn missing_of(

@@ -23,6 +23,12 @@ pub struct LeaderRun {
 /// For one series: each date → (chain index, value) of every chain with a point that day.
 pub type DateIndex = BTreeMap<NaiveDate, Vec<(usize, f64)>>;
 
+/// For one series: each date → the values of every chain with a point that day, sorted.
+pub type SortedIndex = BTreeMap<NaiveDate, Vec<f64>>;
+
+/// Statistics of a peer set by (field, statistic), computed once and reused.
+pub type PeerStats = HashMap<(String, &'static str), Option<f64>>;
+
 #[derive(Clone)]
 pub struct World {
     pub universe: Universe,
@@ -33,13 +39,23 @@ pub struct World {
     dynamic: Vec<Vec<Dynamic>>,
     series_names: Vec<String>,
     by_date: Vec<OnceLock<DateIndex>>,
+    sorted: Vec<OnceLock<SortedIndex>>,
     pub leader_runs: Vec<LeaderRun>,
     /// Every chain's index, in order: the members of `peers` (shared by every evaluation).
     pub all: Arc<Vec<usize>>,
+    /// Statistics of `all`, shared by every evaluation of the screen: a median of the whole
+    /// universe is computed once, not once per chain.
+    pub all_stats: Arc<std::sync::Mutex<PeerStats>>,
 }
 
 impl World {
+    /// The world of a universe the caller keeps (it is copied).
     pub fn new(universe: &Universe) -> Arc<World> {
+        World::of(universe.clone())
+    }
+
+    /// The world of a universe the caller hands over (a screen that cut it for itself).
+    pub fn of(universe: Universe) -> Arc<World> {
         let mut names: Vec<String> = Vec::new();
         let mut kinds = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -87,10 +103,12 @@ impl World {
             }
         }
         let by_date = series_names.iter().map(|_| OnceLock::new()).collect();
+        let sorted = series_names.iter().map(|_| OnceLock::new()).collect();
         Arc::new(World {
             all: Arc::new((0..universe.chains.len()).collect()),
+            all_stats: Arc::default(),
             leader_runs: leader_runs(&universe.leaders),
-            universe: universe.clone(),
+            universe,
             names,
             kinds,
             index,
@@ -98,6 +116,7 @@ impl World {
             dynamic,
             series_names,
             by_date,
+            sorted,
         })
     }
 
@@ -135,6 +154,7 @@ impl World {
     /// the old one; `None` for a field the world does not hold.
     pub fn set_field(&mut self, chain: usize, name: &str, value: Value) -> Option<Value> {
         let f = *self.index.get(name)?;
+        self.all_stats = Arc::default();
         self.dynamic[chain][f] = to_dynamic(&value);
         self.universe.chains[chain]
             .fields
@@ -178,6 +198,21 @@ impl World {
                 }
             }
             index
+        })
+    }
+
+    /// Every chain's values of one series on each date, sorted (built on first use): how many
+    /// chains a value beats that day is a binary search.
+    pub fn sorted_by_date(&self, slot: usize) -> &SortedIndex {
+        self.sorted[slot].get_or_init(|| {
+            self.by_date(slot)
+                .iter()
+                .map(|(date, points)| {
+                    let mut values: Vec<f64> = points.iter().map(|(_, v)| *v).collect();
+                    values.sort_by(f64::total_cmp);
+                    (*date, values)
+                })
+                .collect()
         })
     }
 }
