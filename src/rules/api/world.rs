@@ -124,6 +124,10 @@ impl World {
         self.universe.chains.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.universe.chains.is_empty()
+    }
+
     pub fn slug(&self, chain: usize) -> &str {
         &self.universe.chains[chain].slug
     }
