@@ -52,22 +52,32 @@ impl Col<'_> {
     /// Append the value of `row` to `out`: a marker for missing, else its bytes
     /// length-prefixed.
     fn feed(&self, row: usize, out: &mut Vec<u8>) {
-        let mut put = |bytes: Option<&[u8]>| match bytes {
-            None => out.push(0),
-            Some(b) => {
-                out.push(1);
-                out.extend_from_slice(&(b.len() as u32).to_le_bytes());
-                out.extend_from_slice(b);
-            }
-        };
         match self {
-            Col::Days(v) => put(v[row].map(i32::to_le_bytes).as_ref().map(|b| &b[..])),
-            Col::Num(v) => put(v[row]
-                .map(|x| x.to_bits().to_le_bytes())
-                .as_ref()
-                .map(|b| &b[..])),
-            Col::Flag(v) => put(v[row].map(|b| [u8::from(b)]).as_ref().map(|b| &b[..])),
-            Col::Text(v) => put(v[row].map(str::as_bytes)),
+            Col::Days(v) => fixed(out, v[row].map(i32::to_le_bytes)),
+            Col::Num(v) => fixed(out, v[row].map(|x| x.to_bits().to_le_bytes())),
+            Col::Flag(v) => fixed(out, v[row].map(|b| [u8::from(b)])),
+            Col::Text(v) => match v[row] {
+                None => out.push(0),
+                Some(text) => {
+                    out.push(1);
+                    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+                    out.extend_from_slice(text.as_bytes());
+                }
+            },
+        }
+    }
+}
+
+/// A fixed-size value as [`Col::feed`] writes any value (marker, length, bytes), with sizes
+/// the compiler knows: a few stores rather than a copy call per cell.
+#[inline(always)]
+fn fixed<const N: usize>(out: &mut Vec<u8>, value: Option<[u8; N]>) {
+    match value {
+        None => out.push(0),
+        Some(bytes) => {
+            out.push(1);
+            out.extend_from_slice(&(N as u32).to_le_bytes());
+            out.extend_from_slice(&bytes);
         }
     }
 }
