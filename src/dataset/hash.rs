@@ -23,8 +23,9 @@ use std::collections::HashMap;
 /// and the columns citing sources.
 type DatedTable<'a> = (&'a DataFrame, u8, &'a str, &'a [&'a str], &'a [&'a str]);
 
-/// Hash states after each date that has rows, for `at`.
-#[derive(Clone)]
+/// Hash states after each date that has rows, for `at` (`default()`: of nothing, a
+/// placeholder until built).
+#[derive(Clone, Default)]
 pub struct ContentHash {
     /// (date, state after every row dated on or before it), ascending.
     prefixes: Vec<(NaiveDate, Sha256)>,

@@ -246,7 +246,7 @@ fn locate(
 ) -> Option<(usize, usize)> {
     let trace = Trace::default();
     let (_, leftovers) = evaluate(
-        &pack.locator,
+        pack.locator(),
         pack,
         rule,
         world,

@@ -142,8 +142,21 @@ pub fn flags(note: Option<&str>) -> Vec<&'static str> {
 }
 
 impl Index {
+    /// The index of `ds`. The content hash (a pass over every row in date order) is built on
+    /// a second thread while the rest is indexed: the two read the dataset and share nothing.
     pub fn new(ds: &Dataset) -> Result<Index> {
-        build(ds).with_context(|| format!("indexing dataset {}", ds.manifest.name))
+        let (content, index) = std::thread::scope(|s| {
+            let content = s.spawn(|| ContentHash::build(ds));
+            let index = build(ds);
+            (content.join(), index)
+        });
+        let content = content.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        index
+            .and_then(|mut index| {
+                index.content = content?;
+                Ok(index)
+            })
+            .with_context(|| format!("indexing dataset {}", ds.manifest.name))
     }
 
     pub fn chain(&self, slug: &str) -> Option<usize> {
@@ -312,7 +325,7 @@ fn build(ds: &Dataset) -> Result<Index> {
     Ok(Index {
         name: ds.manifest.name.clone(),
         vintage,
-        content: ContentHash::build(ds)?,
+        content: ContentHash::default(),
         chains,
         by_slug,
         events,

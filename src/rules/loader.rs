@@ -247,7 +247,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
         rules,
         hash,
         engine,
-        locator: engine::build_locator(&limits),
+        locator: std::sync::OnceLock::new(),
         limits,
         rule_time_budget: settings.rule_time_budget,
         screen_time_budget: settings.screen_time_budget,

@@ -62,8 +62,9 @@ pub struct RulePack {
     pub(crate) hash: String,
     pub(crate) engine: rhai::Engine,
     /// The same engine reporting every step: re-runs an evaluation that failed without saying
-    /// where, to find the line (see `evaluate::run`).
-    pub(crate) locator: rhai::Engine,
+    /// where, to find the line (see `evaluate::run`). Built when first needed: most screens
+    /// never need it.
+    pub(crate) locator: std::sync::OnceLock<rhai::Engine>,
     pub(crate) limits: Limits,
     /// Time one rule's evaluations may take in one screen, together (screen.toml).
     pub(crate) rule_time_budget: Duration,
@@ -72,6 +73,13 @@ pub struct RulePack {
 }
 
 impl RulePack {
+    /// The locator engine, built on first use.
+    pub(crate) fn locator(&self) -> &rhai::Engine {
+        // Built by whichever evaluation needs it first: not that one's memory.
+        self.locator
+            .get_or_init(|| super::memory::exempt(|| super::engine::build_locator(&self.limits)))
+    }
+
     /// A file of the pack (as `RuleInfo::file` or a verdict's location names it) as the user
     /// reaches it: `token_existence.rhai:7:3` → `rules/token_existence.rhai:7:3`.
     pub fn shown(&self, file: &str) -> String {
