@@ -69,7 +69,7 @@ pub enum Command {
     /// Exits 0, or 1 when some rule ERRORed (the memos are written), 2 for bad usage, rules,
     /// data or templates.
     Memo(MemoArgs),
-    /// Check a dataset or show one chain's features
+    /// Datasets: check one, show a chain's features, pull fresh data, generate a synthetic one
     Data {
         #[command(subcommand)]
         command: DataCommand,
