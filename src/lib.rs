@@ -203,10 +203,34 @@ pub fn memo(
     slugs
         .iter()
         .map(|slug| {
+            let what_if = holding_back(pack, &universe, &result, slug);
             Ok(memo::chain_memo(
-                &result, &universe, &year_ago, &weekly, slug,
+                &result, &universe, &year_ago, &weekly, slug, &what_if,
             )?)
         })
+        .collect()
+}
+
+/// The engine's what-if search for each verdict that holds `slug` back in `result`: a FAIL,
+/// or a gate SKIP (an ERROR needs the rule fixed, not other facts).
+fn holding_back(
+    pack: &RulePack,
+    universe: &Universe,
+    result: &ScreenResult,
+    slug: &str,
+) -> Vec<authoring::whatif::WhatIf> {
+    let gate = |rule: &str| result.rules.iter().any(|r| r.id == rule && r.gate);
+    result
+        .chain(slug)
+        .map(|judged| judged.verdicts.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| match v.status {
+            evaluate::Status::Fail => true,
+            evaluate::Status::Skip => gate(&v.rule),
+            evaluate::Status::Pass | evaluate::Status::Error => false,
+        })
+        .map(|v| authoring::whatif::search(pack, universe, slug, v))
         .collect()
 }
 

@@ -26,6 +26,7 @@ use crate::features::catalog::{self, Kind};
 use crate::features::{Universe, Value};
 use crate::rules::RulePack;
 use crate::rules::api::world::World;
+use crate::rules::format::{self, signed_pct};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -83,6 +84,72 @@ pub struct WhatIf {
     pub evaluations: usize,
     /// Whether a bound (evaluations or time) stopped the search before every field was tried.
     pub cut_short: bool,
+}
+
+impl Flip {
+    /// `PASS if tvl_usd >= $100M (now $92.8M, +7.8%) and …`.
+    pub fn sentence(&self) -> String {
+        let conditions: Vec<String> = self
+            .conditions
+            .iter()
+            .map(|c| {
+                let now = if c.now.is_missing() {
+                    "now missing".to_string()
+                } else {
+                    format!("now {}", shown(&c.field, &c.now))
+                };
+                // A relative change of a ratio reads badly: shown only for levels.
+                let ratio = c.field.contains("_change_") || c.field.ends_with("_share");
+                let change = match c.change {
+                    Some(x) if !ratio => format!(", {}", signed_pct(x)),
+                    _ => String::new(),
+                };
+                format!(
+                    "{} {} {} ({now}{change})",
+                    c.field,
+                    c.op,
+                    shown(&c.field, &c.value)
+                )
+            })
+            .collect();
+        format!("{} if {}", self.status, conditions.join(" and "))
+    }
+}
+
+impl WhatIf {
+    /// `PASS if tvl_usd >= $100M (now $92.8M, +7.8%)`, one line per flip, or why there is none.
+    pub fn lines(&self) -> Vec<String> {
+        let w = self;
+        let mut lines: Vec<String> = w.flips.iter().map(Flip::sentence).collect();
+        if lines.is_empty() {
+            lines.push(format!(
+                "no change of one field it read ({}) flips it",
+                if w.fields_tried.is_empty() {
+                    "none could be varied".to_string()
+                } else {
+                    w.fields_tried.join(", ")
+                }
+            ));
+        }
+        if w.cut_short {
+            lines.push(format!(
+                "(the search stopped after {} evaluations: not every field was tried)",
+                w.evaluations
+            ));
+        }
+        lines
+    }
+}
+
+/// A value as reasons write it: money for `*_usd` fields, changes and shares as percents.
+fn shown(field: &str, value: &Value) -> String {
+    match value.as_f64() {
+        Some(x) if field.ends_with("_usd") => format::usd(x),
+        Some(x) if field.contains("_change_") => signed_pct(x),
+        Some(x) if field.ends_with("_share") => format::pct(x),
+        Some(x) => format::num(x),
+        None => value.to_string(),
+    }
 }
 
 /// The search for one verdict: the universe to vary, and the budget spent.

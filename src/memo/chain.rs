@@ -55,13 +55,15 @@ pub struct ChainMemo {
 }
 
 /// The memo of `slug`, a chain `result` judged, at `universe`'s date; `year_ago` is the
-/// universe 52 weeks earlier and `weekly` the ranking built from `universe`.
+/// universe 52 weeks earlier, `weekly` the ranking built from `universe`, and `what_if` the
+/// engine's search for what would flip the verdicts that hold the chain back.
 pub fn chain_memo(
     result: &ScreenResult,
     universe: &Universe,
     year_ago: &Universe,
     weekly: &Weekly,
     slug: &str,
+    what_if: &[crate::authoring::whatif::WhatIf],
 ) -> anyhow::Result<ChainMemo> {
     let judged = result
         .chain(slug)
@@ -98,7 +100,7 @@ pub fn chain_memo(
         summary: summary(judged, &verdicts, result.stamps.pass_mark),
         profile,
         categories,
-        changes: changes(&verdicts),
+        changes: changes(&verdicts, what_if),
         verdicts,
         charts: charts(universe, weekly, chain, &judged.name),
         position,

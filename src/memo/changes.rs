@@ -1,12 +1,13 @@
 //! "What would change the verdict": each verdict that holds the chain back (a FAIL or ERROR,
 //! and a gate that did not pass, since a skipped gate fails the chain too) with a list of what
 //! it needs. Each need says where it comes from, so that needs from several places read as one
-//! list: today the rule's own hint, or for an ERROR the rule's place to fix. The engine's
-//! what-if flips (`authoring::whatif`, found by re-evaluating the rule with a field changed)
-//! are one more kind of need added in [`needs`], and nothing else changes: templates list
-//! `needs` whatever their source.
+//! list: the rule's own hint, the engine's what-if flips (`authoring::whatif`, found by
+//! re-evaluating the rule with a field changed: "PASS if tvl_usd >= $100M (now $92.8M,
+//! +7.8%)"), or for an ERROR the rule's place to fix. Templates list `needs` whatever their
+//! source.
 
 use super::verdicts::RuleVerdict;
+use crate::authoring::whatif::{Flip, WhatIf};
 use crate::evaluate::Status;
 use serde::Serialize;
 
@@ -16,6 +17,8 @@ use serde::Serialize;
 pub enum NeedSource {
     /// The rule's `fail(reason, hint)`.
     Hint,
+    /// The engine's search for a change of the facts the rule read that flips the verdict.
+    WhatIf,
     /// The rule broke: it must be fixed before it can judge.
     Error,
     /// A gate skipped for want of data: the data must be there.
@@ -42,8 +45,9 @@ pub struct Change {
     pub needs: Vec<Need>,
 }
 
-/// The verdicts that hold the chain back, in rule order, gates first.
-pub fn changes(verdicts: &[RuleVerdict]) -> Vec<Change> {
+/// The verdicts that hold the chain back, in rule order, gates first; `what_if` holds the
+/// engine's search for the verdicts it was run for.
+pub fn changes(verdicts: &[RuleVerdict], what_if: &[WhatIf]) -> Vec<Change> {
     let mut out: Vec<Change> = verdicts
         .iter()
         .filter(|v| match v.status {
@@ -58,21 +62,52 @@ pub fn changes(verdicts: &[RuleVerdict]) -> Vec<Change> {
             weight: v.weight,
             status: v.status,
             reason: v.reason.clone(),
-            needs: needs(v),
+            needs: needs(v, what_if.iter().find(|w| w.rule == v.rule)),
         })
         .collect();
     out.sort_by_key(|c| !c.gate);
     out
 }
 
-/// What one verdict needs. The place where what-if flips join the list.
-fn needs(v: &RuleVerdict) -> Vec<Need> {
+/// What one verdict needs: the rule's hint, then what the engine found.
+fn needs(v: &RuleVerdict, what_if: Option<&WhatIf>) -> Vec<Need> {
     let mut out = Vec::new();
     if let Some(hint) = &v.hint {
         out.push(Need {
             source: NeedSource::Hint,
             text: hint.clone(),
         });
+    }
+    // Only a change that makes the rule PASS is worth listing here (a FAIL that would SKIP
+    // holds the chain back all the same).
+    if let Some(w) = what_if {
+        let passing: Vec<String> = w
+            .flips
+            .iter()
+            .filter(|f| f.status == Status::Pass)
+            .map(Flip::sentence)
+            .collect();
+        let tried = if w.fields_tried.is_empty() {
+            "none could be varied".to_string()
+        } else {
+            w.fields_tried.join(", ")
+        };
+        let mut texts = passing;
+        if texts.is_empty() {
+            texts.push(format!(
+                "no change of one field it read ({tried}) makes it PASS"
+            ));
+        }
+        if w.cut_short {
+            texts.push(format!(
+                "the search stopped after {} evaluations, before every field was tried",
+                w.evaluations
+            ));
+        }
+        out.extend(texts.into_iter().map(|text| Need {
+            source: NeedSource::WhatIf,
+            text,
+        }));
     }
     match v.status {
         Status::Error => out.push(Need {
@@ -121,7 +156,7 @@ mod tests {
             verdict("skipped_gate", true, Status::Skip, None),
             verdict("silent", false, Status::Fail, None),
         ];
-        let found = changes(&verdicts);
+        let found = changes(&verdicts, &[]);
         let listed: Vec<(&str, Vec<(NeedSource, &str)>)> = found
             .iter()
             .map(|c| {
@@ -146,6 +181,111 @@ mod tests {
                     vec![(NeedSource::Error, "the rule must be fixed at r.rhai:3:7")]
                 ),
                 ("silent", vec![]),
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod what_if_tests {
+    use super::*;
+    use crate::authoring::whatif::Condition;
+    use crate::features::Value;
+
+    fn flip(status: Status, field: &str, value: f64, now: f64) -> Flip {
+        Flip {
+            conditions: vec![Condition {
+                field: field.into(),
+                op: ">=".into(),
+                value: Value::Num(value),
+                now: Value::Num(now),
+                change: Some(value / now - 1.0),
+            }],
+            status,
+            reason: String::new(),
+        }
+    }
+
+    fn failing(hint: Option<&str>) -> RuleVerdict {
+        RuleVerdict {
+            rule: "traction".into(),
+            title: "Traction".into(),
+            category: "traction".into(),
+            why: String::new(),
+            weight: 1.0,
+            gate: true,
+            status: Status::Fail,
+            reason: "too little".into(),
+            hint: hint.map(String::from),
+            location: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    fn search(flips: Vec<Flip>, cut_short: bool) -> WhatIf {
+        WhatIf {
+            rule: "traction".into(),
+            status: Status::Fail,
+            flips,
+            fields_tried: vec!["tvl_usd".into(), "tvl_rank".into()],
+            evaluations: 300,
+            cut_short,
+        }
+    }
+
+    fn texts(changes: &[Change]) -> Vec<(NeedSource, String)> {
+        changes[0]
+            .needs
+            .iter()
+            .map(|n| (n.source, n.text.clone()))
+            .collect()
+    }
+
+    /// The engine's flips to PASS follow the rule's hint; a flip to another status is left
+    /// out (it would hold the chain back all the same).
+    #[test]
+    fn the_engine_s_flips_to_pass_follow_the_hint() {
+        let w = search(
+            vec![
+                flip(Status::Skip, "tvl_rank", 200.0, 8.0),
+                flip(Status::Pass, "tvl_usd", 100e6, 92.8e6),
+            ],
+            false,
+        );
+        let found = changes(&[failing(Some("TVL would have to reach $100M"))], &[w]);
+        assert_eq!(
+            texts(&found),
+            [
+                (
+                    NeedSource::Hint,
+                    "TVL would have to reach $100M".to_string()
+                ),
+                (
+                    NeedSource::WhatIf,
+                    "PASS if tvl_usd >= $100M (now $92.8M, +7.8%)".to_string()
+                ),
+            ]
+        );
+    }
+
+    /// Without a flip to PASS the memo says which fields were tried, and when the search was
+    /// cut short.
+    #[test]
+    fn no_flip_to_pass_says_what_was_tried() {
+        let w = search(vec![flip(Status::Skip, "tvl_rank", 200.0, 8.0)], true);
+        let found = changes(&[failing(None)], &[w]);
+        assert_eq!(
+            texts(&found),
+            [
+                (
+                    NeedSource::WhatIf,
+                    "no change of one field it read (tvl_usd, tvl_rank) makes it PASS".to_string()
+                ),
+                (
+                    NeedSource::WhatIf,
+                    "the search stopped after 300 evaluations, before every field was tried"
+                        .to_string()
+                ),
             ]
         );
     }

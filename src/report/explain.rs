@@ -5,11 +5,8 @@
 use super::style::paint_status;
 use super::{score_text, staleness_text, stamps_text};
 use crate::authoring::explain::Explanation;
-use crate::authoring::whatif::WhatIf;
 use crate::evaluate::Verdict;
-use crate::features::Value;
 use crate::features::value::format_num;
-use crate::rules::format::{self, signed_pct};
 use crate::rules::{RuleInfo, RuleScope};
 use std::fmt::Write as _;
 
@@ -110,74 +107,12 @@ fn render_verdict(rule: &RuleInfo, v: &Verdict, e: &Explanation) -> String {
         labelled(&mut out, "printed", line);
     }
     if let Some(w) = e.what_if.iter().flatten().find(|w| w.rule == v.rule) {
-        let lines = what_if_lines(w);
+        let lines = w.lines();
         for (i, line) in lines.iter().enumerate() {
             labelled(&mut out, if i == 0 { "what if" } else { "" }, line);
         }
     }
     out
-}
-
-/// `PASS if tvl_usd >= $100M (now $92.8M, +7.8%)`, one line per flip, or why there is none.
-pub fn what_if_lines(w: &WhatIf) -> Vec<String> {
-    let mut lines: Vec<String> = w
-        .flips
-        .iter()
-        .map(|f| {
-            let conditions: Vec<String> = f
-                .conditions
-                .iter()
-                .map(|c| {
-                    let now = if c.now.is_missing() {
-                        "now missing".to_string()
-                    } else {
-                        format!("now {}", shown(&c.field, &c.now))
-                    };
-                    // A relative change of a ratio reads badly: shown only for levels.
-                    let ratio = c.field.contains("_change_") || c.field.ends_with("_share");
-                    let change = match c.change {
-                        Some(x) if !ratio => format!(", {}", signed_pct(x)),
-                        _ => String::new(),
-                    };
-                    format!(
-                        "{} {} {} ({now}{change})",
-                        c.field,
-                        c.op,
-                        shown(&c.field, &c.value)
-                    )
-                })
-                .collect();
-            format!("{} if {}", f.status, conditions.join(" and "))
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(format!(
-            "no change of one field it read ({}) flips it",
-            if w.fields_tried.is_empty() {
-                "none could be varied".to_string()
-            } else {
-                w.fields_tried.join(", ")
-            }
-        ));
-    }
-    if w.cut_short {
-        lines.push(format!(
-            "(the search stopped after {} evaluations: not every field was tried)",
-            w.evaluations
-        ));
-    }
-    lines
-}
-
-/// A value as reasons write it: money for `*_usd` fields, changes and shares as percents.
-fn shown(field: &str, value: &Value) -> String {
-    match value.as_f64() {
-        Some(x) if field.ends_with("_usd") => format::usd(x),
-        Some(x) if field.contains("_change_") => signed_pct(x),
-        Some(x) if field.ends_with("_share") => format::pct(x),
-        Some(x) => format::num(x),
-        None => value.to_string(),
-    }
 }
 
 /// A parameter as screen.toml would write it: `["chain", "app"]`, `0.75`, `"x"`.
