@@ -81,7 +81,10 @@ fn contained(rules: &[Hostile], data: &str, settings: &str) -> serde_json::Value
             );
             let reason = v["reason"].as_str().unwrap();
             assert!(
-                reason.contains(h.says) || reason.contains("time budget"),
+                // On a loaded machine the evaluation's own time limit (1 s) can come first.
+                reason.contains(h.says)
+                    || reason.contains("time budget")
+                    || reason.contains("longer than its time limit"),
                 "{slug}/{}: {reason:?} lacks {:?}",
                 h.id,
                 h.says

@@ -528,20 +528,36 @@ impl Peers {
             None => format!("percentile({}, \"{field}\")", chain.expr()),
         });
         let x = self.world.raw(chain.index(), f).as_f64();
-        let others: Vec<f64> = self
-            .members
-            .iter()
-            .filter(|&&i| i != chain.index())
-            .filter_map(|&i| self.world.raw(i, f).as_f64())
-            .collect();
-        let value = x.and_then(|x| {
-            if above {
-                let negated: Vec<f64> = others.iter().map(|o| -o).collect();
-                catalog::percentile(-x, &negated)
-            } else {
-                catalog::percentile(x, &others)
+        let everyone = Arc::ptr_eq(&self.members, &self.world.all);
+        let value = match x {
+            None => None,
+            // The whole universe: a binary search in the field's sorted values, which hold the
+            // chain's own value (never strictly below or above itself).
+            Some(x) if everyone => {
+                let sorted = crate::rules::memory::exempt(|| self.world.sorted_field(f));
+                let others = sorted.len() - 1;
+                let beaten = if above {
+                    sorted.len() - sorted.partition_point(|v| *v <= x)
+                } else {
+                    sorted.partition_point(|v| *v < x)
+                };
+                (others > 0).then(|| 100.0 * beaten as f64 / others as f64)
             }
-        });
+            Some(x) => {
+                let others: Vec<f64> = self
+                    .members
+                    .iter()
+                    .filter(|&&i| i != chain.index())
+                    .filter_map(|&i| self.world.raw(i, f).as_f64())
+                    .collect();
+                if above {
+                    let negated: Vec<f64> = others.iter().map(|o| -o).collect();
+                    catalog::percentile(-x, &negated)
+                } else {
+                    catalog::percentile(x, &others)
+                }
+            }
+        };
         self.record(&label, Value::num(value));
         Ok(match value {
             Some(v) => Dynamic::from(v),

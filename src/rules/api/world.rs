@@ -40,6 +40,8 @@ pub struct World {
     series_names: Vec<String>,
     by_date: Vec<OnceLock<DateIndex>>,
     sorted: Vec<OnceLock<SortedIndex>>,
+    /// Each field's numeric values over every chain, sorted (built on first use).
+    sorted_fields: Vec<OnceLock<Vec<f64>>>,
     pub leader_runs: Vec<LeaderRun>,
     /// Every chain's index, in order: the members of `peers` (shared by every evaluation).
     pub all: Arc<Vec<usize>>,
@@ -104,6 +106,7 @@ impl World {
         }
         let by_date = series_names.iter().map(|_| OnceLock::new()).collect();
         let sorted = series_names.iter().map(|_| OnceLock::new()).collect();
+        let sorted_fields = names.iter().map(|_| OnceLock::new()).collect();
         Arc::new(World {
             all: Arc::new((0..universe.chains.len()).collect()),
             all_stats: Arc::default(),
@@ -117,6 +120,7 @@ impl World {
             series_names,
             by_date,
             sorted,
+            sorted_fields,
         })
     }
 
@@ -159,6 +163,7 @@ impl World {
     pub fn set_field(&mut self, chain: usize, name: &str, value: Value) -> Option<Value> {
         let f = *self.index.get(name)?;
         self.all_stats = Arc::default();
+        self.sorted_fields[f] = OnceLock::new();
         self.dynamic[chain][f] = to_dynamic(&value);
         self.universe.chains[chain]
             .fields
@@ -202,6 +207,20 @@ impl World {
                 }
             }
             index
+        })
+    }
+
+    /// Every chain's numeric values of one field, sorted (built on first use): where a value
+    /// stands among the whole universe is a binary search.
+    pub fn sorted_field(&self, field: usize) -> &[f64] {
+        self.sorted_fields[field].get_or_init(|| {
+            let mut values: Vec<f64> = self
+                .raw
+                .iter()
+                .filter_map(|row| row[field].as_f64())
+                .collect();
+            values.sort_by(f64::total_cmp);
+            values
         })
     }
 
