@@ -229,3 +229,14 @@ fn every_status_appears_on_the_fixture() {
         ["ERROR", "FAIL", "PASS", "SKIP"]
     );
 }
+
+/// The whole JSON screen of the shipped data and rules, stored: a change made for speed (or
+/// any other reason that should not change a result) must leave every verdict, reason,
+/// evidence entry, order and stamp as it was. After a deliberate change of the data, the rules
+/// or what a screen says, review the difference and accept it (`cargo insta review`).
+#[test]
+fn the_shipped_screen_is_the_stored_one() {
+    let out = shipped_screen("json", "2");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("shipped_screen_json", String::from_utf8(out.stdout).unwrap());
+}
