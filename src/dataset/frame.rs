@@ -47,6 +47,17 @@ impl Values {
         }
     }
 
+    /// Room for `rows` more values without growing.
+    pub fn reserve(&mut self, rows: usize) {
+        match self {
+            Values::Text(_) => {}
+            Values::Coded(_, codes) => codes.reserve(rows),
+            Values::Date(days) => days.reserve(rows),
+            Values::Num(xs) => xs.reserve(rows),
+            Values::Bool(flags) => flags.reserve(rows),
+        }
+    }
+
     /// Append `cell` read as `ty`. `Ok(Some(id))` for a value, where `id` is the value's code,
     /// or its day counted from the first writable date, for a date (a part of a row's key);
     /// `Ok(None)` for an empty cell. A bad value appends an empty cell and says why.

@@ -77,7 +77,10 @@ fn read_csv(
     let header_problem =
         |field, message| csv_file::field_problem(shown, bytes, at_header, field, message);
     let (header_problems, ok) = check_header(table, &names, &header_problem);
-    let mut builder = Builder::new(table, shown, &names, ok, targets, "line");
+    // Room for every row up front (at most one per line end): growing the columns by
+    // doubling would copy them, and hold old and new at once, as they fill.
+    let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    let mut builder = Builder::new(table, shown, &names, ok, targets, "line", lines);
     let mut structural = Capped::default();
     while let Some(record) = records.next_record() {
         match record {
@@ -122,7 +125,7 @@ fn read_parquet(
     let names = current_names(table, pq.header.clone());
     let (header_problems, ok) =
         check_header(table, &names, &|_, message| Problem::row(shown, 1, message));
-    let mut builder = Builder::new(table, shown, &names, ok, targets, "row");
+    let mut builder = Builder::new(table, shown, &names, ok, targets, "row", pq.height());
     // Each field the builder reads, ready to give its cells; a column of the wrong type is one
     // problem, listed before the cell problems of the file.
     let mut type_problems = Capped::default();
@@ -294,6 +297,7 @@ impl<'t> Builder<'t> {
         checking: bool,
         targets: &'t Targets,
         pos_word: &'static str,
+        rows: usize,
     ) -> Builder<'t> {
         let field = |name: &str| names.iter().position(|h| h == name);
         let mut columns = Vec::new();
@@ -311,10 +315,12 @@ impl<'t> Builder<'t> {
                     .map_or(Reference::None, |keys| Reference::To(keys, Vec::new())),
                 None => Reference::None,
             };
+            let mut values = Values::new(col.name, col.ty, key_slot.is_some() || key_column);
+            values.reserve(rows);
             columns.push(Col {
                 schema: col,
                 field: at,
-                values: Values::new(col.name, col.ty, key_slot.is_some() || key_column),
+                values,
                 problems: Capped::default(),
                 reference: if checking { reference } else { Reference::None },
                 key_slot: key_slot.filter(|_| checking),

@@ -13,6 +13,12 @@ use super::table::{self, TableRead, Targets};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// A file this large is worth a thread of its own: the tables of a wave are read side by side
+/// (and the TVL and metrics tables sorted side by side) only when two of them are this large.
+/// Otherwise one thread does it all: starting threads costs more than it saves on small files,
+/// and each thread's allocations would add to the peak memory of one large file.
+const LARGE_FILE_BYTES: u64 = 16 << 20;
+
 pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     let manifest = manifest::read(dir)?;
     let mut errors = DataErrors::default();
@@ -22,15 +28,48 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     }
     let mut targets = Targets::new();
     let mut reads: BTreeMap<TableKind, Result<TableRead, Problem>> = BTreeMap::new();
-    for table in read_order() {
-        let path = dir.join(manifest.files[table.key].path.get_ref());
-        let mut read = table::read(table, &path, &path.display().to_string(), &targets);
-        if let Ok(read) = &mut read
-            && let Some(keys) = read.keys.take()
-        {
-            targets.insert(table.kind, keys);
+    // The tables of one wave name only keys read before it: a wave of large files is read
+    // side by side (small ones cost less than starting threads), and what each finds is kept
+    // by table, so the result does not depend on which ends first.
+    for wave in read_waves() {
+        let paths: Vec<_> = wave
+            .iter()
+            .map(|t| dir.join(manifest.files[t.key].path.get_ref()))
+            .collect();
+        let read_one = |(table, path): (&&'static Table, &std::path::PathBuf)| {
+            let shown = path.display().to_string();
+            (table.kind, table::read(table, path, &shown, &targets))
+        };
+        let large = paths
+            .iter()
+            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE_FILE_BYTES))
+            .count();
+        let done: Vec<(TableKind, Result<TableRead, Problem>)> = if large < 2 {
+            wave.iter().zip(&paths).map(read_one).collect()
+        } else {
+            std::thread::scope(|s| {
+                let running: Vec<_> = wave
+                    .iter()
+                    .zip(&paths)
+                    .map(|pair| s.spawn(move || read_one(pair)))
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|r| {
+                        r.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+        for (kind, mut read) in done {
+            if let Ok(read) = &mut read
+                && let Some(keys) = read.keys.take()
+            {
+                targets.insert(kind, keys);
+            }
+            reads.insert(kind, read);
         }
-        reads.insert(table.kind, read);
     }
     for table in TABLES {
         match reads.get_mut(&table.kind).expect("every table is read") {
@@ -53,30 +92,91 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         return Err(errors);
     }
     let mut take = |kind, by: &[&str]| {
-        let read = reads.remove(&kind).expect("every table is read");
-        let columns = read.ok().and_then(|r| r.columns).expect("validated table");
+        let columns = take_columns(&mut reads, kind);
         match by {
             [] => frame::build(columns),
             by => frame::build_sorted(columns, by),
         }
     };
+    let chains = take(TableKind::Chains, &[]);
+    let sources = take(TableKind::Sources, &[]);
+    let events = take(TableKind::Events, &["date", "chain"]);
+    let links = take(TableKind::Links, &[]);
+    let speed = take(TableKind::Speed, &[]);
+    // The two long tables are sorted side by side when they are large.
+    let (tvl, metrics) = {
+        let tvl = take_columns(&mut reads, TableKind::Tvl);
+        let metrics = take_columns(&mut reads, TableKind::Metrics);
+        let bytes = |key: &str| {
+            std::fs::metadata(dir.join(manifest.files[key].path.get_ref())).map_or(0, |m| m.len())
+        };
+        if bytes("tvl").min(bytes("metrics")) < LARGE_FILE_BYTES {
+            (
+                frame::build_sorted(tvl, &["chain", "date"]),
+                frame::build_sorted(metrics, &["chain", "metric", "date"]),
+            )
+        } else {
+            std::thread::scope(|s| {
+                let tvl = s.spawn(move || frame::build_sorted(tvl, &["chain", "date"]));
+                let metrics = frame::build_sorted(metrics, &["chain", "metric", "date"]);
+                (
+                    tvl.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    metrics,
+                )
+            })
+        }
+    };
     let dataset = Dataset {
         dir: dir.to_path_buf(),
-        chains: take(TableKind::Chains, &[]),
-        sources: take(TableKind::Sources, &[]),
-        tvl: take(TableKind::Tvl, &["chain", "date"]),
-        events: take(TableKind::Events, &["date", "chain"]),
-        links: take(TableKind::Links, &[]),
-        metrics: take(TableKind::Metrics, &["chain", "metric", "date"]),
-        speed: take(TableKind::Speed, &[]),
+        chains,
+        sources,
+        tvl,
+        events,
+        links,
+        metrics,
+        speed,
         manifest,
         content: Default::default(),
     };
     Ok(dataset)
 }
 
+/// The typed columns of a table that validated.
+fn take_columns(
+    reads: &mut BTreeMap<TableKind, Result<TableRead, Problem>>,
+    kind: TableKind,
+) -> Vec<(&'static crate::dataset::schema::Column, frame::Values)> {
+    let read = reads.remove(&kind).expect("every table is read");
+    read.ok().and_then(|r| r.columns).expect("validated table")
+}
+
+/// The tables in waves: each wave holds the tables whose references name only tables of
+/// earlier waves (or the table itself, checked after its last row), in the order of `TABLES`.
+fn read_waves() -> Vec<Vec<&'static Table>> {
+    let mut waves: Vec<Vec<&'static Table>> = Vec::new();
+    let mut read: Vec<TableKind> = Vec::new();
+    while read.len() < TABLES.len() {
+        let wave: Vec<&'static Table> = TABLES
+            .iter()
+            .filter(|t| {
+                !read.contains(&t.kind)
+                    && t.columns.iter().all(|c| {
+                        reference_target(c.ty)
+                            .is_none_or(|(to, _, _)| to == t.kind || read.contains(&to))
+                    })
+            })
+            .collect();
+        assert!(!wave.is_empty(), "references between tables form no cycle");
+        read.extend(wave.iter().map(|t| t.kind));
+        waves.push(wave);
+    }
+    waves
+}
+
 /// The tables in reading order: each after the tables its references name (a reference to the
 /// table itself is checked after its last row), otherwise in the order of `TABLES`.
+#[cfg(test)]
 fn read_order() -> Vec<&'static Table> {
     let mut order: Vec<&'static Table> = Vec::new();
     while order.len() < TABLES.len() {
@@ -189,6 +289,22 @@ fn column_list(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waves_read_each_table_after_the_keys_it_names() {
+        let waves: Vec<Vec<&str>> = read_waves()
+            .iter()
+            .map(|w| w.iter().map(|t| t.key).collect())
+            .collect();
+        assert_eq!(
+            waves,
+            [
+                vec!["sources"],
+                vec!["chains"],
+                vec!["tvl", "events", "links", "metrics", "speed"]
+            ]
+        );
+    }
 
     #[test]
     fn tables_are_read_after_the_keys_they_name() {

@@ -238,5 +238,8 @@ fn every_status_appears_on_the_fixture() {
 fn the_shipped_screen_is_the_stored_one() {
     let out = shipped_screen("json", "2");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    insta::assert_snapshot!("shipped_screen_json", String::from_utf8(out.stdout).unwrap());
+    insta::assert_snapshot!(
+        "shipped_screen_json",
+        String::from_utf8(out.stdout).unwrap()
+    );
 }
