@@ -119,25 +119,29 @@ impl Flip {
 impl WhatIf {
     /// `PASS if tvl_usd >= $100M (now $92.8M, +7.8%)`, one line per flip, or why there is none.
     pub fn lines(&self) -> Vec<String> {
-        let w = self;
-        let mut lines: Vec<String> = w.flips.iter().map(Flip::sentence).collect();
+        let mut lines: Vec<String> = self.flips.iter().map(Flip::sentence).collect();
         if lines.is_empty() {
             lines.push(format!(
                 "no change of one field it read ({}) flips it",
-                if w.fields_tried.is_empty() {
-                    "none could be varied".to_string()
-                } else {
-                    w.fields_tried.join(", ")
-                }
+                self.tried()
             ));
         }
-        if w.cut_short {
+        if self.cut_short {
             lines.push(format!(
                 "(the search stopped after {} evaluations: not every field was tried)",
-                w.evaluations
+                self.evaluations
             ));
         }
         lines
+    }
+
+    /// The fields the search varied, listed, or that none could be.
+    pub fn tried(&self) -> String {
+        if self.fields_tried.is_empty() {
+            "none could be varied".to_string()
+        } else {
+            self.fields_tried.join(", ")
+        }
     }
 }
 

@@ -26,42 +26,39 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let path_of = |key: &str| dir.join(manifest.files[key].path.get_ref());
+    let large =
+        |key: &str| std::fs::metadata(path_of(key)).is_ok_and(|m| m.len() >= LARGE_FILE_BYTES);
     let mut targets = Targets::new();
     let mut reads: BTreeMap<TableKind, Result<TableRead, Problem>> = BTreeMap::new();
     // The tables of one wave name only keys read before it: a wave of large files is read
     // side by side (small ones cost less than starting threads), and what each finds is kept
     // by table, so the result does not depend on which ends first.
     for wave in read_waves() {
-        let paths: Vec<_> = wave
-            .iter()
-            .map(|t| dir.join(manifest.files[t.key].path.get_ref()))
-            .collect();
+        let paths: Vec<_> = wave.iter().map(|t| path_of(t.key)).collect();
         let read_one = |(table, path): (&&'static Table, &std::path::PathBuf)| {
             let shown = path.display().to_string();
             (table.kind, table::read(table, path, &shown, &targets))
         };
-        let large = paths
-            .iter()
-            .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE_FILE_BYTES))
-            .count();
-        let done: Vec<(TableKind, Result<TableRead, Problem>)> = if large < 2 {
-            wave.iter().zip(&paths).map(read_one).collect()
-        } else {
-            std::thread::scope(|s| {
-                let running: Vec<_> = wave
-                    .iter()
-                    .zip(&paths)
-                    .map(|pair| s.spawn(move || read_one(pair)))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|r| {
-                        r.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
-        };
+        let done: Vec<(TableKind, Result<TableRead, Problem>)> =
+            if wave.iter().filter(|t| large(t.key)).count() < 2 {
+                wave.iter().zip(&paths).map(read_one).collect()
+            } else {
+                std::thread::scope(|s| {
+                    let running: Vec<_> = wave
+                        .iter()
+                        .zip(&paths)
+                        .map(|pair| s.spawn(move || read_one(pair)))
+                        .collect();
+                    running
+                        .into_iter()
+                        .map(|r| {
+                            r.join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        })
+                        .collect()
+                })
+            };
         for (kind, mut read) in done {
             if let Ok(read) = &mut read
                 && let Some(keys) = read.keys.take()
@@ -107,10 +104,7 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     let (tvl, metrics) = {
         let tvl = take_columns(&mut reads, TableKind::Tvl);
         let metrics = take_columns(&mut reads, TableKind::Metrics);
-        let bytes = |key: &str| {
-            std::fs::metadata(dir.join(manifest.files[key].path.get_ref())).map_or(0, |m| m.len())
-        };
-        if bytes("tvl").min(bytes("metrics")) < LARGE_FILE_BYTES {
+        if !(large("tvl") && large("metrics")) {
             (
                 frame::build_sorted(tvl, &["chain", "date"]),
                 frame::build_sorted(metrics, &["chain", "metric", "date"]),
@@ -172,27 +166,6 @@ fn read_waves() -> Vec<Vec<&'static Table>> {
         waves.push(wave);
     }
     waves
-}
-
-/// The tables in reading order: each after the tables its references name (a reference to the
-/// table itself is checked after its last row), otherwise in the order of `TABLES`.
-#[cfg(test)]
-fn read_order() -> Vec<&'static Table> {
-    let mut order: Vec<&'static Table> = Vec::new();
-    while order.len() < TABLES.len() {
-        let read = |kind: TableKind| order.iter().any(|t| t.kind == kind);
-        let next = TABLES
-            .iter()
-            .find(|t| {
-                !read(t.kind)
-                    && t.columns.iter().all(|c| {
-                        reference_target(c.ty).is_none_or(|(to, _, _)| to == t.kind || read(to))
-                    })
-            })
-            .expect("references between tables form no cycle");
-        order.push(next);
-    }
-    order
 }
 
 /// Every table must be declared, with exactly the columns and types moat reads.
@@ -308,7 +281,7 @@ mod tests {
 
     #[test]
     fn tables_are_read_after_the_keys_they_name() {
-        let order: Vec<&str> = read_order().iter().map(|t| t.key).collect();
+        let order: Vec<&str> = read_waves().iter().flatten().map(|t| t.key).collect();
         assert_eq!(
             order,
             [

@@ -87,15 +87,11 @@ fn needs(v: &RuleVerdict, what_if: Option<&WhatIf>) -> Vec<Need> {
             .filter(|f| f.status == Status::Pass)
             .map(Flip::sentence)
             .collect();
-        let tried = if w.fields_tried.is_empty() {
-            "none could be varied".to_string()
-        } else {
-            w.fields_tried.join(", ")
-        };
         let mut texts = passing;
         if texts.is_empty() {
             texts.push(format!(
-                "no change of one field it read ({tried}) makes it PASS"
+                "no change of one field it read ({}) makes it PASS",
+                w.tried()
             ));
         }
         if w.cut_short {

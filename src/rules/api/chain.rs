@@ -72,9 +72,7 @@ impl Chain {
     fn lookup(&self, name: &str) -> Res<(usize, bool)> {
         let f = self.world.field(name).map_err(api_error)?;
         let raw = self.world.raw(self.index, f);
-        if self.trace.recording() {
-            self.trace.read(self.label(name), raw.clone());
-        }
+        self.trace.read_with(|| (self.label(name), raw.clone()));
         Ok((f, raw.is_missing()))
     }
 

@@ -70,13 +70,19 @@ impl Trace {
     }
 
     pub fn read(&self, label: impl Into<String>, value: Value) {
+        self.read_with(|| (label.into(), value));
+    }
+
+    /// [`read`](Self::read), with the label and value built only when they are recorded (not
+    /// inside a helper's callback over many chains).
+    pub fn read_with(&self, reading: impl FnOnce() -> (String, Value)) {
         let mut t = self.lock();
         if t.quiet > 0 {
             return;
         }
+        let (label, value) = reading();
         // Labels and values embed what the rule passed (a helper's arguments, a field's
         // text): both are cut to their bounds, and past `MAX_EVIDENCE` only counted.
-        let label = label.into();
         let label = if label.len() <= MAX_LABEL_BYTES && !label.chars().any(char::is_control) {
             label
         } else {
@@ -95,12 +101,6 @@ impl Trace {
             other => other,
         };
         t.readings.push(Reading { label, value });
-    }
-
-    /// Whether readings are being recorded (not inside a helper's callback): a caller can
-    /// skip building a label nobody will keep.
-    pub fn recording(&self) -> bool {
-        self.lock().quiet == 0
     }
 
     pub fn missing_of(
