@@ -107,7 +107,7 @@ pub fn explain(
     });
     Ok(Explanation {
         what_if,
-        stamps: evaluate::stamps(pack, universe),
+        stamps: evaluate::stamps(pack, universe)?,
         chain: result,
         sector,
         rules,

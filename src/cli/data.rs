@@ -112,7 +112,7 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
             let features = &universe.chains[i];
             match format {
                 ShowFormat::Json => print(&report::data_show::json(&universe, features)?)?,
-                ShowFormat::Table => print(&report::data_show::table(&universe, features))?,
+                ShowFormat::Table => print(&report::data_show::table(&universe, features)?)?,
             }
         }
         DataCommand::Synth {

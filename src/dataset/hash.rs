@@ -10,14 +10,20 @@
 //! a sources row from the first seen row that cites it. The hash at `D` is sha256 over the
 //! manifest's name and vintage, then every row seen at `D` as its typed values (so the same
 //! data in CSV or Parquet hashes the same), ordered by date, then table, then file order.
-//! Built once per dataset (the typed columns are read in place, no row is copied), so each
-//! as-of date costs one lookup.
+//! Built once per dataset, so each as-of date costs one lookup, and on a thread of its own
+//! ([`ContentHash::start`]): a screen indexes, cuts features and evaluates while it is built,
+//! and waits for it only to write its stamps.
 
 use super::Dataset;
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, DataType, PolarsResult};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+
+/// Rows copied out before they are hashed, at a time (see `ContentHash::build`).
+const BATCH_ROWS: usize = 4096;
 
 /// A dated table: its frame, its tag in the hash, its date column, the columns naming chains
 /// and the columns citing sources.
@@ -99,15 +105,48 @@ fn columns(df: &DataFrame) -> PolarsResult<Vec<Col<'_>>> {
 }
 
 impl ContentHash {
+    /// Build the hash of `ds` on a thread of its own, for [`Building::at`] to wait for when a
+    /// stamp is first needed: the rest of a screen (indexing, features, evaluation) does not
+    /// need it, so it runs beside them. Built here and now if no thread can be started.
+    pub fn start(ds: &Dataset) -> Building {
+        // A dataset's frames share their columns: the copy costs a few pointers.
+        let copy = ds.clone();
+        let thread = std::thread::Builder::new()
+            .name("content hash".into())
+            .spawn(move || ContentHash::build(&copy));
+        let inner = match thread {
+            Ok(handle) => Inner {
+                thread: Mutex::new(Some(handle)),
+                built: OnceLock::new(),
+            },
+            Err(_) => Inner {
+                thread: Mutex::new(None),
+                built: OnceLock::from(ContentHash::build(ds).map_err(|e| e.to_string())),
+            },
+        };
+        Building(Arc::new(inner))
+    }
+
     pub fn build(ds: &Dataset) -> PolarsResult<ContentHash> {
-        // (visible from, table, row) for every row seen at some date.
-        let mut rows: Vec<(NaiveDate, u8, u32)> = Vec::new();
-        let mut first_seen: HashMap<&str, NaiveDate> = HashMap::new();
-        let mut cite: HashMap<&str, NaiveDate> = HashMap::new();
-        fn note<'a>(map: &mut HashMap<&'a str, NaiveDate>, key: &'a str, date: NaiveDate) {
+        // Per table, (visible from, row) of every row seen at some date, in file order.
+        let mut seen: [Vec<(i32, u32)>; 7] = Default::default();
+        let mut first_seen: HashMap<&str, i32> = HashMap::new();
+        let mut cite: HashMap<&str, i32> = HashMap::new();
+        fn note<'a>(map: &mut HashMap<&'a str, i32>, key: &'a str, day: i32) {
             map.entry(key)
-                .and_modify(|d| *d = (*d).min(date))
-                .or_insert(date);
+                .and_modify(|d| *d = (*d).min(day))
+                .or_insert(day);
+        }
+        // The end of a run of one cell: a chain first seen (kind 0), or sources cited.
+        fn flush<'a>(kind: usize, cell: &'a str, day: i32, maps: [&mut HashMap<&'a str, i32>; 2]) {
+            let [first_seen, cite] = maps;
+            if kind == 0 {
+                note(first_seen, cell, day);
+            } else {
+                for key in cell.split_whitespace() {
+                    note(cite, key, day);
+                }
+            }
         }
 
         let dated: [DatedTable; 5] = [
@@ -124,43 +163,40 @@ impl ContentHash {
             (&ds.speed, 6, "asof", &["chain"], &["source"]),
         ];
         for (df, tag, date_col, chain_cols, source_cols) in dated {
-            let dates = super::frame::dates(df, date_col)?;
-            let chains = present(df, chain_cols)?;
-            let sources = present(df, source_cols)?;
-            // Tables are sorted by chain (or hold runs of one source): a run of the same key
-            // needs its earliest date only.
-            let mut last: Vec<Option<(&str, NaiveDate)>> = vec![None; chains.len() + sources.len()];
-            for (i, date) in dates.into_iter().enumerate() {
-                let Some(date) = date else { continue };
-                for (k, c) in chains.iter().enumerate() {
-                    if let Some(slug) = c[i] {
-                        match &mut last[k] {
-                            Some((key, d)) if *key == slug => *d = (*d).min(date),
+            let days = days(df, date_col)?;
+            let cells = [present(df, chain_cols)?, present(df, source_cols)?];
+            // Tables are sorted by chain (and hold long runs of one source): a run of the
+            // same cell needs its earliest date only.
+            let mut runs: [Vec<Option<(&str, i32)>>; 2] =
+                [vec![None; cells[0].len()], vec![None; cells[1].len()]];
+            for (i, day) in days.into_iter().enumerate() {
+                let Some(day) = day else { continue };
+                for kind in 0..2 {
+                    for (k, column) in cells[kind].iter().enumerate() {
+                        let Some(cell) = column[i] else { continue };
+                        match &mut runs[kind][k] {
+                            Some((run, d)) if *run == cell => *d = (*d).min(day),
                             other => {
-                                if let Some((key, d)) = other.take() {
-                                    note(&mut first_seen, key, d);
+                                if let Some((run, d)) = other.replace((cell, day)) {
+                                    flush(kind, run, d, [&mut first_seen, &mut cite]);
                                 }
-                                *other = Some((slug, date));
                             }
                         }
                     }
                 }
-                for s in &sources {
-                    for key in s[i].into_iter().flat_map(str::split_whitespace) {
-                        note(&mut cite, key, date);
-                    }
-                }
-                rows.push((date, tag, i as u32));
+                seen[tag as usize].push((day, i as u32));
             }
-            for (key, d) in last.into_iter().flatten() {
-                note(&mut first_seen, key, d);
+            for (kind, runs) in runs.iter().enumerate() {
+                for &(run, d) in runs.iter().flatten() {
+                    flush(kind, run, d, [&mut first_seen, &mut cite]);
+                }
             }
         }
 
         let slugs: Vec<Option<&str>> = ds.chains.column("slug")?.str()?.iter().collect();
         let hosts: Vec<Option<&str>> = ds.chains.column("host")?.str()?.iter().collect();
-        let launch = super::frame::dates(&ds.chains, "launch_date")?;
-        let snapshot = super::frame::dates(&ds.chains, "stage_asof")?;
+        let launch = days(&ds.chains, "launch_date")?;
+        let snapshot = days(&ds.chains, "stage_asof")?;
         for (i, slug) in slugs.iter().enumerate() {
             if let Some(slug) = slug {
                 for d in [launch[i], snapshot[i]].into_iter().flatten() {
@@ -188,30 +224,30 @@ impl ContentHash {
         }
         let chain_sources: Vec<Option<&str>> = ds.chains.column("sources")?.str()?.iter().collect();
         for (i, slug) in slugs.iter().enumerate() {
-            let Some(date) = slug.and_then(|s| first_seen.get(s)).copied() else {
+            let Some(day) = slug.and_then(|s| first_seen.get(s)).copied() else {
                 continue;
             };
             for key in chain_sources[i].into_iter().flat_map(str::split_whitespace) {
-                note(&mut cite, key, date);
+                note(&mut cite, key, day);
             }
-            rows.push((date, 0, i as u32));
+            seen[0].push((day, i as u32));
         }
         let keys: Vec<Option<&str>> = ds.sources.column("key")?.str()?.iter().collect();
         for (i, key) in keys.iter().enumerate() {
-            if let Some(&date) = key.and_then(|k| cite.get(k)) {
-                rows.push((date, 1, i as u32));
+            if let Some(&day) = key.and_then(|k| cite.get(k)) {
+                seen[1].push((day, i as u32));
             }
         }
-        rows.sort_unstable();
+        let rows = in_date_order(&seen);
 
-        let tables: [Vec<Col>; 7] = [
-            columns(&ds.chains)?,
-            columns(&ds.sources)?,
-            columns(&ds.tvl)?,
-            columns(&ds.events)?,
-            columns(&ds.links)?,
-            columns(&ds.metrics)?,
-            columns(&ds.speed)?,
+        let tables: [Written; 7] = [
+            written(0, &ds.chains)?,
+            written(1, &ds.sources)?,
+            written(2, &ds.tvl)?,
+            written(3, &ds.events)?,
+            written(4, &ds.links)?,
+            written(5, &ds.metrics)?,
+            written(6, &ds.speed)?,
         ];
         let mut state = Sha256::new();
         for part in [&ds.manifest.name, &ds.manifest.vintage] {
@@ -220,17 +256,31 @@ impl ContentHash {
         }
         let empty = state.clone();
         let mut prefixes: Vec<(NaiveDate, Sha256)> = Vec::new();
-        let mut buf: Vec<u8> = Vec::with_capacity(256);
-        for (k, (date, tag, row)) in rows.iter().enumerate() {
+        // In batches: the batch's rows copied out, then hashed. Each row is read from a place
+        // far from the last one (rows are in date order, tables by chain), so nearly every
+        // row misses the cache; a loop that does nothing but copy keeps many of those misses
+        // in flight at once, where one that hashed each row in turn would wait for each.
+        let mut buf: Vec<u8> = Vec::with_capacity(BATCH_ROWS * 64);
+        let mut ends: Vec<(usize, i32)> = Vec::new();
+        for (b, batch) in rows.chunks(BATCH_ROWS).enumerate() {
             buf.clear();
-            buf.push(*tag);
-            for col in &tables[*tag as usize] {
-                col.feed(*row as usize, &mut buf);
+            ends.clear();
+            for (k, &(day, tag, row)) in batch.iter().enumerate() {
+                buf.extend_from_slice(tables[tag as usize].row(row as usize));
+                if rows
+                    .get(b * BATCH_ROWS + k + 1)
+                    .is_none_or(|next| next.0 != day)
+                {
+                    ends.push((buf.len(), day));
+                }
             }
-            state.update(&buf);
-            if rows.get(k + 1).is_none_or(|next| next.0 != *date) {
-                prefixes.push((*date, state.clone()));
+            let mut from = 0;
+            for &(end, day) in &ends {
+                state.update(&buf[from..end]);
+                from = end;
+                prefixes.push((day_date(day), state.clone()));
             }
+            state.update(&buf[from..]);
         }
         Ok(ContentHash { prefixes, empty })
     }
@@ -250,6 +300,178 @@ impl ContentHash {
     }
 }
 
+/// Every `(day, table, row)` of `seen` (rows by table, each in file order) sorted, by counting
+/// the rows of each day: one pass to count and one to place, where a sort of millions of rows
+/// compares each many times. A span of days far wider than the rows (a few rows centuries
+/// apart) is sorted instead.
+fn in_date_order(seen: &[Vec<(i32, u32)>; 7]) -> Vec<(i32, u8, u32)> {
+    let total: usize = seen.iter().map(Vec::len).sum();
+    let all = || {
+        seen.iter()
+            .enumerate()
+            .flat_map(|(tag, rows)| rows.iter().map(move |&(d, r)| (d, tag as u8, r)))
+    };
+    let (Some(lo), Some(hi)) = (all().map(|r| r.0).min(), all().map(|r| r.0).max()) else {
+        return Vec::new();
+    };
+    let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+    if span > 4 * total + 1024 {
+        let mut rows: Vec<(i32, u8, u32)> = all().collect();
+        rows.sort_unstable();
+        return rows;
+    }
+    // next[d]: where the next row of day `lo + d` goes.
+    let mut next = vec![0usize; span + 1];
+    for (d, _, _) in all() {
+        next[(d - lo) as usize + 1] += 1;
+    }
+    for d in 1..=span {
+        next[d] += next[d - 1];
+    }
+    let mut rows = vec![(0, 0, 0); total];
+    for row in all() {
+        let slot = &mut next[(row.0 - lo) as usize];
+        rows[*slot] = row;
+        *slot += 1;
+    }
+    rows
+}
+
+/// A table's rows written out in file order as they are hashed: the table's tag, then each
+/// cell (see [`Col::feed`]).
+struct Written {
+    bytes: Vec<u8>,
+    /// Where each row starts in `bytes`, and the end.
+    starts: Vec<usize>,
+}
+
+impl Written {
+    fn row(&self, row: usize) -> &[u8] {
+        &self.bytes[self.starts[row]..self.starts[row + 1]]
+    }
+}
+
+fn written(tag: u8, df: &DataFrame) -> PolarsResult<Written> {
+    let cols = columns(df)?;
+    let mut bytes = Vec::with_capacity(df.height() * (1 + cols.len() * 12));
+    let mut starts = Vec::with_capacity(df.height() + 1);
+    for row in 0..df.height() {
+        starts.push(bytes.len());
+        bytes.push(tag);
+        for col in &cols {
+            col.feed(row, &mut bytes);
+        }
+    }
+    starts.push(bytes.len());
+    Ok(Written { bytes, starts })
+}
+
+/// A date column as days since 1970-01-01.
+fn days(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+    Ok(df.column(name)?.date()?.physical().iter().collect())
+}
+
+fn day_date(days: i32) -> NaiveDate {
+    super::cell::epoch() + chrono::Duration::days(i64::from(days))
+}
+
+/// The hash of a dataset being built on its own thread (see [`ContentHash::start`]); a copy
+/// shares it.
+#[derive(Clone)]
+pub struct Building(Arc<Inner>);
+
+struct Inner {
+    thread: Mutex<Option<JoinHandle<PolarsResult<ContentHash>>>>,
+    built: OnceLock<Result<ContentHash, String>>,
+}
+
+impl Building {
+    /// The stamp of what can be seen at `as_of`, read when first needed.
+    pub fn at(&self, as_of: NaiveDate) -> HashAt {
+        HashAt(Stamp::Building(self.clone(), as_of))
+    }
+
+    /// The hash, waiting for its thread if it is still at work (a panic there is resumed
+    /// here).
+    fn get(&self) -> Result<&ContentHash, String> {
+        self.0
+            .built
+            .get_or_init(|| {
+                let handle = self
+                    .0
+                    .thread
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                match handle.map(JoinHandle::join) {
+                    Some(Ok(built)) => built.map_err(|e| e.to_string()),
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                    None => Err("the content hash's thread was lost".to_string()),
+                }
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// The content hash of a dataset at an as-of date, as every result is stamped with it: known,
+/// or still being built (then [`HashAt::get`] waits for it).
+#[derive(Clone, Default)]
+pub struct HashAt(Stamp);
+
+#[derive(Clone)]
+enum Stamp {
+    Known(String),
+    Building(Building, NaiveDate),
+}
+
+impl Default for Stamp {
+    fn default() -> Self {
+        Stamp::Known(String::new())
+    }
+}
+
+impl HashAt {
+    /// sha256 (hex).
+    pub fn get(&self) -> anyhow::Result<String> {
+        match &self.0 {
+            Stamp::Known(hash) => Ok(hash.clone()),
+            Stamp::Building(building, as_of) => building
+                .get()
+                .map(|h| h.at(*as_of))
+                .map_err(|e| anyhow::anyhow!("cannot hash the dataset's content: {e}")),
+        }
+    }
+}
+
+impl From<String> for HashAt {
+    fn from(hash: String) -> Self {
+        HashAt(Stamp::Known(hash))
+    }
+}
+
+impl PartialEq for HashAt {
+    fn eq(&self, other: &Self) -> bool {
+        self.get().ok() == other.get().ok()
+    }
+}
+
+impl std::fmt::Debug for HashAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.get() {
+            Ok(hash) => write!(f, "{hash:?}"),
+            Err(e) => write!(f, "({e})"),
+        }
+    }
+}
+
+impl serde::Serialize for HashAt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let hash = self.get().map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&hash)
+    }
+}
+
 /// The text columns of `names` that `df` has, borrowed.
 fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<Vec<Option<&'a str>>>> {
     names
@@ -257,4 +479,62 @@ fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<Vec<Option
         .filter(|n| df.get_column_names().iter().any(|c| c.as_str() == **n))
         .map(|n| Ok(df.column(n)?.str()?.iter().collect()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of seven tables in file order, with days drawn from `days`.
+    fn tables(days: impl Fn(u32) -> i32) -> [Vec<(i32, u32)>; 7] {
+        std::array::from_fn(|tag| {
+            (0..50u32)
+                .map(|row| (days(row * 7 + tag as u32), row))
+                .collect()
+        })
+    }
+
+    fn sorted(seen: &[Vec<(i32, u32)>; 7]) -> Vec<(i32, u8, u32)> {
+        let mut rows: Vec<(i32, u8, u32)> = seen
+            .iter()
+            .enumerate()
+            .flat_map(|(tag, rows)| rows.iter().map(move |&(d, r)| (d, tag as u8, r)))
+            .collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    #[test]
+    fn counted_date_order_is_the_sorted_order() {
+        // Days close together (counted) and centuries apart (sorted): the same order.
+        let close = tables(|k| 19_000 + (k * 37 % 23) as i32);
+        let far = tables(|k| {
+            if k % 5 == 0 {
+                -700_000
+            } else {
+                (k * 91 % 1000) as i32 * 300
+            }
+        });
+        for seen in [close, far] {
+            assert_eq!(in_date_order(&seen), sorted(&seen));
+        }
+        assert!(in_date_order(&Default::default()).is_empty());
+    }
+
+    #[test]
+    fn a_hash_built_on_its_thread_is_the_one_built_here() {
+        let ds = super::super::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/l2"),
+        )
+        .unwrap();
+        let here = ContentHash::build(&ds).unwrap();
+        let building = ContentHash::start(&ds);
+        for day in ["2019-01-01", "2023-06-30", "2024-12-15", "2030-01-01"] {
+            let d: NaiveDate = day.parse().unwrap();
+            assert_eq!(building.at(d).get().unwrap(), here.at(d));
+        }
+        // Dates before any row see the manifest only; later dates see more.
+        let early = here.at("1990-01-01".parse().unwrap());
+        assert_ne!(early, here.at("2024-12-15".parse().unwrap()));
+    }
 }

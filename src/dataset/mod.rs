@@ -20,7 +20,7 @@ mod table;
 mod validate;
 pub mod vocabulary;
 
-pub use hash::ContentHash;
+pub use hash::{Building, ContentHash, HashAt};
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use problem::{DataErrors, Problem};
 pub use schema::{TABLES, TableKind};
@@ -51,21 +51,9 @@ pub struct Dataset {
     pub metrics: DataFrame,
     pub speed: DataFrame,
     pub sources: DataFrame,
-    /// Built on first use: see [`Dataset::content_hash`].
-    pub content: std::sync::OnceLock<ContentHash>,
 }
 
 impl Dataset {
-    /// sha256 (hex) of the rows that can be seen at `as_of` (see `hash`): different for two
-    /// datasets that differ in a cell seen at that date, the same whatever is dated after it.
-    pub fn content_hash(&self, as_of: chrono::NaiveDate) -> anyhow::Result<String> {
-        if let Some(h) = self.content.get() {
-            return Ok(h.at(as_of));
-        }
-        let built = ContentHash::build(self)?;
-        Ok(self.content.get_or_init(|| built).at(as_of))
-    }
-
     /// Why `slug` has no feature row at `as_of`, in words for the user: an unknown slug (with
     /// a suggestion), an L1 context chain (never screened), or a chain not yet launched or
     /// already shut down at that date.

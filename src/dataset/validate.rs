@@ -131,7 +131,6 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         metrics,
         speed,
         manifest,
-        content: Default::default(),
     };
     Ok(dataset)
 }

@@ -107,7 +107,7 @@ fn screen_world(
     });
     chain_results.sort_by(ranking);
     Ok(ScreenResult {
-        stamps: stamps(pack, universe),
+        stamps: stamps(pack, universe)?,
         rules: rules.iter().map(|r| r.info.clone()).collect(),
         chains: chain_results,
         sector,
@@ -147,20 +147,20 @@ fn ranking(a: &ChainResult, b: &ChainResult) -> std::cmp::Ordering {
 }
 
 /// What makes a result of `pack` on `universe` comparable and re-creatable.
-pub fn stamps(pack: &RulePack, universe: &Universe) -> Stamps {
+pub fn stamps(pack: &RulePack, universe: &Universe) -> anyhow::Result<Stamps> {
     let data = &universe.data;
-    Stamps {
+    Ok(Stamps {
         screen: pack.name().to_string(),
         as_of: universe.as_of.format("%Y-%m-%d").to_string(),
         vintage: data.vintage.clone(),
         dataset: data.name.clone(),
         tvl_newest: universe.tvl_week.map(|d| d.format("%Y-%m-%d").to_string()),
         tvl_age_days: universe.tvl_week.map(|d| (universe.as_of - d).num_days()),
-        dataset_hash: data.hash.clone(),
+        dataset_hash: data.hash.get()?,
         rule_pack_hash: pack.hash().to_string(),
         pass_mark: pack.pass_mark(),
         moat_version: env!("CARGO_PKG_VERSION").to_string(),
-    }
+    })
 }
 
 /// Every chain rule against one chain (for `moat explain <chain>`).

@@ -258,7 +258,6 @@ pub fn fixture() -> Dataset {
         metrics,
         speed,
         sources,
-        content: Default::default(),
     }
 }
 

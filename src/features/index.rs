@@ -10,7 +10,7 @@
 
 use crate::dataset::frame::{dates, nums, texts};
 use crate::dataset::vocabulary::{LAYER_L1, MAINNET_LAUNCH, METRICS, SHUTDOWN, STAGE_KINDS};
-use crate::dataset::{ContentHash, Dataset};
+use crate::dataset::{Building, ContentHash, Dataset};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
@@ -99,7 +99,7 @@ pub struct LinkFact {
 pub struct Index {
     pub name: String,
     pub vintage: NaiveDate,
-    pub content: ContentHash,
+    pub content: Building,
     pub chains: Vec<ChainRow>,
     pub by_slug: HashMap<String, usize>,
     /// Per chain, by (date, row).
@@ -142,21 +142,11 @@ pub fn flags(note: Option<&str>) -> Vec<&'static str> {
 }
 
 impl Index {
-    /// The index of `ds`. The content hash (a pass over every row in date order) is built on
-    /// a second thread while the rest is indexed: the two read the dataset and share nothing.
+    /// The index of `ds`. Its content hash (a pass over every row in date order) is built on
+    /// a thread of its own, and waited for only when a stamp is first read.
     pub fn new(ds: &Dataset) -> Result<Index> {
-        let (content, index) = std::thread::scope(|s| {
-            let content = s.spawn(|| ContentHash::build(ds));
-            let index = build(ds);
-            (content.join(), index)
-        });
-        let content = content.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        index
-            .and_then(|mut index| {
-                index.content = content?;
-                Ok(index)
-            })
-            .with_context(|| format!("indexing dataset {}", ds.manifest.name))
+        let content = ContentHash::start(ds);
+        build(ds, content).with_context(|| format!("indexing dataset {}", ds.manifest.name))
     }
 
     pub fn chain(&self, slug: &str) -> Option<usize> {
@@ -164,7 +154,7 @@ impl Index {
     }
 }
 
-fn build(ds: &Dataset) -> Result<Index> {
+fn build(ds: &Dataset, content: Building) -> Result<Index> {
     let vintage = ds.manifest.vintage_date();
     let chains = chain_rows(&ds.chains, vintage)?;
     let by_slug: HashMap<String, usize> = chains
@@ -325,7 +315,7 @@ fn build(ds: &Dataset) -> Result<Index> {
     Ok(Index {
         name: ds.manifest.name.clone(),
         vintage,
-        content: ContentHash::default(),
+        content,
         chains,
         by_slug,
         events,

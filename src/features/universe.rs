@@ -74,12 +74,13 @@ impl ChainFeatures {
 }
 
 /// Which data a universe was cut from: the dataset's name and vintage, and the content hash of
-/// what can be seen at the as-of date (`Dataset::content_hash`).
+/// what can be seen at the as-of date (`ContentHash`; read when first needed, as it may still
+/// be being built).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct DataStamp {
     pub name: String,
     pub vintage: String,
-    pub hash: String,
+    pub hash: crate::dataset::HashAt,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -7,7 +7,7 @@ use crate::features::catalog;
 use crate::features::{ChainFeatures, Link, Universe};
 use std::fmt::Write as _;
 
-pub fn table(universe: &Universe, chain: &ChainFeatures) -> String {
+pub fn table(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<String> {
     let mut t = String::new();
     let name = chain.get("name").map(|v| v.to_string()).unwrap_or_default();
     let data = &universe.data;
@@ -17,7 +17,7 @@ pub fn table(universe: &Universe, chain: &ChainFeatures) -> String {
         chain.slug,
         universe.as_of,
         data.name,
-        super::short_hash(&data.hash),
+        super::short_hash(&data.hash.get()?),
         data.vintage,
         universe.tvl_week.map_or("none".into(), |d| d.to_string()),
         universe.window_weeks,
@@ -48,7 +48,7 @@ pub fn table(universe: &Universe, chain: &ChainFeatures) -> String {
             );
         }
     }
-    t
+    Ok(t)
 }
 
 /// `2024-01-31 spawned_token  Farcaster (/degen channel) [optimism] → DEGEN [base]; born in
@@ -81,7 +81,7 @@ pub fn json(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<String
         "as_of": universe.as_of.to_string(),
         "dataset": data.name,
         "vintage": data.vintage,
-        "dataset_hash": data.hash,
+        "dataset_hash": data.hash.get()?,
         "window_weeks": universe.window_weeks,
         "tvl_week": universe.tvl_week.map(|d| d.to_string()),
         "fields": chain.fields,

@@ -198,7 +198,7 @@ fn sample() -> Universe {
     u.data = crate::features::DataStamp {
         name: "sample".into(),
         vintage: "2026-04-20".into(),
-        hash: String::new(),
+        hash: String::new().into(),
     };
     u
 }
