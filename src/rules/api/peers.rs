@@ -192,7 +192,7 @@ impl Peers {
         match self
             .world
             .chain_index(slug)
-            .filter(|i| self.members.contains(i))
+            .filter(|i| Arc::ptr_eq(&self.members, &self.world.all) || self.members.contains(i))
         {
             Some(i) => Dynamic::from(Chain::peer(self.world.clone(), i, self.trace.clone())),
             None => {

@@ -35,6 +35,8 @@ pub struct World {
     names: Vec<String>,
     kinds: Vec<Option<Kind>>,
     index: HashMap<String, usize>,
+    /// Each chain's place in `universe.chains`, by slug.
+    by_slug: HashMap<String, usize>,
     raw: Vec<Vec<Value>>,
     dynamic: Vec<Vec<Dynamic>>,
     series_names: Vec<String>,
@@ -107,8 +109,15 @@ impl World {
         let by_date = series_names.iter().map(|_| OnceLock::new()).collect();
         let sorted = series_names.iter().map(|_| OnceLock::new()).collect();
         let sorted_fields = names.iter().map(|_| OnceLock::new()).collect();
+        let by_slug = universe
+            .chains
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.slug.clone(), i))
+            .collect();
         Arc::new(World {
             all: Arc::new((0..universe.chains.len()).collect()),
+            by_slug,
             all_stats: Arc::default(),
             leader_runs: leader_runs(&universe.leaders),
             universe,
@@ -137,7 +146,7 @@ impl World {
     }
 
     pub fn chain_index(&self, slug: &str) -> Option<usize> {
-        self.universe.chains.iter().position(|c| c.slug == slug)
+        self.by_slug.get(slug).copied()
     }
 
     /// The column of a field, or the "unknown field" message with a suggestion.
