@@ -10,7 +10,7 @@
 
 use super::Outcome;
 use super::args::{DataArg, RulesArg, parse_date};
-use super::inputs::{load_dataset, load_rules};
+use super::inputs::load_both;
 use super::output::print;
 use crate::evaluate::ScreenOptions;
 use crate::history::Every;
@@ -75,8 +75,7 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
         )
         .into());
     }
-    let ds = load_dataset(&args.data)?;
-    let pack = load_rules(&args.rules)?;
+    let (ds, pack) = load_both(&args.data, &args.rules)?;
     let (first, last) = crate::tvl_span(&ds)?;
     let from = crate::as_of(&ds, Some(args.from.unwrap_or(first)), args.allow_future)?;
     let to = crate::as_of(&ds, Some(args.to.unwrap_or(last)), args.allow_future)?;

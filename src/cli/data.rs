@@ -12,7 +12,7 @@
 use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
 use super::data_pull::PullArgs;
-use super::inputs::{as_of, load_dataset, load_rules};
+use super::inputs::{as_of, load_both, load_dataset};
 use super::output::print;
 use crate::report;
 use clap::{Subcommand, ValueEnum};
@@ -106,8 +106,7 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
             as_of: date,
             format,
         } => {
-            let ds = load_dataset(&data)?;
-            let pack = load_rules(&rules)?;
+            let (ds, pack) = load_both(&data, &rules)?;
             let (universe, i) = crate::chain_features(&ds, &pack, &chain, as_of(&ds, &date)?)?;
             let features = &universe.chains[i];
             match format {

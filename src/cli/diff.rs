@@ -6,7 +6,7 @@
 
 use super::Outcome;
 use super::args::{DataArg, RulesArg};
-use super::inputs::{load_dataset, load_rules};
+use super::inputs::load_both;
 use super::output::print;
 use crate::evaluate::{ScreenOptions, ScreenResult};
 use crate::report;
@@ -43,7 +43,7 @@ pub fn run(args: DiffArgs) -> crate::Result<Outcome> {
     let mut side = |given: &str| -> crate::Result<ScreenResult> {
         if let Some(date) = crate::dataset::date::parse_ymd(given) {
             if loaded.is_none() {
-                loaded = Some((load_dataset(&args.data)?, load_rules(&args.rules)?));
+                loaded = Some(load_both(&args.data, &args.rules)?);
             }
             let (ds, pack) = loaded.as_ref().expect("loaded above");
             let date = crate::as_of(ds, Some(date), args.allow_future)?;

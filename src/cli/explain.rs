@@ -8,7 +8,7 @@
 
 use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
-use super::inputs::{as_of, load_dataset, load_rules};
+use super::inputs::{as_of, load_both};
 use super::output::print;
 use crate::report;
 use clap::ValueEnum;
@@ -45,8 +45,7 @@ pub enum ExplainFormat {
 }
 
 pub fn run(args: ExplainArgs) -> crate::Result<Outcome> {
-    let ds = load_dataset(&args.data)?;
-    let pack = load_rules(&args.rules)?;
+    let (ds, pack) = load_both(&args.data, &args.rules)?;
     let date = as_of(&ds, &args.as_of)?;
     let explanation = crate::explain(
         &ds,

@@ -35,7 +35,26 @@ pub fn load_dataset(arg: &DataArg) -> crate::Result<Dataset> {
 /// Load the rule pack. Rules whose code does not compile stay in the pack (their verdicts are
 /// ERROR); each is shown on stderr as a warning.
 pub fn load_rules(arg: &RulesArg) -> crate::Result<RulePack> {
-    let pack = crate::load_rules(&rules_dir(arg))?;
+    warned(crate::load_rules(&rules_dir(arg))?)
+}
+
+/// [`load_dataset`] and [`load_rules`] side by side (compiling the rules takes about as long
+/// as reading a small dataset), with the same notes, warnings and errors in the same order: a
+/// dataset that does not load is the error even when the rules do not load either.
+pub fn load_both(data: &DataArg, rules: &RulesArg) -> crate::Result<(Dataset, RulePack)> {
+    let (data, rules) = (data_dir(data), rules_dir(rules));
+    let (ds, pack) = std::thread::scope(|s| {
+        let pack = s.spawn(|| crate::load_rules(&rules));
+        let ds = crate::load_dataset(&data);
+        let pack = pack
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (ds, pack)
+    });
+    Ok((ds?, warned(pack?)?))
+}
+
+fn warned(pack: RulePack) -> crate::Result<RulePack> {
     for problem in pack.problems() {
         let mut warning = problem.clone().warning();
         warning.message.push_str(

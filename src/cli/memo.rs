@@ -12,7 +12,7 @@
 
 use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
-use super::inputs::{as_of, load_dataset, load_rules};
+use super::inputs::{as_of, load_both};
 use super::output::print;
 use crate::evaluate::Status;
 use crate::report::files::{Existing, OutFile, write_all};
@@ -73,8 +73,7 @@ pub fn run(args: MemoArgs) -> crate::Result<Outcome> {
     }
     // Templates first: a mistake in them is found before any data is read.
     let templates = Templates::load(args.template.as_deref())?;
-    let ds = load_dataset(&args.data)?;
-    let pack = load_rules(&args.rules)?;
+    let (ds, pack) = load_both(&args.data, &args.rules)?;
     let date = as_of(&ds, &args.as_of)?;
     let mut chains = args.chains.clone();
     let mut seen = std::collections::BTreeSet::new();

@@ -13,7 +13,7 @@
 
 use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
-use super::inputs::{as_of, load_dataset, load_rules};
+use super::inputs::{as_of, load_both};
 use super::output::{eprint, print, terminal_width};
 use crate::evaluate::ScreenOptions;
 use crate::report::files::write_file;
@@ -57,8 +57,7 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
     let templates = (args.format == Format::Html)
         .then(|| Templates::load(args.template.as_deref()))
         .transpose()?;
-    let ds = load_dataset(&args.data)?;
-    let pack = load_rules(&args.rules)?;
+    let (ds, pack) = load_both(&args.data, &args.rules)?;
     let options = ScreenOptions {
         chains: args.chains,
         rules: args.only,

@@ -13,11 +13,37 @@ use super::table::{self, TableRead, Targets};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// A file this large is worth a thread of its own: the tables of a wave are read side by side
-/// (and the TVL and metrics tables sorted side by side) only when two of them are this large.
-/// Otherwise one thread does it all: starting threads costs more than it saves on small files,
-/// and each thread's allocations would add to the peak memory of one large file.
+/// The TVL and metrics tables are sorted side by side only when both files are this large.
 const LARGE_FILE_BYTES: u64 = 16 << 20;
+
+/// The files of a wave are read on two threads, in two groups of about the same size, when the
+/// smaller group is at least this large: starting a thread costs more than reading less, and
+/// a wave of one large file and small ones is read on one thread (a second thread's
+/// allocations would add to the peak memory of the large file for nothing).
+const THREAD_WORTH_BYTES: u64 = 128 << 10;
+
+/// Which files (by position) to read on a second thread: the larger files go one by one to
+/// the lighter group, and the group without the largest file is read beside the other when
+/// it is worth a thread; else none.
+fn split_by_size(sizes: &[u64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    let (mut here, mut there) = ((0u64, Vec::new()), (0u64, Vec::new()));
+    for i in order {
+        let lighter = if here.0 <= there.0 {
+            &mut here
+        } else {
+            &mut there
+        };
+        lighter.0 += sizes[i];
+        lighter.1.push(i);
+    }
+    if there.0 >= THREAD_WORTH_BYTES {
+        there.1
+    } else {
+        Vec::new()
+    }
+}
 
 pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     let manifest = manifest::read(dir)?;
@@ -40,25 +66,35 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
             let shown = path.display().to_string();
             (table.kind, table::read(table, path, &shown, &targets))
         };
-        let done: Vec<(TableKind, Result<TableRead, Problem>)> =
-            if wave.iter().filter(|t| large(t.key)).count() < 2 {
-                wave.iter().zip(&paths).map(read_one).collect()
-            } else {
-                std::thread::scope(|s| {
-                    let running: Vec<_> = wave
-                        .iter()
-                        .zip(&paths)
-                        .map(|pair| s.spawn(move || read_one(pair)))
-                        .collect();
-                    running
+        let sizes: Vec<u64> = paths
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .collect();
+        let beside = split_by_size(&sizes);
+        let pairs = || wave.iter().zip(&paths).enumerate();
+        let done: Vec<(TableKind, Result<TableRead, Problem>)> = std::thread::scope(|s| {
+            let there = (!beside.is_empty()).then(|| {
+                let theirs: Vec<_> = pairs().filter(|(i, _)| beside.contains(i)).collect();
+                s.spawn(move || {
+                    theirs
                         .into_iter()
-                        .map(|r| {
-                            r.join()
-                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                        })
-                        .collect()
+                        .map(|(_, p)| read_one(p))
+                        .collect::<Vec<_>>()
                 })
-            };
+            });
+            let mut done: Vec<_> = pairs()
+                .filter(|(i, _)| !beside.contains(i))
+                .map(|(_, p)| read_one(p))
+                .collect();
+            if let Some(there) = there {
+                done.extend(
+                    there
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+            }
+            done
+        });
         for (kind, mut read) in done {
             if let Ok(read) = &mut read
                 && let Some(keys) = read.keys.take()
@@ -261,6 +297,25 @@ fn column_list(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wave_is_split_in_two_groups_of_about_its_size_when_worth_a_thread() {
+        const K: u64 = 1 << 10;
+        // The shipped wave: metrics alone, the rest beside it.
+        assert_eq!(
+            split_by_size(&[182 * K, 83 * K, 13 * K, 1440 * K, 10 * K]),
+            vec![0, 1, 2, 4]
+        );
+        // Two large files, one per thread, the small one with the lighter.
+        assert_eq!(
+            split_by_size(&[100_000 * K, 75_000 * K, 3000 * K]),
+            vec![1, 2]
+        );
+        // One large file and small ones, or small files only: one thread.
+        assert!(split_by_size(&[200_000 * K, 20 * K, 10 * K]).is_empty());
+        assert!(split_by_size(&[60 * K, 60 * K]).is_empty());
+        assert!(split_by_size(&[]).is_empty());
+    }
 
     #[test]
     fn waves_read_each_table_after_the_keys_it_names() {
