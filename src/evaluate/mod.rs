@@ -55,7 +55,7 @@ pub fn screen(
     universe: &Universe,
     options: &ScreenOptions,
 ) -> anyhow::Result<ScreenResult> {
-    screen_world(pack, World::new(universe), options)
+    screen_owned(pack, universe.clone(), options)
 }
 
 /// [`screen`] a universe handed over (not copied): what a screen that cut it does.
@@ -64,7 +64,9 @@ pub fn screen_owned(
     universe: Universe,
     options: &ScreenOptions,
 ) -> anyhow::Result<ScreenResult> {
-    screen_world(pack, World::of(universe), options)
+    // The world is built (and freed) on the evaluation threads: a large one row by row.
+    let world = pool(options.threads.unwrap_or(0))?.install(|| World::of(universe));
+    screen_world(pack, world, options)
 }
 
 fn screen_world(
@@ -106,13 +108,15 @@ fn screen_world(
         (results, sector)
     });
     chain_results.sort_by(ranking);
-    Ok(ScreenResult {
+    let result = ScreenResult {
         stamps: stamps(pack, universe)?,
         rules: rules.iter().map(|r| r.info.clone()).collect(),
         chains: chain_results,
         sector,
         not_screened: Vec::new(),
-    })
+    };
+    pool.install(|| World::free(world));
+    Ok(result)
 }
 
 /// The evaluation threads for `threads` (0: one per core), started once per process and kept:

@@ -5,11 +5,42 @@
 
 use crate::diagnostics::did_you_mean;
 use crate::features::catalog::{self, Kind};
-use crate::features::{Universe, Value};
+use crate::features::{ChainFeatures, Universe, Value};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rhai::Dynamic;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
+
+/// The names chains give (`of` each) that are not `known`, in the order they first appear; a
+/// large universe's chains are looked through on the threads of the rayon pool.
+fn unseen<'a, I: Iterator<Item = &'a String>>(
+    chains: &'a [ChainFeatures],
+    known: impl Fn(&str) -> bool + Sync,
+    of: impl Fn(&'a ChainFeatures) -> I + Sync,
+) -> Vec<String> {
+    let per_chain = |c: &'a ChainFeatures| of(c).filter(|n| !known(n)).collect::<Vec<_>>();
+    let found: Vec<Vec<&String>> = if chains.len() >= 2 * PAR_CHAINS {
+        chains
+            .par_iter()
+            .with_min_len(PAR_CHAINS)
+            .map(per_chain)
+            .collect()
+    } else {
+        chains.iter().map(per_chain).collect()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for name in found.into_iter().flatten() {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// Chains a thread takes at a time when a world is built or freed: fewer are not worth
+/// handing to another thread.
+const PAR_CHAINS: usize = 256;
 
 /// One uninterrupted stretch of weeks with the same #1 chain by TVL.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,43 +100,56 @@ impl World {
             kinds.push(Some(f.kind));
         }
         // Fields a test or a case gives that the catalog does not list.
-        for chain in &universe.chains {
-            for name in chain.fields.keys() {
-                if !index.contains_key(name) {
-                    index.insert(name.clone(), names.len());
-                    names.push(name.clone());
-                    kinds.push(None);
-                }
-            }
+        for name in unseen(
+            &universe.chains,
+            |n| index.contains_key(n),
+            |c| c.fields.keys(),
+        ) {
+            index.insert(name.clone(), names.len());
+            names.push(name);
+            kinds.push(None);
         }
-        let raw: Vec<Vec<Value>> = universe
-            .chains
-            .iter()
-            .map(|c| {
-                let mut row = vec![Value::Missing; names.len()];
-                for (name, value) in &c.fields {
-                    row[index[name]] = value.clone();
-                }
-                row
-            })
-            .collect();
-        let dynamic = raw
-            .iter()
-            .map(|row| row.iter().map(to_dynamic).collect())
-            .collect();
+        let row_of = |c: &ChainFeatures| {
+            let mut row = vec![Value::Missing; names.len()];
+            for (name, value) in &c.fields {
+                row[index[name]] = value.clone();
+            }
+            row
+        };
+        let dynamic_of = |row: &Vec<Value>| row.iter().map(to_dynamic).collect::<Vec<_>>();
+        // A large universe row by row on the threads of the rayon pool it is built in (a
+        // screen's), a small one here.
+        let (raw, dynamic): (Vec<Vec<Value>>, Vec<Vec<Dynamic>>) =
+            if universe.chains.len() >= 2 * PAR_CHAINS {
+                let raw: Vec<_> = universe
+                    .chains
+                    .par_iter()
+                    .with_min_len(PAR_CHAINS)
+                    .map(row_of)
+                    .collect();
+                let dynamic = raw
+                    .par_iter()
+                    .with_min_len(PAR_CHAINS)
+                    .map(dynamic_of)
+                    .collect();
+                (raw, dynamic)
+            } else {
+                let raw: Vec<_> = universe.chains.iter().map(row_of).collect();
+                let dynamic = raw.iter().map(dynamic_of).collect();
+                (raw, dynamic)
+            };
         let mut series_names = vec!["tvl_usd".to_string()];
         series_names.extend(
             crate::dataset::vocabulary::METRICS
                 .iter()
                 .map(|(m, _)| m.to_string()),
         );
-        for chain in &universe.chains {
-            for name in chain.series.keys() {
-                if !series_names.contains(name) {
-                    series_names.push(name.clone());
-                }
-            }
-        }
+        let more = unseen(
+            &universe.chains,
+            |n| series_names.iter().any(|s| s == n),
+            |c| c.series.keys(),
+        );
+        series_names.extend(more);
         let by_date = series_names.iter().map(|_| OnceLock::new()).collect();
         let sorted = series_names.iter().map(|_| OnceLock::new()).collect();
         let sorted_fields = names.iter().map(|_| OnceLock::new()).collect();
@@ -131,6 +175,44 @@ impl World {
             sorted,
             sorted_fields,
         })
+    }
+
+    /// Free a world no evaluation holds any more, a large one's rows on the threads of the
+    /// rayon pool this runs in (a world of 10,000 chains takes tens of milliseconds to free on
+    /// one thread).
+    pub fn free(world: Arc<World>) {
+        let Ok(world) = Arc::try_unwrap(world) else {
+            return;
+        };
+        if world.len() < 2 * PAR_CHAINS {
+            return;
+        }
+        let World {
+            universe,
+            raw,
+            dynamic,
+            ..
+        } = world;
+        rayon::join(
+            || {
+                universe
+                    .chains
+                    .into_par_iter()
+                    .with_min_len(PAR_CHAINS)
+                    .for_each(drop)
+            },
+            || {
+                rayon::join(
+                    || raw.into_par_iter().with_min_len(PAR_CHAINS).for_each(drop),
+                    || {
+                        dynamic
+                            .into_par_iter()
+                            .with_min_len(PAR_CHAINS)
+                            .for_each(drop)
+                    },
+                )
+            },
+        );
     }
 
     pub fn len(&self) -> usize {
@@ -296,5 +378,69 @@ mod tests {
         assert_eq!(runs.len(), 2);
         assert_eq!((runs[0].weeks, runs[0].to), (2, d("2024-12-08")));
         assert_eq!(runs[1].slug, "base");
+    }
+
+    /// A universe of `n` chains; chain `i` has field `extra_<i % 3>` besides the catalog's
+    /// when `i` is a multiple of 7.
+    fn crowd(n: usize) -> Universe {
+        let empty = catalog::empty_row();
+        let chains = (0..n)
+            .map(|i| {
+                let mut fields = empty.clone();
+                fields.insert("tvl_usd".into(), Value::Num(i as f64));
+                if i % 7 == 0 {
+                    fields.insert(format!("extra_{}", i % 3), Value::Int(i as i64));
+                }
+                ChainFeatures {
+                    slug: format!("c{i:05}"),
+                    fields,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        Universe {
+            as_of: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            data: Default::default(),
+            tvl_week: None,
+            window_weeks: 104,
+            leaders: vec![],
+            chains,
+            sources: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_large_world_is_built_and_freed_on_the_pool_as_a_small_one_is_here() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let (small, large) = (crowd(2 * PAR_CHAINS - 1), crowd(4 * PAR_CHAINS));
+        let large = pool.install(|| World::of(large));
+        let small = World::of(small);
+        for world in [&small, &large] {
+            // Fields the catalog does not list, in the order chains first give them.
+            let extra: Vec<&str> = world
+                .names
+                .iter()
+                .filter(|n| n.starts_with("extra_"))
+                .map(String::as_str)
+                .collect();
+            assert_eq!(extra, ["extra_0", "extra_1", "extra_2"]);
+            let tvl = world.field("tvl_usd").unwrap();
+            let extra_1 = world.field("extra_1").unwrap();
+            for i in [0, 7, 8, world.len() - 1] {
+                assert_eq!(world.raw(i, tvl), &Value::Num(i as f64));
+                let want = if i % 7 == 0 && i % 3 == 1 {
+                    Value::Int(i as i64)
+                } else {
+                    Value::Missing
+                };
+                assert_eq!(world.raw(i, extra_1), &want);
+                assert_eq!(world.chain_index(&format!("c{i:05}")), Some(i));
+            }
+        }
+        pool.install(|| World::free(large));
+        World::free(small);
     }
 }
