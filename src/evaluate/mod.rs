@@ -64,8 +64,8 @@ pub fn screen_owned(
     universe: Universe,
     options: &ScreenOptions,
 ) -> anyhow::Result<ScreenResult> {
-    // The world is built (and freed) on the evaluation threads: a large one row by row.
-    let world = pool(options.threads.unwrap_or(0))?.install(|| World::of(universe));
+    let pool = pool(options.threads.unwrap_or(0))?;
+    let world = World::of_on(universe, &pool);
     screen_world(pack, world, options)
 }
 
@@ -115,7 +115,7 @@ fn screen_world(
         sector,
         not_screened: Vec::new(),
     };
-    pool.install(|| World::free(world));
+    World::free_on(world, &pool);
     Ok(result)
 }
 

@@ -504,10 +504,20 @@ fn register_blobs(m: &mut Module, max: usize) {
 pub fn register_unsharing(engine: &mut Engine) {
     // `on_var` is marked deprecated only to say that the API may change.
     #[allow(deprecated)]
-    engine.on_var(|name, _, mut context| {
+    engine.on_var(|name, offset, mut context| {
         let scope = context.scope_mut();
-        if let Some(value) = scope.get_mut(name)
-            && value.is_shared()
+        // Called on every read of every variable: where rhai knows the variable's place (its
+        // offset from the end of the scope), look there, not up the scope by name.
+        let at_offset = offset
+            .checked_sub(1)
+            .and_then(|back| scope.iter_raw().nth(back))
+            .filter(|(n, ..)| *n == name);
+        let shared = match at_offset {
+            Some((.., value)) => value.is_shared(),
+            None => scope.get(name).is_some_and(Dynamic::is_shared),
+        };
+        if shared
+            && let Some(value) = scope.get_mut(name)
             && let Some(plain) = handle(value)
         {
             *value = plain;

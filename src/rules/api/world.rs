@@ -38,6 +38,11 @@ fn unseen<'a, I: Iterator<Item = &'a String>>(
     out
 }
 
+/// Free rows on the threads of the pool this runs in.
+fn par_drop<T: Send>(rows: Vec<T>) {
+    rows.into_par_iter().with_min_len(PAR_CHAINS).for_each(drop);
+}
+
 /// Chains a thread takes at a time when a world is built or freed: fewer are not worth
 /// handing to another thread.
 const PAR_CHAINS: usize = 256;
@@ -177,10 +182,19 @@ impl World {
         })
     }
 
-    /// Free a world no evaluation holds any more, a large one's rows on the threads of the
-    /// rayon pool this runs in (a world of 10,000 chains takes tens of milliseconds to free on
-    /// one thread).
-    pub fn free(world: Arc<World>) {
+    /// [`World::of`] on the threads of `pool` when the universe is large; a small one is built
+    /// here (handing work to a pool and waiting for it costs more than building it).
+    pub fn of_on(universe: Universe, pool: &rayon::ThreadPool) -> Arc<World> {
+        if universe.chains.len() >= 2 * PAR_CHAINS {
+            pool.install(|| World::of(universe))
+        } else {
+            World::of(universe)
+        }
+    }
+
+    /// Free a world no evaluation holds any more, a large one's rows on the threads of `pool`
+    /// (a world of 10,000 chains takes tens of milliseconds to free on one thread).
+    pub fn free_on(world: Arc<World>, pool: &rayon::ThreadPool) {
         let Ok(world) = Arc::try_unwrap(world) else {
             return;
         };
@@ -193,26 +207,12 @@ impl World {
             dynamic,
             ..
         } = world;
-        rayon::join(
-            || {
-                universe
-                    .chains
-                    .into_par_iter()
-                    .with_min_len(PAR_CHAINS)
-                    .for_each(drop)
-            },
-            || {
-                rayon::join(
-                    || raw.into_par_iter().with_min_len(PAR_CHAINS).for_each(drop),
-                    || {
-                        dynamic
-                            .into_par_iter()
-                            .with_min_len(PAR_CHAINS)
-                            .for_each(drop)
-                    },
-                )
-            },
-        );
+        pool.install(|| {
+            rayon::join(
+                || par_drop(universe.chains),
+                || rayon::join(|| par_drop(raw), || par_drop(dynamic)),
+            )
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -416,8 +416,8 @@ mod tests {
             .build()
             .unwrap();
         let (small, large) = (crowd(2 * PAR_CHAINS - 1), crowd(4 * PAR_CHAINS));
-        let large = pool.install(|| World::of(large));
-        let small = World::of(small);
+        let large = World::of_on(large, &pool);
+        let small = World::of_on(small, &pool);
         for world in [&small, &large] {
             // Fields the catalog does not list, in the order chains first give them.
             let extra: Vec<&str> = world
@@ -440,7 +440,7 @@ mod tests {
                 assert_eq!(world.chain_index(&format!("c{i:05}")), Some(i));
             }
         }
-        pool.install(|| World::free(large));
-        World::free(small);
+        World::free_on(large, &pool);
+        World::free_on(small, &pool);
     }
 }
