@@ -109,7 +109,7 @@ pub struct Index {
     /// Per chain, per metric of `METRICS` (same order), its points by (date, row).
     pub metrics: Vec<Vec<Vec<Point>>>,
     /// The source key of each metrics row, by `Point::row`.
-    pub metric_sources: Vec<String>,
+    pub metric_sources: Interned,
     /// Per chain, its dated speed rows by (asof, row).
     pub speed: Vec<Vec<SpeedRow>>,
     /// Link facts by date (then file order of their first row).
@@ -131,6 +131,77 @@ impl std::fmt::Debug for Index {
             .field("chains", &self.chains.len())
             .finish()
     }
+}
+
+/// Text of a column of many rows and few values, each value kept once.
+#[derive(Clone, Debug, Default)]
+pub struct Interned {
+    values: Vec<String>,
+    /// Per row, its value's place in `values` (`u32::MAX`: empty cell).
+    rows: Vec<u32>,
+}
+
+impl Interned {
+    fn of(cells: &[Option<&str>]) -> Interned {
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut values = Vec::new();
+        let mut last: Option<(&str, u32)> = None;
+        let rows = cells
+            .iter()
+            .map(|cell| match (*cell, last) {
+                (None, _) => u32::MAX,
+                (Some(text), Some((prev, code))) if text == prev => code,
+                (Some(text), _) => {
+                    let code = *seen.entry(text).or_insert_with(|| {
+                        values.push(text.to_string());
+                        (values.len() - 1) as u32
+                    });
+                    last = Some((text, code));
+                    code
+                }
+            })
+            .collect();
+        Interned { values, rows }
+    }
+
+    /// The text of row `row`; `None` for an empty cell or a row past the end.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let code = *self.rows.get(row)?;
+        self.values.get(code as usize).map(String::as_str)
+    }
+}
+
+/// A chain's slot by slug, remembering the last slug asked for: rows sorted by chain ask for
+/// the same one many times in a row.
+struct Runs<'a> {
+    by_slug: &'a HashMap<String, usize>,
+    last: Option<(&'a str, Option<usize>)>,
+}
+
+impl<'a> Runs<'a> {
+    fn new(by_slug: &'a HashMap<String, usize>) -> Runs<'a> {
+        Runs {
+            by_slug,
+            last: None,
+        }
+    }
+
+    fn slot(&mut self, slug: Option<&'a str>) -> Option<usize> {
+        let slug = slug?;
+        match self.last {
+            Some((last, slot)) if last == slug => slot,
+            _ => {
+                let slot = self.by_slug.get(slug).copied();
+                self.last = Some((slug, slot));
+                slot
+            }
+        }
+    }
+}
+
+/// A text column borrowed from its frame.
+fn borrowed<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
+    Ok(df.column(name)?.str()?.iter().collect())
 }
 
 /// The flags written in a note.
@@ -193,15 +264,18 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
         e.sort_by_key(|e| (e.date, e.row));
     }
 
+    // The two long tables are read in place (no text is copied), and a chain's slot is looked
+    // up once per run of its rows (both tables are sorted by chain).
+    let mut runs = Runs::new(&by_slug);
     let mut tvl: Vec<Vec<Point>> = vec![Vec::new(); n];
     {
         let (d, c, v) = (
             dates(&ds.tvl, "date")?,
-            texts(&ds.tvl, "chain")?,
+            borrowed(&ds.tvl, "chain")?,
             nums(&ds.tvl, "tvl_usd")?,
         );
         for row in 0..d.len() {
-            if let (Some(date), Some(i), Some(value)) = (d[row], slot(&c[row]), v[row]) {
+            if let (Some(date), Some(i), Some(value)) = (d[row], runs.slot(c[row]), v[row]) {
                 tvl[i].push(Point { date, value, row });
             }
         }
@@ -216,24 +290,33 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
         .map(|(i, (m, _))| (*m, i))
         .collect();
     let mut metrics: Vec<Vec<Vec<Point>>> = vec![vec![Vec::new(); METRICS.len()]; n];
-    let metric_sources: Vec<String>;
+    let metric_sources: Interned;
     {
         let (d, c, m, v, src) = (
             dates(&ds.metrics, "date")?,
-            texts(&ds.metrics, "chain")?,
-            texts(&ds.metrics, "metric")?,
+            borrowed(&ds.metrics, "chain")?,
+            borrowed(&ds.metrics, "metric")?,
             nums(&ds.metrics, "value")?,
-            texts(&ds.metrics, "source")?,
+            borrowed(&ds.metrics, "source")?,
         );
+        let mut last_metric: Option<(&str, Option<usize>)> = None;
         for row in 0..d.len() {
-            let metric = m[row].as_deref().and_then(|m| metric_slot.get(m)).copied();
+            let metric = match (m[row], last_metric) {
+                (Some(name), Some((last, slot))) if name == last => slot,
+                (Some(name), _) => {
+                    let slot = metric_slot.get(name).copied();
+                    last_metric = Some((name, slot));
+                    slot
+                }
+                (None, _) => None,
+            };
             if let (Some(date), Some(i), Some(mi), Some(value)) =
-                (d[row], slot(&c[row]), metric, v[row])
+                (d[row], runs.slot(c[row]), metric, v[row])
             {
                 metrics[i][mi].push(Point { date, value, row });
             }
         }
-        metric_sources = src.into_iter().map(Option::unwrap_or_default).collect();
+        metric_sources = Interned::of(&src);
     }
     for chain in &mut metrics {
         for s in chain {
@@ -432,6 +515,25 @@ fn link_facts(df: &DataFrame) -> Result<Vec<LinkFact>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interned_text_reads_back_row_by_row() {
+        let cells = [Some("a"), Some("a"), None, Some("b"), Some("a"), Some("b")];
+        let interned = Interned::of(&cells);
+        let back: Vec<Option<&str>> = (0..cells.len()).map(|r| interned.get(r)).collect();
+        assert_eq!(back, cells);
+        assert_eq!(interned.values, ["a", "b"]);
+        assert_eq!(interned.get(cells.len()), None);
+    }
+
+    #[test]
+    fn runs_look_up_a_slug_again_only_when_it_changes() {
+        let by_slug: HashMap<String, usize> = [("base".to_string(), 3)].into();
+        let mut runs = Runs::new(&by_slug);
+        let asked = [Some("base"), Some("base"), None, Some("nope"), Some("base")];
+        let slots: Vec<Option<usize>> = asked.iter().map(|s| runs.slot(*s)).collect();
+        assert_eq!(slots, [Some(3), Some(3), None, None, Some(3)]);
+    }
 
     #[test]
     fn flags_are_read_from_notes() {

@@ -44,7 +44,7 @@ pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
             let point = &points[first];
             let p = Provenance {
                 date: Some(point.date),
-                source: cut.index.metric_sources.get(point.row).cloned(),
+                source: cut.index.metric_sources.get(point.row).map(str::to_string),
                 flags: Vec::new(),
             };
             c.set_from(metric, Value::Num(point.value), p.clone());
