@@ -202,6 +202,10 @@ pub fn build_sorted(columns: Vec<(&'static SchemaColumn, Values)>, by: &[&str]) 
     let Some(order) = integer_order(&columns, by) else {
         return sorted(build(columns), by);
     };
+    // A file already in order (as moat writes them) is not gathered again.
+    if order.iter().enumerate().all(|(i, &row)| row as usize == i) {
+        return build(columns);
+    }
     let order = IdxCa::from_vec("order".into(), order);
     let columns: Vec<Column> = columns
         .into_iter()
