@@ -347,5 +347,9 @@ mod tests {
             let theirs = sorted(build(columns()), by);
             assert!(ours.equals_missing(&theirs), "{by:?}\n{ours}\n{theirs}");
         }
+        // Every row has unit USD: in order by unit already, they come back as they are.
+        let by_unit = build_sorted(columns(), &["unit"]);
+        assert!(by_unit.equals_missing(&build(columns())));
+        assert!(integer_order(&columns(), &["unit"]).is_some_and(|o| o.is_sorted()));
     }
 }
