@@ -117,15 +117,28 @@ impl Flip {
 }
 
 impl WhatIf {
+    /// The sentences of the flips `keep` keeps, or else one saying that no change of a field it
+    /// tried `does` (e.g. "makes it PASS").
+    pub fn sentences(&self, keep: impl Fn(&Flip) -> bool, does: &str) -> Vec<String> {
+        let found: Vec<String> = self
+            .flips
+            .iter()
+            .filter(|f| keep(f))
+            .map(Flip::sentence)
+            .collect();
+        if found.is_empty() {
+            vec![format!(
+                "no change of one field it read ({}) {does}",
+                self.tried()
+            )]
+        } else {
+            found
+        }
+    }
+
     /// `PASS if tvl_usd >= $100M (now $92.8M, +7.8%)`, one line per flip, or why there is none.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self.flips.iter().map(Flip::sentence).collect();
-        if lines.is_empty() {
-            lines.push(format!(
-                "no change of one field it read ({}) flips it",
-                self.tried()
-            ));
-        }
+        let mut lines = self.sentences(|_| true, "flips it");
         if self.cut_short {
             lines.push(format!(
                 "(the search stopped after {} evaluations: not every field was tried)",

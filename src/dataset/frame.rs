@@ -285,6 +285,11 @@ pub fn dates(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<NaiveDate>>>
         .collect())
 }
 
+/// A String column read in place, borrowed from its frame.
+pub fn text_refs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(df.column(name)?.str()?.iter().collect())
+}
+
 /// Read a String column back as owned strings.
 pub fn texts(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
     Ok(df

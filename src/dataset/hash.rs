@@ -15,6 +15,7 @@
 //! and waits for it only to write its stamps.
 
 use super::Dataset;
+use super::frame::text_refs;
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, DataType, PolarsResult};
 use sha2::{Digest, Sha256};
@@ -193,8 +194,8 @@ impl ContentHash {
             }
         }
 
-        let slugs: Vec<Option<&str>> = ds.chains.column("slug")?.str()?.iter().collect();
-        let hosts: Vec<Option<&str>> = ds.chains.column("host")?.str()?.iter().collect();
+        let slugs = text_refs(&ds.chains, "slug")?;
+        let hosts = text_refs(&ds.chains, "host")?;
         let launch = days(&ds.chains, "launch_date")?;
         let snapshot = days(&ds.chains, "stage_asof")?;
         for (i, slug) in slugs.iter().enumerate() {
@@ -222,7 +223,7 @@ impl ContentHash {
                 break;
             }
         }
-        let chain_sources: Vec<Option<&str>> = ds.chains.column("sources")?.str()?.iter().collect();
+        let chain_sources = text_refs(&ds.chains, "sources")?;
         for (i, slug) in slugs.iter().enumerate() {
             let Some(day) = slug.and_then(|s| first_seen.get(s)).copied() else {
                 continue;
@@ -232,7 +233,7 @@ impl ContentHash {
             }
             seen[0].push((day, i as u32));
         }
-        let keys: Vec<Option<&str>> = ds.sources.column("key")?.str()?.iter().collect();
+        let keys = text_refs(&ds.sources, "key")?;
         for (i, key) in keys.iter().enumerate() {
             if let Some(&day) = key.and_then(|k| cite.get(k)) {
                 seen[1].push((day, i as u32));
@@ -311,7 +312,9 @@ fn in_date_order(seen: &[Vec<(i32, u32)>; 7]) -> Vec<(i32, u8, u32)> {
             .enumerate()
             .flat_map(|(tag, rows)| rows.iter().map(move |&(d, r)| (d, tag as u8, r)))
     };
-    let (Some(lo), Some(hi)) = (all().map(|r| r.0).min(), all().map(|r| r.0).max()) else {
+    let Some((lo, hi)) = all().fold(None, |span: Option<(i32, i32)>, (d, ..)| {
+        Some(span.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))))
+    }) else {
         return Vec::new();
     };
     let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
@@ -477,7 +480,7 @@ fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<Vec<Option
     names
         .iter()
         .filter(|n| df.get_column_names().iter().any(|c| c.as_str() == **n))
-        .map(|n| Ok(df.column(n)?.str()?.iter().collect()))
+        .map(|n| text_refs(df, n))
         .collect()
 }
 

@@ -21,6 +21,7 @@ mod validate;
 pub mod vocabulary;
 
 pub use hash::{Building, ContentHash, HashAt};
+pub(crate) use keys::Dict;
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use problem::{DataErrors, Problem};
 pub use schema::{TABLES, TableKind};

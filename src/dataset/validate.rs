@@ -53,23 +53,29 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         return Err(errors);
     }
     let path_of = |key: &str| dir.join(manifest.files[key].path.get_ref());
-    let large =
-        |key: &str| std::fs::metadata(path_of(key)).is_ok_and(|m| m.len() >= LARGE_FILE_BYTES);
+    // Each file's size, read once (0 for a file that cannot be read: its reading says why).
+    let size: BTreeMap<&str, u64> = TABLES
+        .iter()
+        .map(|t| {
+            (
+                t.key,
+                std::fs::metadata(path_of(t.key)).map_or(0, |m| m.len()),
+            )
+        })
+        .collect();
+    let large = |key: &str| size[key] >= LARGE_FILE_BYTES;
     let mut targets = Targets::new();
     let mut reads: BTreeMap<TableKind, Result<TableRead, Problem>> = BTreeMap::new();
-    // The tables of one wave name only keys read before it: a wave of large files is read
-    // side by side (small ones cost less than starting threads), and what each finds is kept
-    // by table, so the result does not depend on which ends first.
+    // The tables of one wave name only keys read before it: a wave's files are read on two
+    // threads when worth it (see `split_by_size`), and what each finds is kept by table, so
+    // the result does not depend on which ends first.
     for wave in read_waves() {
         let paths: Vec<_> = wave.iter().map(|t| path_of(t.key)).collect();
         let read_one = |(table, path): (&&'static Table, &std::path::PathBuf)| {
             let shown = path.display().to_string();
             (table.kind, table::read(table, path, &shown, &targets))
         };
-        let sizes: Vec<u64> = paths
-            .iter()
-            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-            .collect();
+        let sizes: Vec<u64> = wave.iter().map(|t| size[t.key]).collect();
         let beside = split_by_size(&sizes);
         let pairs = || wave.iter().zip(&paths).enumerate();
         let done: Vec<(TableKind, Result<TableRead, Problem>)> = std::thread::scope(|s| {

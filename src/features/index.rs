@@ -8,9 +8,9 @@
 //! broken the same way every time. A note's quality flags (`PROXY`, `DOUBTFUL`, `WEAK SOURCE`,
 //! `CONFLICT`, written in capitals in the note, the dataset's convention) are read here.
 
-use crate::dataset::frame::{dates, nums, texts};
+use crate::dataset::frame::{dates, nums, text_refs, texts};
 use crate::dataset::vocabulary::{LAYER_L1, MAINNET_LAUNCH, METRICS, SHUTDOWN, STAGE_KINDS};
-use crate::dataset::{Building, ContentHash, Dataset};
+use crate::dataset::{Building, ContentHash, Dataset, Dict};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
@@ -133,41 +133,33 @@ impl std::fmt::Debug for Index {
     }
 }
 
-/// Text of a column of many rows and few values, each value kept once.
-#[derive(Clone, Debug, Default)]
+/// Text of a column of many rows and few values, each value kept once (a loader's
+/// dictionary, which also remembers the value given last).
+#[derive(Debug, Default)]
 pub struct Interned {
-    values: Vec<String>,
-    /// Per row, its value's place in `values` (`u32::MAX`: empty cell).
+    dict: Dict,
+    /// Per row, its value's code in `dict` (`EMPTY`: empty cell).
     rows: Vec<u32>,
 }
 
+const EMPTY: u32 = u32::MAX;
+
 impl Interned {
     fn of(cells: &[Option<&str>]) -> Interned {
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        let mut values = Vec::new();
-        let mut last: Option<(&str, u32)> = None;
+        let mut dict = Dict::open();
         let rows = cells
             .iter()
-            .map(|cell| match (*cell, last) {
-                (None, _) => u32::MAX,
-                (Some(text), Some((prev, code))) if text == prev => code,
-                (Some(text), _) => {
-                    let code = *seen.entry(text).or_insert_with(|| {
-                        values.push(text.to_string());
-                        (values.len() - 1) as u32
-                    });
-                    last = Some((text, code));
-                    code
-                }
-            })
+            .map(|cell| cell.and_then(|text| dict.code(text)).unwrap_or(EMPTY))
             .collect();
-        Interned { values, rows }
+        Interned { dict, rows }
     }
 
     /// The text of row `row`; `None` for an empty cell or a row past the end.
     pub fn get(&self, row: usize) -> Option<&str> {
-        let code = *self.rows.get(row)?;
-        self.values.get(code as usize).map(String::as_str)
+        match *self.rows.get(row)? {
+            EMPTY => None,
+            code => Some(self.dict.value(code)),
+        }
     }
 }
 
@@ -197,11 +189,6 @@ impl<'a> Runs<'a> {
             }
         }
     }
-}
-
-/// A text column borrowed from its frame.
-fn borrowed<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
-    Ok(df.column(name)?.str()?.iter().collect())
 }
 
 /// The flags written in a note.
@@ -271,7 +258,7 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
     {
         let (d, c, v) = (
             dates(&ds.tvl, "date")?,
-            borrowed(&ds.tvl, "chain")?,
+            text_refs(&ds.tvl, "chain")?,
             nums(&ds.tvl, "tvl_usd")?,
         );
         for row in 0..d.len() {
@@ -294,10 +281,10 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
     {
         let (d, c, m, v, src) = (
             dates(&ds.metrics, "date")?,
-            borrowed(&ds.metrics, "chain")?,
-            borrowed(&ds.metrics, "metric")?,
+            text_refs(&ds.metrics, "chain")?,
+            text_refs(&ds.metrics, "metric")?,
             nums(&ds.metrics, "value")?,
-            borrowed(&ds.metrics, "source")?,
+            text_refs(&ds.metrics, "source")?,
         );
         let mut last_metric: Option<(&str, Option<usize>)> = None;
         for row in 0..d.len() {
@@ -522,7 +509,7 @@ mod tests {
         let interned = Interned::of(&cells);
         let back: Vec<Option<&str>> = (0..cells.len()).map(|r| interned.get(r)).collect();
         assert_eq!(back, cells);
-        assert_eq!(interned.values, ["a", "b"]);
+        assert_eq!(interned.dict.values().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(interned.get(cells.len()), None);
     }
 

@@ -7,7 +7,7 @@
 //! source.
 
 use super::verdicts::RuleVerdict;
-use crate::authoring::whatif::{Flip, WhatIf};
+use crate::authoring::whatif::WhatIf;
 use crate::evaluate::Status;
 use serde::Serialize;
 
@@ -81,19 +81,7 @@ fn needs(v: &RuleVerdict, what_if: Option<&WhatIf>) -> Vec<Need> {
     // Only a change that makes the rule PASS is worth listing here (a FAIL that would SKIP
     // holds the chain back all the same).
     if let Some(w) = what_if {
-        let passing: Vec<String> = w
-            .flips
-            .iter()
-            .filter(|f| f.status == Status::Pass)
-            .map(Flip::sentence)
-            .collect();
-        let mut texts = passing;
-        if texts.is_empty() {
-            texts.push(format!(
-                "no change of one field it read ({}) makes it PASS",
-                w.tried()
-            ));
-        }
+        let mut texts = w.sentences(|f| f.status == Status::Pass, "makes it PASS");
         if w.cut_short {
             texts.push(format!(
                 "the search stopped after {} evaluations, before every field was tried",
@@ -185,7 +173,7 @@ mod tests {
 #[cfg(test)]
 mod what_if_tests {
     use super::*;
-    use crate::authoring::whatif::Condition;
+    use crate::authoring::whatif::{Condition, Flip};
     use crate::features::Value;
 
     fn flip(status: Status, field: &str, value: f64, now: f64) -> Flip {
