@@ -26,8 +26,7 @@ use crate::rules::pack::CompiledRule;
 use crate::rules::{RulePack, RuleScope};
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
-use rhai::Scope;
-use run::Target;
+use run::{Slate, Target};
 use std::sync::Arc;
 
 /// Stack for evaluation threads. Rule recursion is bounded by `MAX_CALL_LEVELS`, but a value
@@ -99,8 +98,8 @@ fn screen_world(
     let (mut chain_results, sector) = pool.install(|| {
         let results: Vec<ChainResult> = chains
             .par_iter()
-            .map_init(Scope::new, |scope, &i| {
-                chain_result(pack, &chain_rules, &world, i, scope, &budget)
+            .map_init(Slate::new, |slate, &i| {
+                chain_result(pack, &chain_rules, &world, i, slate, &budget)
             })
             .collect();
         let sector =
@@ -186,7 +185,7 @@ pub fn evaluate_chain(
             &rules,
             &World::new(universe),
             i,
-            &mut Scope::new(),
+            &mut Slate::new(),
             &budget,
         )
     }))
@@ -243,7 +242,7 @@ pub fn evaluate_rule_within(
         compiled,
         &world,
         target,
-        &mut Scope::new(),
+        &mut Slate::new(),
         budget,
     ))
 }
@@ -266,22 +265,22 @@ pub fn evaluate_in_world(
         compiled,
         world,
         Target::Chain(chain),
-        &mut Scope::new(),
+        &mut Slate::new(),
         &Budget::new(pack),
     ))
 }
 
-fn chain_result(
+fn chain_result<'p>(
     pack: &RulePack,
-    rules: &[&CompiledRule],
+    rules: &[&'p CompiledRule],
     world: &Arc<World>,
     i: usize,
-    scope: &mut Scope,
+    slate: &mut Slate<'p>,
     budget: &Budget,
 ) -> ChainResult {
     let verdicts: Vec<Verdict> = rules
         .iter()
-        .map(|r| run::run(pack, r, world, Target::Chain(i), scope, budget))
+        .map(|r| run::run(pack, r, world, Target::Chain(i), slate, budget))
         .collect();
     let t = tally(pack, rules, &verdicts);
     let chain = &world.universe.chains[i];
@@ -309,10 +308,10 @@ fn sector_result(
     world: &Arc<World>,
     budget: &Budget,
 ) -> SectorResult {
-    let mut scope = Scope::new();
+    let mut slate = Slate::new();
     let verdicts: Vec<Verdict> = rules
         .iter()
-        .map(|r| run::run(pack, r, world, Target::Sector, &mut scope, budget))
+        .map(|r| run::run(pack, r, world, Target::Sector, &mut slate, budget))
         .collect();
     let t = tally(pack, rules, &verdicts);
     SectorResult {

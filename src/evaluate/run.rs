@@ -23,7 +23,7 @@ use crate::rules::api::world::World;
 use crate::rules::engine::Leftovers;
 use crate::rules::limits::{MAX_HINT_BYTES, MAX_REASON_BYTES, bounded};
 use crate::rules::pack::CompiledRule;
-use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Position, Scope};
+use rhai::{Caches, Dynamic, Engine, EvalAltResult, EvalContext, Position, Scope};
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once};
@@ -49,12 +49,12 @@ enum Failure {
     Panic(String),
 }
 
-pub fn run(
+pub fn run<'p>(
     pack: &RulePack,
-    rule: &CompiledRule,
+    rule: &'p CompiledRule,
     world: &Arc<World>,
     target: Target,
-    scope: &mut Scope,
+    slate: &mut Slate<'p>,
     budget: &Budget,
 ) -> Verdict {
     let error = |reason: String, location: String| Verdict {
@@ -96,19 +96,20 @@ pub fn run(
 
     let started = Instant::now();
     let trace = Trace::default();
+    let (scope, caches) = slate.of(rule);
     let (result, leftovers) = evaluate(
         &pack.engine,
         pack,
         rule,
         world,
         target,
-        scope,
+        (scope, caches),
         &trace,
         time,
         kind,
     );
     let data = trace.take();
-    let locate_here = |scope: &mut Scope, stopped_by_time: bool| {
+    let locate_here = |scope: &mut Scope<'static>, stopped_by_time: bool| {
         let time = if stopped_by_time {
             LOCATE_TIME
         } else {
@@ -200,34 +201,21 @@ fn evaluate(
     rule: &CompiledRule,
     world: &Arc<World>,
     target: Target,
-    scope: &mut Scope,
+    (scope, caches): (&mut Scope<'static>, &mut Caches),
     trace: &Trace,
     time: Duration,
     kind: DeadlineKind,
 ) -> (Result<Dynamic, Failure>, Leftovers) {
-    let params = Params::new(rule.params.clone(), trace.clone());
-    let peers = Peers::all(world.clone(), trace.clone());
-    let options = || CallFnOptions::new().eval_ast(false).rewind_scope(true);
+    let params = Dynamic::from(Params::new(rule.params.clone(), trace.clone()));
+    let peers = Dynamic::from(Peers::all(world.clone(), trace.clone()));
     scope.clear();
     crate::rules::guarded(&pack.limits, time, kind, || {
         contained(|| match target {
             Target::Chain(i) => {
-                let chain = Chain::subject(world.clone(), i, trace.clone());
-                engine.call_fn_with_options::<Dynamic>(
-                    options(),
-                    scope,
-                    &rule.ast,
-                    "rule",
-                    (chain, params, peers),
-                )
+                let chain = Dynamic::from(Chain::subject(world.clone(), i, trace.clone()));
+                call(engine, rule, caches, scope, "rule", [chain, params, peers])
             }
-            Target::Sector => engine.call_fn_with_options::<Dynamic>(
-                options(),
-                scope,
-                &rule.ast,
-                "sector",
-                (peers, params),
-            ),
+            Target::Sector => call(engine, rule, caches, scope, "sector", [peers, params]),
         })
         .map_err(Failure::Panic)
         .and_then(|r| r.map_err(Failure::Rhai))
@@ -241,7 +229,7 @@ fn locate(
     rule: &CompiledRule,
     world: &Arc<World>,
     target: Target,
-    scope: &mut Scope,
+    scope: &mut Scope<'static>,
     time: Duration,
 ) -> Option<(usize, usize)> {
     let trace = Trace::default();
@@ -251,12 +239,75 @@ fn locate(
         rule,
         world,
         target,
-        scope,
+        (scope, &mut Caches::new()),
         &trace,
         time,
         DeadlineKind::Evaluation,
     );
     position(leftovers.last_position)
+}
+
+/// Call the entry function `name` of the rule's script: what rhai's `call_fn` does (the
+/// file's top level not run again, an `exit` the result, an error inside the entry function
+/// reported as itself), but with `caches`, rhai's function resolutions, kept by the caller from
+/// one evaluation of the rule to the next instead of resolved afresh in every evaluation.
+/// The two calls rhai makes on the way to the entry function count as two levels of calls:
+/// the engine allows `CALL_LEVELS_ON_THE_WAY` more (see `rules::engine`), so a rule recurses
+/// exactly as deep as its limit says.
+fn call<const N: usize>(
+    engine: &Engine,
+    rule: &CompiledRule,
+    caches: &mut Caches,
+    scope: &mut Scope,
+    name: &str,
+    mut args: [Dynamic; N],
+) -> Result<Dynamic, Box<EvalAltResult>> {
+    let mut global = engine.new_global_runtime_state();
+    global.lib.push(rule.ast.shared_lib().clone());
+    global.source = rule.ast.source().map(Into::into);
+    let mut context = EvalContext::new(engine, &mut global, caches, scope, None);
+    let mut refs: [&mut Dynamic; N] = args.each_mut();
+    context
+        .call_fn_raw(name, false, false, &mut refs)
+        .or_else(|err| match *err {
+            EvalAltResult::Exit(out, ..) => Ok(out),
+            _ => Err(err),
+        })
+        .map_err(|err| match *err {
+            EvalAltResult::ErrorInFunctionCall(ref f, _, _, _) if f == name => {
+                let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = *err else {
+                    unreachable!()
+                };
+                inner
+            }
+            _ => err,
+        })
+}
+
+/// What one thread keeps from one evaluation to the next within a run: the scope's storage,
+/// and each rule's function resolutions (valid for as long as the rule and the engine are the
+/// same, which a slate borrowing the rules guarantees).
+#[derive(Default)]
+pub struct Slate<'p> {
+    scope: Scope<'static>,
+    caches: Vec<(&'p CompiledRule, Caches)>,
+}
+
+impl<'p> Slate<'p> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn of(&mut self, rule: &'p CompiledRule) -> (&mut Scope<'static>, &mut Caches) {
+        let at = match self.caches.iter().position(|(r, _)| std::ptr::eq(*r, rule)) {
+            Some(at) => at,
+            None => {
+                self.caches.push((rule, Caches::new()));
+                self.caches.len() - 1
+            }
+        };
+        (&mut self.scope, &mut self.caches[at].1)
+    }
 }
 
 fn position(p: Position) -> Option<(usize, usize)> {

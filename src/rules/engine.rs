@@ -25,6 +25,12 @@ const DEADLINE_CHECK_EVERY: u64 = 256;
 /// thread beyond any deadline, is replaced by a function that fails (see `api::sandbox`).
 pub const REFUSED: &[&str] = &["eval", "import", "export", "curry"];
 
+/// The levels of calls rhai counts on the way from the evaluator to a rule's entry function
+/// (the evaluator calls it through an evaluation context, which keeps function resolutions
+/// between evaluations; see `evaluate::run`): the engine allows that many more, so that a rule
+/// nests exactly `Limits::max_call_levels` calls.
+pub(crate) const CALL_LEVELS_ON_THE_WAY: usize = 2;
+
 /// Build the engine for a rule pack.
 pub(crate) fn build(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
@@ -41,7 +47,7 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         // Fast operators would bypass the overloads that make `() > 1` an error instead of false.
         .set_fast_operators(false)
         .set_max_operations(limits.max_operations)
-        .set_max_call_levels(limits.max_call_levels)
+        .set_max_call_levels(limits.max_call_levels + CALL_LEVELS_ON_THE_WAY)
         .set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth)
         // No rhai size limits: rhai measures a whole value after every call that may change it
         // (a push onto an array of n items walks the n items), so a loop of pushes costs n².

@@ -93,6 +93,25 @@ fn deep_recursion_is_a_call_depth_error() {
     assert_eq!(at, "r.rhai:5:14");
 }
 
+/// The limit counts the calls a rule nests, whatever the evaluator's own calls on the way to
+/// the entry function: 32 nested calls run, 33 are an error.
+#[test]
+fn a_rule_nests_exactly_as_many_calls_as_its_limit() {
+    let nesting = |calls: usize| {
+        verdict(&format!(
+            "fn down(n) {{ if n == 1 {{ pass(\"deep enough\") }} else {{ down(n - 1) }} }}\n\
+             fn rule(chain, params, peers) {{ down({calls}) }}"
+        ))
+    };
+    assert_eq!(nesting(32).status, Status::Pass);
+    let too_deep = nesting(33);
+    assert_eq!(too_deep.status, Status::Error);
+    assert_eq!(
+        too_deep.reason,
+        "the rule exceeded the limit of 32 nested function calls (runaway recursion?)"
+    );
+}
+
 #[test]
 fn huge_string_is_a_size_error() {
     let (reason, at) =
