@@ -86,6 +86,28 @@ fn shipped(c: &mut Criterion) {
             b.iter(|| evaluate::screen(&pack, black_box(&universe), &only).expect("screens"))
         });
     }
+    // The fixed cost of a decision: a rule whose body only returns a verdict.
+    let pass_only = repo().join("target/bench-pass-only");
+    std::fs::create_dir_all(&pass_only).expect("target/ is writable");
+    std::fs::write(
+        pass_only.join("screen.toml"),
+        "name = \"pass only\"\npass_mark = 0.5\n[rules.pass_only]\n",
+    )
+    .expect("writes screen.toml");
+    std::fs::write(
+        pass_only.join("pass_only.rhai"),
+        "//! id: pass_only\n//! title: Returns a verdict and nothing else\n//! category: token\n\
+         //! why: The cost of an evaluation itself.\n\nfn rule(chain, params, peers) { pass(\"ok\") }\n",
+    )
+    .expect("writes the rule");
+    let pass_pack = moat::load_rules(&pass_only).expect("the pass-only pack loads");
+    let one = ScreenOptions {
+        threads: Some(1),
+        ..Default::default()
+    };
+    g.bench_function("rhai/pass_only", |b| {
+        b.iter(|| evaluate::screen(&pass_pack, black_box(&universe), &one).expect("screens"))
+    });
     let max_rank = universe
         .chains
         .iter()

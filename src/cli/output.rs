@@ -5,12 +5,29 @@
 
 use std::io::{IsTerminal, Write};
 
-/// Write a finished rendering to stdout.
+/// Write a finished rendering to stdout: through anstream when it holds something anstream
+/// may drop (a style, a control character), as it is otherwise (a JSON or CSV screen, which
+/// anstream would copy byte by byte to the same bytes).
 pub fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = anstream::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    if nothing_to_strip(text) {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    } else {
+        let mut out = anstream::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
     Ok(())
+}
+
+/// Whether `text` has no byte anstream's stripping drops or starts a sequence with: no escape,
+/// no control character but whitespace, no DEL. Such text is the same stripped or not (the
+/// test below checks every character).
+fn nothing_to_strip(text: &str) -> bool {
+    !text
+        .bytes()
+        .any(|b| (b < 0x20 && !b.is_ascii_whitespace()) || b == 0x7f)
 }
 
 /// Write a message (a note, a warning, an error) to stderr, ending the line.
@@ -31,4 +48,31 @@ pub fn terminal_width() -> Option<usize> {
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0);
     columns.or_else(|| terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_nothing_to_strip_is_what_anstream_would_write() {
+        // Every character, each between two letters: those `nothing_to_strip` lets through are
+        // kept as they are by anstream's stripping, and the others are not all kept.
+        let (plain, other): (Vec<char>, Vec<char>) = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .partition(|c| nothing_to_strip(c.encode_utf8(&mut [0; 4])));
+        let text: String = plain.iter().flat_map(|&c| ['a', c]).collect();
+        assert!(nothing_to_strip(&text));
+        assert_eq!(anstream::adapter::strip_str(&text).to_string(), text);
+        for c in other {
+            let text = format!("a{c}b");
+            assert_ne!(
+                anstream::adapter::strip_str(&text).to_string(),
+                text,
+                "{c:?}"
+            );
+        }
+        let styled = crate::report::style::paint_status(crate::evaluate::Status::Pass);
+        assert!(!nothing_to_strip(&styled));
+    }
 }
