@@ -59,9 +59,15 @@ impl ChainFeatures {
         self.fields.get(field)
     }
 
-    /// Set a field.
+    /// Set a field (in place when it is there, as every catalogue field is from the start:
+    /// no new key).
     pub fn set(&mut self, field: &str, value: Value) {
-        self.fields.insert(field.to_string(), value);
+        match self.fields.get_mut(field) {
+            Some(slot) => *slot = value,
+            None => {
+                self.fields.insert(field.to_string(), value);
+            }
+        }
     }
 
     /// Set a field read from a dated observation, with where it comes from.
