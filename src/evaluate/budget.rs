@@ -11,7 +11,7 @@
 
 use crate::rules::pack::CompiledRule;
 use crate::rules::{DeadlineKind, RulePack};
-use std::collections::HashMap;
+use polars::prelude::PlHashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ pub struct Budget {
     rule: Duration,
     screen: Duration,
     started: Instant,
-    spent: HashMap<String, Spent>,
+    spent: PlHashMap<String, Spent>,
 }
 
 /// What one rule has spent.
@@ -101,7 +101,7 @@ mod tests {
             rule: Duration::from_millis(rule),
             screen: Duration::from_millis(screen),
             started: Instant::now(),
-            spent: HashMap::from([("r".to_string(), Spent::default())]),
+            spent: [("r".to_string(), Spent::default())].into_iter().collect(),
         }
     }
 

@@ -7,9 +7,10 @@ use crate::diagnostics::did_you_mean;
 use crate::features::catalog::{self, Kind};
 use crate::features::{ChainFeatures, Universe, Value};
 use chrono::NaiveDate;
+use polars::prelude::PlHashMap;
 use rayon::prelude::*;
 use rhai::Dynamic;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// The names chains give (`of` each) that are not `known`, in the order they first appear; a
@@ -63,16 +64,18 @@ pub type DateIndex = BTreeMap<NaiveDate, Vec<(usize, f64)>>;
 pub type SortedIndex = BTreeMap<NaiveDate, Vec<f64>>;
 
 /// Statistics of a peer set by (field, statistic), computed once and reused.
-pub type PeerStats = HashMap<(String, &'static str), Option<f64>>;
+pub type PeerStats = PlHashMap<(String, &'static str), Option<f64>>;
 
 #[derive(Clone)]
 pub struct World {
     pub universe: Universe,
     names: Vec<String>,
     kinds: Vec<Option<Kind>>,
-    index: HashMap<String, usize>,
+    /// Hashed with polars' hasher (aHash), not SipHash: every field a rule reads looks its
+    /// column up here.
+    index: PlHashMap<String, usize>,
     /// Each chain's place in `universe.chains`, by slug.
-    by_slug: HashMap<String, usize>,
+    by_slug: PlHashMap<String, usize>,
     raw: Vec<Vec<Value>>,
     dynamic: Vec<Vec<Dynamic>>,
     series_names: Vec<String>,
@@ -98,7 +101,7 @@ impl World {
     pub fn of(universe: Universe) -> Arc<World> {
         let mut names: Vec<String> = Vec::new();
         let mut kinds = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: PlHashMap<String, usize> = PlHashMap::default();
         for f in catalog::fields() {
             index.insert(f.name.clone(), names.len());
             names.push(f.name.clone());
