@@ -237,3 +237,21 @@ fn capture(line: &str) {
         g.output.push(kept);
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_are_functions_not_the_getters_of_chain_fields() {
+        let names = function_names();
+        assert!(names.contains("has") && names.contains("pass"));
+        assert!(!names.contains("tvl_usd") && !names.contains("stage"));
+        // The getters are there (`chain.tvl_usd` finds one), by their internal name.
+        let signatures = build(&Limits::default()).gen_fn_signatures(false);
+        assert!(
+            signatures.iter().any(|s| s.starts_with("get$tvl_usd(")),
+            "{signatures:?}"
+        );
+    }
+}

@@ -58,6 +58,16 @@ macro_rules! register_format {
 }
 
 pub fn register(engine: &mut Engine) {
+    // `chain.tvl_usd` is `chain["tvl_usd"]`: a getter for each field of the catalogue, so that
+    // rhai finds the property at once rather than building the error of a missing getter (a
+    // message, its type's name) on every read before it falls back to the indexer, which
+    // serves any other name (an unknown one is an error with a suggestion).
+    for field in crate::features::catalog::fields() {
+        let name = ImmutableString::from(field.name.as_str());
+        engine.register_get(field.name.as_str(), move |c: &mut Chain| {
+            c.field(name.clone())
+        });
+    }
     engine
         .register_type_with_name::<Chain>("Chain")
         .register_indexer_get(Chain::field)
