@@ -23,11 +23,28 @@ thread_local! {
 /// Bytes this thread holds now (allocated minus freed, since the thread started), less what
 /// was exempted: the difference of two readings is what was allocated in between.
 pub fn held() -> i64 {
-    let raw = COUNTERS.with(|c| {
-        c.as_ref()
-            .map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64)
-    });
-    raw - EXEMPT.with(Cell::get)
+    Meter::here().held()
+}
+
+/// This thread's counters, found once: what the engine reads at every operation of an
+/// evaluation (see `rules::engine`), without looking the thread's counters up each time.
+#[derive(Clone, Copy)]
+pub struct Meter(Option<(ThreadLocal<u64>, ThreadLocal<u64>)>);
+
+impl Meter {
+    /// The counters of the calling thread (a meter read on another thread reads this one's).
+    pub fn here() -> Meter {
+        Meter(COUNTERS.with(|c| *c))
+    }
+
+    /// [`held`], read through the counters found.
+    #[inline]
+    pub fn held(self) -> i64 {
+        let raw = self
+            .0
+            .map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64);
+        raw - EXEMPT.with(Cell::get)
+    }
 }
 
 /// Run `f` without charging what it allocates to the evaluation running on this thread.
