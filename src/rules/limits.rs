@@ -107,7 +107,17 @@ pub fn bounded(text: &str, max: usize) -> String {
             c
         }
     };
-    if text.len() <= max && !text.chars().any(|c| clean(c) != c) {
+    // A control character (Unicode's Cc: U+0000-U+001F, U+007F-U+009F) has a byte below
+    // 0x20, or is 0x7F, or starts with 0xC2 in UTF-8: text with none of these bytes is clean,
+    // known without decoding it character by character.
+    // (In blocks without an early exit inside, which the compiler turns into vector code.)
+    let maybe_control = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    let screened = |bytes: &[u8]| {
+        !bytes
+            .chunks(32)
+            .any(|block| block.iter().fold(false, |any, &b| any | maybe_control(b)))
+    };
+    if text.len() <= max && (screened(text.as_bytes()) || !text.chars().any(|c| clean(c) != c)) {
         return text.to_string();
     }
     let mut out = String::with_capacity(max.min(text.len()) + 3);
@@ -124,6 +134,23 @@ pub fn bounded(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte screen of `bounded` lets no control character through: every character, alone
+    /// and between letters, comes back as it went in exactly when it is not a control (or is a
+    /// newline or a tab).
+    #[test]
+    fn bounded_replaces_every_control_character_and_nothing_else() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let kept = c == '\n' || c == '\t' || !c.is_control();
+            let expected = if kept {
+                text.clone()
+            } else {
+                "a\u{fffd}b".to_string()
+            };
+            assert_eq!(bounded(&text, 64), expected, "{c:?}");
+        }
+    }
 
     /// The README's table of bounds gives every constant with its value.
     #[test]
