@@ -225,15 +225,16 @@ impl<'a> LineCounter<'a> {
 
     /// The line of `offset`, a line start at or after the last one asked for.
     fn line_at(&mut self, offset: usize) -> usize {
+        let end = offset.min(self.bytes.len());
         let mut i = self.at;
-        while i < offset.min(self.bytes.len()) {
-            match self.line_end(i) {
-                Some(next) => {
-                    self.line += 1;
-                    i = next;
-                }
-                None => i += 1,
-            }
+        // From one line end to the next (a search that skips the bytes between them).
+        while i < end {
+            let Some(found) = memchr::memchr2(b'\n', b'\r', &self.bytes[i..end]) else {
+                break;
+            };
+            let j = i + found;
+            self.line += 1;
+            i = self.line_end(j).expect("a line end where one was found");
         }
         self.at = offset;
         self.line
