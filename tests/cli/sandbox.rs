@@ -355,6 +355,13 @@ fn type_confusion_is_an_error_at_its_line() {
                 line: 7,
                 says: "`sleep` is not allowed",
             },
+            Hostile {
+                // A verdict that depends on the clock would differ from one run to the next.
+                id: "t_clock",
+                body: "fn rule(chain, params, peers) {\n    let t = timestamp();\n    pass(`took ${t.elapsed}`)\n}\n",
+                line: 7,
+                says: "`timestamp` is not allowed",
+            },
         ],
         "mini",
         SETTINGS,

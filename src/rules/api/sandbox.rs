@@ -83,6 +83,18 @@ pub fn replace_in(m: &mut Module, limits: &Limits) {
     };
     m.put_pure("sleep", move |_: INT| refuse_sleep())
         .put_pure("sleep", move |_: rhai::FLOAT| refuse_sleep());
+    // `timestamp` would let a verdict depend on when and how fast the screen ran, not on the
+    // data: the same inputs must give the same output.
+    m.put_pure("timestamp", || -> Res<()> {
+        Err(EvalAltResult::ErrorRuntime(
+            Dynamic::from(super::ApiError(
+                "`timestamp` is not allowed in rules: a verdict depends on the data alone, never on when or how fast the screen ran"
+                    .into(),
+            )),
+            Position::NONE,
+        )
+        .into())
+    });
     register_sorting(m);
     register_arrays(m, limits.max_array_size, limits.max_memory);
     register_strings(m, limits.max_string_size);
