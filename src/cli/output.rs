@@ -9,14 +9,14 @@ use std::io::{IsTerminal, Write};
 /// may drop (a style, a control character), as it is otherwise (a JSON or CSV screen, which
 /// anstream would copy byte by byte to the same bytes).
 pub fn print(text: &str) -> anyhow::Result<()> {
+    fn write(mut out: impl Write, text: &str) -> std::io::Result<()> {
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    }
     if nothing_to_strip(text) {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+        write(std::io::stdout().lock(), text)?;
     } else {
-        let mut out = anstream::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+        write(anstream::stdout().lock(), text)?;
     }
     Ok(())
 }

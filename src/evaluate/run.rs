@@ -274,13 +274,8 @@ fn call<const N: usize>(
             _ => Err(err),
         })
         .map_err(|err| match *err {
-            EvalAltResult::ErrorInFunctionCall(ref f, _, _, _) if f == name => {
-                let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = *err else {
-                    unreachable!()
-                };
-                inner
-            }
-            _ => err,
+            EvalAltResult::ErrorInFunctionCall(f, _, inner, _) if f == name => inner,
+            other => other.into(),
         })
 }
 

@@ -32,7 +32,7 @@ pub fn held() -> i64 {
 pub struct Meter(Option<(ThreadLocal<u64>, ThreadLocal<u64>)>);
 
 impl Meter {
-    /// The counters of the calling thread (a meter read on another thread reads this one's).
+    /// The counters of the calling thread (a meter cannot leave it: it is not `Send`).
     pub fn here() -> Meter {
         Meter(COUNTERS.with(|c| *c))
     }

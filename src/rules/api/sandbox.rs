@@ -70,30 +70,15 @@ impl Put for Module {
 
 /// Replace, in rhai's standard package `m`, the functions this module bounds.
 pub fn replace_in(m: &mut Module, limits: &Limits) {
+    let refuse = |why: &'static str| -> Res<()> { Err(super::api_error(why)) };
     // `sleep` would block the thread past any deadline, and no rule needs to wait.
-    let refuse_sleep = || -> Res<()> {
-        Err(EvalAltResult::ErrorRuntime(
-            Dynamic::from(super::ApiError(
-                "`sleep` is not allowed in rules: an evaluation's time is bounded and a rule never needs to wait"
-                    .into(),
-            )),
-            Position::NONE,
-        )
-        .into())
-    };
-    m.put_pure("sleep", move |_: INT| refuse_sleep())
-        .put_pure("sleep", move |_: rhai::FLOAT| refuse_sleep());
+    let sleep = "`sleep` is not allowed in rules: an evaluation's time is bounded and a rule never needs to wait";
+    m.put_pure("sleep", move |_: INT| refuse(sleep))
+        .put_pure("sleep", move |_: rhai::FLOAT| refuse(sleep));
     // `timestamp` would let a verdict depend on when and how fast the screen ran, not on the
     // data: the same inputs must give the same output.
-    m.put_pure("timestamp", || -> Res<()> {
-        Err(EvalAltResult::ErrorRuntime(
-            Dynamic::from(super::ApiError(
-                "`timestamp` is not allowed in rules: a verdict depends on the data alone, never on when or how fast the screen ran"
-                    .into(),
-            )),
-            Position::NONE,
-        )
-        .into())
+    m.put_pure("timestamp", move || {
+        refuse("`timestamp` is not allowed in rules: a verdict depends on the data alone, never on when or how fast the screen ran")
     });
     register_sorting(m);
     register_arrays(m, limits.max_array_size, limits.max_memory);
@@ -135,9 +120,7 @@ fn sort(array: &mut Array, descending: bool) -> Res<()> {
     let Some(first) = array.first() else {
         return Ok(());
     };
-    let refuse = |why: String| -> Res<()> {
-        Err(EvalAltResult::ErrorRuntime(Dynamic::from(super::ApiError(why)), Position::NONE).into())
-    };
+    let refuse = |why: String| -> Res<()> { Err(super::api_error(why)) };
     if array.iter().any(|x| x.type_id() != first.type_id()) {
         return refuse("sort: the array holds values of different types, which do not sort".into());
     }
