@@ -290,6 +290,36 @@ pub fn text_refs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&
     Ok(df.column(name)?.str()?.iter().collect())
 }
 
+/// A Date column's cells in row order, read in place (the long tables are read this way:
+/// a copy of a whole column first would be memory touched for nothing).
+pub fn date_cells<'a>(
+    df: &'a DataFrame,
+    name: &str,
+) -> PolarsResult<impl Iterator<Item = Option<NaiveDate>> + 'a> {
+    Ok(df
+        .column(name)?
+        .date()?
+        .physical()
+        .iter()
+        .map(|d| d.map(day_date)))
+}
+
+/// A String column's cells in row order, read in place.
+pub fn text_cells<'a>(
+    df: &'a DataFrame,
+    name: &str,
+) -> PolarsResult<impl Iterator<Item = Option<&'a str>> + 'a> {
+    Ok(df.column(name)?.str()?.iter())
+}
+
+/// A Float64 column's cells in row order, read in place.
+pub fn num_cells<'a>(
+    df: &'a DataFrame,
+    name: &str,
+) -> PolarsResult<impl Iterator<Item = Option<f64>> + 'a> {
+    Ok(df.column(name)?.f64()?.iter())
+}
+
 /// Read a String column back as owned strings.
 pub fn texts(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
     Ok(df

@@ -48,23 +48,23 @@ impl std::fmt::Debug for ContentHash {
     }
 }
 
-/// One column's values, borrowed from its frame.
-enum Col<'a> {
-    Days(Vec<Option<i32>>),
-    Num(Vec<Option<f64>>),
-    Flag(Vec<Option<bool>>),
-    Text(Vec<Option<&'a str>>),
+/// One column's cells in row order, read from its frame as they are written (a copy of every
+/// cell first would double what the hash holds).
+enum Cells<'a> {
+    Days(Box<dyn Iterator<Item = Option<i32>> + 'a>),
+    Num(Box<dyn Iterator<Item = Option<f64>> + 'a>),
+    Flag(Box<dyn Iterator<Item = Option<bool>> + 'a>),
+    Text(TextCells<'a>),
 }
 
-impl Col<'_> {
-    /// Append the value of `row` to `out`: a marker for missing, else its bytes
-    /// length-prefixed.
-    fn feed(&self, row: usize, out: &mut Vec<u8>) {
+impl Cells<'_> {
+    /// Append the next cell to `out`: a marker for missing, else its bytes length-prefixed.
+    fn feed_next(&mut self, out: &mut Vec<u8>) {
         match self {
-            Col::Days(v) => fixed(out, v[row].map(i32::to_le_bytes)),
-            Col::Num(v) => fixed(out, v[row].map(|x| x.to_bits().to_le_bytes())),
-            Col::Flag(v) => fixed(out, v[row].map(|b| [u8::from(b)])),
-            Col::Text(v) => match v[row] {
+            Cells::Days(cells) => fixed(out, next(cells).map(i32::to_le_bytes)),
+            Cells::Num(cells) => fixed(out, next(cells).map(|x| x.to_bits().to_le_bytes())),
+            Cells::Flag(cells) => fixed(out, next(cells).map(|b| [u8::from(b)])),
+            Cells::Text(cells) => match next(cells) {
                 None => out.push(0),
                 Some(text) => {
                     out.push(1);
@@ -76,7 +76,14 @@ impl Col<'_> {
     }
 }
 
-/// A fixed-size value as [`Col::feed`] writes any value (marker, length, bytes), with sizes
+/// The next cell of a column (every column of a frame has a cell in every row).
+fn next<T>(cells: &mut dyn Iterator<Item = Option<T>>) -> Option<T> {
+    cells
+        .next()
+        .expect("a frame's columns are all as long as the frame")
+}
+
+/// A fixed-size value as [`Cells::feed_next`] writes any value (marker, length, bytes), with sizes
 /// the compiler knows: a few stores rather than a copy call per cell.
 #[inline(always)]
 fn fixed<const N: usize>(out: &mut Vec<u8>, value: Option<[u8; N]>) {
@@ -90,19 +97,37 @@ fn fixed<const N: usize>(out: &mut Vec<u8>, value: Option<[u8; N]>) {
     }
 }
 
-/// Every column of a frame, typed.
-fn columns(df: &DataFrame) -> PolarsResult<Vec<Col<'_>>> {
-    df.columns()
-        .iter()
-        .map(|c| {
-            Ok(match c.dtype() {
-                DataType::Date => Col::Days(c.date()?.physical().iter().collect()),
-                DataType::Float64 => Col::Num(c.f64()?.iter().collect()),
-                DataType::Boolean => Col::Flag(c.bool()?.iter().collect()),
-                _ => Col::Text(c.str()?.iter().collect()),
-            })
-        })
-        .collect()
+/// Every column of a frame, typed, and at most how many bytes its cells take written out.
+fn columns(df: &DataFrame) -> PolarsResult<(Vec<Cells<'_>>, usize)> {
+    let rows = df.height();
+    // Each cell's marker and length, and the tag of each row.
+    let mut size = rows * (1 + 5 * df.width());
+    let mut cells = Vec::new();
+    for c in df.columns() {
+        cells.push(match c.dtype() {
+            DataType::Date => {
+                size += 4 * rows;
+                Cells::Days(Box::new(c.date()?.physical().iter()))
+            }
+            DataType::Float64 => {
+                size += 8 * rows;
+                Cells::Num(Box::new(c.f64()?.iter()))
+            }
+            DataType::Boolean => {
+                size += rows;
+                Cells::Flag(Box::new(c.bool()?.iter()))
+            }
+            _ => {
+                let texts = c.str()?;
+                size += texts
+                    .downcast_iter()
+                    .map(|a| a.total_bytes_len())
+                    .sum::<usize>();
+                Cells::Text(Box::new(texts.iter()))
+            }
+        });
+    }
+    Ok((cells, size))
 }
 
 impl ContentHash {
@@ -165,16 +190,18 @@ impl ContentHash {
         ];
         for (df, tag, date_col, chain_cols, source_cols) in dated {
             let days = days(df, date_col)?;
-            let cells = [present(df, chain_cols)?, present(df, source_cols)?];
+            let mut cells = [present(df, chain_cols)?, present(df, source_cols)?];
             // Tables are sorted by chain (and hold long runs of one source): a run of the
             // same cell needs its earliest date only.
             let mut runs: [Vec<Option<(&str, i32)>>; 2] =
                 [vec![None; cells[0].len()], vec![None; cells[1].len()]];
             for (i, day) in days.into_iter().enumerate() {
-                let Some(day) = day else { continue };
                 for kind in 0..2 {
-                    for (k, column) in cells[kind].iter().enumerate() {
-                        let Some(cell) = column[i] else { continue };
+                    for (k, column) in cells[kind].iter_mut().enumerate() {
+                        let cell = next(column);
+                        let (Some(day), Some(cell)) = (day, cell) else {
+                            continue;
+                        };
                         match &mut runs[kind][k] {
                             Some((run, d)) if *run == cell => *d = (*d).min(day),
                             other => {
@@ -185,7 +212,9 @@ impl ContentHash {
                         }
                     }
                 }
-                seen[tag as usize].push((day, i as u32));
+                if let Some(day) = day {
+                    seen[tag as usize].push((day, i as u32));
+                }
             }
             for (kind, runs) in runs.iter().enumerate() {
                 for &(run, d) in runs.iter().flatten() {
@@ -355,14 +384,14 @@ impl Written {
 }
 
 fn written(tag: u8, df: &DataFrame) -> PolarsResult<Written> {
-    let cols = columns(df)?;
-    let mut bytes = Vec::with_capacity(df.height() * (1 + cols.len() * 12));
+    let (mut cols, size) = columns(df)?;
+    let mut bytes = Vec::with_capacity(size);
     let mut starts = Vec::with_capacity(df.height() + 1);
-    for row in 0..df.height() {
+    for _ in 0..df.height() {
         starts.push(bytes.len());
         bytes.push(tag);
-        for col in &cols {
-            col.feed(row, &mut bytes);
+        for col in &mut cols {
+            col.feed_next(&mut bytes);
         }
     }
     starts.push(bytes.len());
@@ -475,14 +504,17 @@ impl serde::Serialize for HashAt {
     }
 }
 
-/// The text columns of `names` that `df` has, borrowed.
-fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<Vec<Option<&'a str>>>> {
+/// The cells of the text columns of `names` that `df` has, in row order.
+fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<TextCells<'a>>> {
     names
         .iter()
         .filter(|n| df.get_column_names().iter().any(|c| c.as_str() == **n))
-        .map(|n| text_refs(df, n))
+        .map(|n| Ok(Box::new(df.column(n)?.str()?.iter()) as TextCells))
         .collect()
 }
+
+/// A text column's cells in row order.
+type TextCells<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
 
 #[cfg(test)]
 mod tests {

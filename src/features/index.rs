@@ -8,7 +8,7 @@
 //! broken the same way every time. A note's quality flags (`PROXY`, `DOUBTFUL`, `WEAK SOURCE`,
 //! `CONFLICT`, written in capitals in the note, the dataset's convention) are read here.
 
-use crate::dataset::frame::{dates, nums, text_refs, texts};
+use crate::dataset::frame::{date_cells, dates, num_cells, nums, text_cells, texts};
 use crate::dataset::vocabulary::{LAYER_L1, MAINNET_LAUNCH, METRICS, SHUTDOWN, STAGE_KINDS};
 use crate::dataset::{Building, ContentHash, Dataset, Dict};
 use anyhow::{Context, Result};
@@ -145,10 +145,9 @@ pub struct Interned {
 const EMPTY: u32 = u32::MAX;
 
 impl Interned {
-    fn of(cells: &[Option<&str>]) -> Interned {
+    fn of<'a>(cells: impl Iterator<Item = Option<&'a str>>) -> Interned {
         let mut dict = Dict::open();
         let rows = cells
-            .iter()
             .map(|cell| cell.and_then(|text| dict.code(text)).unwrap_or(EMPTY))
             .collect();
         Interned { dict, rows }
@@ -256,13 +255,11 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
     let mut runs = Runs::new(&by_slug);
     let mut tvl: Vec<Vec<Point>> = vec![Vec::new(); n];
     {
-        let (d, c, v) = (
-            dates(&ds.tvl, "date")?,
-            text_refs(&ds.tvl, "chain")?,
-            nums(&ds.tvl, "tvl_usd")?,
-        );
-        for row in 0..d.len() {
-            if let (Some(date), Some(i), Some(value)) = (d[row], runs.slot(c[row]), v[row]) {
+        let cells = date_cells(&ds.tvl, "date")?
+            .zip(text_cells(&ds.tvl, "chain")?)
+            .zip(num_cells(&ds.tvl, "tvl_usd")?);
+        for (row, ((d, c), v)) in cells.enumerate() {
+            if let (Some(date), Some(i), Some(value)) = (d, runs.slot(c), v) {
                 tvl[i].push(Point { date, value, row });
             }
         }
@@ -279,16 +276,13 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
     let mut metrics: Vec<Vec<Vec<Point>>> = vec![vec![Vec::new(); METRICS.len()]; n];
     let metric_sources: Interned;
     {
-        let (d, c, m, v, src) = (
-            dates(&ds.metrics, "date")?,
-            text_refs(&ds.metrics, "chain")?,
-            text_refs(&ds.metrics, "metric")?,
-            nums(&ds.metrics, "value")?,
-            text_refs(&ds.metrics, "source")?,
-        );
+        let cells = date_cells(&ds.metrics, "date")?
+            .zip(text_cells(&ds.metrics, "chain")?)
+            .zip(text_cells(&ds.metrics, "metric")?)
+            .zip(num_cells(&ds.metrics, "value")?);
         let mut last_metric: Option<(&str, Option<usize>)> = None;
-        for row in 0..d.len() {
-            let metric = match (m[row], last_metric) {
+        for (row, (((d, c), m), v)) in cells.enumerate() {
+            let metric = match (m, last_metric) {
                 (Some(name), Some((last, slot))) if name == last => slot,
                 (Some(name), _) => {
                     let slot = metric_slot.get(name).copied();
@@ -297,13 +291,11 @@ fn build(ds: &Dataset, content: Building) -> Result<Index> {
                 }
                 (None, _) => None,
             };
-            if let (Some(date), Some(i), Some(mi), Some(value)) =
-                (d[row], runs.slot(c[row]), metric, v[row])
-            {
+            if let (Some(date), Some(i), Some(mi), Some(value)) = (d, runs.slot(c), metric, v) {
                 metrics[i][mi].push(Point { date, value, row });
             }
         }
-        metric_sources = Interned::of(&src);
+        metric_sources = Interned::of(text_cells(&ds.metrics, "source")?);
     }
     for chain in &mut metrics {
         for s in chain {
@@ -506,7 +498,7 @@ mod tests {
     #[test]
     fn interned_text_reads_back_row_by_row() {
         let cells = [Some("a"), Some("a"), None, Some("b"), Some("a"), Some("b")];
-        let interned = Interned::of(&cells);
+        let interned = Interned::of(cells.into_iter());
         let back: Vec<Option<&str>> = (0..cells.len()).map(|r| interned.get(r)).collect();
         assert_eq!(back, cells);
         assert_eq!(interned.dict.values().collect::<Vec<_>>(), ["a", "b"]);
