@@ -34,7 +34,11 @@ pub(crate) const CALL_LEVELS_ON_THE_WAY: usize = 2;
 /// Build the engine for a rule pack.
 pub(crate) fn build(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
-    let mut std = (*StandardPackage::new().as_shared_module()).clone();
+    // The standard library built straight into the module the engine keeps (rather than as a
+    // package, then copied to replace its sandboxed functions), and indexed once.
+    let mut std = rhai::Module::new();
+    <StandardPackage as Package>::init(&mut std);
+    std.register_lazy_functions();
     api::sandbox::replace_in(&mut std, limits);
     std.build_index();
     engine.register_global_module(std.into());
