@@ -4,7 +4,7 @@
 //! the problem will be listed.
 
 use super::schema::{ColType, metric_names};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::sync::OnceLock;
 
 /// One cell of a row, as the reader found it.
@@ -28,6 +28,13 @@ pub enum Cell<'a> {
 impl<'a> Cell<'a> {
     /// A text cell, trimmed; empty when nothing is left.
     pub fn text(raw: &'a str) -> Cell<'a> {
+        // Nearly every cell starts and ends with a printable ASCII character, so has nothing to
+        // trim: that is two byte compares instead of decoding characters at both ends.
+        let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+        let bytes = raw.as_bytes();
+        if printable(bytes.first()) && printable(bytes.last()) {
+            return Cell::Text(raw);
+        }
         match raw.trim() {
             "" => Cell::Empty,
             v => Cell::Text(v),
@@ -103,12 +110,19 @@ pub fn checked_date(days: i32) -> Result<i32, Why> {
     }
 }
 
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const EPOCH_FROM_CE: i32 = 719_163;
+
 pub fn days_since_epoch(d: NaiveDate) -> i32 {
-    (d - epoch()).num_days() as i32
+    d.num_days_from_ce() - EPOCH_FROM_CE
 }
 
-pub fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+/// The date `days` after 1970-01-01 (as a date column holds it; every one of them is a date
+/// chrono can hold).
+pub fn day_date(days: i32) -> NaiveDate {
+    days.checked_add(EPOCH_FROM_CE)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .expect("a date column's day is a date")
 }
 
 /// A number of an `amount` or `number` column.
@@ -141,6 +155,49 @@ pub fn boolean(v: &str) -> Result<bool, Why> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text cell is the text trimmed of whitespace, whatever character it starts or ends
+    /// with (the check that skips trimming looks at bytes).
+    #[test]
+    fn text_cells_are_trimmed_whatever_their_ends() {
+        for c in (0..=0x3100u32)
+            .chain([0xFEFF, 0x1F600])
+            .filter_map(char::from_u32)
+        {
+            for raw in [
+                c.to_string(),
+                format!("{c}a"),
+                format!("a{c}"),
+                format!("{c}a b{c}"),
+                format!("{c}{c}"),
+            ] {
+                let expected = match raw.trim() {
+                    "" => None,
+                    v => Some(v),
+                };
+                assert_eq!(Cell::text(&raw).as_text(), expected, "{:?}", raw);
+            }
+        }
+    }
+
+    fn epoch() -> NaiveDate {
+        NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+    }
+
+    /// Days counted from the common era are days counted from 1970-01-01, both ways, over
+    /// every date a data file can write.
+    #[test]
+    fn days_since_epoch_and_day_date_are_chrono_date_arithmetic() {
+        assert_eq!(days_since_epoch(epoch()), 0);
+        for days in (FIRST_DAY..=LAST_DAY)
+            .step_by(97)
+            .chain([FIRST_DAY, -1, 0, 1, LAST_DAY])
+        {
+            let date = epoch() + chrono::Duration::days(i64::from(days));
+            assert_eq!(day_date(days), date, "{days}");
+            assert_eq!(days_since_epoch(date), days, "{date}");
+        }
+    }
 
     /// The Parquet range check accepts exactly the dates `parse_ymd` reads back from their text.
     #[test]

@@ -4,7 +4,7 @@
 //! keys, key text) as codes into a dictionary. The frame is then built with explicit dtypes
 //! (Date, Float64, Boolean, String): polars never infers a type from the data.
 
-use super::cell::{self, Cell, Why, epoch, metric_list};
+use super::cell::{self, Cell, Why, day_date, metric_list};
 use super::keys::Dict;
 use super::schema::{ColType, Column as SchemaColumn};
 use chrono::NaiveDate;
@@ -179,10 +179,6 @@ impl Values {
 fn push_day(out: &mut Vec<i32>, day: i32) -> u32 {
     out.push(day);
     (day - cell::FIRST_DAY) as u32
-}
-
-fn day_date(days: i32) -> NaiveDate {
-    epoch() + chrono::Duration::days(days as i64)
 }
 
 /// The frame of a table from its columns, in schema order, its rows in file order.

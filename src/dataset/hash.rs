@@ -15,6 +15,7 @@
 //! and waits for it only to write its stamps.
 
 use super::Dataset;
+use super::cell::day_date;
 use super::frame::text_refs;
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, DataType, PolarsResult};
@@ -401,10 +402,6 @@ fn written(tag: u8, df: &DataFrame) -> PolarsResult<Written> {
 /// A date column as days since 1970-01-01.
 fn days(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
     Ok(df.column(name)?.date()?.physical().iter().collect())
-}
-
-fn day_date(days: i32) -> NaiveDate {
-    super::cell::epoch() + chrono::Duration::days(i64::from(days))
 }
 
 /// The hash of a dataset being built on its own thread (see [`ContentHash::start`]); a copy

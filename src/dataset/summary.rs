@@ -3,7 +3,7 @@
 //! values are missing per column. Plain values, rendered by the CLI as text or JSON.
 
 use super::Dataset;
-use super::cell::epoch;
+use super::cell::day_date;
 use super::frame::texts;
 use super::schema::{ColType, TABLES, TableKind};
 use chrono::NaiveDate;
@@ -83,8 +83,8 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
             Some(c) => {
                 let days = df.column(c.name)?.date()?.physical();
                 (
-                    days.iter().flatten().min().map(day),
-                    days.iter().flatten().max().map(day),
+                    days.iter().flatten().min().map(day_date),
+                    days.iter().flatten().max().map(day_date),
                 )
             }
             None => (None, None),
@@ -131,7 +131,7 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
     }
     let last: BTreeMap<String, NaiveDate> = last_day
         .into_iter()
-        .map(|(c, d)| (c.to_string(), day(d)))
+        .map(|(c, d)| (c.to_string(), day_date(d)))
         .collect();
     let latest = last.values().max().copied();
     let with_tvl: BTreeSet<&String> = last.keys().collect();
@@ -163,11 +163,6 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         stopped_early,
         missing,
     })
-}
-
-/// The date `days` after 1970-01-01.
-fn day(days: i32) -> NaiveDate {
-    epoch() + chrono::Duration::days(days as i64)
 }
 
 pub fn frame_of(ds: &Dataset, kind: TableKind) -> &polars::prelude::DataFrame {
