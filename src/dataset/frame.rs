@@ -139,6 +139,24 @@ impl Values {
         }
     }
 
+    /// The frame column named `name`, its rows in `order` (row indexes; `taken` the same as a
+    /// polars column): integers are put in order before the column is built, free text after.
+    fn finish_in_order(self, name: &str, order: &[IdxSize], taken: &IdxCa) -> Column {
+        fn gather<T: Copy>(v: &[T], order: &[IdxSize]) -> Vec<T> {
+            order.iter().map(|&i| v[i as usize]).collect()
+        }
+        match self {
+            Values::Text(_) => self
+                .finish(name)
+                .take(taken)
+                .expect("the order indexes every row"),
+            Values::Coded(dict, codes) => Values::Coded(dict, gather(&codes, order)).finish(name),
+            Values::Date(days) => Values::Date(gather(&days, order)).finish(name),
+            Values::Num(xs) => Values::Num(gather(&xs, order)).finish(name),
+            Values::Bool(flags) => Values::Bool(gather(&flags, order)).finish(name),
+        }
+    }
+
     /// The frame column named `name`.
     pub fn finish(self, name: &str) -> Column {
         let name: PlSmallStr = name.into();
@@ -202,15 +220,11 @@ pub fn build_sorted(columns: Vec<(&'static SchemaColumn, Values)>, by: &[&str]) 
     if order.iter().enumerate().all(|(i, &row)| row as usize == i) {
         return build(columns);
     }
-    let order = IdxCa::from_vec("order".into(), order);
+    // Integers are put in order before their column is built (free text, after).
+    let taken = IdxCa::from_vec("order".into(), order.clone());
     let columns: Vec<Column> = columns
         .into_iter()
-        .map(|(col, values)| {
-            values
-                .finish(col.name)
-                .take(&order)
-                .expect("the order indexes every row")
-        })
+        .map(|(col, values)| values.finish_in_order(col.name, &order, &taken))
         .collect();
     DataFrame::new_infer_height(columns).expect("validated columns have equal lengths")
 }

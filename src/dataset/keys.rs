@@ -118,10 +118,11 @@ pub const INVALID: u32 = 1 << 31;
 /// The most columns a unique key may have.
 pub const KEY_PARTS: usize = 3;
 
-/// The key of every row whose key columns are all filled, with the row's position.
+/// The key of every row whose key columns are all filled, with the row's position: the key's
+/// parts then the position in one `u128`, which sorts as the tuple would, with one compare.
 #[derive(Default)]
 pub struct UniqueCheck {
-    rows: Vec<([u32; KEY_PARTS], u32)>,
+    rows: Vec<u128>,
 }
 
 /// A row whose key an earlier row already had.
@@ -133,7 +134,10 @@ pub struct Duplicate {
 
 impl UniqueCheck {
     pub fn push(&mut self, key: [u32; KEY_PARTS], pos: u32) {
-        self.rows.push((key, pos));
+        let key = key
+            .iter()
+            .fold(0u128, |k, &part| (k << 32) | u128::from(part));
+        self.rows.push((key << 32) | u128::from(pos));
     }
 
     /// Every row whose key appeared on an earlier row, with that first row, in file order.
@@ -141,13 +145,14 @@ impl UniqueCheck {
         // Positions grow with the row, so within a key the first position is the first row.
         self.rows.sort_unstable();
         let mut out = Vec::new();
-        for group in self.rows.chunk_by(|a, b| a.0 == b.0) {
-            let (key, first) = group[0];
-            out.extend(
-                group[1..]
-                    .iter()
-                    .map(|&(_, pos)| Duplicate { pos, first, key }),
-            );
+        for group in self.rows.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let first = group[0] as u32;
+            let key = std::array::from_fn(|i| (group[0] >> (32 * (KEY_PARTS - i))) as u32);
+            out.extend(group[1..].iter().map(|&row| Duplicate {
+                pos: row as u32,
+                first,
+                key,
+            }));
         }
         out.sort_unstable_by_key(|d| d.pos);
         out
@@ -179,6 +184,24 @@ mod tests {
         }
         let d: Vec<(u32, u32)> = u.duplicates().iter().map(|d| (d.pos, d.first)).collect();
         assert_eq!(d, vec![(4, 2), (5, 3), (7, 2)]);
+        // Every part of the key counts, and comes back as it went in.
+        let mut u = UniqueCheck::default();
+        let keys = [
+            [1, 2, 3],
+            [1, 2, 4],
+            [u32::MAX, 0, 1],
+            [1, 2, 3],
+            [u32::MAX, 0, 1],
+        ];
+        for (pos, key) in keys.into_iter().enumerate() {
+            u.push(key, pos as u32 + 10);
+        }
+        let d: Vec<(u32, u32, [u32; 3])> = u
+            .duplicates()
+            .iter()
+            .map(|d| (d.pos, d.first, d.key))
+            .collect();
+        assert_eq!(d, vec![(13, 10, [1, 2, 3]), (14, 12, [u32::MAX, 0, 1])]);
     }
 
     #[test]
