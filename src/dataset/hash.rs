@@ -18,7 +18,10 @@ use super::Dataset;
 use super::cell::day_date;
 use super::frame::text_refs;
 use chrono::NaiveDate;
-use polars::prelude::{DataFrame, DataType, PolarsResult};
+use polars::prelude::{
+    BooleanType, DataFrame, DataType, Float64Type, Int32Type, PolarsDataType, PolarsResult,
+    StringType,
+};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -49,23 +52,32 @@ impl std::fmt::Debug for ContentHash {
     }
 }
 
-/// One column's cells in row order, read from its frame as they are written (a copy of every
-/// cell first would double what the hash holds).
+/// One column of a frame of one chunk, read in place (a copy of every cell first would double
+/// what the hash holds).
 enum Cells<'a> {
-    Days(Box<dyn Iterator<Item = Option<i32>> + 'a>),
-    Num(Box<dyn Iterator<Item = Option<f64>> + 'a>),
-    Flag(Box<dyn Iterator<Item = Option<bool>> + 'a>),
-    Text(TextCells<'a>),
+    Days(&'a Arr<Int32Type>),
+    Num(&'a Arr<Float64Type>),
+    Flag(&'a Arr<BooleanType>),
+    Text(&'a Arr<StringType>),
 }
 
+/// The arrow array behind a column of one chunk of type `T`.
+type Arr<T> = <T as PolarsDataType>::Array;
+
 impl Cells<'_> {
-    /// Append the next cell to `out`: a marker for missing, else its bytes length-prefixed.
-    fn feed_next(&mut self, out: &mut Vec<u8>) {
+    /// Append the cell of `row` to `out`: a marker for missing, else its bytes length-prefixed.
+    fn feed(&self, row: usize, out: &mut Vec<u8>) {
         match self {
-            Cells::Days(cells) => fixed(out, next(cells).map(i32::to_le_bytes)),
-            Cells::Num(cells) => fixed(out, next(cells).map(|x| x.to_bits().to_le_bytes())),
-            Cells::Flag(cells) => fixed(out, next(cells).map(|b| [u8::from(b)])),
-            Cells::Text(cells) => match next(cells) {
+            Cells::Days(a) => {
+                let valid = a.validity().is_none_or(|v| v.get_bit(row));
+                fixed(out, valid.then(|| a.value(row).to_le_bytes()))
+            }
+            Cells::Num(a) => {
+                let valid = a.validity().is_none_or(|v| v.get_bit(row));
+                fixed(out, valid.then(|| a.value(row).to_bits().to_le_bytes()))
+            }
+            Cells::Flag(a) => fixed(out, a.get(row).map(|b| [u8::from(b)])),
+            Cells::Text(a) => match a.get(row) {
                 None => out.push(0),
                 Some(text) => {
                     out.push(1);
@@ -77,14 +89,7 @@ impl Cells<'_> {
     }
 }
 
-/// The next cell of a column (every column of a frame has a cell in every row).
-fn next<T>(cells: &mut dyn Iterator<Item = Option<T>>) -> Option<T> {
-    cells
-        .next()
-        .expect("a frame's columns are all as long as the frame")
-}
-
-/// A fixed-size value as [`Cells::feed_next`] writes any value (marker, length, bytes), with sizes
+/// A fixed-size value as [`Cells::feed`] writes any value (marker, length, bytes), with sizes
 /// the compiler knows: a few stores rather than a copy call per cell.
 #[inline(always)]
 fn fixed<const N: usize>(out: &mut Vec<u8>, value: Option<[u8; N]>) {
@@ -98,7 +103,8 @@ fn fixed<const N: usize>(out: &mut Vec<u8>, value: Option<[u8; N]>) {
     }
 }
 
-/// Every column of a frame, typed, and at most how many bytes its cells take written out.
+/// Every column of a frame of one chunk, typed, and at most how many bytes its cells take
+/// written out.
 fn columns(df: &DataFrame) -> PolarsResult<(Vec<Cells<'_>>, usize)> {
     let rows = df.height();
     // Each cell's marker and length, and the tag of each row.
@@ -108,23 +114,20 @@ fn columns(df: &DataFrame) -> PolarsResult<(Vec<Cells<'_>>, usize)> {
         cells.push(match c.dtype() {
             DataType::Date => {
                 size += 4 * rows;
-                Cells::Days(Box::new(c.date()?.physical().iter()))
+                Cells::Days(c.date()?.physical().downcast_as_array())
             }
             DataType::Float64 => {
                 size += 8 * rows;
-                Cells::Num(Box::new(c.f64()?.iter()))
+                Cells::Num(c.f64()?.downcast_as_array())
             }
             DataType::Boolean => {
                 size += rows;
-                Cells::Flag(Box::new(c.bool()?.iter()))
+                Cells::Flag(c.bool()?.downcast_as_array())
             }
             _ => {
-                let texts = c.str()?;
-                size += texts
-                    .downcast_iter()
-                    .map(|a| a.total_bytes_len())
-                    .sum::<usize>();
-                Cells::Text(Box::new(texts.iter()))
+                let texts = c.str()?.downcast_as_array();
+                size += texts.total_bytes_len();
+                Cells::Text(texts)
             }
         });
     }
@@ -155,6 +158,21 @@ impl ContentHash {
     }
 
     pub fn build(ds: &Dataset) -> PolarsResult<ContentHash> {
+        // Each frame in one chunk, so that its columns are read as arrays (a frame built by
+        // the loader is one chunk already, and is not copied).
+        let mut ds = ds.clone();
+        for df in [
+            &mut ds.chains,
+            &mut ds.sources,
+            &mut ds.tvl,
+            &mut ds.events,
+            &mut ds.links,
+            &mut ds.metrics,
+            &mut ds.speed,
+        ] {
+            df.rechunk_mut();
+        }
+        let ds = &ds;
         // Per table, (visible from, row) of every row seen at some date, in file order.
         let mut seen: [Vec<(i32, u32)>; 7] = Default::default();
         let mut first_seen: HashMap<&str, i32> = HashMap::new();
@@ -191,16 +209,15 @@ impl ContentHash {
         ];
         for (df, tag, date_col, chain_cols, source_cols) in dated {
             let days = days(df, date_col)?;
-            let mut cells = [present(df, chain_cols)?, present(df, source_cols)?];
+            let cells = [present(df, chain_cols)?, present(df, source_cols)?];
             // Tables are sorted by chain (and hold long runs of one source): a run of the
             // same cell needs its earliest date only.
             let mut runs: [Vec<Option<(&str, i32)>>; 2] =
                 [vec![None; cells[0].len()], vec![None; cells[1].len()]];
             for (i, day) in days.into_iter().enumerate() {
                 for kind in 0..2 {
-                    for (k, column) in cells[kind].iter_mut().enumerate() {
-                        let cell = next(column);
-                        let (Some(day), Some(cell)) = (day, cell) else {
+                    for (k, column) in cells[kind].iter().enumerate() {
+                        let (Some(day), Some(cell)) = (day, column.get(i)) else {
                             continue;
                         };
                         match &mut runs[kind][k] {
@@ -385,14 +402,20 @@ impl Written {
 }
 
 fn written(tag: u8, df: &DataFrame) -> PolarsResult<Written> {
-    let (mut cols, size) = columns(df)?;
+    if df.height() == 0 {
+        return Ok(Written {
+            bytes: Vec::new(),
+            starts: vec![0],
+        });
+    }
+    let (cols, size) = columns(df)?;
     let mut bytes = Vec::with_capacity(size);
     let mut starts = Vec::with_capacity(df.height() + 1);
-    for _ in 0..df.height() {
+    for row in 0..df.height() {
         starts.push(bytes.len());
         bytes.push(tag);
-        for col in &mut cols {
-            col.feed_next(&mut bytes);
+        for col in &cols {
+            col.feed(row, &mut bytes);
         }
     }
     starts.push(bytes.len());
@@ -501,17 +524,15 @@ impl serde::Serialize for HashAt {
     }
 }
 
-/// The cells of the text columns of `names` that `df` has, in row order.
-fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<TextCells<'a>>> {
+/// The text columns of `names` that `df` (of one chunk) has.
+fn present<'a>(df: &'a DataFrame, names: &[&str]) -> PolarsResult<Vec<&'a Arr<StringType>>> {
     names
         .iter()
         .filter(|n| df.get_column_names().iter().any(|c| c.as_str() == **n))
-        .map(|n| Ok(Box::new(df.column(n)?.str()?.iter()) as TextCells))
+        .filter(|_| df.height() > 0)
+        .map(|n| Ok(df.column(n)?.str()?.downcast_as_array()))
         .collect()
 }
-
-/// A text column's cells in row order.
-type TextCells<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
 
 #[cfg(test)]
 mod tests {
