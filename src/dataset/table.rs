@@ -86,10 +86,9 @@ fn read_csv(
         match record {
             Err(p) => structural.push(|| p),
             Ok(at) => {
-                let fields = records.fields();
                 builder.row(
                     at.line as u32,
-                    &|f| Cell::text(&fields[f]),
+                    &|f| Cell::text(records.field(f)),
                     &|f, message| csv_file::field_problem(shown, bytes, at, f, message),
                     &|_| String::new(),
                 );
