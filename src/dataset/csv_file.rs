@@ -137,21 +137,31 @@ impl<'a> Records<'a> {
             Ok(true) => {
                 let offset = self.record.position().map_or(0, |p| p.byte());
                 let at = at(&mut self.lines, offset);
-                if let Some(i) = self.record.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
-                    let len = self.record[i].len();
-                    return Some(Err(too_long(self.shown, self.bytes, at, i, len)));
-                }
-                if self.record.len() != self.width {
-                    let message = format!(
-                        "found {} fields, expected {} (one per header column)",
-                        self.record.len(),
-                        self.width
-                    );
-                    return Some(Err(self.whole_line(at, message)));
-                }
-                Some(Ok(at))
+                let lengths = self.record.iter().map(str::len);
+                Some(self.checked(at, self.record.len(), lengths))
             }
         }
+    }
+
+    /// The record just read, at `at`, with `count` fields of `lengths`: a row, or why it
+    /// cannot be one (a field over the size limit, the wrong number of fields).
+    fn checked(
+        &self,
+        at: RecordAt,
+        count: usize,
+        lengths: impl Iterator<Item = usize>,
+    ) -> Result<RecordAt, Problem> {
+        if let Some((i, len)) = lengths.enumerate().find(|(_, len)| *len > MAX_FIELD_BYTES) {
+            return Err(too_long(self.shown, self.bytes, at, i, len));
+        }
+        if count != self.width {
+            let message = format!(
+                "found {count} fields, expected {} (one per header column)",
+                self.width
+            );
+            return Err(self.whole_line(at, message));
+        }
+        Ok(at)
     }
 
     /// [`Records::next_record`] for a file split at its commas and line ends: a record is a
@@ -181,23 +191,8 @@ impl<'a> Records<'a> {
             line: self.lines.line_at(start),
             start,
         };
-        if let Some(i) = self
-            .ranges
-            .iter()
-            .position(|(a, b)| b - a > MAX_FIELD_BYTES)
-        {
-            let (a, b) = self.ranges[i];
-            return Some(Err(too_long(self.shown, self.bytes, at, i, b - a)));
-        }
-        if self.ranges.len() != self.width {
-            let message = format!(
-                "found {} fields, expected {} (one per header column)",
-                self.ranges.len(),
-                self.width
-            );
-            return Some(Err(self.whole_line(at, message)));
-        }
-        Some(Ok(at))
+        let lengths = self.ranges.iter().map(|(a, b)| b - a);
+        Some(self.checked(at, self.ranges.len(), lengths))
     }
 
     /// Field `f` of the record just read.
