@@ -264,7 +264,7 @@ fn call<const N: usize>(
 ) -> Result<Dynamic, Box<EvalAltResult>> {
     let mut global = engine.new_global_runtime_state();
     global.lib.push(rule.ast.shared_lib().clone());
-    global.source = rule.ast.source().map(Into::into);
+    global.source = rule.ast_source.clone();
     let mut context = EvalContext::new(engine, &mut global, caches, scope, None);
     let mut refs: [&mut Dynamic; N] = args.each_mut();
     context

@@ -228,6 +228,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             };
             CompiledRule {
                 info,
+                ast_source: ast.source().map(Into::into),
                 ast,
                 params,
                 source: Arc::from(file.text.as_str()),

@@ -41,6 +41,9 @@ pub struct RuleInfo {
 pub(crate) struct CompiledRule {
     pub info: RuleInfo,
     pub ast: rhai::AST,
+    /// The AST's source name as rhai keeps it in an evaluation, made once rather than in every
+    /// evaluation.
+    pub ast_source: Option<rhai::ImmutableString>,
     pub params: Arc<ParamTable>,
     pub source: Arc<str>,
     /// Where the entry function is defined (1-based line, column): the location of an error
