@@ -109,7 +109,11 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
     let settings = screen_file::parse(&screen.path, &screen.text)
         .map_err(|e| errors.extend(e))
         .ok();
-    let engine = engine::build(&limits);
+    let mut engine = engine::build(&limits);
+    if let Some(settings) = &settings {
+        let names = settings.rules.values().flat_map(|r| r.params.keys());
+        crate::rules::api::params::register_getters(&mut engine, names.map(String::as_str));
+    }
 
     type Loaded<'a> = (
         FrontMatter,

@@ -24,16 +24,14 @@ fn every_registered_overload_is_documented_with_its_types_and_vice_versa() {
         .filter(|(_, f)| f.function.name == "index$get$")
         .map(|(_, f)| f.function.params[0].1.clone())
         .collect();
-    // The getters of the chain's fields are the indexer's, registered so that rhai finds them
-    // at once; the field list documents them.
-    let fields: BTreeSet<String> = crate::features::catalog::fields()
-        .iter()
-        .map(|f| format!("get${}", f.name))
-        .collect();
+    // A getter of a type with an indexer (a chain's fields, the properties of peers) is the
+    // indexer's, registered so that rhai finds it at once; the indexer's forms document it.
     let registered: BTreeSet<String> = engine_functions(false)
         .iter()
         .filter(|f| !is_operator(&f.name) && !NOT_FOR_AUTHORS.contains(&f.name.as_str()))
-        .filter(|f| !(fields.contains(&f.name) && f.params.len() == 1 && f.params[0].1 == "Chain"))
+        .filter(|f| {
+            !(f.name.starts_with("get$") && f.params.len() == 1 && indexed.contains(&f.params[0].1))
+        })
         .map(|f| match f.name.strip_prefix("get$") {
             Some(property) => format!("get {}", {
                 let mut g = f.clone();

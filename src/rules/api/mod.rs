@@ -63,7 +63,10 @@ fn register_verdict<A: 'static, const N: usize>(
     params: &[&str],
     f: impl RhaiNativeFunc<A, N, false, Dynamic, false> + Send + Sync + 'static,
 ) {
-    let info = params.iter().map(|p| format!("{p}: String")).chain(["Map".to_string()]);
+    let info = params
+        .iter()
+        .map(|p| format!("{p}: String"))
+        .chain(["Map".to_string()]);
     FuncRegistration::new(name)
         .with_params_info(info)
         .register_into_engine(engine, f);
@@ -92,7 +95,8 @@ pub fn register(engine: &mut Engine) {
     // `chain.tvl_usd` is `chain["tvl_usd"]`: a getter for each field of the catalogue, so that
     // rhai finds the property at once rather than building the error of a missing getter (a
     // message, its type's name) on every read before it falls back to the indexer, which
-    // serves any other name (an unknown one is an error with a suggestion).
+    // serves any other name (an unknown one is an error with a suggestion). The parameters a
+    // pack declares get theirs when it loads (`params::register_getters`).
     for field in crate::features::catalog::fields() {
         let name = ImmutableString::from(field.name.as_str());
         engine.register_get(field.name.as_str(), move |c: &mut Chain| {
@@ -114,6 +118,11 @@ pub fn register(engine: &mut Engine) {
         .register_fn("to_string", |c: &mut Chain| c.slug().to_string())
         .register_fn("to_debug", |c: &mut Chain| format!("chain({})", c.slug()));
 
+    // The same for the properties of peers.
+    for &property in peers::PROPERTIES {
+        let name = ImmutableString::from(property);
+        engine.register_get(property, move |p: &mut Peers| p.property(name.clone()));
+    }
     engine
         .register_type_with_name::<Peers>("Peers")
         .register_indexer_get(Peers::property)

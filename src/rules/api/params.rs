@@ -38,6 +38,18 @@ impl ParamTable {
     }
 }
 
+/// `params.<name>` is `params["name"]`: a getter for each parameter name the pack's screen.toml
+/// declares (for any rule), so that rhai finds the property at once instead of building the
+/// error of a missing getter before it falls back to the indexer. A name another rule declares
+/// but this one does not is refused by [`Params::get`] as through the indexer.
+pub fn register_getters<'a>(engine: &mut rhai::Engine, names: impl IntoIterator<Item = &'a str>) {
+    let names: std::collections::BTreeSet<&str> = names.into_iter().collect();
+    for name in names {
+        let key = ImmutableString::from(name);
+        engine.register_get(name, move |p: &mut Params| p.get(key.clone()));
+    }
+}
+
 #[derive(Clone)]
 pub struct Params {
     table: Arc<ParamTable>,
