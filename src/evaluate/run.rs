@@ -18,6 +18,7 @@ use crate::rules::RulePack;
 use crate::rules::api::chain::Chain;
 use crate::rules::api::params::Params;
 use crate::rules::api::peers::Peers;
+use crate::rules::api::sandbox::sharing;
 use crate::rules::api::trace::Trace;
 use crate::rules::api::world::World;
 use crate::rules::engine::Leftovers;
@@ -210,12 +211,15 @@ fn evaluate(
     let peers = Dynamic::from(Peers::all(world.clone(), trace.clone()));
     scope.clear();
     crate::rules::guarded(&pack.limits, time, kind, || {
-        contained(|| match target {
-            Target::Chain(i) => {
-                let chain = Dynamic::from(Chain::subject(world.clone(), i, trace.clone()));
-                call(engine, rule, caches, scope, "rule", [chain, params, peers])
-            }
-            Target::Sector => call(engine, rule, caches, scope, "sector", [peers, params]),
+        // Outside `contained`, so that a panic does not skip putting the flag back.
+        sharing(rule.shares_variables, || {
+            contained(|| match target {
+                Target::Chain(i) => {
+                    let chain = Dynamic::from(Chain::subject(world.clone(), i, trace.clone()));
+                    call(engine, rule, caches, scope, "rule", [chain, params, peers])
+                }
+                Target::Sector => call(engine, rule, caches, scope, "sector", [peers, params]),
+            })
         })
         .map_err(Failure::Panic)
         .and_then(|r| r.map_err(Failure::Rhai))

@@ -233,6 +233,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             CompiledRule {
                 info,
                 ast_source: ast.source().map(Into::into),
+                shares_variables: crate::rules::api::sandbox::shares_variables(&ast),
                 ast,
                 params,
                 source: Arc::from(file.text.as_str()),

@@ -44,6 +44,9 @@ pub(crate) struct CompiledRule {
     /// The AST's source name as rhai keeps it in an evaluation, made once rather than in every
     /// evaluation.
     pub ast_source: Option<rhai::ImmutableString>,
+    /// Whether an evaluation of the rule can share a variable (it has a closure that captures
+    /// one): the sandbox's variable resolver has nothing to do for a rule that cannot.
+    pub shares_variables: bool,
     pub params: Arc<ParamTable>,
     pub source: Arc<str>,
     /// Where the entry function is defined (1-based line, column): the location of an error

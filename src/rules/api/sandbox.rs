@@ -13,6 +13,8 @@
 //!   value for the whole of a method call on it, so `peers.count(|c| … peers.median(..))`
 //!   would otherwise fail with "Data race detected". The three are read-only handles, so a
 //!   closure capturing a copy sees exactly what it would have seen through the shared one.
+//!   Only a closure's capture shares a variable, so an evaluation of a rule without closures
+//!   ([`shares_variables`]) skips the resolver's look at the scope ([`sharing`]).
 
 use super::chain::Chain;
 use super::params::Params;
@@ -22,6 +24,7 @@ use rhai::{
     Array, Blob, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
     Module, Position, RhaiNativeFunc, Variant,
 };
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -500,6 +503,9 @@ pub fn register_unsharing(engine: &mut Engine) {
     // `on_var` is marked deprecated only to say that the API may change.
     #[allow(deprecated)]
     engine.on_var(|name, offset, mut context| {
+        if !MAY_SHARE.with(Cell::get) {
+            return Ok(None);
+        }
         let scope = context.scope_mut();
         // Called on every read of every variable: where rhai knows the variable's place (its
         // offset from the end of the scope), look there, not up the scope by name.
@@ -521,6 +527,36 @@ pub fn register_unsharing(engine: &mut Engine) {
     });
 }
 
+thread_local! {
+    /// Whether the evaluation running on this thread may hold shared variables: true unless
+    /// [`sharing`] says otherwise, so that anything not run through it is checked.
+    static MAY_SHARE: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Run `f` (an evaluation) knowing whether its rule can share a variable at all
+/// ([`shares_variables`] of its AST): when it cannot, the variable resolver has nothing to
+/// unshare and returns at once, where it would look each variable up in the scope.
+pub fn sharing<R>(may_share: bool, f: impl FnOnce() -> R) -> R {
+    let outer = MAY_SHARE.with(|m| m.replace(may_share));
+    let out = f();
+    MAY_SHARE.with(|m| m.set(outer));
+    out
+}
+
+/// Whether running `ast` can share a variable: only a closure that captures one does, through
+/// the share statement rhai puts before it (in the rule's functions or at its top level).
+pub fn shares_variables(ast: &rhai::AST) -> bool {
+    let mut found = false;
+    ast.walk(&mut |path: &[rhai::ASTNode]| {
+        found = matches!(
+            path.last(),
+            Some(rhai::ASTNode::Stmt(rhai::Stmt::Share(..)))
+        );
+        !found
+    });
+    found
+}
+
 /// The value inside a shared `Chain`, `Params` or `Peers`, unshared.
 fn handle(shared: &Dynamic) -> Option<Dynamic> {
     if let Some(p) = shared.read_lock::<Peers>() {
@@ -537,6 +573,23 @@ fn handle(shared: &Dynamic) -> Option<Dynamic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_closure_that_captures_shares_a_variable() {
+        let engine = Engine::new();
+        let shares = |code: &str| shares_variables(&engine.compile(code).unwrap());
+        assert!(!shares("fn rule(chain) { let x = 1; chain.tvl_usd > x }"));
+        assert!(!shares(
+            "fn rule(peers) { peers.count(|c| c.tvl_usd > 1.0) }"
+        ));
+        assert!(shares(
+            "fn rule(peers) { let m = 1.0; peers.count(|c| c.tvl_usd > m) }"
+        ));
+        assert!(shares(
+            "fn helper(p) { let k = 2; let f = |x| x * k; f.call(p) }\nfn rule() { 1 }"
+        ));
+        assert!(shares("let k = 2; let f = |x| x + k;"));
+    }
 
     #[test]
     fn floats_with_nan_sort_totally() {
