@@ -249,6 +249,35 @@ fn undefined_param_names_it() {
 }
 
 #[test]
+fn a_param_of_another_rule_is_not_this_ones() {
+    // Every parameter name the pack declares has a getter; a rule still reads only its own.
+    let p = pack_with_limits(
+        &[
+            (
+                "r",
+                "fn rule(chain, params, peers) { pass(`${params.min_tvl}`) }",
+            ),
+            (
+                "s",
+                "fn rule(chain, params, peers) { pass(`${params.min_tvl} ${params[\"min_tvl\"]}`) }",
+            ),
+        ],
+        "[rules.s.params]\nmin_tvl = 5\n",
+        Limits::default(),
+    );
+    let r = evaluate_rule(&p, &base(), "r", Some("base")).unwrap();
+    assert_eq!(
+        (r.status, r.reason.as_str()),
+        (
+            Status::Error,
+            "param `min_tvl` is not defined for rule `r`: add `min_tvl = …` under [rules.r.params] in screen.toml"
+        )
+    );
+    let s = evaluate_rule(&p, &base(), "s", Some("base")).unwrap();
+    assert_eq!((s.status, s.reason.as_str()), (Status::Pass, "5 5"));
+}
+
+#[test]
 fn a_throw_is_an_error_with_its_message() {
     let (reason, at) = error("fn rule(chain, params, peers) {\n    throw \"no idea\";\n}");
     assert_eq!(
