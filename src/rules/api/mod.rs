@@ -60,13 +60,9 @@ enum Status {
 fn register_verdict<A: 'static, const N: usize>(
     engine: &mut Engine,
     name: &str,
-    params: &[&str],
     f: impl RhaiNativeFunc<A, N, false, Dynamic, false> + Send + Sync + 'static,
 ) {
-    let info = params
-        .iter()
-        .map(|p| format!("{p}: String"))
-        .chain(["Map".to_string()]);
+    let info = std::iter::repeat_n("_: String", N).chain(["Map"]);
     FuncRegistration::new(name)
         .with_params_info(info)
         .register_into_engine(engine, f);
@@ -155,16 +151,16 @@ pub fn register(engine: &mut Engine) {
         .register_indexer_get(Params::get)
         .register_fn("has", Params::has);
 
-    register_verdict(engine, "pass", &["_"], |r: ImmutableString| {
+    register_verdict(engine, "pass", |r: ImmutableString| {
         verdict(Status::Pass, r, None)
     });
-    register_verdict(engine, "fail", &["_"], |r: ImmutableString| {
+    register_verdict(engine, "fail", |r: ImmutableString| {
         verdict(Status::Fail, r, None)
     });
-    register_verdict(engine, "fail", &["_", "_"], |r: ImmutableString, h| {
+    register_verdict(engine, "fail", |r: ImmutableString, h| {
         verdict(Status::Fail, r, Some(h))
     });
-    register_verdict(engine, "skip", &["_"], |r: ImmutableString| {
+    register_verdict(engine, "skip", |r: ImmutableString| {
         verdict(Status::Skip, r, None)
     });
 
