@@ -33,7 +33,9 @@ use std::time::{Duration, Instant};
 /// Time the re-run of an evaluation stopped by time may take on the locator engine: enough to
 /// be inside whatever loop it was spinning in. Any other failed evaluation is re-run until it
 /// fails the same way (the operations limit is reached at the same step), within four times
-/// what its first run took, and the evaluation time limit.
+/// what its first run took or the evaluation time limit, whichever is longer: the locator
+/// engine takes about twice as long as the screen's, and on a loaded machine the pace of the
+/// two runs differs more, while a re-run cut short would point wherever it happened to be.
 const LOCATE_TIME: Duration = Duration::from_millis(50);
 
 /// What a rule is evaluated against.
@@ -112,11 +114,10 @@ pub fn run<'p>(
     let data = trace.take();
     let locate_here = |scope: &mut Scope<'static>, stopped_by_time: bool| {
         let time = if stopped_by_time {
-            LOCATE_TIME
+            LOCATE_TIME.min(pack.limits.time_limit)
         } else {
-            (started.elapsed() * 4).max(Duration::from_millis(10))
+            (started.elapsed() * 4).max(pack.limits.time_limit)
         };
-        let time = time.min(pack.limits.time_limit);
         at(locate(pack, rule, world, target, scope, time).unwrap_or(rule.entry_at))
     };
     let (status, reason, hint, location) = match result {
