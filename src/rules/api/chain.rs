@@ -59,20 +59,13 @@ impl Chain {
         }
     }
 
-    fn label(&self, field: &str) -> String {
-        if self.subject {
-            field.to_string()
-        } else {
-            format!("{}.{field}", self.slug())
-        }
-    }
-
     /// The column of field `name` and whether this chain has no value in it, recording the
     /// read as evidence.
     fn lookup(&self, name: &str) -> Res<(usize, bool)> {
         let f = self.world.field(name).map_err(api_error)?;
         let raw = self.world.raw(self.index, f);
-        self.trace.read_with(|| (self.label(name), raw.clone()));
+        let of = (!self.subject).then(|| self.slug());
+        self.trace.read_field(of, name, || raw.clone());
         Ok((f, raw.is_missing()))
     }
 

@@ -81,6 +81,37 @@ impl Trace {
             return;
         }
         let (label, value) = reading();
+        Self::record(&mut t, label, value);
+    }
+
+    /// [`read_with`](Self::read_with) for a field of the judged chain (`of` is `None`; the
+    /// label is the field's name) or of another (`of` is its slug; the label `slug.field`): a
+    /// field read again, as rules often do (`has` before the read), is found by the parts of its
+    /// label, so its label and value are built only when it is first read.
+    pub fn read_field(&self, of: Option<&str>, field: &str, value: impl FnOnce() -> Value) {
+        let mut t = self.lock();
+        if t.quiet > 0 {
+            return;
+        }
+        let is_this = |label: &str| match of {
+            None => label == field,
+            Some(slug) => label
+                .strip_prefix(slug)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|rest| rest == field),
+        };
+        if t.readings.iter().any(|r| is_this(&r.label)) {
+            return;
+        }
+        let label = match of {
+            None => field.to_string(),
+            Some(slug) => format!("{slug}.{field}"),
+        };
+        Self::record(&mut t, label, value());
+    }
+
+    /// Keep a reading unless its label was read before or the evidence is full.
+    fn record(t: &mut TraceData, label: String, value: Value) {
         // Labels and values embed what the rule passed (a helper's arguments, a field's
         // text): both are cut to their bounds, and past `MAX_EVIDENCE` only counted.
         let label = if label.len() <= MAX_LABEL_BYTES && !label.chars().any(char::is_control) {
@@ -190,6 +221,45 @@ mod tests {
                 ("b".to_string(), Value::Int(1)),
                 ("a".to_string(), Value::Missing)
             ]
+        );
+    }
+
+    #[test]
+    fn a_field_read_again_is_one_reading_whoever_it_belongs_to() {
+        let t = Trace::default();
+        let built = std::cell::Cell::new(0);
+        let value = |v| {
+            built.set(built.get() + 1);
+            Value::Int(v)
+        };
+        t.read_field(None, "tvl_usd", || value(1));
+        t.read_field(Some("base"), "tvl_usd", || value(2));
+        // The same labels again, through either way of reading: not built, not kept.
+        t.read_field(None, "tvl_usd", || value(3));
+        t.read_field(Some("base"), "tvl_usd", || value(4));
+        t.read("base.tvl_usd", Value::Int(5));
+        // Labels that share a prefix with a kept one are other readings.
+        t.read_field(Some("bas"), "e.tvl_usd", || value(6));
+        t.read_field(Some("base"), "tvl", || value(7));
+        t.read_field(None, "base", || value(8));
+        t.quietly(|| t.read_field(None, "stack", || value(9)));
+        assert_eq!(built.get(), 5, "only first reads build their value");
+        let labels: Vec<_> = t
+            .take()
+            .evidence()
+            .into_iter()
+            .map(|r| (r.label, r.value))
+            .collect();
+        let expected = [
+            ("tvl_usd", 1),
+            ("base.tvl_usd", 2),
+            ("bas.e.tvl_usd", 6),
+            ("base.tvl", 7),
+            ("base", 8),
+        ];
+        assert_eq!(
+            labels,
+            expected.map(|(l, v)| (l.to_string(), Value::Int(v)))
         );
     }
 }
