@@ -22,7 +22,7 @@ use crate::rules::api::sandbox::sharing;
 use crate::rules::api::trace::Trace;
 use crate::rules::api::world::World;
 use crate::rules::engine::Leftovers;
-use crate::rules::limits::{MAX_HINT_BYTES, MAX_REASON_BYTES, bounded};
+use crate::rules::limits::{MAX_HINT_BYTES, MAX_REASON_BYTES, bounded_owned};
 use crate::rules::pack::CompiledRule;
 use rhai::{Caches, Dynamic, Engine, EvalAltResult, EvalContext, Position, Scope};
 use std::cell::Cell;
@@ -63,7 +63,7 @@ pub fn run<'p>(
     let error = |reason: String, location: String| Verdict {
         rule: rule.info.id.clone(),
         status: Status::Error,
-        reason: bounded(&reason, MAX_REASON_BYTES),
+        reason: bounded_owned(reason, MAX_REASON_BYTES),
         hint: None,
         evidence: Vec::new(),
         params: Default::default(),
@@ -154,8 +154,8 @@ pub fn run<'p>(
     Verdict {
         rule: rule.info.id.clone(),
         status,
-        reason: bounded(&reason, MAX_REASON_BYTES),
-        hint: hint.map(|h| bounded(&h, MAX_HINT_BYTES)),
+        reason: bounded_owned(reason, MAX_REASON_BYTES),
+        hint: hint.map(|h| bounded_owned(h, MAX_HINT_BYTES)),
         evidence: data
             .evidence()
             .into_iter()

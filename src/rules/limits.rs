@@ -100,24 +100,7 @@ impl Default for Limits {
 /// characters other than newline and tab become `�`, so that what a rule writes cannot grow
 /// when escaped for JSON or disturb a terminal.
 pub fn bounded(text: &str, max: usize) -> String {
-    let clean = |c: char| {
-        if c.is_control() && c != '\n' && c != '\t' {
-            '\u{fffd}'
-        } else {
-            c
-        }
-    };
-    // A control character (Unicode's Cc: U+0000-U+001F, U+007F-U+009F) has a byte below
-    // 0x20, or is 0x7F, or starts with 0xC2 in UTF-8: text with none of these bytes is clean,
-    // known without decoding it character by character.
-    // (In blocks without an early exit inside, which the compiler turns into vector code.)
-    let maybe_control = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
-    let screened = |bytes: &[u8]| {
-        !bytes
-            .chunks(32)
-            .any(|block| block.iter().fold(false, |any, &b| any | maybe_control(b)))
-    };
-    if text.len() <= max && (screened(text.as_bytes()) || !text.chars().any(|c| clean(c) != c)) {
+    if within(text, max) {
         return text.to_string();
     }
     let mut out = String::with_capacity(max.min(text.len()) + 3);
@@ -129,6 +112,39 @@ pub fn bounded(text: &str, max: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// [`bounded`] for text the caller owns: itself, not a copy, when it is within the bounds.
+pub fn bounded_owned(text: String, max: usize) -> String {
+    if within(&text, max) {
+        text
+    } else {
+        bounded(&text, max)
+    }
+}
+
+/// A control character other than newline and tab as `�`, any other character as itself.
+fn clean(c: char) -> char {
+    if c.is_control() && c != '\n' && c != '\t' {
+        '\u{fffd}'
+    } else {
+        c
+    }
+}
+
+/// Whether [`bounded`] keeps `text` as it is: short enough, and nothing in it to replace.
+fn within(text: &str, max: usize) -> bool {
+    // A control character (Unicode's Cc: U+0000-U+001F, U+007F-U+009F) has a byte below
+    // 0x20, or is 0x7F, or starts with 0xC2 in UTF-8: text with none of these bytes is clean,
+    // known without decoding it character by character.
+    // (In blocks without an early exit inside, which the compiler turns into vector code.)
+    let maybe_control = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    let screened = |bytes: &[u8]| {
+        !bytes
+            .chunks(32)
+            .any(|block| block.iter().fold(false, |any, &b| any | maybe_control(b)))
+    };
+    text.len() <= max && (screened(text.as_bytes()) || !text.chars().any(|c| clean(c) != c))
 }
 
 #[cfg(test)]
@@ -149,6 +165,17 @@ mod tests {
                 "a\u{fffd}b".to_string()
             };
             assert_eq!(bounded(&text, 64), expected, "{c:?}");
+            assert_eq!(bounded_owned(text, 64), expected, "{c:?}");
+        }
+        // Cut or not, the owned text's bound is the borrowed one's.
+        for text in [
+            "short",
+            "a much longer text than five bytes",
+            "tab\tand\u{7}bell",
+        ] {
+            for max in [0, 4, 5, 8, 100] {
+                assert_eq!(bounded_owned(text.to_string(), max), bounded(text, max));
+            }
         }
     }
 

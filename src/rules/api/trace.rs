@@ -3,7 +3,7 @@
 //! missing values a rule read are kept too, to name them when one is used in arithmetic.
 
 use crate::features::Value;
-use crate::rules::limits::{MAX_EVIDENCE, MAX_LABEL_BYTES, MAX_VALUE_BYTES, bounded};
+use crate::rules::limits::{MAX_EVIDENCE, MAX_LABEL_BYTES, MAX_VALUE_BYTES, bounded_owned};
 use std::collections::BTreeMap;
 
 /// Missing reads kept for naming the culprit of an error: the latest ones matter.
@@ -114,11 +114,7 @@ impl Trace {
     fn record(t: &mut TraceData, label: String, value: Value) {
         // Labels and values embed what the rule passed (a helper's arguments, a field's
         // text): both are cut to their bounds, and past `MAX_EVIDENCE` only counted.
-        let label = if label.len() <= MAX_LABEL_BYTES && !label.chars().any(char::is_control) {
-            label
-        } else {
-            bounded(&label, MAX_LABEL_BYTES)
-        };
+        let label = bounded_owned(label, MAX_LABEL_BYTES);
         // At most `MAX_EVIDENCE` labels: a scan is cheaper than hashing.
         if t.readings.iter().any(|r| r.label == label) {
             return;
@@ -128,7 +124,7 @@ impl Trace {
             return;
         }
         let value = match value {
-            Value::Text(text) => Value::Text(bounded(&text, MAX_VALUE_BYTES)),
+            Value::Text(text) => Value::Text(bounded_owned(text, MAX_VALUE_BYTES)),
             other => other,
         };
         t.readings.push(Reading { label, value });
