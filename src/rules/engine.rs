@@ -12,7 +12,7 @@ use super::memory;
 use rhai::debugger::{DebuggerCommand, DebuggerEvent};
 use rhai::packages::{Package, StandardPackage};
 use rhai::{Dynamic, Engine, Position};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 /// How often (in operations) the wall-clock deadline is checked: often enough to stop within a
@@ -61,10 +61,7 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         .set_max_modules(0);
     engine.on_progress(|ops| {
         // At every operation the memory, from `METERED` alone; the deadline from the guard.
-        if METERED
-            .with(Cell::get)
-            .is_some_and(|(meter, ceiling)| meter.held() > ceiling)
-        {
+        if memory::over() {
             return Some(Dynamic::from(MEMORY_TOKEN));
         }
         if !ops.is_multiple_of(DEADLINE_CHECK_EVERY) {
@@ -181,10 +178,6 @@ struct Guard {
 
 thread_local! {
     static GUARD: RefCell<Option<Guard>> = const { RefCell::new(None) };
-    /// While an evaluation runs on this thread: its memory counters, and the reading past
-    /// which it holds more than its limit (what the thread held when it started plus the
-    /// limit). Apart from the guard, in a cell: the engine reads it at every operation.
-    static METERED: Cell<Option<(memory::Meter, i64)>> = const { Cell::new(None) };
 }
 
 /// Run `f` (one rule evaluation on this thread) with a wall-clock deadline `time` from now and
@@ -196,11 +189,7 @@ pub(crate) fn guarded<R>(
     kind: DeadlineKind,
     f: impl FnOnce() -> R,
 ) -> (R, Leftovers) {
-    let meter = memory::Meter::here();
-    let ceiling = meter
-        .held()
-        .saturating_add(i64::try_from(limits.max_memory).unwrap_or(i64::MAX));
-    let outer_metered = METERED.with(|m| m.replace(Some((meter, ceiling))));
+    let outer_watch = memory::watch(limits.max_memory);
     let fresh = Guard {
         deadline: Instant::now() + time,
         kind,
@@ -212,7 +201,7 @@ pub(crate) fn guarded<R>(
     let outer = GUARD.with(|g| g.borrow_mut().replace(fresh));
     let result = f();
     let mine = GUARD.with(|g| std::mem::replace(&mut *g.borrow_mut(), outer));
-    METERED.with(|m| m.set(outer_metered));
+    memory::unwatch(outer_watch);
     let leftovers = mine.map_or_else(Leftovers::default, |mut g| {
         if g.dropped_lines > 0 {
             g.output.push(format!(

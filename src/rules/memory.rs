@@ -23,28 +23,52 @@ thread_local! {
 /// Bytes this thread holds now (allocated minus freed, since the thread started), less what
 /// was exempted: the difference of two readings is what was allocated in between.
 pub fn held() -> i64 {
-    Meter::here().held()
+    let raw = COUNTERS.with(|c| c.map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64));
+    raw - EXEMPT.with(Cell::get)
 }
 
-/// This thread's counters, found once: what the engine reads at every operation of an
-/// evaluation (see `rules::engine`), without looking the thread's counters up each time.
-#[derive(Clone, Copy)]
-pub struct Meter(Option<(ThreadLocal<u64>, ThreadLocal<u64>)>);
+/// This thread's counters, found once (a copy cannot leave the thread: it is not `Send`).
+type Counters = Option<(ThreadLocal<u64>, ThreadLocal<u64>)>;
 
-impl Meter {
-    /// The counters of the calling thread (a meter cannot leave it: it is not `Send`).
-    pub fn here() -> Meter {
-        Meter(COUNTERS.with(|c| *c))
-    }
+thread_local! {
+    /// While an evaluation runs on this thread: the counters, and the reading of allocated
+    /// minus freed bytes past which it holds more than its limit (what the thread held when it
+    /// started, plus the limit, plus what was exempted since). Read at every operation, so it
+    /// is laid out for that: one cell, nothing to subtract. `i64::MAX` when none is watched.
+    static WATCH: Cell<(Counters, i64)> = const { Cell::new((None, i64::MAX)) };
+}
 
-    /// [`held`], read through the counters found.
-    #[inline]
-    pub fn held(self) -> i64 {
-        let raw = self
-            .0
-            .map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64);
-        raw - EXEMPT.with(Cell::get)
+/// The watch of the evaluation this one is nested in, put back by [`unwatch`].
+pub struct Outer {
+    watch: (Counters, i64),
+    exempt: i64,
+}
+
+/// Watch the memory of an evaluation starting on this thread now: [`over`] says whether it
+/// holds more than `limit` bytes. Returns the watch it replaces, for [`unwatch`].
+pub fn watch(limit: usize) -> Outer {
+    let counters = COUNTERS.with(|c| *c);
+    let now = counters.map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64);
+    let ceiling = now.saturating_add(i64::try_from(limit).unwrap_or(i64::MAX));
+    Outer {
+        watch: WATCH.with(|w| w.replace((counters, ceiling))),
+        exempt: EXEMPT.with(Cell::get),
     }
+}
+
+/// End the watch [`watch`] started, putting back the one it replaced (whose ceiling rises by
+/// what was exempted in between, as it would have had it been running).
+pub fn unwatch(outer: Outer) {
+    let exempted = EXEMPT.with(Cell::get) - outer.exempt;
+    let (counters, ceiling) = outer.watch;
+    WATCH.with(|w| w.set((counters, ceiling.saturating_add(exempted))));
+}
+
+/// Whether the evaluation being watched on this thread holds more than its limit.
+#[inline]
+pub fn over() -> bool {
+    let (counters, ceiling) = WATCH.with(Cell::get);
+    counters.is_some_and(|(a, d)| a.get().wrapping_sub(d.get()) as i64 > ceiling)
 }
 
 /// Run `f` without charging what it allocates to the evaluation running on this thread.
@@ -53,6 +77,10 @@ pub fn exempt<R>(f: impl FnOnce() -> R) -> R {
     let out = f();
     let grown = held() - before;
     EXEMPT.with(|e| e.set(e.get() + grown));
+    WATCH.with(|w| {
+        let (counters, ceiling) = w.get();
+        w.set((counters, ceiling.saturating_add(grown)));
+    });
     out
 }
 
@@ -71,5 +99,31 @@ mod tests {
         let kept = exempt(|| vec![0u8; 1 << 20]);
         assert!(held() - before < 1 << 16);
         drop(kept);
+    }
+
+    #[test]
+    fn a_watch_sees_its_evaluation_pass_its_limit_less_what_was_exempted() {
+        assert!(!over(), "nothing is watched");
+        // 1 MiB and a margin for the size classes.
+        let outer = watch((1 << 20) + (1 << 16));
+        let small = vec![1u8; 1 << 19];
+        assert!(!over());
+        let inner = watch(1 << 18);
+        let big = vec![1u8; 1 << 19];
+        assert!(over(), "the inner evaluation holds 512 KiB of 256 KiB");
+        unwatch(inner);
+        assert!(!over(), "the outer one holds 1 MiB of 1 MiB and the margin");
+        let more = vec![1u8; 1 << 18];
+        assert!(over(), "and now more");
+        let index = exempt(|| vec![1u8; 1 << 20]);
+        drop(more);
+        assert!(!over(), "what was exempted is not charged");
+        let nested = watch(1 << 18);
+        let shared = exempt(|| vec![1u8; 1 << 20]);
+        unwatch(nested);
+        assert!(!over(), "nor what a nested evaluation exempted");
+        drop((small, big, index, shared));
+        unwatch(outer);
+        assert!(!over(), "nothing is watched");
     }
 }
