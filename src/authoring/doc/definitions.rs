@@ -136,6 +136,9 @@ pub(super) fn def_type(raw: &str) -> String {
         let args = args.strip_suffix('>').unwrap_or(args);
         return match path.rsplit("::").next().unwrap_or(path) {
             "Result" | "RhaiResultOf" => def_type(first_argument(args)),
+            // rhai's `Blob` and `Map` by their Rust names: `Vec<u8>`, `BTreeMap<SmartString, ..>`.
+            "Vec" if first_argument(args).trim() == "u8" => "Blob".into(),
+            "BTreeMap" => "Map".into(),
             "Vec" | "Array" => "Array".into(),
             other => format!("{other}<{}>", def_type(first_argument(args))),
         };

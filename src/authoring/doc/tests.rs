@@ -110,6 +110,13 @@ fn engine_types_become_definition_types() {
     assert_eq!(def_type("moat::rules::api::peers::Peers"), "Peers");
     assert_eq!(def_type("i64"), "int");
     assert_eq!(def_type("&str"), "String");
+    assert_eq!(def_type("&mut alloc::vec::Vec<u8>"), "Blob");
+    assert_eq!(
+        def_type(
+            "alloc::collections::btree::map::BTreeMap<smartstring::SmartString<smartstring::config::LazyCompact>, rhai::types::dynamic::Dynamic>"
+        ),
+        "Map"
+    );
 }
 
 #[test]
@@ -152,6 +159,36 @@ fn definitions_name_types_parameters_and_fields() {
     assert!(!api.contains("\nop "), "operators are not part of the API");
     let std = &files.iter().find(|f| f.name == "std.d.rhai").unwrap().text;
     assert!(std.contains("fn contains("), "{std}");
+    // The functions the sandbox puts in place of rhai's keep their parameters' types.
+    for replaced in [
+        "fn push(_: Array, _: ?) -> ();",
+        "fn split(_: String, _: String) -> Array;",
+        "fn mixin(_: Map, _: Map) -> ();",
+        "fn blob(_: int) -> Blob;",
+    ] {
+        assert!(std.contains(replaced), "{replaced:?} not in\n{std}");
+    }
+    for name in [
+        "append",
+        "blob",
+        "fill_with",
+        "insert",
+        "mixin",
+        "order",
+        "order_desc",
+        "pad",
+        "push",
+        "replace",
+        "sleep",
+        "sort",
+        "sort_desc",
+        "split",
+        "split_rev",
+        "to_chars",
+    ] {
+        let bare = format!("fn {name}() -> ();");
+        assert!(!std.contains(&bare), "{bare:?} without its parameters");
+    }
     assert!(
         !std.contains("fn percentile("),
         "the rule API is not repeated"

@@ -54,7 +54,7 @@ impl Put for Module {
         name: &str,
         func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
     ) -> &mut Self {
-        FuncRegistration::new(name)
+        registration(name, &func)
             .with_purity(false)
             .set_into_module(self, func);
         self
@@ -64,11 +64,26 @@ impl Put for Module {
         name: &str,
         func: impl RhaiNativeFunc<A, N, X, R, true> + Send + Sync + 'static,
     ) -> &mut Self {
-        FuncRegistration::new(name)
+        registration(name, &func)
             .with_purity(true)
             .set_into_module(self, func);
         self
     }
+}
+
+/// A registration of `func` as `name` that says its parameters' and result's types, as the
+/// engine's own `register_fn` does (a registration straight into a module says nothing, and
+/// the editor definitions of `moat rules doc` would show the function without parameters).
+fn registration<A: 'static, const N: usize, const X: bool, R: Variant + Clone, F>(
+    name: &str,
+    _: &F,
+) -> FuncRegistration
+where
+    F: RhaiNativeFunc<A, N, X, R, true>,
+{
+    let params = F::param_names().map(|t| format!("_: {t}"));
+    let returns = F::return_type_name().to_string();
+    FuncRegistration::new(name).with_params_info(params.into_iter().chain([returns]))
 }
 
 /// Replace, in rhai's standard package `m`, the functions this module bounds.
@@ -82,6 +97,12 @@ pub fn replace_in(m: &mut Module, limits: &Limits) {
     // data: the same inputs must give the same output.
     m.put_pure("timestamp", move || {
         refuse("`timestamp` is not allowed in rules: a verdict depends on the data alone, never on when or how fast the screen ran")
+    });
+    // An integer's text as rhai's generic `to_string` writes it (its `Display`), without the
+    // generic's detour (a text buffer, then a look-up of that text among type names): the
+    // text of a count in an interpolated reason is made this way.
+    m.put_pure("to_string", |n: INT| -> Res<ImmutableString> {
+        Ok(n.to_string().into())
     });
     register_sorting(m);
     register_arrays(m, limits.max_array_size, limits.max_memory);
