@@ -182,7 +182,7 @@ fn provenance<'a>(
     target: Target,
     label: &str,
 ) -> Option<&'a crate::features::Provenance> {
-    if label.contains(['(', '[', ' ']) {
+    if label.bytes().any(|b| matches!(b, b'(' | b'[' | b' ')) {
         return None;
     }
     let (chain, field) = match label.split_once('.') {

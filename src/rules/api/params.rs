@@ -65,7 +65,7 @@ impl Params {
     pub fn get(&mut self, name: ImmutableString) -> Result<Dynamic, Box<rhai::EvalAltResult>> {
         match self.table.entries.get(name.as_str()) {
             Some((value, json)) => {
-                self.trace.param(&name, json.clone());
+                self.trace.param(&name, || json.clone());
                 Ok(value.clone())
             }
             None => {

@@ -151,8 +151,12 @@ impl Trace {
         t.missing.push(read);
     }
 
-    pub fn param(&self, name: &str, value: serde_json::Value) {
-        self.lock().params.entry(name.to_string()).or_insert(value);
+    /// A parameter read, with its screen.toml value (`value` called only for a first read).
+    pub fn param(&self, name: &str, value: impl FnOnce() -> serde_json::Value) {
+        let mut t = self.lock();
+        if !t.params.contains_key(name) {
+            t.params.insert(name.to_string(), value());
+        }
     }
 
     /// Run `f` without recording readings (a helper's per-chain callback).
