@@ -202,6 +202,15 @@ mod tests {
         );
     }
 
+    /// The labels and values a trace keeps, in order.
+    fn kept(t: &Trace) -> Vec<(String, Value)> {
+        t.take()
+            .evidence()
+            .into_iter()
+            .map(|r| (r.label, r.value))
+            .collect()
+    }
+
     #[test]
     fn readings_keep_first_read_order_without_duplicates() {
         let t = Trace::default();
@@ -209,12 +218,7 @@ mod tests {
         t.read("a", Value::Missing);
         t.read("b", Value::Int(2));
         t.quietly(|| t.read("c", Value::Int(3)));
-        let labels: Vec<_> = t
-            .take()
-            .evidence()
-            .into_iter()
-            .map(|r| (r.label, r.value))
-            .collect();
+        let labels = kept(&t);
         assert_eq!(
             labels,
             [
@@ -244,12 +248,7 @@ mod tests {
         t.read_field(None, "base", || value(8));
         t.quietly(|| t.read_field(None, "stack", || value(9)));
         assert_eq!(built.get(), 5, "only first reads build their value");
-        let labels: Vec<_> = t
-            .take()
-            .evidence()
-            .into_iter()
-            .map(|r| (r.label, r.value))
-            .collect();
+        let labels = kept(&t);
         let expected = [
             ("tvl_usd", 1),
             ("base.tvl_usd", 2),
