@@ -74,7 +74,9 @@ fn json(result: &ScreenResult) -> anyhow::Result<String> {
         .map(|c| c.verdicts.len())
         .sum::<usize>()
         + result.sector.as_ref().map_or(0, |s| s.verdicts.len());
-    let mut out = Vec::with_capacity((verdicts + 32) * ROOM_PER_VERDICT);
+    let mut out = Vec::new();
+    // Only room: where it cannot be had at once, the buffer grows as it would have.
+    let _ = out.try_reserve((verdicts + 32).saturating_mul(ROOM_PER_VERDICT));
     serde_json::to_writer_pretty(&mut out, result)?;
     out.push(b'\n');
     Ok(String::from_utf8(out)?)

@@ -60,7 +60,7 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         .set_max_functions(limits.max_functions)
         .set_max_modules(0);
     engine.on_progress(|ops| {
-        // At every operation the memory, from `METERED` alone; the deadline from the guard.
+        // At every operation the memory, from its watch alone; the deadline from the guard.
         if memory::over() {
             return Some(Dynamic::from(MEMORY_TOKEN));
         }
