@@ -34,8 +34,9 @@ use std::time::{Duration, Instant};
 /// be inside whatever loop it was spinning in. Any other failed evaluation is re-run until it
 /// fails the same way (the operations limit is reached at the same step), within four times
 /// what its first run took or the evaluation time limit, whichever is longer: the locator
-/// engine takes about twice as long as the screen's, and on a loaded machine the pace of the
-/// two runs differs more, while a re-run cut short would point wherever it happened to be.
+/// engine is slower than the screen's (its debugger stops at every step), on a loaded machine
+/// the pace of the two runs differs more, and a re-run cut short would point wherever it
+/// happened to be.
 const LOCATE_TIME: Duration = Duration::from_millis(50);
 
 /// What a rule is evaluated against.

@@ -23,8 +23,13 @@ thread_local! {
 /// Bytes this thread holds now (allocated minus freed, since the thread started), less what
 /// was exempted: the difference of two readings is what was allocated in between.
 pub fn held() -> i64 {
-    let raw = COUNTERS.with(|c| c.map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64));
-    raw - EXEMPT.with(Cell::get)
+    raw(COUNTERS.with(|c| *c)) - EXEMPT.with(Cell::get)
+}
+
+/// Allocated minus freed bytes, as the counters say now (0 if jemalloc cannot say).
+#[inline]
+fn raw(counters: Counters) -> i64 {
+    counters.map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64)
 }
 
 /// This thread's counters, found once (a copy cannot leave the thread: it is not `Send`).
@@ -48,8 +53,7 @@ pub struct Outer {
 /// holds more than `limit` bytes. Returns the watch it replaces, for [`unwatch`].
 pub fn watch(limit: usize) -> Outer {
     let counters = COUNTERS.with(|c| *c);
-    let now = counters.map_or(0, |(a, d)| a.get().wrapping_sub(d.get()) as i64);
-    let ceiling = now.saturating_add(i64::try_from(limit).unwrap_or(i64::MAX));
+    let ceiling = raw(counters).saturating_add(i64::try_from(limit).unwrap_or(i64::MAX));
     Outer {
         watch: WATCH.with(|w| w.replace((counters, ceiling))),
         exempt: EXEMPT.with(Cell::get),
@@ -68,7 +72,7 @@ pub fn unwatch(outer: Outer) {
 #[inline]
 pub fn over() -> bool {
     let (counters, ceiling) = WATCH.with(Cell::get);
-    counters.is_some_and(|(a, d)| a.get().wrapping_sub(d.get()) as i64 > ceiling)
+    counters.is_some() && raw(counters) > ceiling
 }
 
 /// Run `f` without charging what it allocates to the evaluation running on this thread.

@@ -460,8 +460,8 @@ fn peers_helpers_nest_inside_closures() {
 #[test]
 fn a_runaway_rule_spends_its_time_budget_then_errs_without_running() {
     // 130 chains of the shipped data and a rule whose every evaluation runs into its time
-    // limit (1 s: each operation formats a thousand numbers, so the operations limit is
-    // twenty times further away in a release build and further still in a debug one). With a
+    // limit (1 s: each operation formats a thousand numbers, so a release build, as a debug
+    // one, is stopped by time long before it reaches the operations limit). With a
     // 3 s budget the rule spends it in a few evaluations, whatever the build or the machine's
     // speed; the rest of its verdicts are ERROR without running, at the line where the
     // earlier ones stopped. The budget is three times the default, which every other screen

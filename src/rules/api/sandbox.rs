@@ -8,6 +8,8 @@
 //!   value after every call, which makes n pushes cost n², so they are off);
 //! - the functions that turn one string into many values (`split`, `to_chars`), which refuse a
 //!   string longer than the string limit, since the many values cost far more than the string;
+//! - an integer's `to_string`, for speed only: the same text as rhai's generic one, which has
+//!   no overload for integers;
 //! - a variable resolver that keeps `chain`, `params` and `peers` (and the chains and peer
 //!   sets derived from them) unshared when a closure captures them: rhai locks a captured
 //!   value for the whole of a method call on it, so `peers.count(|c| … peers.median(..))`
