@@ -32,8 +32,20 @@ pub fn fields() -> Vec<String> {
 }
 
 pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
+    // Each metric's field names, written once rather than for every chain.
+    let names: Vec<[String; 3]> = METRICS
+        .iter()
+        .map(|(m, _)| {
+            [
+                format!("{m}_date"),
+                format!("{m}_age_days"),
+                format!("{m}_pctl"),
+            ]
+        })
+        .collect();
     for (c, &i) in chains.iter_mut().zip(&cut.members) {
         for (mi, (metric, _)) in METRICS.iter().enumerate() {
+            let [date_field, age_field, _] = &names[mi];
             let points = cut.points(&cut.index.metrics[i][mi]);
             let Some(last) = points.last() else { continue };
             if cut.age_days(last.date) > METRIC_MAX_AGE_DAYS {
@@ -48,29 +60,28 @@ pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
                 flags: Vec::new(),
             };
             c.set_from(metric, Value::Num(point.value), p.clone());
-            c.set_from(&format!("{metric}_date"), Value::Date(point.date), p);
-            c.set(
-                &format!("{metric}_age_days"),
-                Value::Int(cut.age_days(point.date)),
-            );
+            c.set_from(date_field, Value::Date(point.date), p);
+            c.set(age_field, Value::Int(cut.age_days(point.date)));
         }
     }
-    for (metric, _) in METRICS {
-        percentiles(chains, metric, &format!("{metric}_pctl"));
+    for ((metric, _), [_, _, pctl_field]) in METRICS.iter().zip(&names) {
+        percentiles(chains, metric, pctl_field);
     }
 }
 
 /// Set `pctl_field` of every chain that has `value_field`: the percent of the other chains
 /// with a value that is strictly lower (`catalog::percentile`), by one sort.
 pub fn percentiles(chains: &mut [ChainFeatures], value_field: &str, pctl_field: &str) {
-    let mut values: Vec<f64> = chains
+    // Each chain's value, looked up once.
+    let of_chain: Vec<Option<f64>> = chains
         .iter()
-        .filter_map(|c| c.get(value_field).and_then(Value::as_f64))
+        .map(|c| c.get(value_field).and_then(Value::as_f64))
         .collect();
+    let mut values: Vec<f64> = of_chain.iter().flatten().copied().collect();
     values.sort_by(f64::total_cmp);
     let others = values.len().saturating_sub(1);
-    for c in chains.iter_mut() {
-        let Some(x) = c.get(value_field).and_then(Value::as_f64) else {
+    for (c, x) in chains.iter_mut().zip(of_chain) {
+        let Some(x) = x else {
             continue;
         };
         let pctl = (others > 0).then(|| {

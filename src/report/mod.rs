@@ -61,12 +61,9 @@ pub fn render(
     })
 }
 
-/// A screen as pretty JSON ending in a newline, written into room made for it at once: grown
-/// from nothing, the buffer of a screen's ~1 KB per verdict is copied a dozen times on the way,
-/// each time into memory the process has not touched yet.
+/// A screen as pretty JSON ending in a newline, in room made for it at once (below).
 fn json(result: &ScreenResult) -> anyhow::Result<String> {
-    /// More than a verdict takes written out (the shipped screen's take about 1 KB); the room
-    /// not written to is never touched, so it costs no memory.
+    /// More than a verdict takes written out (the shipped screen's take about 1 KB).
     const ROOM_PER_VERDICT: usize = 2048;
     let verdicts = result
         .chains
@@ -74,10 +71,17 @@ fn json(result: &ScreenResult) -> anyhow::Result<String> {
         .map(|c| c.verdicts.len())
         .sum::<usize>()
         + result.sector.as_ref().map_or(0, |s| s.verdicts.len());
+    pretty_json(result, (verdicts + 32).saturating_mul(ROOM_PER_VERDICT))
+}
+
+/// `value` as pretty JSON ending in a newline, written into `room` bytes reserved at once:
+/// grown from nothing, the buffer of a large output is copied a dozen times on the way, each
+/// time into memory the process has not touched yet. The room not written to is never touched,
+/// so it costs no memory; where it cannot be had at once, the buffer grows as it would have.
+pub fn pretty_json<T: serde::Serialize>(value: &T, room: usize) -> anyhow::Result<String> {
     let mut out = Vec::new();
-    // Only room: where it cannot be had at once, the buffer grows as it would have.
-    let _ = out.try_reserve((verdicts + 32).saturating_mul(ROOM_PER_VERDICT));
-    serde_json::to_writer_pretty(&mut out, result)?;
+    let _ = out.try_reserve(room);
+    serde_json::to_writer_pretty(&mut out, value)?;
     out.push(b'\n');
     Ok(String::from_utf8(out)?)
 }
