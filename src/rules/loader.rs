@@ -100,6 +100,16 @@ pub struct Partial {
     pub broken: Vec<Diagnostic>,
 }
 
+/// The id an `//! id:` line of a file's header declares, however the rest of the header reads.
+fn declared_id(text: &str) -> Option<String> {
+    let id = text
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .find_map(|l| l.strip_prefix("//!")?.trim().strip_prefix("id:"))?
+        .trim();
+    front_matter::valid_id(id).then(|| id.to_string())
+}
+
 /// Load what can be loaded and keep every problem. `rules check` evaluates the partial pack so
 /// one broken file does not hide the problems of the others; a screen never runs on it.
 pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limits) -> Partial {
@@ -133,7 +143,12 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             .ok();
         match &header {
             Some(h) => declared.push(h.id.clone()),
-            None => unreadable_header = true,
+            // A header wrong elsewhere still names its rule when its `id:` line reads: only a
+            // file whose id cannot be told may be the one an unmatched entry refers to.
+            None => match declared_id(&file.text) {
+                Some(id) => declared.push(id),
+                None => unreadable_header = true,
+            },
         }
         let Some(header) = header else {
             continue;
@@ -618,6 +633,37 @@ mod tests {
                 "rules/token.rhai: rule `token` is not listed in rules/screen.toml: add a [rules.token] table (weight, gate, params)",
                 "rules/screen.toml:4:1: [rules.tokn] has no rule file: no `*.rhai` file declares `//! id: tokn` (did you mean `token`?)",
             ]
+        );
+    }
+
+    /// A header wrong in another line still names its rule, so an entry no file declares is
+    /// reported beside it; a header without a readable id could be that entry's file.
+    #[test]
+    fn an_entry_without_a_file_is_reported_beside_a_header_that_names_its_id() {
+        let no_why = "//! id: b\n//! title: T\n//! category: c\nfn rule(c, p, q) { 1 }\n";
+        let screen = "name = \"t\"\npass_mark = 0.5\n[rules.b]\n[rules.ghost]\n";
+        let err = load(screen, &[("rules/b.rhai", no_why.to_string())]).unwrap_err();
+        let messages: Vec<&str> = err.0.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("has no `why:` line")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("[rules.ghost] has no rule file")),
+            "{messages:?}"
+        );
+        assert!(
+            !messages.iter().any(|m| m.starts_with("[rules.b]")),
+            "{messages:?}"
+        );
+
+        let no_id = "//! title: T\n//! category: c\n//! why: W\nfn rule(c, p, q) { 1 }\n";
+        let err = load(screen, &[("rules/b.rhai", no_id.to_string())]).unwrap_err();
+        assert!(
+            !err.0.iter().any(|e| e.message.contains("has no rule file")),
+            "{err}"
         );
     }
 

@@ -113,6 +113,24 @@ fn mixing_dates_with_numbers_or_bad_dates_is_an_error_that_says_so() {
             "fn rule(chain, params, peers) { if peers.count(\"launch_date\", \">\", 2023) > 0 { return pass(\"x\"); } fail(\"y\") }\n",
             "the field holds dates but is compared with 2023",
         ),
+        // Past the years a date can be written in, or past what a day count can hold: the
+        // rule's error, not a fault of moat's.
+        (
+            "fn rule(chain, params, peers) { let d = date(\"9999-12-31\") + 1; pass(`${d}`) }\n",
+            "9999-12-31 moved by 1 day is outside the years 0000 to 9999",
+        ),
+        (
+            "fn rule(chain, params, peers) { let d = date(\"0000-01-01\") - 1; pass(`${d}`) }\n",
+            "0000-01-01 moved by -1 day is outside the years 0000 to 9999",
+        ),
+        (
+            "fn rule(chain, params, peers) { let d = peers.as_of + 9223372036854775807; pass(`${d}`) }\n",
+            "moved by 9223372036854775807 days is outside the years 0000 to 9999",
+        ),
+        (
+            "fn rule(chain, params, peers) { let d = peers.as_of.add_weeks(-9223372036854775807); pass(`${d}`) }\n",
+            "moved by -9223372036854775807 weeks is outside the years 0000 to 9999",
+        ),
     ];
     for (body, expected) in cases {
         let r = reasons(&[("mix", body)], "mix");
@@ -245,5 +263,34 @@ fn provenance_names_the_source_and_its_flags() {
     assert_eq!(
         r["base"].1,
         "stage 0 from l2beat-summary-2024-11 on 2024-11-09, flags []; tvl provenance true"
+    );
+}
+
+#[test]
+fn the_judged_chain_read_inside_a_peers_callback_is_evidence_and_the_peers_are_not() {
+    let rule = r#"fn rule(chain, params, peers) {
+    let bigger = peers.count(|c| c.get("tvl_usd", 0.0) > chain.tvl_usd);
+    if bigger == 0 { return pass("no chain is larger"); }
+    fail(`${bigger} chains are larger`)
+}
+"#;
+    let tmp = probes(&[("bigger", rule)]);
+    let (json, _) = screen_json(tmp.path(), &[]);
+    let labels: Vec<String> = verdict(&json, "arbitrum", "bigger")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    // The verdict depends on arbitrum's TVL, read inside the callback; the peers' reads there
+    // (one per peer) are summed up by the helper's own reading.
+    assert!(labels.contains(&"tvl_usd".to_string()), "{labels:?}");
+    assert!(
+        labels.iter().all(|l| !l.contains(".tvl_usd")),
+        "a peer's read inside the callback was kept: {labels:?}"
+    );
+    assert!(
+        labels.iter().any(|l| l.starts_with("peers.count(")),
+        "{labels:?}"
     );
 }

@@ -233,6 +233,37 @@ fn check_warns_about_a_param_no_rule_reads() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// A parameter the rule tests with `params.has` is optional: reading it under that test is not
+/// a problem, in either pass; an untested read of another undefined name still is.
+#[test]
+fn check_accepts_an_optional_param_read_under_params_has() {
+    let optional = |r: &Path| {
+        replace(
+            &r.join("traction.rhai"),
+            "if tvl < params.min_tvl_usd {",
+            "let floor = if params.has(\"floor_usd\") { params[\"floor_usd\"] } else { params.min_tvl_usd };\n    if tvl < floor {",
+        )
+    };
+    let out = check_broken(optional);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), "rules/: 7 rules, no problems\n");
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = check_broken(|r| {
+        optional(r);
+        replace(
+            &r.join("traction.rhai"),
+            "if tvl < floor {",
+            "if tvl < floor + params.margin_usd {",
+        )
+    });
+    assert!(
+        problems(&out).contains("param `margin_usd` is not defined for rule `traction`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// Renaming a param in screen.toml only: every read of the old name, and the new name unread.
 #[test]
 fn check_reports_every_read_of_a_renamed_param() {

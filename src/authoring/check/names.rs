@@ -56,6 +56,14 @@ impl Names {
             if found.computed_params {
                 self.computed.insert(id.clone());
             }
+            // A parameter the rule tests with `params.has("name")` is optional to it: its reads
+            // are checked by evaluating (an ERROR there if a chain reads it undefined).
+            let tested: HashSet<String> = found
+                .references
+                .iter()
+                .filter(|r| r.read == Read::ParamTest)
+                .map(|r| r.name.clone())
+                .collect();
             for r in found.references {
                 let message = match r.read {
                     Read::Field => world.field(&r.name).err(),
@@ -64,7 +72,9 @@ impl Names {
                     Read::Param | Read::ParamTest => {
                         self.read_param(&id, &r.name);
                         match (&table, r.read) {
-                            (Some(t), Read::Param) => unknown_param(t, &r.name),
+                            (Some(t), Read::Param) if !tested.contains(&r.name) => {
+                                unknown_param(t, &r.name)
+                            }
                             _ => None,
                         }
                     }

@@ -108,10 +108,29 @@ pub fn scan(source: &str, scope: RuleScope) -> Scan {
             // `x.name(…)`: a method; a few take a field or parameter name first.
             (Some(Tok::Punct('.')), Some(Tok::Ident(method)), Some(Tok::Punct('(')), next) => {
                 let literal = matches!(next, Some(Tok::Str(_)));
+                // `peers.percentile(chain, "field")`, `peers.lead(chain, "series", …)`: the
+                // name comes second.
+                let second = (at(i + 4), at(i + 5), at(i + 6));
+                let second = matches!(
+                    second,
+                    (
+                        Some(Tok::Ident(_)),
+                        Some(Tok::Punct(',')),
+                        Some(Tok::Str(_))
+                    )
+                );
                 match method.as_str() {
                     "has" | "get" if is_chain && literal => push(Read::Field, i + 4),
                     "change" | "series" if is_chain && literal => push(Read::Series, i + 4),
                     "has" if is_params && literal => push(Read::ParamTest, i + 4),
+                    "filter" | "count" | "share" | "mean" | "median" | "min" | "max" | "sum"
+                    | "top" | "bottom"
+                        if is_peers && literal =>
+                    {
+                        push(Read::Field, i + 4)
+                    }
+                    "percentile" if is_peers && second => push(Read::Field, i + 6),
+                    "lead" if is_peers && second => push(Read::Series, i + 6),
                     _ => {}
                 }
             }
@@ -379,6 +398,21 @@ mod tests {
                 (Read::Param, "min".into(), 1, 35),
                 (Read::ParamTest, "opt".into(), 1, 48),
                 (Read::Field, "x".into(), 1, 62),
+            ]
+        );
+    }
+
+    #[test]
+    fn field_names_given_to_peers_helpers_are_reads() {
+        let src = "fn rule(chain, params, peers) {\n    peers.median(\"tvl_usd\") + peers.top(\"tvl_rank\") + peers.count(\"stage\", \"has\")\n    + peers.percentile(chain, \"daa\") + peers.lead(chain, \"tvl_usd\", \"high\", 1) + peers.median(f)\n}";
+        assert_eq!(
+            reads(src, RuleScope::Chain),
+            [
+                (Read::Field, "tvl_usd".into(), 2, 19),
+                (Read::Field, "tvl_rank".into(), 2, 42),
+                (Read::Field, "stage".into(), 2, 68),
+                (Read::Field, "daa".into(), 3, 32),
+                (Read::Series, "tvl_usd".into(), 3, 59),
             ]
         );
     }

@@ -59,6 +59,17 @@ impl Chain {
         }
     }
 
+    /// Record a reading of this chain as evidence. The judged chain's readings are kept even
+    /// inside a helper's callback over the peers (`peers.count(|c| c.tvl_usd > chain.tvl_usd)`
+    /// depends on `chain.tvl_usd`); a peer's are kept only outside one.
+    fn note(&self, label: String, value: Value) {
+        if self.subject {
+            self.trace.read_always(label, value);
+        } else {
+            self.trace.read(label, value);
+        }
+    }
+
     /// The column of field `name` and whether this chain has no value in it, recording the
     /// read as evidence.
     fn lookup(&self, name: &str) -> Res<(usize, bool)> {
@@ -121,7 +132,7 @@ impl Chain {
             None
         };
         let label = format!("{}.change(\"{series}\", {points})", self.expr());
-        self.trace.read(label.clone(), Value::num(value));
+        self.note(label.clone(), Value::num(value));
         Ok(match value {
             Some(v) => Dynamic::from(v),
             None => {
@@ -141,7 +152,7 @@ impl Chain {
             (Some(a), Some(b)) => format!("{} points, {} to {}", s.len(), a.0, b.0),
             _ => "no points".to_string(),
         };
-        self.trace.read(
+        self.note(
             format!("{}.series(\"{name}\")", self.expr()),
             Value::Text(summary),
         );
@@ -180,8 +191,7 @@ impl Chain {
         let day = date_arg(&date, &label)?;
         let s = self.world.series(self.index, series);
         let point = s[..s.partition_point(|(d, _)| *d <= day)].last();
-        self.trace
-            .read(label.clone(), Value::num(point.map(|p| p.1)));
+        self.note(label.clone(), Value::num(point.map(|p| p.1)));
         Ok(match point {
             Some((_, v)) => Dynamic::from(*v),
             None => {
@@ -245,7 +255,7 @@ impl Chain {
             values.map(|v| (*d, v))
         });
         let Some((day, values)) = found else {
-            self.trace.read(label.clone(), Value::Missing);
+            self.note(label.clone(), Value::Missing);
             self.trace.missing_of(
                 label,
                 Some(self.slug()),
@@ -260,8 +270,7 @@ impl Chain {
             .map(|(n, v)| format!("{n} = {}", crate::features::value::format_num(*v)))
             .collect::<Vec<_>>()
             .join(", ");
-        self.trace
-            .read(label, Value::Text(format!("{day}: {summary}")));
+        self.note(label, Value::Text(format!("{day}: {summary}")));
         let mut m = rhai::Map::new();
         m.insert("date".into(), Dynamic::from(Date(day)));
         let mut v = rhai::Map::new();
@@ -309,7 +318,7 @@ impl Chain {
             .map(|l| format!("{} {} → {}", l.date, l.from_project, l.to_project))
             .collect::<Vec<_>>()
             .join("; ");
-        self.trace.read(
+        self.note(
             label,
             Value::Text(format!(
                 "{} links{}{summary}",
@@ -352,7 +361,7 @@ impl Chain {
         self.world.field(field).map_err(api_error)?;
         let label = format!("{}.provenance(\"{field}\")", self.expr());
         let Some(p) = self.world.universe.chains[self.index].provenance.get(field) else {
-            self.trace.read(label.clone(), Value::Missing);
+            self.note(label.clone(), Value::Missing);
             self.trace.missing_of(
                 label,
                 Some(self.slug()),
@@ -368,7 +377,7 @@ impl Chain {
         if !p.flags.is_empty() {
             text.push_str(&format!(", flagged {}", p.flags.join(", ")));
         }
-        self.trace.read(label, Value::Text(text));
+        self.note(label, Value::Text(text));
         let mut m = rhai::Map::new();
         m.insert(
             "date".into(),

@@ -38,10 +38,25 @@ fn other(s: &str, op: &str) -> Res<Date> {
     })
 }
 
-fn shifted(d: Date, days: INT) -> Res<Date> {
-    d.0.checked_add_signed(Duration::days(days))
+/// `d` moved by `n` days (`per` 1) or weeks (`per` 7), within the dates moat writes (years
+/// 0000 to 9999): past them a date would print as `+10000-01-01`, which no date field, data
+/// file or `date()` accepts.
+fn shifted(d: Date, n: INT, per: INT) -> Res<Date> {
+    n.checked_mul(per)
+        .and_then(Duration::try_days)
+        .and_then(|by| d.0.checked_add_signed(by))
+        .filter(|out| (0..=9999).contains(&out.year()))
         .map(Date)
-        .ok_or_else(|| api_error(format!("{d} + {days} days is out of the calendar's range")))
+        .ok_or_else(|| {
+            let (by, unit) = match per {
+                7 => (i128::from(n), "week"),
+                _ => (i128::from(n) * i128::from(per), "day"),
+            };
+            let s = if by.abs() == 1 { "" } else { "s" };
+            api_error(format!(
+                "{d} moved by {by} {unit}{s} is outside the years 0000 to 9999, the dates moat can write"
+            ))
+        })
 }
 
 fn with_number(op: &str) -> Box<EvalAltResult> {
@@ -81,16 +96,14 @@ pub fn register(engine: &mut Engine) {
         .register_get("year", |d: &mut Date| d.0.year() as INT)
         .register_get("month", |d: &mut Date| d.0.month() as INT)
         .register_get("day", |d: &mut Date| d.0.day() as INT)
-        .register_fn("add_days", |d: Date, n: INT| shifted(d, n))
-        .register_fn("add_weeks", |d: Date, n: INT| {
-            shifted(d, n.saturating_mul(7))
-        })
+        .register_fn("add_days", |d: Date, n: INT| shifted(d, n, 1))
+        .register_fn("add_weeks", |d: Date, n: INT| shifted(d, n, 7))
         .register_fn("days_between", |a: Date, b: Date| {
             (b.0 - a.0).num_days() as INT
         })
         .register_fn("-", |a: Date, b: Date| (a.0 - b.0).num_days() as INT)
-        .register_fn("+", |d: Date, n: INT| shifted(d, n))
-        .register_fn("-", |d: Date, n: INT| shifted(d, n.saturating_neg()))
+        .register_fn("+", |d: Date, n: INT| shifted(d, n, 1))
+        .register_fn("-", |d: Date, n: INT| shifted(d, n, -1))
         .register_fn("+", |_: Date, _: FLOAT| -> Res<Date> {
             Err(with_number("+"))
         })

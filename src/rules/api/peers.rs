@@ -679,7 +679,10 @@ impl Peers {
                 }
                 let as_of = self.world.universe.as_of;
                 let start = as_of
-                    .checked_sub_signed(chrono::Duration::days(n.saturating_mul(7) - 1))
+                    .checked_sub_signed(
+                        chrono::Duration::try_days(n.saturating_mul(7) - 1)
+                            .unwrap_or(chrono::Duration::MAX),
+                    )
                     .unwrap_or(chrono::NaiveDate::MIN);
                 Ok((start, format!("#{{weeks: {n}}}")))
             }

@@ -37,7 +37,8 @@ pub struct TraceData {
     pub missing: Vec<MissingRead>,
     /// Parameters read, with their screen.toml values.
     pub params: BTreeMap<String, serde_json::Value>,
-    /// While > 0 (inside a helper's callback over many chains), readings are not recorded.
+    /// While > 0 (inside a helper's callback over many chains), readings are not recorded,
+    /// except of the judged chain.
     quiet: u32,
     /// Readings not recorded because the verdict already had `MAX_EVIDENCE`.
     dropped: usize,
@@ -73,6 +74,12 @@ impl Trace {
         self.read_with(|| (label.into(), value));
     }
 
+    /// [`read`](Self::read), even inside a helper's callback over many chains: a reading of
+    /// the judged chain, which the verdict depends on wherever the rule made it.
+    pub fn read_always(&self, label: String, value: Value) {
+        Self::record(&mut self.lock(), label, value);
+    }
+
     /// [`read`](Self::read), with the label and value built only when they are recorded (not
     /// inside a helper's callback over many chains).
     pub fn read_with(&self, reading: impl FnOnce() -> (String, Value)) {
@@ -90,7 +97,8 @@ impl Trace {
     /// label, so its label and value are built only when it is first read.
     pub fn read_field(&self, of: Option<&str>, field: &str, value: impl FnOnce() -> Value) {
         let mut t = self.lock();
-        if t.quiet > 0 {
+        // The judged chain's fields are recorded even inside a callback (`read_always`).
+        if t.quiet > 0 && of.is_some() {
             return;
         }
         let is_this = |label: &str| match of {
@@ -246,8 +254,10 @@ mod tests {
         t.read_field(Some("bas"), "e.tvl_usd", || value(6));
         t.read_field(Some("base"), "tvl", || value(7));
         t.read_field(None, "base", || value(8));
-        t.quietly(|| t.read_field(None, "stack", || value(9)));
-        assert_eq!(built.get(), 5, "only first reads build their value");
+        // Inside a callback over the peers, a peer's field is not kept; the judged chain's is.
+        t.quietly(|| t.read_field(Some("base"), "stack", || value(9)));
+        t.quietly(|| t.read_field(None, "stack", || value(10)));
+        assert_eq!(built.get(), 6, "only first reads build their value");
         let labels = kept(&t);
         let expected = [
             ("tvl_usd", 1),
@@ -255,6 +265,7 @@ mod tests {
             ("bas.e.tvl_usd", 6),
             ("base.tvl", 7),
             ("base", 8),
+            ("stack", 10),
         ];
         assert_eq!(
             labels,
