@@ -14,9 +14,11 @@
 
 mod position;
 mod suggest;
+mod text;
 
 pub use position::{LineIndex, csv_field_column, line_col};
 pub use suggest::{did_you_mean, suggestion, unknown};
+pub use text::{code_point, is_reordering, unprintable};
 
 use anstyle::{AnsiColor, Style};
 use std::fmt;

@@ -27,7 +27,7 @@ pub mod index;
 mod leadership;
 mod membership;
 mod metrics;
-mod options;
+pub mod options;
 mod series;
 mod speed;
 mod token;

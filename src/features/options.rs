@@ -18,12 +18,16 @@ impl Default for FeatureOptions {
     }
 }
 
+/// The longest leadership window, in weeks: a century, far beyond any chain's history, and
+/// far within what a date can be moved by.
+pub const MAX_WINDOW_WEEKS: i64 = 5_200;
+
 impl FeatureOptions {
     /// Reject options that cannot describe a window.
     pub fn validate(&self) -> Result<()> {
-        if self.window_weeks < 1 {
+        if !(1..=MAX_WINDOW_WEEKS).contains(&self.window_weeks) {
             bail!(
-                "the leadership window must be at least 1 week long, got {}",
+                "the leadership window must be 1 to {MAX_WINDOW_WEEKS} weeks long, got {}",
                 self.window_weeks
             );
         }
@@ -40,5 +44,19 @@ mod tests {
         assert_eq!(FeatureOptions::default().window_weeks, 52);
         assert!(FeatureOptions::default().validate().is_ok());
         assert!(FeatureOptions { window_weeks: 0 }.validate().is_err());
+        assert!(
+            FeatureOptions {
+                window_weeks: MAX_WINDOW_WEEKS
+            }
+            .validate()
+            .is_ok()
+        );
+        assert!(
+            FeatureOptions {
+                window_weeks: MAX_WINDOW_WEEKS + 1
+            }
+            .validate()
+            .is_err()
+        );
     }
 }

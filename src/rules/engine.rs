@@ -31,9 +31,27 @@ pub const REFUSED: &[&str] = &["eval", "import", "export", "curry"];
 /// nests exactly `Limits::max_call_levels` calls.
 pub(crate) const CALL_LEVELS_ON_THE_WAY: usize = 2;
 
+/// A bare rhai engine, created after rhai's hashing is made the same in every process: rhai
+/// names a closure after a hash of its body (`Fn(anon$…)`), and with its default seed, drawn at
+/// random per process, a rule could print that name or compare it and get a different verdict
+/// on every run. Every engine moat makes comes from here, so the seed is set before any hash.
+pub(crate) fn new_raw() -> Engine {
+    static SEED: std::sync::Once = std::sync::Once::new();
+    // Any fixed value does; these are the first digits of pi.
+    SEED.call_once(|| {
+        let _ = rhai::config::hashing::set_hashing_seed(Some([
+            0x243f_6a88_85a3_08d3,
+            0x1319_8a2e_0370_7344,
+            0xa409_3822_299f_31d0,
+            0x082e_fa98_ec4e_6c89,
+        ]));
+    });
+    Engine::new_raw()
+}
+
 /// Build the engine for a rule pack.
 pub(crate) fn build(limits: &Limits) -> Engine {
-    let mut engine = Engine::new_raw();
+    let mut engine = new_raw();
     // The standard library built straight into the module the engine keeps (rather than as a
     // package, then copied to replace its sandboxed functions), and indexed once.
     let mut std = rhai::Module::new();

@@ -2,7 +2,7 @@
 //! continuation lines. The header is what memos quote (title, why) and what screen.toml refers
 //! to (id), so every key is checked here and an unknown key is an error, not a silent no-op.
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, code_point, did_you_mean, unprintable};
 use serde::Serialize;
 
 /// Whether a rule judges one chain at a time or the whole sector.
@@ -55,6 +55,20 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         let Some(rest) = raw.trim_start().strip_prefix("//!") else {
             break;
         };
+        // Memos, lists and terminals show the header as it is written.
+        if let Some((at, c)) = unprintable(raw) {
+            errors.push(Diagnostic::at(
+                file,
+                source,
+                line_no,
+                at + 1,
+                format!(
+                    "the rule header holds the character {}: a header is plain text on each line",
+                    code_point(c)
+                ),
+            ));
+            continue;
+        }
         let indent = raw.len() - raw.trim_start().len() + 3;
         if rest.trim().is_empty() {
             continue;
@@ -207,6 +221,28 @@ mod tests {
         assert_eq!(fm.id, "token_existence");
         assert_eq!(fm.why, "Without a token there is nothing to invest in.");
         assert_eq!(fm.scope, RuleScope::Chain);
+    }
+
+    #[test]
+    fn a_control_or_reordering_character_in_the_header_is_an_error_at_it() {
+        for (bad, column, name) in [
+            ("\u{1b}]0;x\u{7}", 21, "U+001B"),
+            ("\u{202E}", 21, "U+202E"),
+        ] {
+            let src = GOOD.replace(
+                "//! title: Has a token",
+                &format!("//! title: Has a tok{bad}en"),
+            );
+            let errs = parse("a.rhai", &src).unwrap_err();
+            assert_eq!(
+                (errs[0].line, errs[0].column, errs[0].message.as_str()),
+                (
+                    2,
+                    column,
+                    format!("the rule header holds the character {name}: a header is plain text on each line").as_str()
+                )
+            );
+        }
     }
 
     #[test]

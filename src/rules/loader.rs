@@ -5,6 +5,7 @@
 
 use super::api::params::ParamTable;
 use super::engine;
+use super::files;
 use super::front_matter::{self, FrontMatter};
 use super::limits::Limits;
 use super::pack::{CompiledRule, RuleInfo, RulePack, SourceFile, pack_hash};
@@ -25,21 +26,21 @@ pub fn load_dir(dir: &Path, limits: Limits) -> Result<RulePack, Diagnostics> {
 pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), Diagnostics> {
     let screen_path = dir.join(SCREEN_FILE).display().to_string();
     let mut errors = Vec::new();
-    let screen = match std::fs::read_to_string(dir.join(SCREEN_FILE)) {
-        Ok(text) => SourceFile::new(&screen_path, text),
-        Err(e) => {
-            errors.push(Diagnostic::file(
-                &screen_path,
-                format!("cannot read the screen settings: {e}"),
-            ));
-            SourceFile::new(&screen_path, "")
-        }
-    };
+    let screen =
+        match files::read_text(&dir.join(SCREEN_FILE), &screen_path, files::SCREEN_SETTINGS) {
+            Ok(text) => SourceFile::new(&screen_path, text),
+            Err(e) => {
+                errors.push(e);
+                SourceFile::new(&screen_path, "")
+            }
+        };
+    // Every `*.rhai` entry, whatever it is: one that is not a regular file is refused by name
+    // rather than passed over.
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rhai"))
+            .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
             .collect(),
         Err(e) => {
             return Err(Diagnostics(vec![Diagnostic::file(
@@ -52,12 +53,9 @@ pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), Diagnostics
     let mut rules = Vec::new();
     for p in paths {
         let shown = p.display().to_string();
-        match std::fs::read_to_string(&p) {
+        match files::read_text(&p, &shown, files::RULE_FILE) {
             Ok(text) => rules.push(SourceFile::new(shown, text)),
-            Err(e) => errors.push(Diagnostic::file(
-                &shown,
-                format!("cannot read the rule file: {e}"),
-            )),
+            Err(e) => errors.push(e),
         }
     }
     if rules.is_empty() && errors.is_empty() {

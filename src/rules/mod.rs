@@ -10,6 +10,7 @@ pub(crate) mod api;
 /// The universe as rules see it, built once per screen (public for the benchmarks).
 pub use api::world::World;
 pub(crate) mod engine;
+pub mod files;
 pub mod front_matter;
 pub mod limits;
 pub(crate) mod loader;

@@ -4,7 +4,8 @@
 //! and its line:column, because a misspelt `wieght` silently ignored would change a screen.
 
 use super::limits::{RULE_TIME_BUDGET, SCREEN_TIME_BUDGET};
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::{Diagnostic, code_point, line_col, unprintable};
+use crate::features::options::MAX_WINDOW_WEEKS;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,7 +16,7 @@ pub const SCREEN_FILE: &str = "screen.toml";
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScreen {
-    name: String,
+    name: Spanned<String>,
     pass_mark: Spanned<f64>,
     #[serde(default)]
     window_weeks: Option<Spanned<i64>>,
@@ -64,6 +65,10 @@ pub struct ScreenSettings {
     pub rules: BTreeMap<String, RuleSettings>,
 }
 
+/// The largest weight: a score is a weighted mean, and weights near the largest float would
+/// overflow its sums (every verdict PASS, yet a score that is not a number).
+const MAX_WEIGHT: f64 = 1e6;
+
 /// Parse `text` (the contents of `file`); every problem names the file, line:column and key.
 pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> {
     let raw: RawScreen = toml::from_str(text).map_err(|e| {
@@ -79,6 +84,20 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
     })?;
 
     let mut errors = Vec::new();
+    // The name heads every output, a terminal's included.
+    if let Some((_, c)) = unprintable(raw.name.get_ref()) {
+        let (line, column) = line_col(text, raw.name.span().start);
+        errors.push(Diagnostic::at(
+            file,
+            text,
+            line,
+            column,
+            format!(
+                "`name` holds the character {}: a screen's name is plain text on one line",
+                code_point(c)
+            ),
+        ));
+    }
     let pass_mark = *raw.pass_mark.get_ref();
     if !(0.0..=1.0).contains(&pass_mark) {
         let (line, column) = line_col(text, raw.pass_mark.span().start);
@@ -98,7 +117,7 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
             None => 1.0,
             Some(w) => {
                 let value = *w.get_ref();
-                if !(value.is_finite() && value > 0.0) {
+                if !(value > 0.0 && value <= MAX_WEIGHT) {
                     let (line, column) = line_col(text, w.span().start);
                     errors.push(Diagnostic::at(
                         file,
@@ -106,7 +125,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                         line,
                         column,
                         format!(
-                            "`rules.{id}.weight` must be a number greater than 0, found {value}"
+                            "`rules.{id}.weight` must be a number greater than 0 and at most 1000000, found {}",
+                            if value.abs() >= 1e15 { format!("{value:e}") } else { value.to_string() }
                         ),
                     ));
                 }
@@ -125,14 +145,21 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         );
     }
     let window_weeks = raw.window_weeks.as_ref().map_or(52, |w| *w.get_ref());
-    if let Some(w) = raw.window_weeks.as_ref().filter(|w| *w.get_ref() < 1) {
+    if let Some(w) = raw
+        .window_weeks
+        .as_ref()
+        .filter(|w| !(1..=MAX_WINDOW_WEEKS).contains(w.get_ref()))
+    {
         let (line, column) = line_col(text, w.span().start);
         errors.push(Diagnostic::at(
             file,
             text,
             line,
             column,
-            format!("`window_weeks` must be at least 1, found {}", w.get_ref()),
+            format!(
+                "`window_weeks` must be from 1 to {MAX_WINDOW_WEEKS} (a century), found {}",
+                w.get_ref()
+            ),
         ));
     }
     let mut budget = |key: &str, value: &Option<Spanned<i64>>, default: Duration| match value {
@@ -165,7 +192,7 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
     );
     if errors.is_empty() {
         Ok(ScreenSettings {
-            name: raw.name,
+            name: raw.name.into_inner(),
             pass_mark,
             window_weeks,
             rule_time_budget,
@@ -240,6 +267,27 @@ mod tests {
     }
 
     #[test]
+    fn a_name_with_control_characters_a_huge_weight_or_window_is_refused() {
+        let text = GOOD
+            .replace("\"L2 moat screen\"", "\"L2\\u001b[2J\"")
+            .replace("weight = 2.0", "weight = 1e308")
+            .replace(
+                "pass_mark = 0.6",
+                "pass_mark = 0.6\nwindow_weeks = 13783694",
+            );
+        let errs = parse("screen.toml", &text).unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "`name` holds the character U+001B: a screen's name is plain text on one line",
+                "`rules.token_existence.weight` must be a number greater than 0 and at most 1000000, found 1e308",
+                "`window_weeks` must be from 1 to 5200 (a century), found 13783694",
+            ]
+        );
+    }
+
+    #[test]
     fn bad_pass_mark_and_weight() {
         let text = GOOD
             .replace("pass_mark = 0.6", "pass_mark = 1.5")
@@ -250,7 +298,7 @@ mod tests {
             msgs,
             [
                 "`pass_mark` must be between 0 and 1, found 1.5",
-                "`rules.token_existence.weight` must be a number greater than 0, found 0"
+                "`rules.token_existence.weight` must be a number greater than 0 and at most 1000000, found 0"
             ]
         );
     }

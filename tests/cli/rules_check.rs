@@ -316,7 +316,7 @@ fn check_reports_a_weight_that_is_not_positive() {
         )
     });
     insta::assert_snapshot!(problems(&out), @"
-    rules/screen.toml:44:10: error: `rules.traction.weight` must be a number greater than 0, found -1
+    rules/screen.toml:44:10: error: `rules.traction.weight` must be a number greater than 0 and at most 1000000, found -1
        |
     44 | weight = -1
        |          ^
@@ -388,7 +388,7 @@ fn check_reports_every_problem_at_once() {
         .unwrap();
     });
     insta::assert_snapshot!(problems(&out), @"
-    rules/screen.toml:44:10: error: `rules.traction.weight` must be a number greater than 0, found 0
+    rules/screen.toml:44:10: error: `rules.traction.weight` must be a number greater than 0 and at most 1000000, found 0
        |
     44 | weight = 0
        |          ^
@@ -724,4 +724,47 @@ fn check_reports_what_a_screen_would_error_on_and_a_discarded_verdict() {
     8 |         pass("has a TVL");
       |         ^
     "#);
+}
+
+/// A rule pack's files are read as the dataset's are: a `*.rhai` that is a directory, a rule
+/// file over its size limit and a screen.toml that is a FIFO (which would block the command
+/// forever) are each refused by name, before anything is read from them.
+#[test]
+fn files_that_are_not_rule_files_are_refused_by_name() {
+    let out = check_broken(|r| {
+        fs::create_dir(r.join("folder.rhai")).unwrap();
+        let mut big = String::from("//! id: big\n");
+        big.push_str(&"// padding\n".repeat(100_000));
+        fs::write(r.join("big.rhai"), big).unwrap();
+    });
+    let err = problems(&out);
+    assert!(
+        err.contains(
+            "folder.rhai: error: not a regular file (a directory): expected a rule file (.rhai)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("big.rhai: error: the file is 1100012 bytes: expected at most 1048576 bytes (1 MiB), the largest a rule file (.rhai) moat reads"),
+        "{err}"
+    );
+
+    #[cfg(unix)]
+    {
+        let out = check_broken(|r| {
+            fs::remove_file(r.join("screen.toml")).unwrap();
+            let made = Command::new("mkfifo")
+                .arg(r.join("screen.toml"))
+                .status()
+                .unwrap();
+            assert!(made.success());
+        });
+        assert!(
+            problems(&out).contains(
+                "screen.toml: error: not a regular file (a FIFO): expected a screen.toml"
+            ),
+            "{}",
+            stderr(&out)
+        );
+    }
 }

@@ -235,6 +235,31 @@ fn a_chain_outside_the_universe_at_the_date_is_an_error() {
     "#);
 }
 
+/// A case sees no more than a screen would: no date after the dataset's vintage, no point of a
+/// synthetic series after its as-of date, and no field text a terminal would act on.
+#[test]
+fn a_case_cannot_judge_a_future_date_see_a_future_point_or_hold_control_characters() {
+    let tmp = pack_with_cases(
+        "[[case]]\nname = \"later\"\nrule = \"traction\"\nchain = \"base\"\nas_of = \"2030-01-01\"\nexpect = \"PASS\"\n\n\
+         [[case]]\nname = \"ahead\"\nrule = \"traction\"\nas_of = \"2024-12-01\"\nexpect = \"PASS\"\n\
+         [case.fields]\nslug = \"probe\"\ntvl_usd = 5.0\n\
+         [case.series]\ntvl_usd = [[\"2024-11-24\", 1.0], [\"2024-12-08\", 5.0]]\n\n\
+         [[case]]\nname = \"escape\"\nrule = \"traction\"\nexpect = \"PASS\"\n\
+         [case.fields]\nslug = \"probe\\u001b[2J\"\n",
+        &[],
+    );
+    let out = rules_test(tmp.path(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for expected in [
+        "cases.toml:4:9: error: `as_of` 2030-01-01 is after the dataset's vintage 2024-12-29",
+        "error: series `tvl_usd` has a point dated 2024-12-08, after the case's as-of date 2024-12-01",
+        "error: `slug` holds the character U+001B: a field's text is plain text on one line",
+    ] {
+        assert!(err.contains(expected), "{expected:?} not in {err}");
+    }
+}
+
 #[test]
 fn coverage_lists_the_branch_no_case_took() {
     let rule = "fn rule(chain, params, peers) {\n    if chain.has(\"token\") {\n        return pass(\"has a token\");\n    }\n    // no token: fail\n    fail(\"no token\")\n}\n";

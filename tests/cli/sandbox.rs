@@ -440,6 +440,25 @@ fn errors_are_located_at_the_innermost_statement() {
     );
 }
 
+/// A closure's name (rhai makes it up from a hash of its body) is the same in every process,
+/// so a rule that prints or compares it cannot give a different verdict on each run.
+#[test]
+fn a_closure_is_named_the_same_in_every_run() {
+    let rule = "fn rule(chain, params, peers) {\n    let f = |x| x + 1;\n    pass(`${f}`)\n}\n";
+    let reason = || {
+        let (json, out) = screen_with(&[("n_named", rule)], "mini", SETTINGS);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v = verdict(&json, "base", "n_named");
+        assert_eq!(v["status"], "PASS", "{v}");
+        v["reason"].as_str().unwrap().to_string()
+    };
+    let first = reason();
+    assert!(first.starts_with("Fn(anon$"), "{first}");
+    for _ in 0..3 {
+        assert_eq!(reason(), first);
+    }
+}
+
 #[test]
 fn peers_helpers_nest_inside_closures() {
     let rule = "fn rule(chain, params, peers) {\n    let n = peers.count(|c| c.tvl_usd != () && c.tvl_usd > peers.median(\"tvl_usd\"));\n    let m = peers.chains.filter(|c| peers.filter(|d| d.name == c.name).len() == 1).len();\n    pass(`${n} of ${m}`)\n}\n";

@@ -23,7 +23,7 @@ pub fn discarded_verdicts(file: &SourceFile) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     // A function's body is compiled again on its own, as a script's statements, from the text
     // between its braces (everything else blanked, so lines and columns stay the file's).
-    let mut plain = rhai::Engine::new_raw();
+    let mut plain = crate::rules::engine::new_raw();
     plain.set_optimization_level(OptimizationLevel::None);
     for f in ast.iter_fn_def() {
         let body = only_between(&file.text, f.body.start_position(), f.body.end_position());

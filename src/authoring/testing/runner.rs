@@ -15,6 +15,7 @@ use crate::evaluate::{Budget, evaluate_rule_within, on_evaluation_stack};
 use crate::features::{self, ChainFeatures, Series, Universe, Value, catalog};
 use crate::rules::RulePack;
 use crate::rules::api::params::ParamTable;
+use crate::rules::files;
 use crate::rules::pack::SourceFile;
 use crate::rules::screen_file::{self, SCREEN_FILE};
 use anyhow::Context as _;
@@ -60,7 +61,13 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
     let slugs = dataset_slugs(ds)?;
     let mut problems = parsed.problems;
     let named = parsed.cases.iter().map(|c| {
-        let problem = subject_problem(c, universe_of(c.as_of), &slugs);
+        // As `moat screen` refuses such a date unless told to allow it.
+        let future = c.as_of.filter(|d| *d > vintage).map(|d| {
+            format!(
+                "`as_of` {d} is after the dataset's vintage {vintage}, when its data was retrieved: a case judges a date the data can speak for"
+            )
+        });
+        let problem = future.or_else(|| subject_problem(c, universe_of(c.as_of), &slugs));
         (&c.file, c.subject_at, problem)
     });
     let unchecked = parsed.unchecked.iter().map(|r| {
@@ -108,9 +115,10 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
 /// Every rule's params, from screen.toml as the pack was loaded from it.
 fn screen_params(dir: &Path) -> anyhow::Result<ParamsOf> {
     let path = dir.join(SCREEN_FILE);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let settings = screen_file::parse(&path.display().to_string(), &text)
+    let shown = path.display().to_string();
+    let text = files::read_text(&path, &shown, files::SCREEN_SETTINGS)
+        .map_err(|d| Error::problems(vec![d], "screen.toml does not load"))?;
+    let settings = screen_file::parse(&shown, &text)
         .map_err(|d| Error::problems(d, "screen.toml does not load"))?;
     Ok(settings
         .rules
@@ -128,7 +136,7 @@ fn read_cases(dir: &Path, pack: &RulePack, params: &ParamsOf) -> anyhow::Result<
         Ok(entries) => entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => {
@@ -143,8 +151,13 @@ fn read_cases(dir: &Path, pack: &RulePack, params: &ParamsOf) -> anyhow::Result<
     let (mut files, mut all) = (Vec::new(), Parsed::default());
     for path in paths {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read the case file {shown}"))?;
+        let text = match files::read_text(&path, &shown, files::CASE_FILE) {
+            Ok(text) => text,
+            Err(problem) => {
+                all.problems.push(problem);
+                continue;
+            }
+        };
         let parsed = case::parse_file(&shown, &text, &view);
         all.cases.extend(parsed.cases);
         all.unchecked.extend(parsed.unchecked);
@@ -168,11 +181,21 @@ fn subject_problem(c: &Case, universe: &Universe, slugs: &[String]) -> Option<St
     match &c.subject {
         Subject::Sector => None,
         Subject::Chain(slug) => chain_problem(slug, universe, slugs),
-        Subject::Synthetic { slug, .. } => universe.chain(slug).is_some().then(|| {
-            format!(
-                "the synthetic chain's slug `{slug}` is a real chain as of {date}: give it another `slug` under [case.fields]"
-            )
-        }),
+        Subject::Synthetic { slug, series, .. } => {
+            if universe.chain(slug).is_some() {
+                return Some(format!(
+                    "the synthetic chain's slug `{slug}` is a real chain as of {date}: give it another `slug` under [case.fields]"
+                ));
+            }
+            // A rule sees nothing dated after its as-of date, a synthetic chain's series
+            // included.
+            series.iter().find_map(|(name, points)| {
+                let (day, _) = points.iter().find(|(day, _)| *day > date)?;
+                Some(format!(
+                    "series `{name}` has a point dated {day}, after the case's as-of date {date}: a rule sees nothing dated after it; leave the point out or move `as_of`"
+                ))
+            })
+        }
     }
 }
 

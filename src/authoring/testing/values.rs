@@ -44,7 +44,16 @@ pub fn field(name: &str, value: &Spanned<DeValue>) -> Result<Value, Problem> {
                 "`{name}` is empty: leave the field out to make it missing"
             )));
         }
-        (Kind::Text, toml::Value::String(s)) => Some(Value::Text(s.clone())),
+        (Kind::Text, toml::Value::String(s)) => {
+            // As a dataset's cells: a name or slug is shown on terminals and in memos.
+            if let Some((_, c)) = crate::diagnostics::unprintable(s) {
+                return Err(Problem::Value(format!(
+                    "`{name}` holds the character {}: a field's text is plain text on one line",
+                    crate::diagnostics::code_point(c)
+                )));
+            }
+            Some(Value::Text(s.clone()))
+        }
         (Kind::Date, _) => date(value.get_ref()).ok().map(Value::Date),
         _ => None,
     };

@@ -599,7 +599,7 @@ mod tests {
 
     #[test]
     fn only_a_closure_that_captures_shares_a_variable() {
-        let engine = Engine::new();
+        let engine = crate::rules::engine::new_raw();
         let shares = |code: &str| shares_variables(&engine.compile(code).unwrap());
         assert!(!shares("fn rule(chain) { let x = 1; chain.tvl_usd > x }"));
         assert!(!shares(

@@ -1,0 +1,38 @@
+//! Text that a terminal or a page would not show as it is written: control characters (an
+//! escape sequence can clear a terminal or retitle its window, a newline splits a line of
+//! output) and the characters that reorder text for display (bidi overrides and isolates, which
+//! make text read differently from what it says). Names, titles and headers a user writes are
+//! plain text; these are refused where they are read.
+
+/// The first character of `text` that is not plain text on one line, with its 0-based index
+/// in characters; a tab passes.
+pub fn unprintable(text: &str) -> Option<(usize, char)> {
+    text.chars()
+        .enumerate()
+        .find(|&(_, c)| (c.is_control() && c != '\t') || is_reordering(c))
+}
+
+/// A character that reorders the text around it for display, or separates lines or paragraphs.
+pub fn is_reordering(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// `U+001B`: how a problem names a character it cannot print.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_reordering_characters_are_found_tabs_and_letters_pass() {
+        assert_eq!(unprintable("Base\tL2 é ✓"), None);
+        assert_eq!(unprintable("Base\u{1b}[31m"), Some((4, '\u{1b}')));
+        assert_eq!(unprintable("a\nb"), Some((1, '\n')));
+        assert_eq!(unprintable("ab\u{202E}cd"), Some((2, '\u{202E}')));
+        assert_eq!(unprintable("x\u{7f}"), Some((1, '\u{7f}')));
+        assert_eq!(code_point('\u{1b}'), "U+001B");
+    }
+}
