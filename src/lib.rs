@@ -164,6 +164,11 @@ pub fn backtest(
     }
     let index = features::Index::new(ds)?;
     let mut recorder = history::Recorder::new(every);
+    // A rule out of its time budget at one date is not run again at the later ones.
+    let options = &ScreenOptions {
+        spent_before: Some(Default::default()),
+        ..options.clone()
+    };
     for (i, date) in dates.iter().enumerate() {
         let universe = index.universe(*date, &pack.feature_options())?;
         recorder.push(*date, screen_universe(ds, pack, universe, options)?);

@@ -83,6 +83,7 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
         chains: args.chains,
         rules: args.only,
         threads: args.threads.map(usize::from),
+        ..Default::default()
     };
     let bar = progress_bar();
     let backtest = crate::backtest(

@@ -62,6 +62,7 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
         chains: args.chains,
         rules: args.only,
         threads: args.threads.map(usize::from),
+        ..Default::default()
     };
     let result = crate::screen(&ds, &pack, as_of(&ds, &args.as_of)?, &options)?;
     let text = match &templates {

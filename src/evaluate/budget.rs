@@ -12,8 +12,9 @@
 use crate::rules::pack::CompiledRule;
 use crate::rules::{DeadlineKind, RulePack};
 use polars::prelude::PlHashMap;
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The budgets of one run (a screen, an `explain`, a `rules test`), shared by its threads.
@@ -33,7 +34,49 @@ pub(crate) struct Spent {
     pub(crate) stopped_at: OnceLock<String>,
 }
 
+/// The rules that ran out of their time budget in an earlier screen of one run, each with where
+/// its first failing evaluation stopped: a backtest hands it from one date to the next, so a
+/// runaway rule spends its budget once, not once per date (250 weekly dates would otherwise
+/// take a runaway rule's budget 250 times over), and is ERROR without running at every later
+/// date.
+#[derive(Debug, Default)]
+pub struct SpentRules(Mutex<BTreeMap<String, String>>);
+
+impl SpentRules {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 impl Budget {
+    /// [`Budget::new`], with the rules of `before` already out of budget.
+    pub fn after(pack: &RulePack, before: &SpentRules) -> Budget {
+        let budget = Budget::new(pack);
+        for (id, stopped_at) in before.lock().iter() {
+            if let Some(spent) = budget.spent.get(id) {
+                spent.nanos.store(
+                    u64::try_from(budget.rule.as_nanos()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
+                let _ = spent.stopped_at.set(stopped_at.clone());
+            }
+        }
+        budget
+    }
+
+    /// Add the rules that ran out of their budget in this run to `spent`.
+    pub fn pass_on(&self, spent: &SpentRules) {
+        let rule = u64::try_from(self.rule.as_nanos()).unwrap_or(u64::MAX);
+        let mut out = spent.lock();
+        for (id, s) in &self.spent {
+            if s.nanos.load(Ordering::Relaxed) >= rule
+                && let Some(at) = s.stopped_at.get()
+            {
+                out.entry(id.clone()).or_insert_with(|| at.clone());
+            }
+        }
+    }
+
     /// Fresh budgets for the rules of `pack`, as its screen.toml sets them.
     pub fn new(pack: &RulePack) -> Budget {
         let (rule, screen) = pack.time_budgets();

@@ -15,7 +15,7 @@ mod verdict;
 #[cfg(test)]
 mod tests;
 
-pub use budget::Budget;
+pub use budget::{Budget, SpentRules};
 pub use result::{ChainResult, Deciding, ScreenResult, SectorResult, Stamps};
 pub use verdict::{Evidence, Status, Verdict};
 
@@ -44,6 +44,10 @@ pub struct ScreenOptions {
     pub rules: Option<Vec<String>>,
     /// Worker threads (`None`: one per core). The result does not depend on it.
     pub threads: Option<usize>,
+    /// Rules that ran out of their time budget in an earlier screen of the same run (a
+    /// backtest's earlier dates), shared with it: they are refused without running, and the
+    /// rules that run out in this screen are added.
+    pub spent_before: Option<Arc<SpentRules>>,
 }
 
 /// Run the screen: every selected chain rule against every selected chain, then the sector
@@ -94,7 +98,10 @@ fn screen_world(
     } else {
         chains
     };
-    let budget = Budget::new(pack);
+    let budget = match &options.spent_before {
+        Some(before) => Budget::after(pack, before),
+        None => Budget::new(pack),
+    };
     let (mut chain_results, sector) = pool.install(|| {
         let results: Vec<ChainResult> = chains
             .par_iter()
@@ -106,6 +113,9 @@ fn screen_world(
             (!sector_rules.is_empty()).then(|| sector_result(pack, &sector_rules, &world, &budget));
         (results, sector)
     });
+    if let Some(before) = &options.spent_before {
+        budget.pass_on(before);
+    }
     chain_results.sort_by(ranking);
     let result = ScreenResult {
         stamps: stamps(pack, universe)?,

@@ -396,6 +396,59 @@ fn scores_gates_and_order() {
     assert_eq!(r.stamps.as_of, "2026-04-19");
 }
 
+/// A backtest hands the rules that ran out of their time budget from one date's screen to the
+/// next: there, a runaway rule is refused at once on every chain, where a fresh budget would
+/// let its first evaluation run (and stop at its own time limit) again.
+#[test]
+fn a_rule_out_of_its_budget_in_one_screen_is_refused_in_the_next_of_the_run() {
+    let limits = Limits {
+        time_limit: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let p = pack_with_limits(
+        &[
+            // Each operation formats a thousand numbers: stopped by time, not operations.
+            (
+                "spin",
+                "fn rule(chain, params, peers) { let a = []; a.pad(1000, 1.5); while a.to_string() != \"\" { } }",
+            ),
+            ("ok", "fn rule(chain, params, peers) { pass(\"fine\") }"),
+        ],
+        "rule_time_budget_ms = 300\n[rules.spin]\n[rules.ok]\n",
+        limits,
+    );
+    let spent = std::sync::Arc::new(crate::evaluate::SpentRules::default());
+    let opts = ScreenOptions {
+        threads: Some(1),
+        spent_before: Some(spent.clone()),
+        ..Default::default()
+    };
+    let reasons = |opts: &ScreenOptions| -> Vec<(String, String)> {
+        let r = screen(&p, &base(), opts).unwrap();
+        r.chains
+            .iter()
+            .flat_map(|c| &c.verdicts)
+            .map(|v| (v.rule.clone(), v.reason.clone()))
+            .collect()
+    };
+    let budget = "rule exceeded its time budget for this screen";
+    // The first evaluation stops at its 200 ms limit, the second at the budget's 300 ms.
+    let first = reasons(&opts);
+    assert!(
+        first
+            .iter()
+            .any(|(rule, reason)| rule == "spin" && !reason.starts_with(budget)),
+        "{first:?}"
+    );
+    let again = reasons(&opts);
+    for (rule, reason) in &again {
+        match rule.as_str() {
+            "spin" => assert!(reason.starts_with(budget), "{reason}"),
+            _ => assert_eq!(reason, "fine"),
+        }
+    }
+}
+
 #[test]
 fn options_select_chains_and_rules_and_reject_unknown_ones() {
     let p = pack(MIXED, "");
