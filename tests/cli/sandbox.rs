@@ -356,6 +356,13 @@ fn type_confusion_is_an_error_at_its_line() {
                 says: "error in comparer for sorting",
             },
             Hostile {
+                // The type is named as rules know it, not as moat's code does.
+                id: "t_predicate",
+                body: "fn rule(chain, params, peers) {\n    let n = peers.count(|c| c);\n    pass(`${n}`)\n}\n",
+                line: 7,
+                says: "it returned Chain",
+            },
+            Hostile {
                 id: "t_sleep",
                 body: "fn rule(chain, params, peers) {\n    sleep(10);\n    pass(\"rested\")\n}\n",
                 line: 7,

@@ -287,8 +287,9 @@ impl Peers {
                     Ok(false) => {}
                     Err(found) => {
                         return Err(api_error(format!(
-                            "the function given to peers.{helper} must return true or false; for {} it returned {found}",
-                            self.world.slug(i)
+                            "the function given to peers.{helper} must return true or false; for {} it returned {}",
+                            self.world.slug(i),
+                            ctx.engine().map_type_name(found)
                         )));
                     }
                 }
