@@ -16,6 +16,10 @@ pub fn pct(x: f64) -> String {
         return "n/a".into();
     }
     let p = x * 100.0;
+    if p.abs() >= HUGE || (p != 0.0 && p.abs() < TINY) {
+        let sign = if p < 0.0 { "-" } else { "" };
+        return format!("{sign}{}%", scientific(p.abs()));
+    }
     if p.abs() >= 10.0 || p == 0.0 {
         format!("{p:.0}%")
     } else {
@@ -61,6 +65,10 @@ pub fn ordinal(x: f64) -> String {
     if !x.is_finite() {
         return "n/a".into();
     }
+    if x.abs() >= HUGE {
+        let sign = if x < 0.0 { "-" } else { "" };
+        return format!("{sign}{}th", scientific(x.abs()));
+    }
     let n = x.floor() as i64;
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
@@ -81,7 +89,24 @@ pub fn list(items: &[String]) -> String {
     }
 }
 
+/// Past a thousand trillion, or below a millionth, no amount, count or share is written out in
+/// digits: `1.7e308`, `1e-320` (else one such number would be hundreds of digits long).
+const HUGE: f64 = 1e15;
+const TINY: f64 = 1e-6;
+
+/// `1.7e308`: two significant digits in scientific notation.
+fn scientific(a: f64) -> String {
+    let text = format!("{a:.1e}");
+    match text.split_once('e') {
+        Some((mantissa, exponent)) => format!("{}e{exponent}", trim(mantissa.to_string())),
+        None => text,
+    }
+}
+
 fn magnitude(a: f64) -> String {
+    if a >= HUGE {
+        return scientific(a);
+    }
     for (unit, suffix) in [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")] {
         if a >= unit * 0.9995 {
             let scaled = a / unit;
@@ -100,6 +125,9 @@ fn magnitude(a: f64) -> String {
 fn significant(a: f64) -> String {
     if a == 0.0 {
         return "0".into();
+    }
+    if a < TINY {
+        return scientific(a);
     }
     let decimals = (1 - a.log10().floor() as i64).max(0) as usize;
     trim(format!("{a:.decimals$}"))
@@ -162,6 +190,19 @@ mod tests {
         assert_eq!(ordinal(87.5), "87th");
         assert_eq!(ordinal(22.0), "22nd");
         assert_eq!(ordinal(13.0), "13th");
+    }
+
+    #[test]
+    fn extreme_values_are_written_in_scientific_notation_not_hundreds_of_digits() {
+        assert_eq!(num(1e300), "1e300");
+        assert_eq!(usd(-1.7e308), "-$1.7e308");
+        assert_eq!(usd(1e-320), "$1e-320");
+        assert_eq!(usd(999e12), "$999T");
+        assert_eq!(pct(1e300), "1e302%");
+        assert_eq!(pct(-1e-12), "-1e-10%");
+        assert_eq!(ordinal(1e300), "1e300th");
+        assert_eq!(ordinal(9.3e18), "9.3e18th");
+        assert_eq!(num(0.0000021), "0.0000021");
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(list(&s(&["a", "b", "c"])), "a, b and c");
         assert_eq!(list(&s(&["a"])), "a");

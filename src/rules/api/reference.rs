@@ -532,7 +532,7 @@ pub const REFERENCE: &[Section] = &[
     },
     Section {
         title: "formatting",
-        intro: "Text for reasons. The number formatters take an int, a float or `()` (which formats as \"n/a\").",
+        intro: "Text for reasons. The number formatters take an int, a float or `()` (which formats as \"n/a\"); a magnitude past a thousand trillion or below a millionth is written in scientific notation (1.7e308, 1e-9).",
         helpers: &[
             h(
                 "usd(x)",
