@@ -488,8 +488,8 @@ fn peer_values(universe: &Universe, field: &str, kind: Kind) -> Vec<Value> {
     out
 }
 
-/// The values a text field can take, when it has a vocabulary: the data's categories, or for
-/// the stack every stack of the universe.
+/// The values a text field of a screened chain can take, when it has a vocabulary: the data's
+/// categories (a layer other than L1), or for the stack every stack of the universe.
 fn allowed(universe: &Universe, field: &str) -> Option<Vec<String>> {
     let fixed: &[&str] = match field {
         "layer" => LAYERS,
@@ -514,5 +514,25 @@ fn allowed(universe: &Universe, field: &str) -> Option<Vec<String>> {
         }
         _ => return None,
     };
-    Some(fixed.iter().map(|s| s.to_string()).collect())
+    Some(
+        fixed
+            .iter()
+            // An L1 is never screened: a screened chain cannot become one.
+            .filter(|v| !(field == "layer" && **v == "L1"))
+            .map(|s| s.to_string())
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_screened_chain_is_never_proposed_to_become_an_l1() {
+        let universe = crate::evaluate::tests::universe(Vec::new());
+        let layers = allowed(&universe, "layer").unwrap();
+        assert!(!layers.iter().any(|l| l == "L1"), "{layers:?}");
+        assert!(layers.iter().any(|l| l == "L2"), "{layers:?}");
+    }
 }

@@ -13,7 +13,7 @@ mod score;
 mod verdict;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use budget::{Budget, SpentRules};
 pub use result::{ChainResult, Deciding, ScreenResult, SectorResult, Stamps};
