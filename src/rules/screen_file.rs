@@ -69,9 +69,95 @@ pub struct ScreenSettings {
 /// overflow its sums (every verdict PASS, yet a score that is not a number).
 const MAX_WEIGHT: f64 = 1e6;
 
+/// Every key of the wrong name or kind and every missing required key in `text`, which is
+/// TOML: reading into the settings stops at the first, so when there are more they are found
+/// here, to report every one at once. Empty when the TOML does not read.
+fn shape_problems(file: &str, text: &str) -> Vec<Diagnostic> {
+    use toml::de::{DeTable, DeValue};
+    type Kinds = &'static [(&'static str, &'static str)];
+    const TOP: Kinds = &[
+        ("name", "a string"),
+        ("pass_mark", "a number"),
+        ("window_weeks", "an integer"),
+        ("rule_time_budget_ms", "an integer"),
+        ("screen_time_budget_ms", "an integer"),
+        ("rules", "a table"),
+    ];
+    const RULE: Kinds = &[
+        ("weight", "a number"),
+        ("gate", "true or false"),
+        ("params", "a table"),
+    ];
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut at = |span: std::ops::Range<usize>, message: String| {
+        let (line, column) = line_col(text, span.start);
+        out.push(Diagnostic::at(file, text, line, column, message));
+    };
+    let is = |value: &DeValue, kind: &str| match kind {
+        "a string" => matches!(value, DeValue::String(_)),
+        "a number" => matches!(value, DeValue::Float(_) | DeValue::Integer(_)),
+        "an integer" => matches!(value, DeValue::Integer(_)),
+        "true or false" => matches!(value, DeValue::Boolean(_)),
+        _ => matches!(value, DeValue::Table(_)),
+    };
+    let check = |table: &DeTable, kinds: Kinds, prefix: &str, at: &mut dyn FnMut(_, String)| {
+        let expected = kinds
+            .iter()
+            .map(|(k, _)| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (key, value) in table.iter() {
+            let name = key.get_ref().as_ref();
+            match kinds.iter().find(|(k, _)| *k == name) {
+                None => at(
+                    key.span(),
+                    format!(
+                        "unknown field `{name}`, expected one of {expected} (at `{prefix}{name}`)"
+                    ),
+                ),
+                Some((_, kind)) if !is(value.get_ref(), kind) => {
+                    at(value.span(), format!("`{prefix}{name}` must be {kind}"))
+                }
+                Some(_) => {}
+            }
+        }
+    };
+    let top = doc.get_ref();
+    check(top, TOP, "", &mut at);
+    if let Some(DeValue::Table(rules)) = top.get("rules").map(|r| r.get_ref()) {
+        for (id, rule) in rules.iter() {
+            let prefix = format!("rules.{}.", id.get_ref());
+            match rule.get_ref() {
+                DeValue::Table(t) => check(t, RULE, &prefix, &mut at),
+                _ => at(
+                    rule.span(),
+                    format!("`rules.{}` must be a table", id.get_ref()),
+                ),
+            }
+        }
+    }
+    for required in ["name", "pass_mark"] {
+        if !top.contains_key(required) {
+            out.push(Diagnostic::file(
+                file,
+                format!("missing field `{required}`"),
+            ));
+        }
+    }
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
 /// Parse `text` (the contents of `file`); every problem names the file, line:column and key.
 pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> {
     let raw: RawScreen = toml::from_str(text).map_err(|e| {
+        let every = shape_problems(file, text);
+        if every.len() > 1 {
+            return every;
+        }
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         let mut message = e.message().trim_end().to_string();
         let spans_text = e.span().is_some_and(|s| !s.is_empty());
@@ -283,6 +369,26 @@ mod tests {
                 "`name` holds the character U+001B: a screen's name is plain text on one line",
                 "`rules.token_existence.weight` must be a number greater than 0 and at most 1000000, found 1e308",
                 "`window_weeks` must be from 1 to 5200 (a century), found 13783694",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_misnamed_or_mistyped_key_and_missing_one_is_reported_at_once() {
+        let text = "bogus_top = 1\npass_mark = \"high\"\n[rules.a]\nwieght = 2\ngate = \"yes\"\n[rules.b]\nweight = 1\n";
+        let errs = parse("screen.toml", text).unwrap_err();
+        let lines: Vec<String> = errs
+            .iter()
+            .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "0:0 missing field `name`",
+                "1:1 unknown field `bogus_top`, expected one of `name`, `pass_mark`, `window_weeks`, `rule_time_budget_ms`, `screen_time_budget_ms`, `rules` (at `bogus_top`)",
+                "2:13 `pass_mark` must be a number",
+                "4:1 unknown field `wieght`, expected one of `weight`, `gate`, `params` (at `rules.a.wieght`)",
+                "5:8 `rules.a.gate` must be true or false",
             ]
         );
     }
