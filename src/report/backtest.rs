@@ -2,8 +2,10 @@
 //! sector's verdict at each change, and a summary per chain), as JSON (everything: the matrix,
 //! the flips, the summary, the stamps), or as CSV (one row per date × chain × rule plus each
 //! chain's overall verdict and the sector's, with the flip columns filled where the verdict
-//! changed since the previous date).
+//! changed since the previous date; a text cell a spreadsheet would take for a formula gets a
+//! `'` in front, as in the screen's CSV).
 
+use super::escape::{csv_text, shown};
 use super::short_hash;
 use crate::history::{Backtest, Flip};
 use std::collections::HashMap;
@@ -69,7 +71,8 @@ pub fn text(b: &Backtest) -> String {
             date(c.last_pass)
         );
     }
-    out
+    // Reasons and names as a terminal should show them.
+    shown(&out).into_owned()
 }
 
 /// The whole backtest as pretty JSON, in room made for it at once (the shipped backtest's
@@ -122,7 +125,8 @@ pub fn csv(b: &Backtest) -> anyhow::Result<String> {
         let mut row =
             |scope: &str, chain: Option<&str>, rule: &str, status: &str, score: Option<f64>| {
                 let flip = flips.get(&(d.date, chain, rule));
-                w.write_record([
+                let score = score.map_or(String::new(), |x| x.to_string());
+                let record = [
                     date.as_str(),
                     &s.dataset,
                     &s.vintage,
@@ -133,11 +137,24 @@ pub fn csv(b: &Backtest) -> anyhow::Result<String> {
                     chain.unwrap_or(""),
                     rule,
                     status,
-                    &score.map_or(String::new(), |x| x.to_string()),
+                    &score,
                     flip.map_or("", |f| f.from.as_str()),
                     flip.and_then(|f| f.reason_before.as_deref()).unwrap_or(""),
                     flip.and_then(|f| f.reason_after.as_deref()).unwrap_or(""),
-                ])
+                ];
+                // Every column but the score is text.
+                let cells: Vec<std::borrow::Cow<str>> = record
+                    .into_iter()
+                    .zip(HEADER)
+                    .map(|(cell, &column)| {
+                        if column == "score" {
+                            cell.into()
+                        } else {
+                            csv_text(cell)
+                        }
+                    })
+                    .collect();
+                w.write_record(cells.iter().map(|c| c.as_bytes()))
             };
         for c in &d.chains {
             row(

@@ -42,7 +42,13 @@ pub fn svg(chart: &Chart) -> anyhow::Result<String> {
         root.present()
             .map_err(|e| anyhow::anyhow!("drawing the chart {}: {e}", chart.id))?;
     }
-    Ok(out)
+    // Titles and labels (chain names) with control characters, which XML does not allow and
+    // which would make the file unreadable, or with bidirectional controls, shown as `�`
+    // (plotters escapes the markup characters).
+    Ok(match super::escape::shown(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(cleaned) => cleaned,
+    })
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;

@@ -1,7 +1,10 @@
 //! CSV: one row per chain × rule (and per sector rule, with `scope` = `sector` and no chain),
 //! with the stamps on every row so a file can be concatenated with others. Evidence and
-//! parameters are JSON objects in one cell each.
+//! parameters are JSON objects in one cell each. A text cell that a spreadsheet would take for
+//! a formula gets a `'` in front (`escape::csv_text`); the numbers (`tvl_age_days`, `score`,
+//! `weight`) are written as they are.
 
+use super::escape::csv_text;
 use crate::evaluate::{Deciding, ScreenResult, Verdict};
 use crate::features::Value;
 
@@ -32,6 +35,22 @@ const HEADER: &[&str] = &[
     "params",
 ];
 
+/// The columns holding numbers, never neutralised as text.
+const NUMERIC: &[&str] = &["tvl_age_days", "score", "weight"];
+
+/// `record` with every text cell neutralised.
+fn neutralised<'a>(
+    record: [&'a str; HEADER.len()],
+) -> impl Iterator<Item = std::borrow::Cow<'a, str>> {
+    record.into_iter().zip(HEADER).map(|(cell, column)| {
+        if NUMERIC.contains(column) {
+            std::borrow::Cow::Borrowed(cell)
+        } else {
+            csv_text(cell)
+        }
+    })
+}
+
 pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
@@ -57,32 +76,37 @@ pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
                 )
             })
             .collect();
-        w.write_record([
-            s.as_of.as_str(),
-            &s.dataset,
-            &s.vintage,
-            &s.dataset_hash,
-            &s.rule_pack_hash,
-            &s.moat_version,
-            s.tvl_newest.as_deref().unwrap_or(""),
-            &s.tvl_age_days.map_or(String::new(), |n| n.to_string()),
-            scope,
-            chain,
-            name,
-            overall,
-            &score.map_or(String::new(), |x| x.to_string()),
-            deciding.map_or("", |d| d.rule.as_str()),
-            deciding.map_or("", |d| d.reason.as_str()),
-            &v.rule,
-            &rule.map_or(String::new(), |r| Value::Num(r.weight).to_string()),
-            &rule.map_or(String::new(), |r| r.gate.to_string()),
-            v.status.as_str(),
-            &v.reason,
-            v.hint.as_deref().unwrap_or(""),
-            v.location.as_deref().unwrap_or(""),
-            &serde_json::to_string(&evidence)?,
-            &serde_json::to_string(&v.params)?,
-        ])?;
+        w.write_record(
+            neutralised([
+                s.as_of.as_str(),
+                &s.dataset,
+                &s.vintage,
+                &s.dataset_hash,
+                &s.rule_pack_hash,
+                &s.moat_version,
+                s.tvl_newest.as_deref().unwrap_or(""),
+                &s.tvl_age_days.map_or(String::new(), |n| n.to_string()),
+                scope,
+                chain,
+                name,
+                overall,
+                &score.map_or(String::new(), |x| x.to_string()),
+                deciding.map_or("", |d| d.rule.as_str()),
+                deciding.map_or("", |d| d.reason.as_str()),
+                &v.rule,
+                &rule.map_or(String::new(), |r| Value::Num(r.weight).to_string()),
+                &rule.map_or(String::new(), |r| r.gate.to_string()),
+                v.status.as_str(),
+                &v.reason,
+                v.hint.as_deref().unwrap_or(""),
+                v.location.as_deref().unwrap_or(""),
+                &serde_json::to_string(&evidence)?,
+                &serde_json::to_string(&v.params)?,
+            ])
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|c| c.as_bytes()),
+        )?;
         Ok(())
     };
     for chain in &result.chains {
@@ -112,4 +136,32 @@ pub fn render(result: &ScreenResult) -> anyhow::Result<String> {
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text column is neutralised, and the numbers are not (a negative score stays a
+    /// number).
+    #[test]
+    fn text_cells_are_neutralised_and_numbers_are_not() {
+        let mut record = [""; HEADER.len()];
+        for (i, cell) in record.iter_mut().enumerate() {
+            *cell = if NUMERIC.contains(&HEADER[i]) {
+                "-1.5"
+            } else {
+                "=1+1"
+            };
+        }
+        let cells: Vec<_> = neutralised(record).collect();
+        for (cell, column) in cells.iter().zip(HEADER) {
+            let expected = if NUMERIC.contains(column) {
+                "-1.5"
+            } else {
+                "'=1+1"
+            };
+            assert_eq!(cell, expected, "{column}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! differ, then chains that entered or left, verdicts that changed with both reasons, and
 //! overall and score changes; or the same as JSON.
 
+use super::escape::shown;
 use super::{score_text, stamps_text};
 use crate::history::Diff;
 use std::fmt::Write as _;
@@ -55,7 +56,8 @@ pub fn text(d: &Diff) -> String {
             );
         }
     }
-    out
+    // Reasons and names as a terminal should show them.
+    shown(&out).into_owned()
 }
 
 pub fn json(d: &Diff) -> anyhow::Result<String> {

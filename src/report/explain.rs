@@ -1,7 +1,10 @@
 //! `moat explain` as text: a header with the chain, the stamps and the overall verdict, then
 //! one section per rule: verdict, title, why, reason, what would pass, the error's place with
-//! its source line and a caret, every value read, the parameters used, printed lines.
+//! its source line and a caret, every value read, the parameters used, printed lines. Text
+//! from rules, the dataset or screen.toml is shown without what could act on a terminal
+//! (`escape`), and on one line where the layout needs it.
 
+use super::escape::{one_line, shown};
 use super::style::paint_status;
 use super::{score_text, staleness_text, stamps_text};
 use crate::authoring::explain::Explanation;
@@ -19,13 +22,19 @@ pub fn render(e: &Explanation) -> String {
     let mut out = String::new();
     let c = &e.chain;
     let s = &e.stamps;
-    let _ = writeln!(out, "{} ({}) as of {}", c.slug, c.name, s.as_of);
-    let _ = writeln!(out, "{}", stamps_text(s));
+    let _ = writeln!(
+        out,
+        "{} ({}) as of {}",
+        one_line(&c.slug),
+        one_line(&c.name),
+        s.as_of
+    );
+    let _ = writeln!(out, "{}", one_line(&stamps_text(s)));
     let _ = writeln!(out, "{}", staleness_text(s));
     let gates = if c.gates_failed.is_empty() {
         "none".to_string()
     } else {
-        c.gates_failed.join(", ")
+        one_line(&c.gates_failed.join(", ")).into_owned()
     };
     let [pass, fail, skip, error] = e.counts;
     let _ = writeln!(
@@ -50,9 +59,9 @@ pub fn render(e: &Explanation) -> String {
         let _ = writeln!(
             out,
             "\nSector rules judge the whole universe, not one chain: {}. `moat explain {} --rule {}` shows the sector's verdict.",
-            e.other_sector_rules.join(", "),
-            c.slug,
-            e.other_sector_rules[0]
+            one_line(&e.other_sector_rules.join(", ")),
+            one_line(&c.slug),
+            one_line(&e.other_sector_rules[0])
         );
     }
     out
@@ -65,12 +74,12 @@ fn render_verdict(rule: &RuleInfo, v: &Verdict, e: &Explanation) -> String {
         RuleScope::Chain => "",
     };
     let gate = if rule.gate { ", gate" } else { "" };
-    let _ = writeln!(out, "{}  {}", rule.id, paint_status(v.status));
+    let _ = writeln!(out, "{}  {}", one_line(&rule.id), paint_status(v.status));
     let _ = writeln!(
         out,
         "  {} ({scope}category {}, weight {}{gate})",
-        rule.title,
-        rule.category,
+        one_line(&rule.title),
+        one_line(&rule.category),
         format_num(rule.weight)
     );
     labelled(&mut out, "why", &format!("\"{}\"", rule.why));
@@ -81,7 +90,7 @@ fn render_verdict(rule: &RuleInfo, v: &Verdict, e: &Explanation) -> String {
     if let Some((location, snippet)) = e.carets.get(&v.rule) {
         labelled(&mut out, "at", location);
         for line in snippet.iter().flat_map(|s| s.lines()) {
-            let _ = writeln!(out, "{}{line}", " ".repeat(LABEL + 2));
+            let _ = writeln!(out, "{}{}", " ".repeat(LABEL + 2), shown(line));
         }
     }
     let read: Vec<(String, String)> = v
@@ -137,7 +146,7 @@ fn param_text(value: &serde_json::Value) -> String {
 fn labelled(out: &mut String, label: &str, text: &str) {
     let indent = " ".repeat(LABEL + 2);
     let mut first = true;
-    for line in wrap(text, TEXT_WIDTH) {
+    for line in wrap(&shown(text), TEXT_WIDTH) {
         if first {
             let _ = writeln!(out, "  {label:<LABEL$}{line}");
             first = false;
@@ -153,6 +162,10 @@ fn table(out: &mut String, label: &str, rows: &[(String, String)], empty: &str) 
         labelled(out, label, empty);
         return;
     }
+    let rows: Vec<(String, String)> = rows
+        .iter()
+        .map(|(k, v)| (one_line(k).into_owned(), one_line(v).into_owned()))
+        .collect();
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())

@@ -1,15 +1,12 @@
 //! Markdown: the screen as a document section: a table of chains (overall, score, a column per
-//! rule, the deciding reason), the sector's verdicts, and the stamps.
+//! rule, the deciding reason), the sector's verdicts, and the stamps. Text from rules, the
+//! dataset or screen.toml is shown literally: no raw HTML, no link (`escape::markdown`).
 
+use super::escape::{markdown as text, markdown_cell as cell};
 use super::{counts_line, score_text, staleness_text, stamps_line};
 use crate::evaluate::ScreenResult;
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
-
-/// Escape what would break a table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
 
 pub fn render(result: &ScreenResult) -> String {
     let rules: Vec<&str> = result
@@ -18,6 +15,7 @@ pub fn render(result: &ScreenResult) -> String {
         .filter(|r| r.scope == RuleScope::Chain)
         .map(|r| r.id.as_str())
         .collect();
+    let headers: Vec<String> = rules.iter().map(|r| cell(r)).collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -29,7 +27,7 @@ pub fn render(result: &ScreenResult) -> String {
         let _ = writeln!(
             out,
             "| chain | overall | score | {} | deciding reason |",
-            rules.join(" | ")
+            headers.join(" | ")
         );
         let _ = writeln!(out, "|---|---|---:|{}---|", "---|".repeat(rules.len()));
     }
@@ -59,7 +57,7 @@ pub fn render(result: &ScreenResult) -> String {
         );
     }
     for absent in &result.not_screened {
-        let _ = writeln!(out, "\n_{}_", cell(&absent.reason));
+        let _ = writeln!(out, "\n_{}_", text(&absent.reason));
     }
     if let Some(sector) = &result.sector {
         let _ = writeln!(
@@ -69,15 +67,21 @@ pub fn render(result: &ScreenResult) -> String {
             score_text(sector.score)
         );
         for v in &sector.verdicts {
-            let _ = writeln!(out, "- **{}** {}: {}", v.status, v.rule, cell(&v.reason));
+            let _ = writeln!(
+                out,
+                "- **{}** {}: {}",
+                v.status,
+                text(&v.rule),
+                text(&v.reason)
+            );
         }
     }
     let _ = writeln!(
         out,
         "\n_{}_  \n_{}_  \n_{}_",
-        stamps_line(result),
-        staleness_text(&result.stamps),
-        counts_line(result)
+        text(&stamps_line(result)),
+        text(&staleness_text(&result.stamps)),
+        text(&counts_line(result))
     );
     out
 }

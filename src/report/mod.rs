@@ -12,6 +12,7 @@ mod csv;
 pub mod data_check;
 pub mod data_show;
 pub mod diff;
+pub mod escape;
 pub mod explain;
 pub mod files;
 pub mod heatmap;

@@ -1,6 +1,8 @@
 //! `moat rules list` as a table: one aligned row per rule (id, title, category, weight, gate,
-//! scope, file), in rule order; the weight right-aligned.
+//! scope, file), in rule order; the weight right-aligned. Every cell is shown on one line,
+//! without what could act on a terminal (`escape::one_line`).
 
+use super::escape::one_line;
 use crate::rules::RulePack;
 
 /// Columns padded to their widest cell; the weight is right-aligned.
@@ -19,6 +21,7 @@ pub fn table(pack: &RulePack) -> String {
                 r.scope.as_str().to_string(),
                 pack.shown(&r.file),
             ]
+            .map(|cell| one_line(&cell).into_owned())
         })
         .collect();
     let widths: Vec<usize> = (0..header.len())

@@ -1,7 +1,9 @@
 //! `moat rules test` as text, in the manner of `cargo test`: a line per case, the failures
 //! with expected against got and the evidence, the rules without a case, line coverage, and a
-//! closing `N passed, M failed` line that CI reads.
+//! closing `N passed, M failed` line that CI reads. Text from rules and cases is shown without
+//! what could act on a terminal (`escape::shown`).
 
+use super::escape::{one_line, shown};
 use crate::authoring::testing::{CaseResult, Outcome, Report, RuleCoverage, ranges};
 use crate::diagnostics::plural;
 use std::fmt::Write as _;
@@ -26,7 +28,7 @@ pub fn render(r: &Report) -> String {
             Outcome::Ok => "ok",
             Outcome::Failed => "FAILED",
         };
-        let _ = writeln!(out, "test {} ... {verdict}", c.id());
+        let _ = writeln!(out, "test {} ... {verdict}", one_line(&c.id()));
     }
     let failures: Vec<&CaseResult> = r
         .cases
@@ -57,7 +59,7 @@ pub fn render(r: &Report) -> String {
         "\n{} passed, {} failed",
         r.totals.passed, r.totals.failed
     );
-    out
+    shown(&out).into_owned()
 }
 
 /// One failed case: where it is, what it judged, expected against got, and what the rule read.
@@ -106,12 +108,17 @@ pub fn failure_block(c: &CaseResult) -> String {
             let _ = writeln!(b, "  {line}");
         }
     }
-    b
+    shown(&b).into_owned()
 }
 
 /// `coverage: token_existence 31/34 lines; not run: 12, 40-41`
 pub fn coverage_line(c: &RuleCoverage) -> String {
-    let head = format!("coverage: {} {}/{} lines", c.rule, c.covered, c.lines);
+    let head = format!(
+        "coverage: {} {}/{} lines",
+        one_line(&c.rule),
+        c.covered,
+        c.lines
+    );
     if c.broken {
         format!("{head} (the rule does not compile)")
     } else if c.cases == 0 {

@@ -5,8 +5,10 @@
 //! Given a width (a terminal's), every line fits it: rule columns get short headers when the
 //! full ids do not fit (with a legend under the table), the deciding reason is cut with an
 //! ellipsis, and the sector and footer lines are wrapped. Without one (a pipe, a file), rows
-//! are whole.
+//! are whole. Text from rules, the dataset or screen.toml is shown on one line, without what
+//! could act on a terminal (`escape::one_line`): a newline in a reason does not split its row.
 
+use super::escape::one_line;
 use super::style::paint_status;
 use super::{counts_line, score_text, staleness_text, stamps_line};
 use crate::evaluate::{ScreenResult, Status};
@@ -34,7 +36,7 @@ pub fn render(result: &ScreenResult, width: Option<usize>) -> String {
     for absent in &result.not_screened {
         push_wrapped(
             &mut out,
-            &format!("note: {}", absent.reason),
+            &format!("note: {}", one_line(&absent.reason)),
             "  ",
             width,
             &[],
@@ -51,13 +53,24 @@ pub fn render(result: &ScreenResult, width: Option<usize>) -> String {
         );
         push_wrapped(&mut out, &head, "", width, &[(sector.overall, 8)]);
         for v in &sector.verdicts {
-            let line = format!("  {} {}: {}", v.status, v.rule, v.reason);
+            let line = format!(
+                "  {} {}: {}",
+                v.status,
+                one_line(&v.rule),
+                one_line(&v.reason)
+            );
             push_wrapped(&mut out, &line, "    ", width, &[(v.status, 2)]);
         }
     }
     out.push('\n');
-    push_wrapped(&mut out, &stamps_line(result), "  ", width, &[]);
-    push_wrapped(&mut out, &staleness_text(&result.stamps), "  ", width, &[]);
+    push_wrapped(&mut out, &one_line(&stamps_line(result)), "  ", width, &[]);
+    push_wrapped(
+        &mut out,
+        &one_line(&staleness_text(&result.stamps)),
+        "  ",
+        width,
+        &[],
+    );
     push_wrapped(&mut out, &counts_line(result), "  ", width, &[]);
     out
 }
@@ -66,7 +79,7 @@ fn chains_table(out: &mut String, result: &ScreenResult, rules: &[&str], width: 
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     for chain in &result.chains {
         let mut row = vec![
-            (None, chain.slug.clone()),
+            (None, one_line(&chain.slug).into_owned()),
             (Some(chain.overall), chain.overall.to_string()),
             (None, score_text(chain.score)),
         ];
@@ -80,13 +93,13 @@ fn chains_table(out: &mut String, result: &ScreenResult, rules: &[&str], width: 
             .deciding
             .as_ref()
             .map_or(String::new(), |d| format!("{}: {}", d.rule, d.reason));
-        row.push((None, reason));
+        row.push((None, one_line(&reason).into_owned()));
         rows.push(row);
     }
     let mut header: Vec<String> = ["chain", "overall", "score"]
         .into_iter()
         .chain(rules.iter().copied())
-        .map(str::to_string)
+        .map(|h| one_line(h).into_owned())
         .collect();
     header.push("deciding reason".into());
     let widths = |header: &[String]| -> Vec<usize> {

@@ -114,8 +114,14 @@ impl Templates {
     }
 }
 
+/// The auto-escape mode of `*.md*` templates: values are written as Markdown that shows them
+/// literally (`escape::markdown`).
+const MARKDOWN: AutoEscape = AutoEscape::Custom(std::borrow::Cow::Borrowed("markdown"));
+
 /// The environment every template set shares: strict about undefined values, HTML escaping
-/// for `*.html*` templates, blocks that leave no blank lines, and the formatters as filters.
+/// for `*.html*` templates and Markdown escaping for `*.md*` ones (both also write control
+/// characters, bidirectional controls and line separators as `�`: see `escape`), blocks that
+/// leave no blank lines, and the formatters as filters.
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -131,10 +137,13 @@ fn environment() -> Environment<'static> {
     env.set_auto_escape_callback(|name| {
         if name.contains(".html") {
             AutoEscape::Html
+        } else if name.contains(".md") {
+            MARKDOWN
         } else {
             AutoEscape::None
         }
     });
+    env.set_formatter(format_value);
     env.add_filter("usd", |x: Option<f64>| x.map_or("n/a".into(), format::usd));
     env.add_filter("pct", |x: Option<f64>| x.map_or("n/a".into(), format::pct));
     env.add_filter("signed_pct", |x: Option<f64>| {
@@ -147,8 +156,48 @@ fn environment() -> Environment<'static> {
     env.add_filter("score", |x: Option<f64>| super::score_text(x));
     env.add_filter("short", |s: String| super::short_hash(&s).to_string());
     env.add_filter("words", |items: Vec<String>| format::list(&items));
-    env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
+    env.add_filter("cell", |state: &minijinja::State, s: String| {
+        if *state.auto_escape() == MARKDOWN {
+            // Escaped here, whole: escaping the cell's `\|` again would undo it.
+            Value::from_safe_string(super::escape::markdown_cell(&s))
+        } else {
+            Value::from(s.replace('|', "\\|").replace('\n', " "))
+        }
+    });
     env
+}
+
+/// How a value is written into a template: in Markdown templates as [`escape::markdown`], in
+/// HTML templates HTML-escaped, and in both with what `escape` cleans replaced. Safe values
+/// (`|safe`, the charts, `cell`'s) are written as they are; text templates (`*.css*`) get the
+/// value as it is.
+///
+/// [`escape::markdown`]: super::escape::markdown
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    use minijinja::value::ValueKind;
+    let markdown = *state.auto_escape() == MARKDOWN;
+    if value.is_safe() || !(markdown || *state.auto_escape() == AutoEscape::Html) {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = match value.as_str() {
+        Some(text) => std::borrow::Cow::Borrowed(text),
+        None if markdown || matches!(value.kind(), ValueKind::Seq | ValueKind::Map) => {
+            std::borrow::Cow::Owned(value.to_string())
+        }
+        // Numbers, booleans, none: nothing to clean.
+        None => return minijinja::escape_formatter(out, state, value),
+    };
+    if markdown {
+        out.write_str(&super::escape::markdown(&text))?;
+        Ok(())
+    } else {
+        let cleaned = Value::from(super::escape::shown(&text).into_owned());
+        minijinja::escape_formatter(out, state, &cleaned)
+    }
 }
 
 /// A template error at its file, line and column, with the line's text.
@@ -192,4 +241,39 @@ pub fn write_defaults(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         })
         .collect();
     Ok(write_all(dir, &files, Existing::Keep)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values written into Markdown templates are shown literally, `cell` escapes a table cell
+    /// once, HTML templates escape as before and also write control characters and
+    /// bidirectional overrides as `�`; `|safe` opts out in both.
+    #[test]
+    fn templates_escape_values_for_their_format() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("t.md.j2"),
+            "{{ v }}\n{{ v|cell }}\n{{ n }} {{ s|safe }}",
+        )
+        .unwrap();
+        std::fs::write(
+            tmp.path().join("t.html.j2"),
+            "{{ v }}\n{{ n }} {{ s|safe }}",
+        )
+        .unwrap();
+        let templates = Templates::load(Some(tmp.path())).unwrap();
+        let v = "<b>[x](javascript:1)</b>\x1b[31m\x07\u{202e}a|b\nc";
+        let context = minijinja::context! { v => v, n => -1.5, s => "<i>" };
+        assert_eq!(
+            templates.render("t.md.j2", context.clone()).unwrap(),
+            "&lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a|b\nc\n\
+             &lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a\\|b c\n-1.5 <i>"
+        );
+        assert_eq!(
+            templates.render("t.html.j2", context).unwrap(),
+            "&lt;b&gt;[x](javascript:1)&lt;&#x2f;b&gt;\u{fffd}[31m\u{fffd}\u{fffd}a|b\nc\n-1.5 <i>"
+        );
+    }
 }

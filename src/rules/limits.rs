@@ -98,7 +98,8 @@ impl Default for Limits {
 
 /// `text` cut to at most `max` bytes at a character boundary, with `…` marking a cut; control
 /// characters other than newline and tab become `�`, so that what a rule writes cannot grow
-/// when escaped for JSON or disturb a terminal.
+/// when escaped for JSON or disturb a terminal, and so do the characters that make text show
+/// other than it reads (see [`clean`]), so that every output format shows what it says.
 pub fn bounded(text: &str, max: usize) -> String {
     if within(text, max) {
         return text.to_string();
@@ -123,22 +124,33 @@ pub fn bounded_owned(text: String, max: usize) -> String {
     }
 }
 
-/// A control character other than newline and tab as `�`, any other character as itself.
-fn clean(c: char) -> char {
-    if c.is_control() && c != '\n' && c != '\t' {
+/// A control character other than newline and tab as `�`, and so a bidirectional embedding,
+/// override or isolate (U+202A-U+202E, U+2066-U+2069: they reorder the text shown after them)
+/// and a line or paragraph separator (U+2028, U+2029: a line break most formats do not see);
+/// any other character as itself.
+pub fn clean(c: char) -> char {
+    if (c.is_control() && c != '\n' && c != '\t') || disguising(c) {
         '\u{fffd}'
     } else {
         c
     }
 }
 
+/// Whether `c` is a bidirectional embedding, override or isolate, or a line or paragraph
+/// separator: a character that is not a control but changes how the text around it is shown
+/// (the same characters loaders refuse in names and headers).
+fn disguising(c: char) -> bool {
+    crate::diagnostics::is_reordering(c)
+}
+
 /// Whether [`bounded`] keeps `text` as it is: short enough, and nothing in it to replace.
 fn within(text: &str, max: usize) -> bool {
     // A control character (Unicode's Cc: U+0000-U+001F, U+007F-U+009F) has a byte below
-    // 0x20, or is 0x7F, or starts with 0xC2 in UTF-8: text with none of these bytes is clean,
-    // known without decoding it character by character.
+    // 0x20, or is 0x7F, or starts with 0xC2 in UTF-8, and the other characters `clean`
+    // replaces (U+2028-U+2069) start with 0xE2: text with none of these bytes is clean, known
+    // without decoding it character by character.
     // (In blocks without an early exit inside, which the compiler turns into vector code.)
-    let maybe_control = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    let maybe_control = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2;
     let screened = |bytes: &[u8]| {
         !bytes
             .chunks(32)
@@ -158,7 +170,7 @@ mod tests {
     fn bounded_replaces_every_control_character_and_nothing_else() {
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let text = format!("a{c}b");
-            let kept = c == '\n' || c == '\t' || !c.is_control();
+            let kept = (c == '\n' || c == '\t' || !c.is_control()) && !disguising(c);
             let expected = if kept {
                 text.clone()
             } else {
@@ -249,6 +261,31 @@ mod tests {
         for (names, value) in rows {
             let row = format!("| {names} | {value} |");
             assert!(readme.contains(&row), "the README has no row `{row}`");
+        }
+    }
+
+    /// Text that would show other than it reads (a right-to-left override turning
+    /// `gnp.exe` round, an isolate, a line separator) is cleaned wherever rule text is bounded.
+    #[test]
+    fn bounded_replaces_bidi_controls_and_line_separators() {
+        for c in [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{2028}', '\u{2029}',
+        ] {
+            assert_eq!(bounded(&format!("a{c}b"), 64), "a\u{fffd}b", "{c:?}");
+            assert_eq!(clean(c), '\u{fffd}', "{c:?}");
+        }
+        assert_eq!(
+            bounded("invoice\u{202e}fdp.exe", 100),
+            "invoice\u{fffd}fdp.exe"
+        );
+        // Their neighbours, and other text starting with the same byte, are kept.
+        for text in [
+            "\u{2027}\u{202f}\u{2065}\u{206a}",
+            "a … b → c — d",
+            "\u{200f}x",
+        ] {
+            assert_eq!(bounded(text, 100), text);
         }
     }
 

@@ -381,3 +381,34 @@ fn a_chain_that_is_not_screened_writes_no_memo() {
     ");
     assert!(!tmp.path().join("memos").exists());
 }
+
+/// A hostile rule's reason in the memos: shown literally in the Markdown (no raw HTML, no
+/// link), escaped in the HTML, with no control character or bidirectional override in either.
+#[test]
+fn memos_show_rule_text_literally() {
+    let tmp = screen_dir(&[("hostile", super::screen::HOSTILE)]);
+    let dir = tmp.path();
+    memo_in(dir, &["base", "--out", "out"]);
+    let md = read(&dir.join("out/base.md"));
+    for raw in ["<script", "<img", "[link]"] {
+        assert!(!md.contains(raw), "{raw} in\n{md}");
+    }
+    assert!(!md.replace("\\](", "").contains("](javascript"), "{md}");
+    assert!(md.contains("&lt;script>alert(1)&lt;/script>"), "{md}");
+    // The appendix's table row of the verdict stays one row.
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("| `hostile` |") && l.ends_with("\u{fffd}end |")),
+        "{md}"
+    );
+    let html = read(&dir.join("out/base.html"));
+    assert!(!html.contains("<script>alert") && !html.contains("<img src=x"));
+    for text in [&md, &html] {
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}'),
+            "{text}"
+        );
+    }
+}

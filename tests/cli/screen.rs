@@ -243,3 +243,124 @@ fn the_shipped_screen_is_the_stored_one() {
         String::from_utf8(out.stdout).unwrap()
     );
 }
+
+/// A rule whose reason and hint hold what an output format must not act on: a spreadsheet
+/// formula, raw HTML, a javascript link, a newline, a right-to-left override and a line
+/// separator.
+pub const HOSTILE: &str = r#"fn rule(chain, params, peers) {
+    fail("=HYPERLINK(\"http://evil\",\"x\") <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:alert(1))\nnext line \u202egnp.exe\u2028end", "@SUM(1+1)*cmd|' /C calc'!A0")
+}
+"#;
+
+/// `moat screen` on the fixture with the hostile rule alone, in `format`.
+pub fn hostile_screen(format: &str, extra: &[&str]) -> String {
+    let tmp = screen_dir(&[("hostile", HOSTILE)]);
+    replace(
+        &tmp.path().join("rules/screen.toml"),
+        "name = \"",
+        "name = \"<img src=x onerror=alert(1)> [x](javascript:alert(1)) ",
+    );
+    let mut args = vec![
+        "screen", "--data", "mini", "--rules", "rules", "--only", "hostile", "--chains", "base",
+        "--format", format,
+    ];
+    args.extend_from_slice(extra);
+    let out = moat(tmp.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// Every cell of a CSV that is text (all but `numeric`) starts with nothing a spreadsheet takes
+/// for a formula; returns the rows.
+fn assert_no_formula(csv_text: &str, numeric: &[&str]) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for row in &rows {
+        for (cell, column) in row.iter().zip(&header) {
+            if !numeric.contains(&column) {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{column}: {cell:?}"
+                );
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn csv_text_cells_never_start_a_formula() {
+    let text = hostile_screen("csv", &[]);
+    let rows = assert_no_formula(&text, &["tvl_age_days", "score", "weight"]);
+    assert_eq!(rows.len(), 1, "{text}");
+    let column = |name: &str| {
+        let at = csv::Reader::from_reader(text.as_bytes())
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == name)
+            .unwrap();
+        rows[0][at].to_string()
+    };
+    assert!(column("reason").starts_with("'=HYPERLINK("), "{text}");
+    assert_eq!(column("hint"), "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(column("score"), "0");
+
+    // The backtest's CSV too: a rule whose reason flips between two formulas by the month.
+    let tmp = screen_dir(&[(
+        "flip",
+        r#"fn rule(chain, params, peers) {
+    if peers.as_of.month % 2 == 0 { pass("=1+1 even") } else { fail("-1+1 odd", "+1") }
+}
+"#,
+    )]);
+    let out = moat(
+        tmp.path(),
+        &[
+            "backtest", "--data", "mini", "--rules", "rules", "--only", "flip", "--chains", "base",
+            "--format", "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows = assert_no_formula(&text, &["score"]);
+    assert!(
+        rows.iter().any(|r| r.iter().any(|c| c == "'=1+1 even"))
+            && rows.iter().any(|r| r.iter().any(|c| c == "'-1+1 odd")),
+        "{text}"
+    );
+}
+
+#[test]
+fn markdown_shows_rule_text_and_the_screen_name_literally() {
+    let text = hostile_screen("markdown", &[]);
+    for raw in ["<script", "<img", "[link]", "[x]"] {
+        assert!(!text.contains(raw), "{raw} in\n{text}");
+    }
+    // No link: every `](` is escaped.
+    assert!(!text.replace("\\](", "").contains("]("), "{text}");
+    assert!(text.contains("&lt;script>alert(1)&lt;/script>"), "{text}");
+    assert!(text.contains("\\[link\\](javascript:alert(1))"), "{text}");
+    // The row is whole: the reason's newline is a space.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("| base |") && l.contains("next line")),
+        "{text}"
+    );
+}
+
+#[test]
+fn bidi_overrides_and_line_separators_are_replaced_in_every_format() {
+    for format in ["json", "csv", "markdown", "html", "table"] {
+        let text = hostile_screen(format, &[]);
+        assert!(
+            !text.contains('\u{202e}') && !text.contains('\u{2028}'),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("\u{fffd}gnp.exe\u{fffd}end"),
+            "{format}: {text}"
+        );
+    }
+}

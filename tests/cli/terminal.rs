@@ -206,3 +206,55 @@ fn a_fallback_to_the_shipped_copies_is_noted_and_never_written_to() {
     );
     assert!(!repo().join("rules/my_rule.rhai").exists());
 }
+
+/// A reason with a newline (and a line separator, bounded to `�`) keeps its row whole, piped
+/// or on a terminal, with colour or without.
+#[test]
+fn a_table_row_is_one_line_whatever_the_reason_holds() {
+    for extra in [&[][..], &["--color", "always"]] {
+        let text = super::screen::hostile_screen("table", extra);
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("base"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            row.contains("[link](javascript:alert(1)) next line"),
+            "{text}"
+        );
+        assert!(row.ends_with("\u{fffd}end"), "{text}");
+        assert!(!text.lines().any(|l| l.starts_with("next line")), "{text}");
+    }
+}
+
+/// A test case's name with a window-title sequence, a bell, a clear-screen sequence and a
+/// right-to-left override reaches the terminal as text, with colour asked for.
+#[test]
+fn rules_test_writes_no_escape_sequence_of_a_case_name() {
+    let tmp = screen_dir(&[]);
+    let tests = tmp.path().join("rules/tests");
+    fs::create_dir_all(&tests).unwrap();
+    fs::write(
+        tests.join("evil.toml"),
+        r#"[[case]]
+name = "evil \u001b]0;TITLE\u0007 \u001b[2J \u202eRTL"
+rule = "differentiation"
+chain = "base"
+as_of = "2024-12-29"
+expect = "ERROR"
+"#,
+    )
+    .unwrap();
+    let out = moat(
+        tmp.path(),
+        &[
+            "rules", "test", "--data", "mini", "--rules", "rules", "--color", "always",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("evil \u{fffd}]0;TITLE\u{fffd} \u{fffd}[2J \u{fffd}RTL ... FAILED"),
+        "{text}{}",
+        stderr(&out)
+    );
+    assert!(!text.contains(['\x1b', '\x07', '\u{202e}']), "{text:?}");
+}

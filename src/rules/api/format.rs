@@ -16,7 +16,7 @@ pub fn pct(x: f64) -> String {
         return "n/a".into();
     }
     let p = x * 100.0;
-    if p.abs() >= HUGE || (p != 0.0 && p.abs() < TINY) {
+    if p.abs() >= HUGE {
         let sign = if p < 0.0 { "-" } else { "" };
         return format!("{sign}{}%", scientific(p.abs()));
     }
@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(usd(1e-320), "$1e-320");
         assert_eq!(usd(999e12), "$999T");
         assert_eq!(pct(1e300), "1e302%");
-        assert_eq!(pct(-1e-12), "-1e-10%");
+        assert_eq!(pct(6.9e-9), "0%");
         assert_eq!(ordinal(1e300), "1e300th");
         assert_eq!(ordinal(9.3e18), "9.3e18th");
         assert_eq!(num(0.0000021), "0.0000021");

@@ -1,0 +1,169 @@
+//! Text from rules, datasets and screen.toml (reasons, hints, titles, `why`, names) as each
+//! output format must hold it: it can contain anything, and must neither act in the format
+//! (a spreadsheet formula, Markdown's raw HTML and links, a terminal's escape sequences) nor
+//! break its layout (a table row split by a newline). Every format cleans it the way
+//! [`limits::bounded`](crate::rules::limits::bounded) cleans a reason: control characters other
+//! than newline and tab, bidirectional overrides and isolates and line separators become `�`.
+
+use crate::rules::limits::clean;
+use std::borrow::Cow;
+
+/// `text` as a terminal shows it: control characters other than newline and tab (which could
+/// start an escape sequence), bidirectional controls and line separators as `�`.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| clean(c) == c) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().map(clean).collect())
+    }
+}
+
+/// `text` on one line, for a table cell or a line of its own: [`shown`], with newlines and
+/// tabs as spaces.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let flat = |c: char| match c {
+        '\n' | '\t' => ' ',
+        c => clean(c),
+    };
+    if text.chars().all(|c| flat(c) == c) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().map(flat).collect())
+    }
+}
+
+/// `text` as Markdown that shows it literally rather than acting on it: [`shown`], and
+/// nothing that starts raw HTML, an autolink, an entity, a link, an image or a link
+/// definition. A `<` before a letter, `/`, `!` or `?` is written `&lt;` and a `&` that could
+/// start an entity is written `&amp;`; a `]` before `(`, `[` or `:` (or at the end,
+/// where a template's text follows) is escaped with a backslash, and so is a `[` and a
+/// backslash that would escape the next character. Other characters are kept as they are,
+/// so that a value between backticks in a template (a code span, where nothing is escaped)
+/// reads the same unless it holds such a sequence: `a >= b` and `x <= 2` are unchanged.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match c {
+            '<' if next.is_none_or(|n| n.is_ascii_alphabetic() || "/!?".contains(n)) => {
+                out.push_str("&lt;");
+            }
+            '&' if entity_like(chars.clone()) => out.push_str("&amp;"),
+            '\\' if next.is_none_or(|n| n.is_ascii_punctuation()) => out.push_str("\\\\"),
+            ']' if next.is_none_or(|n| "([:".contains(n)) => out.push_str("\\]"),
+            '[' => out.push_str("\\["),
+            c => out.push(clean(c)),
+        }
+    }
+    out
+}
+
+/// Whether what follows a `&` could make it an entity (`&lt;`, `&#60;`, `&#x3c;`), given
+/// that a template's text may follow the value: an optional `#`, letters and digits, then a
+/// `;` or the end.
+fn entity_like(mut rest: impl Iterator<Item = char>) -> bool {
+    let mut next = rest.next();
+    if next == Some('#') {
+        next = rest.next();
+    }
+    while next.is_some_and(|c| c.is_ascii_alphanumeric()) {
+        next = rest.next();
+    }
+    matches!(next, None | Some(';'))
+}
+
+/// `text` in a Markdown table cell: [`markdown`], with `|` escaped and newlines as spaces.
+pub fn markdown_cell(text: &str) -> String {
+    markdown(text).replace('|', "\\|").replace('\n', " ")
+}
+
+/// A free-text CSV cell that no spreadsheet runs as a formula (OWASP's advice for CSV
+/// injection): one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'`
+/// in front.
+pub fn csv_text(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_has_no_escape_sequence_and_one_line_no_break() {
+        let hostile = "a\x1b[2J\x1b]0;title\x07b\r\u{9b}c\u{202e}d\u{2028}e\nf\tg";
+        let shown = shown(hostile);
+        assert_eq!(
+            shown,
+            "a\u{fffd}[2J\u{fffd}]0;title\u{fffd}b\u{fffd}\u{fffd}c\u{fffd}d\u{fffd}e\nf\tg"
+        );
+        assert_eq!(
+            one_line(hostile),
+            "a\u{fffd}[2J\u{fffd}]0;title\u{fffd}b\u{fffd}\u{fffd}c\u{fffd}d\u{fffd}e f g"
+        );
+        assert!(matches!(super::shown("plain — text"), Cow::Borrowed(_)));
+        assert!(matches!(one_line("plain — text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn markdown_shows_html_and_links_literally() {
+        assert_eq!(
+            markdown("<script>alert(1)</script> <img src=x onerror=alert(1)> <!-- c --> <?x>"),
+            "&lt;script>alert(1)&lt;/script> &lt;img src=x onerror=alert(1)> &lt;!-- c --> &lt;?x>"
+        );
+        assert_eq!(
+            markdown("&lt; &#60; &#x3c; R&D"),
+            "&amp;lt; &amp;#60; &amp;#x3c; R&amp;D"
+        );
+        assert_eq!(
+            markdown("[link](javascript:alert(1)) ![i](x) [r]: javascript:x [a][r]"),
+            "\\[link\\](javascript:alert(1)) !\\[i\\](x) \\[r\\]: javascript:x \\[a\\]\\[r\\]"
+        );
+        // A backslash of the text's own cannot undo an escape.
+        assert_eq!(
+            markdown("\\[a\\](javascript:x) \\<b>"),
+            "\\\\\\[a\\\\\\](javascript:x) \\\\&lt;b>"
+        );
+        assert_eq!(
+            markdown("<javascript:alert(1)>"),
+            "&lt;javascript:alert(1)>"
+        );
+        // What a template writes after the value cannot complete a tag, an entity or a link.
+        assert_eq!(markdown("a <"), "a &lt;");
+        assert_eq!(markdown("a &"), "a &amp;");
+        assert_eq!(markdown("a ]"), "a \\]");
+        assert_eq!(markdown("a \\"), "a \\\\");
+        assert_eq!(markdown("a\x1bb\u{202e}c"), "a\u{fffd}b\u{fffd}c");
+        // What cannot act is kept, so that code spans read as before.
+        for kept in [
+            "tvl_change_13w >= -30% (now -38%)",
+            "peers.filter(\"tvl_usd\", \">=\", 1).count(\"x\", \"<=\", 2)",
+            "a < b && c > d; 3.5% of $1.2B; C:\\dir; x] y",
+            "https://x.org/index.php?title=GMX_(GMX)&oldid=17099",
+        ] {
+            assert_eq!(markdown(kept), kept);
+        }
+        assert_eq!(markdown_cell("a|b\nc\\|d"), "a\\|b c\\\\\\|d");
+    }
+
+    #[test]
+    fn csv_cells_that_start_a_formula_are_quoted() {
+        for text in [
+            "=HYPERLINK(\"http://evil\",\"x\")",
+            "+1",
+            "-1+1",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\t=1+1",
+            "\r=1+1",
+        ] {
+            assert_eq!(csv_text(text), format!("'{text}"));
+        }
+        for text in ["", "fine", " =1", "1-1", "{\"a\": 1}"] {
+            assert!(matches!(csv_text(text), Cow::Borrowed(t) if t == text));
+        }
+    }
+}
