@@ -260,13 +260,14 @@ pub fn fields() -> &'static [Field] {
 
 /// A chain's row before any value is known: every field, missing (built once; a universe
 /// clones it per chain).
-pub fn empty_row() -> &'static std::collections::BTreeMap<String, super::Value> {
-    static ROW: std::sync::OnceLock<std::collections::BTreeMap<String, super::Value>> =
-        std::sync::OnceLock::new();
+pub fn empty_row() -> &'static std::collections::BTreeMap<super::universe::FieldName, super::Value>
+{
+    type Row = std::collections::BTreeMap<super::universe::FieldName, super::Value>;
+    static ROW: std::sync::OnceLock<Row> = std::sync::OnceLock::new();
     ROW.get_or_init(|| {
         fields()
             .iter()
-            .map(|f| (f.name.clone(), super::Value::Missing))
+            .map(|f| (f.name.as_str().into(), super::Value::Missing))
             .collect()
     })
 }

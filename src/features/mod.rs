@@ -37,7 +37,7 @@ pub mod value;
 
 pub use index::Index;
 pub use options::FeatureOptions;
-pub use universe::{ChainFeatures, DataStamp, Link, Provenance, Series, Universe};
+pub use universe::{ChainFeatures, DataStamp, FieldName, Link, Provenance, Series, Universe};
 pub use value::Value;
 
 use crate::dataset::Dataset;
@@ -69,13 +69,13 @@ impl Index {
             .iter()
             .map(|&i| {
                 let slug = self.chains[i].slug.clone();
-                let mut fields = catalog::empty_row().clone();
-                fields.insert("slug".to_string(), Value::Text(slug.clone()));
-                ChainFeatures {
-                    slug,
-                    fields,
+                let mut c = ChainFeatures {
+                    slug: slug.clone(),
+                    fields: catalog::empty_row().clone(),
                     ..Default::default()
-                }
+                };
+                c.set("slug", Value::Text(slug));
+                c
             })
             .collect();
         attributes::fill(&cut, &mut chains);

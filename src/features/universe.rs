@@ -39,16 +39,21 @@ pub struct Link {
     pub flags: Vec<String>,
 }
 
+/// A field's name: the catalogue's own text, borrowed (a universe of a backtest's every date
+/// names each field of each chain, and copying the names was most of building the rows), or
+/// a name of its own for a field a test or a case gives.
+pub type FieldName = std::borrow::Cow<'static, str>;
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ChainFeatures {
     pub slug: String,
-    /// Every field of `catalog::fields()`, in that order; `Value::Missing` where unknown.
-    pub fields: BTreeMap<String, Value>,
+    /// Every field of `catalog::fields()`; `Value::Missing` where unknown.
+    pub fields: BTreeMap<FieldName, Value>,
     /// `"tvl_usd"` (weekly) and each metric name of `dataset::vocabulary::METRICS` (daily) that the chain has.
     pub series: BTreeMap<String, Series>,
     /// Where the values of fields read from dated observations come from.
     #[serde(skip)]
-    pub provenance: BTreeMap<String, Provenance>,
+    pub provenance: BTreeMap<FieldName, Provenance>,
     /// The link facts that touch the chain (from it, to it, or born in its ecosystem), by date.
     #[serde(skip)]
     pub links: Vec<Link>,
@@ -65,7 +70,8 @@ impl ChainFeatures {
         match self.fields.get_mut(field) {
             Some(slot) => *slot = value,
             None => {
-                self.fields.insert(field.to_string(), value);
+                self.fields
+                    .insert(FieldName::Owned(field.to_string()), value);
             }
         }
     }
@@ -73,7 +79,12 @@ impl ChainFeatures {
     /// Set a field read from a dated observation, with where it comes from.
     pub fn set_from(&mut self, field: &str, value: Value, provenance: Provenance) {
         if !value.is_missing() {
-            self.provenance.insert(field.to_string(), provenance);
+            // Under the name the field already has (the catalogue's, not a copy).
+            let name = match self.fields.get_key_value(field) {
+                Some((name, _)) => name.clone(),
+                None => FieldName::Owned(field.to_string()),
+            };
+            self.provenance.insert(name, provenance);
         }
         self.set(field, value);
     }

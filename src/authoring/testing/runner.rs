@@ -288,8 +288,15 @@ fn with_synthetic(
     series: &BTreeMap<String, Series>,
 ) -> Universe {
     let mut u = universe.clone();
-    let mut row: BTreeMap<String, Value> = catalog::empty_row().clone();
-    row.extend(fields.clone());
+    let mut row = catalog::empty_row().clone();
+    for (name, value) in fields {
+        match row.get_mut(name.as_str()) {
+            Some(slot) => *slot = value.clone(),
+            None => {
+                row.insert(name.clone().into(), value.clone());
+            }
+        }
+    }
     let at = u.chains.partition_point(|c| c.slug.as_str() < slug);
     u.chains.insert(
         at,

@@ -9,7 +9,6 @@ use crate::features::catalog;
 use crate::features::{ChainFeatures, Universe, Value};
 use crate::rules::{Limits, RulePack, SourceFile};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 
 pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -22,18 +21,18 @@ pub fn t(s: &str) -> Value {
 /// A chain with every catalog field missing except `slug`, `name` (the slug unless given) and
 /// the fields listed.
 pub fn chain(slug: &str, fields: &[(&str, Value)]) -> ChainFeatures {
-    let mut map: BTreeMap<String, Value> = catalog::empty_row().clone();
-    map.insert("slug".into(), t(slug));
-    map.insert("name".into(), t(slug));
-    for (k, v) in fields {
-        assert!(map.contains_key(*k), "no field {k} in the catalog");
-        map.insert(k.to_string(), v.clone());
-    }
-    ChainFeatures {
+    let mut c = ChainFeatures {
         slug: slug.to_string(),
-        fields: map,
+        fields: catalog::empty_row().clone(),
         ..Default::default()
+    };
+    c.set("slug", t(slug));
+    c.set("name", t(slug));
+    for (k, v) in fields {
+        assert!(c.fields.contains_key(*k), "no field {k} in the catalog");
+        c.set(k, v.clone());
     }
+    c
 }
 
 /// Add a series to a chain, one point per week (or per `step_days`) ending at `end`.

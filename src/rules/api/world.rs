@@ -15,13 +15,18 @@ use std::sync::{Arc, OnceLock};
 
 /// The names chains give (`of` each) that are not `known`, in the order they first appear; a
 /// large universe's chains are looked through on the threads of the rayon pool.
-fn unseen<'a, I: Iterator<Item = &'a String>>(
+fn unseen<'a, N: AsRef<str> + ?Sized + 'a, I: Iterator<Item = &'a N>>(
     chains: &'a [ChainFeatures],
     known: impl Fn(&str) -> bool + Sync,
     of: impl Fn(&'a ChainFeatures) -> I + Sync,
 ) -> Vec<String> {
-    let per_chain = |c: &'a ChainFeatures| of(c).filter(|n| !known(n)).collect::<Vec<_>>();
-    let found: Vec<Vec<&String>> = if chains.len() >= 2 * PAR_CHAINS {
+    let per_chain = |c: &'a ChainFeatures| {
+        of(c)
+            .map(AsRef::as_ref)
+            .filter(|n| !known(n))
+            .collect::<Vec<&str>>()
+    };
+    let found: Vec<Vec<&str>> = if chains.len() >= 2 * PAR_CHAINS {
         chains
             .par_iter()
             .with_min_len(PAR_CHAINS)
@@ -32,8 +37,8 @@ fn unseen<'a, I: Iterator<Item = &'a String>>(
     };
     let mut out: Vec<String> = Vec::new();
     for name in found.into_iter().flatten() {
-        if !out.contains(name) {
-            out.push(name.clone());
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
         }
     }
     out
@@ -120,7 +125,7 @@ impl World {
         let row_of = |c: &ChainFeatures| {
             let mut row = vec![Value::Missing; names.len()];
             for (name, value) in &c.fields {
-                row[index[name]] = value.clone();
+                row[index[name.as_ref()]] = value.clone();
             }
             row
         };
@@ -259,9 +264,13 @@ impl World {
         self.all_stats = Arc::default();
         self.sorted_fields[f] = OnceLock::new();
         self.dynamic[chain][f] = to_dynamic(&value);
-        self.universe.chains[chain]
-            .fields
-            .insert(name.to_string(), value.clone());
+        let fields = &mut self.universe.chains[chain].fields;
+        match fields.get_mut(name) {
+            Some(slot) => *slot = value.clone(),
+            None => {
+                fields.insert(name.to_string().into(), value.clone());
+            }
+        }
         Some(std::mem::replace(&mut self.raw[chain][f], value))
     }
 
@@ -392,7 +401,7 @@ mod tests {
                 let mut fields = empty.clone();
                 fields.insert("tvl_usd".into(), Value::Num(i as f64));
                 if i % 7 == 0 {
-                    fields.insert(format!("extra_{}", i % 3), Value::Int(i as i64));
+                    fields.insert(format!("extra_{}", i % 3).into(), Value::Int(i as i64));
                 }
                 ChainFeatures {
                     slug: format!("c{i:05}"),
