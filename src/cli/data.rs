@@ -13,7 +13,7 @@ use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
 use super::data_pull::PullArgs;
 use super::inputs::{as_of, load_both, load_dataset};
-use super::output::print;
+use super::output::{eprint, print};
 use crate::report;
 use clap::{Subcommand, ValueEnum};
 
@@ -92,6 +92,12 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
         DataCommand::Check { data, format } => {
             let ds = load_dataset(&data)?;
             let summary = crate::check_dataset(&ds)?;
+            // Warnings on stderr, as `rules check` writes them (and in the JSON, `warnings`).
+            if matches!(format, CheckFormat::Text) {
+                for w in &ds.manifest.warnings {
+                    eprint(&w.diagnostic().warning().styled());
+                }
+            }
             match format {
                 CheckFormat::Json => print(
                     &(serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)? + "\n"),

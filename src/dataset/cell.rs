@@ -4,7 +4,9 @@
 //! the problem will be listed.
 
 use super::schema::{ColType, metric_names};
+use crate::diagnostics::{code_point, is_reordering};
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// One cell of a row, as the reader found it.
@@ -59,24 +61,94 @@ pub enum Why {
     Negative,
     NotBool,
     NotAllowed(&'static [&'static str]),
+    /// A character a terminal would not show as written (its index in characters, and it).
+    Unprintable(usize, char),
 }
 
 impl Why {
     /// What is wrong with the cell written `v` in a column of type `ty`, and what was expected.
     pub fn message(self, v: &str, ty: ColType) -> String {
+        let v = escaped(v);
         match self {
             Why::NotDate => format!("\"{v}\" is not a date: expected a date YYYY-MM-DD"),
             Why::NotNumber => format!("\"{v}\" is not a number: expected {}", ty.expected()),
             Why::NotFinite => format!("\"{v}\" is not finite: expected {}", ty.expected()),
             Why::Negative => format!("\"{v}\" is negative: expected {}", ty.expected()),
-            Why::NotBool => format!("\"{v}\" is not yes or no"),
+            Why::NotBool => {
+                format!("\"{v}\" is not a yes/no value: expected yes, no, true or false (any case)")
+            }
             Why::NotAllowed(allowed) => format!(
                 "\"{v}\" is not an allowed value: expected one of {}{}",
                 allowed.join(", "),
-                did_you_mean(v, allowed.iter().copied())
+                did_you_mean(&v, allowed.iter().copied())
+            ),
+            Why::Unprintable(at, c) => format!(
+                "\"{v}\" holds {} ({}) at character {}: expected {PLAIN_TEXT}",
+                code_point(c),
+                if c.is_control() {
+                    "a control character"
+                } else {
+                    "a character that reorders or breaks text for display"
+                },
+                at + 1
             ),
         }
     }
+}
+
+/// What a text value may hold, for messages.
+pub const PLAIN_TEXT: &str = "text on one line without control characters (a tab excepted) or bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069)";
+
+/// Whether `c` is shown other than as written: a control character other than tab (an escape
+/// sequence can clear a terminal, a newline splits a line of output), or a character that
+/// reorders text for display or breaks its line.
+fn unshown(c: char) -> bool {
+    (c.is_control() && c != '\t') || is_reordering(c)
+}
+
+/// The first character of `v` that a terminal would not show as written, with its 0-based
+/// index in characters. Most text is printable ASCII, which is checked byte by byte.
+pub fn unprintable(v: &str) -> Option<(usize, char)> {
+    if v.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t')) {
+        return None;
+    }
+    v.chars().enumerate().find(|&(_, c)| unshown(c))
+}
+
+/// `v` as a message quotes it: each character a terminal would not show as written is
+/// written as its code point, `<U+001B>`, so a message never carries one.
+pub fn escaped(v: &str) -> Cow<'_, str> {
+    if unprintable(v).is_none() {
+        return Cow::Borrowed(v);
+    }
+    let mut out = String::with_capacity(v.len() + 8);
+    for c in v.chars() {
+        if unshown(c) {
+            out.push('<');
+            out.push_str(&code_point(c));
+            out.push('>');
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `line` for the caret display under a problem: each character a terminal would not show as
+/// written replaced by one that it shows (a control character by its symbol, `␛` for an
+/// escape; any other by `�`), so the caret stays under the same character.
+pub fn displayable(line: String) -> String {
+    if unprintable(&line).is_none() {
+        return line;
+    }
+    line.chars()
+        .map(|c| match c as u32 {
+            _ if !unshown(c) => c,
+            n @ 0..=0x1F => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
+            0x7F => '\u{2421}',
+            _ => '\u{FFFD}',
+        })
+        .collect()
 }
 
 /// `; did you mean `x`?` after a message about an unknown value, or nothing.
@@ -180,6 +252,28 @@ mod tests {
         }
     }
 
+    /// Text a terminal would not show as written is found, quoted as code points in messages,
+    /// and replaced one character for one in the source line under a caret.
+    #[test]
+    fn unprintable_text_is_found_quoted_and_replaced_in_place() {
+        assert_eq!(unprintable("Base\tL2 é ✓"), None);
+        assert_eq!(unprintable("Ba\u{1b}[2J"), Some((2, '\u{1b}')));
+        assert_eq!(unprintable("é\u{85}"), Some((1, '\u{85}')));
+        assert_eq!(unprintable("a\u{2067}b"), Some((1, '\u{2067}')));
+        assert_eq!(escaped("opti\0mism\u{202E}"), "opti<U+0000>mism<U+202E>");
+        assert!(matches!(escaped("base"), Cow::Borrowed("base")));
+        assert_eq!(
+            displayable("a,\u{1b}[31m,\0,\u{7f},\u{202E}".into()),
+            "a,\u{241b}[31m,\u{2400},\u{2421},\u{fffd}"
+        );
+        // Every character of every width: the check on bytes agrees with the one on characters.
+        for c in (0..=0x3000u32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(unprintable(&text).is_some(), unshown(c), "{c:?}");
+            assert_eq!(displayable(text.clone()).chars().count(), 3, "{c:?}");
+        }
+    }
+
     fn epoch() -> NaiveDate {
         NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
     }
@@ -236,6 +330,10 @@ mod tests {
         assert_eq!(boolean("YES"), Ok(true));
         assert_eq!(boolean("False"), Ok(false));
         assert_eq!(boolean("maybe"), Err(Why::NotBool));
+        assert_eq!(
+            Why::NotBool.message("1", ColType::Bool),
+            "\"1\" is not a yes/no value: expected yes, no, true or false (any case)"
+        );
         assert!(matches!(Cell::text("  "), Cell::Empty));
         assert_eq!(Cell::text(" base ").as_text(), Some("base"));
     }

@@ -76,7 +76,7 @@ impl<'a> Records<'a> {
         if names.iter().all(|h| h.is_empty()) {
             return Err(Problem::file(
                 shown,
-                "the file is empty: expected a header line and data rows",
+                "the file is empty: expected a header line naming the table's columns",
             ));
         }
         let header = Header { line, start, names };
@@ -245,11 +245,14 @@ pub fn field_problem(
 /// line ends at a `\n`), and valid UTF-8 throughout (so no record is unreadable). A byte order
 /// mark, which the crate drops, is not expected in a file that has to be read in parts.
 fn plain_text(bytes: &[u8]) -> Option<&str> {
-    if memchr::memchr2(b'"', b'\r', bytes).is_some() || bytes.starts_with(b"\xEF\xBB\xBF") {
+    if memchr::memchr2(b'"', b'\r', bytes).is_some() || bytes.starts_with(BOM) {
         return None;
     }
     std::str::from_utf8(bytes).ok()
 }
+
+/// The byte order mark (UTF-8) a file may start with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where a record really starts: the crate's offset can be on the line ends before it.
 fn true_start(bytes: &[u8], offset: usize) -> usize {
@@ -263,8 +266,14 @@ fn true_start(bytes: &[u8], offset: usize) -> usize {
 }
 
 /// The text of the line starting at `start`, without its line end (lossy for bytes that are
-/// not UTF-8).
+/// not UTF-8), nor the byte order mark that may open the file: an editor does not show it, so
+/// it is no column of the line.
 pub fn line_text(bytes: &[u8], start: usize) -> String {
+    let start = if start == 0 && bytes.starts_with(BOM) {
+        BOM.len()
+    } else {
+        start
+    };
     let rest = bytes.get(start..).unwrap_or_default();
     let end = rest
         .iter()

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 /// The code, day or flag that marks an empty cell in a column of integers.
-const NULL_CODE: u32 = u32::MAX;
+pub const NULL_CODE: u32 = u32::MAX;
 const NULL_DAY: i32 = i32::MIN;
 const NULL_BOOL: u8 = 2;
 
@@ -70,6 +70,12 @@ impl Values {
     }
 
     fn parse(&mut self, ty: ColType, cell: Cell) -> Result<Option<u32>, Why> {
+        // Free text is shown as it is written (in tables, memos, on a terminal): it must be.
+        if let (ColType::Text, Cell::Text(v)) = (ty, cell)
+            && let Some((at, c)) = cell::unprintable(v)
+        {
+            return Err(Why::Unprintable(at, c));
+        }
         let id = match (self, cell) {
             (_, Cell::Empty | Cell::Skip) => return Ok(None),
             (Values::Date(out), Cell::Text(v)) => push_day(out, cell::date(v)?),

@@ -94,15 +94,34 @@ impl KeySet {
         }
     }
 
-    /// The first space-separated part of `value` that is not a key.
-    pub fn first_unknown<'v>(&self, value: &'v str) -> Option<&'v str> {
-        value.split_whitespace().find(|k| !self.keys.contains(*k))
+    /// What in `value`, a cell of type `ty`, is not a key: the first space-separated part that
+    /// is not one for a column of several keys (`sources`), else the whole value unless it is
+    /// one key (`chain`, `source`: "a b" is not one key even when "a" and "b" are keys).
+    pub fn first_unknown<'v>(&self, ty: ColType, value: &'v str) -> Option<&'v str> {
+        if ty == ColType::Sources {
+            value.split_whitespace().find(|k| !self.keys.contains(*k))
+        } else {
+            (!self.keys.contains(value)).then_some(value)
+        }
     }
 
     /// The message for a cell of type `ty` whose part `first` is not a key.
     pub fn message(&self, ty: ColType, first: &str) -> String {
+        let several = ty != ColType::Sources
+            && first.split_whitespace().count() > 1
+            && first.split_whitespace().all(|k| self.keys.contains(k));
+        if several {
+            return format!(
+                "\"{}\" is several {}s: expected one, {} ({}); only a `sources` column holds several, space-separated",
+                super::cell::escaped(first),
+                self.what,
+                ty.expected(),
+                self.file,
+            );
+        }
         format!(
-            "\"{first}\" is not a known {}: expected {} ({}){}",
+            "\"{}\" is not a known {}: expected {} ({}){}",
+            super::cell::escaped(first),
             self.what,
             ty.expected().trim_start_matches("space-separated "),
             self.file,
@@ -207,7 +226,15 @@ mod tests {
     #[test]
     fn references_name_the_first_unknown_part() {
         let keys = KeySet::new(["a", "b"].into_iter(), "source key", "s.csv".into());
-        assert_eq!(keys.first_unknown("a b"), None);
-        assert_eq!(keys.first_unknown("a c d"), Some("c"));
+        assert_eq!(keys.first_unknown(ColType::Sources, "a b"), None);
+        assert_eq!(keys.first_unknown(ColType::Sources, "a c d"), Some("c"));
+        // A column of one key: the whole value must be one.
+        assert_eq!(keys.first_unknown(ColType::Source, "a"), None);
+        assert_eq!(keys.first_unknown(ColType::Source, "a b"), Some("a b"));
+        assert_eq!(keys.first_unknown(ColType::Chain, "a c"), Some("a c"));
+        assert_eq!(
+            keys.message(ColType::Source, "a b"),
+            "\"a b\" is several source keys: expected one, a key defined in the sources table (s.csv); only a `sources` column holds several, space-separated"
+        );
     }
 }

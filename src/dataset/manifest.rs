@@ -4,8 +4,9 @@
 //! stay inside the dataset directory (relative, no `..`, no symbolic link out of it), so that a
 //! manifest can never make moat read, or quote a line of, a file elsewhere.
 
+use super::cell::{PLAIN_TEXT, escaped, unprintable};
 use super::problem::{DataErrors, Problem};
-use crate::diagnostics::{LineIndex, line_col};
+use crate::diagnostics::{LineIndex, code_point, line_col};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,6 +24,10 @@ pub struct Manifest {
     /// The date the data was retrieved (`YYYY-MM-DD`).
     pub vintage: String,
     pub files: BTreeMap<String, FileEntry>,
+    /// What loading the dataset found that is not an error: rows dated after the vintage
+    /// (which no screen at the vintage sees). `moat data check` shows them as warnings.
+    #[serde(skip)]
+    pub warnings: Vec<Problem>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -47,6 +52,7 @@ impl Manifest {
             description: String::new(),
             vintage: vintage.format("%Y-%m-%d").to_string(),
             files: BTreeMap::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -81,23 +87,75 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
             message,
         )
     };
+    // The places of the top-level values, read apart so that `Manifest` keeps plain strings; a
+    // vintage written as a TOML date (unquoted) is named as such, not as a type mismatch.
+    let places: Places = toml::from_str(&text).unwrap_or_default();
+    if let Some(vintage) = &places.vintage
+        && let toml::Value::Datetime(date) = vintage.get_ref()
+    {
+        let message = format!(
+            "vintage {date} is a TOML date: expected a quoted string \"YYYY-MM-DD\", as in vintage = \"{date}\""
+        );
+        return Err(at(vintage.span().start, message).into());
+    }
     let manifest: Manifest = toml::from_str(&text).map_err(|e| match e.span() {
         Some(span) => at(span.start, e.message().to_string()),
         None => Problem::file(&file, e.message().to_string()),
     })?;
-    if super::date::parse_ymd(&manifest.vintage).is_none() {
-        let message = format!(
-            "vintage {:?} is not a date: expected YYYY-MM-DD",
-            manifest.vintage
-        );
-        return Err(match text.find("vintage") {
-            Some(offset) => at(offset, message),
-            None => Problem::file(&file, message),
-        }
-        .into());
-    }
+    let vintage_at = places.vintage.as_ref().map_or(0, |v| v.span().start);
     let mut errors = DataErrors::default();
+    match super::date::parse_ymd(&manifest.vintage) {
+        None => errors.push(at(
+            vintage_at,
+            format!(
+                "vintage \"{}\" is not a date: expected YYYY-MM-DD",
+                escaped(&manifest.vintage)
+            ),
+        )),
+        Some(vintage) => {
+            // A vintage is when the data was retrieved: never after today (a day later is
+            // allowed, for a dataset retrieved where the date is already tomorrow).
+            let today = chrono::Utc::now().date_naive();
+            if vintage > today + chrono::Duration::days(1) {
+                errors.push(at(
+                    vintage_at,
+                    format!(
+                        "vintage {vintage} is after today ({today}, UTC): expected the date the data was retrieved, which cannot be in the future"
+                    ),
+                ));
+            }
+        }
+    }
+    // Text fields are shown as written (the screen's footer, report titles): plain text only.
+    for (field, value, place) in [
+        ("name", &manifest.name, &places.name),
+        ("description", &manifest.description, &places.description),
+    ] {
+        if let Some((i, c)) = unprintable(value) {
+            let span = place.as_ref().map_or(0..0, |p| p.span());
+            errors.push(at(
+                char_offset(&text, span, c),
+                format!(
+                    "{field} holds {} at character {}: expected {PLAIN_TEXT}",
+                    code_point(c),
+                    i + 1
+                ),
+            ));
+        }
+    }
     for (key, entry) in &manifest.files {
+        if let Some((i, c)) = unprintable(entry.path.get_ref()) {
+            errors.push(at(
+                char_offset(&text, entry.path.span(), c),
+                format!(
+                    "[files.{}] path holds {} at character {}: expected a file name without control or bidirectional formatting characters",
+                    escaped(key),
+                    code_point(c),
+                    i + 1
+                ),
+            ));
+            continue;
+        }
         if let Some(why) = outside(dir, entry.path.get_ref()) {
             let message = format!(
                 "[files.{key}] path {:?} {why}: expected a path relative to the dataset directory, inside it",
@@ -110,6 +168,22 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
         return Err(errors);
     }
     Ok(manifest)
+}
+
+/// Where the manifest's top-level values are (each read as any TOML value).
+#[derive(Default, Deserialize)]
+struct Places {
+    name: Option<Spanned<toml::Value>>,
+    description: Option<Spanned<toml::Value>>,
+    vintage: Option<Spanned<toml::Value>>,
+}
+
+/// Where `c` is written in the value at `span` of `text`: the character itself, or, when the
+/// string writes it as an escape (`\u001B`), the value's start.
+fn char_offset(text: &str, span: std::ops::Range<usize>, c: char) -> usize {
+    text.get(span.clone())
+        .and_then(|value| value.find(c))
+        .map_or(span.start, |i| span.start + i)
 }
 
 /// Why `path` (from the manifest of `dir`) would read a file outside `dir`, if it would.

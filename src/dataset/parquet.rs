@@ -1,21 +1,36 @@
 //! A Parquet table file's columns as cells. Parquet columns are typed, so each column's type is
 //! checked once against the type its values must have (a `date` column holds dates or strings,
 //! an `amount` numbers or strings, …): a column of the wrong type is one problem, not one per
-//! row. Strings are read as CSV text is; dates must be writable `YYYY-MM-DD`, as in CSV. The size
-//! limit applies to the data decoded, estimated from the file's metadata. Read through `polars_io`'s
-//! `ParquetReader` (see Cargo.toml for why not polars' own feature).
+//! row. Strings are read as CSV text is; dates must be writable `YYYY-MM-DD`, as in CSV.
+//! Read through `polars_io`'s `ParquetReader` (see Cargo.toml for why not polars' own feature).
+//!
+//! Each column's Arrow type is looked at before anything is read: polars is given only the
+//! columns of types it converts (others would make it panic, as dictionaries, decimals, maps
+//! and structs do in the build moat uses); a dictionary-encoded column (pandas' Categorical,
+//! pyarrow's `dictionary_encode()`) is read as the values it encodes, and a column of any other
+//! type is reported, unread, as a column of the wrong type.
+//!
+//! The size limit applies to the data decoded: estimated from the file's metadata before any of
+//! it is read, then measured on the columns read, before a cell is checked (a dictionary-encoded
+//! page holds each distinct value once, so a file of a few KB can still decode to gigabytes).
 
 use super::cell::Cell;
 use super::limits::{MAX_FILE_BYTES, TABLE_FILE, open_regular, size_in_words};
 use super::problem::Problem;
 use super::schema::ColType;
 use polars::prelude::*;
+use polars_io::parquet::read::FileMetadata;
 use polars_io::prelude::{ParquetReader, SerReader};
 use std::path::Path;
 
+/// The key under which a Parquet file keeps the Arrow schema it was written from.
+const ARROW_SCHEMA_KEY: &str = "ARROW:schema";
+
 pub struct ParquetTable {
     pub header: Vec<String>,
-    df: DataFrame,
+    height: usize,
+    /// Each field's column, or, for a column of a type polars cannot read, that type in words.
+    columns: Vec<Result<Column, String>>,
 }
 
 /// Read `path`; `shown` names it in problems.
@@ -23,17 +38,30 @@ pub fn read(path: &Path, shown: &str) -> Result<ParquetTable, Problem> {
     read_within(path, shown, MAX_FILE_BYTES)
 }
 
-/// Read `path` if its data takes at most `max_data_bytes` uncompressed.
+/// Read `path` if its data takes at most `max_data_bytes` decoded.
 fn read_within(path: &Path, shown: &str, max_data_bytes: u64) -> Result<ParquetTable, Problem> {
     let (file, _) = open_regular(path, shown, TABLE_FILE)?;
     let unreadable =
         |e: PolarsError| Problem::file(shown, format!("not a readable Parquet file: {e}"));
+    let too_much = |data_bytes: u64| {
+        Problem::file(
+            shown,
+            format!(
+                "the file holds about {data_bytes} bytes of data decoded: expected at most {max_data_bytes} bytes ({}), the most moat reads from one table file",
+                size_in_words(max_data_bytes)
+            ),
+        )
+    };
+    // The same file, opened once, for the second reader (of dictionary-encoded columns).
+    let again = file
+        .try_clone()
+        .map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
     let mut reader = ParquetReader::new(file);
     // Parquet is compressed and encoded (a column of one repeated value takes a few bytes), so
     // a small file can hold far more than the size limit allows: the limit applies to the data
     // as the metadata gives it, before any of it is read, counting each cell at least the 16
     // bytes a string takes in memory.
-    let metadata = reader.get_metadata().map_err(unreadable)?;
+    let metadata = reader.get_metadata().map_err(unreadable)?.clone();
     let columns = metadata.schema_descr.columns().len() as u64;
     let data_bytes: u64 = metadata
         .row_groups
@@ -41,21 +69,154 @@ fn read_within(path: &Path, shown: &str, max_data_bytes: u64) -> Result<ParquetT
         .map(|g| (g.total_byte_size() as u64).max(16 * g.num_rows() as u64 * columns))
         .sum();
     if data_bytes > max_data_bytes {
-        return Err(Problem::file(
-            shown,
-            format!(
-                "the file holds about {data_bytes} bytes of data decoded: expected at most {max_data_bytes} bytes ({}), the most moat reads from one table file",
-                size_in_words(max_data_bytes)
-            ),
-        ));
+        return Err(too_much(data_bytes));
     }
-    let df = reader.finish().map_err(unreadable)?;
-    let header = df
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
+    let schema = reader.schema().map_err(unreadable)?;
+    let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let height = metadata.num_rows;
+    let mut read: Vec<Result<Column, String>> = schema
+        .iter_values()
+        .map(|f| Err(arrow_type_name(&f.dtype)))
         .collect();
-    Ok(ParquetTable { header, df })
+    // Polars converts only some Arrow types (others make it panic): the columns of the types it
+    // reads, and the dictionary-encoded ones, read apart (below).
+    let plain: Vec<usize> = (0..header.len())
+        .filter(|&i| readable(&schema.get_at_index(i).expect("a field").1.dtype))
+        .collect();
+    let encoded: Vec<usize> = (0..header.len())
+        .filter(|&i| {
+            matches!(
+                schema.get_at_index(i).expect("a field").1.dtype,
+                ArrowDataType::Dictionary(..)
+            )
+        })
+        .collect();
+    if !plain.is_empty() {
+        let df = reader
+            .with_projection(Some(plain.clone()))
+            .finish()
+            .map_err(unreadable)?;
+        for i in plain {
+            read[i] = Ok(df.column(&header[i]).map_err(unreadable)?.clone());
+        }
+    }
+    // A dictionary-encoded column is read as the Parquet schema says its values are (strings,
+    // numbers, dates): without the Arrow schema, which is what asks for a dictionary.
+    if !encoded.is_empty() {
+        let mut plain_metadata: FileMetadata = (*metadata).clone();
+        if let Some(pairs) = &mut plain_metadata.key_value_metadata {
+            pairs.retain(|kv| kv.key != ARROW_SCHEMA_KEY);
+        }
+        let mut values_reader = ParquetReader::new(again);
+        values_reader.set_metadata(std::sync::Arc::new(plain_metadata));
+        let values_schema = values_reader.schema().map_err(unreadable)?;
+        let of_values: Vec<usize> = encoded
+            .iter()
+            .filter_map(|&i| {
+                let at = values_schema.index_of(header[i].as_str())?;
+                readable(&values_schema.get_at_index(at)?.1.dtype).then_some(at)
+            })
+            .collect();
+        if !of_values.is_empty() {
+            let df = values_reader
+                .with_projection(Some(of_values.clone()))
+                .finish()
+                .map_err(unreadable)?;
+            for at in of_values {
+                let name = values_schema.get_at_index(at).expect("a field").0;
+                let i = header.iter().position(|h| h == name).expect("same fields");
+                read[i] = Ok(df.column(name).map_err(unreadable)?.clone());
+            }
+        }
+    }
+    // The data as read: a dictionary-encoded page holds each distinct value once, so the
+    // metadata's sizes can be far below what its strings are once decoded.
+    let text_bytes: u64 = read
+        .iter()
+        .filter_map(|c| c.as_ref().ok()?.str().ok())
+        .flat_map(|s| s.downcast_iter().map(|a| a.total_bytes_len() as u64))
+        .sum();
+    let data_bytes = text_bytes + 16 * height as u64 * header.len() as u64;
+    if data_bytes > max_data_bytes {
+        return Err(too_much(data_bytes));
+    }
+    Ok(ParquetTable {
+        header,
+        height,
+        columns: read,
+    })
+}
+
+/// Whether polars (in the build moat uses) converts a column of Arrow type `dtype`.
+fn readable(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Null
+        | A::Boolean
+        | A::Int8
+        | A::Int16
+        | A::Int32
+        | A::Int64
+        | A::UInt32
+        | A::UInt64
+        | A::Float32
+        | A::Float64
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View
+        | A::Binary
+        | A::LargeBinary
+        | A::BinaryView
+        | A::FixedSizeBinary(_)
+        | A::Date32
+        | A::Date64
+        | A::Timestamp(..)
+        | A::Time32(_)
+        | A::Time64(_)
+        | A::Duration(_) => true,
+        A::List(field) | A::LargeList(field) => readable(&field.dtype),
+        _ => false,
+    }
+}
+
+/// An Arrow type in words, as polars names the types it reads (`str`, `f64`, `list[i64]`).
+fn arrow_type_name(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    match dtype {
+        A::Null => "null".into(),
+        A::Boolean => "bool".into(),
+        A::Int8 => "i8".into(),
+        A::Int16 => "i16".into(),
+        A::Int32 => "i32".into(),
+        A::Int64 => "i64".into(),
+        A::Int128 => "i128".into(),
+        A::UInt8 => "u8".into(),
+        A::UInt16 => "u16".into(),
+        A::UInt32 => "u32".into(),
+        A::UInt64 => "u64".into(),
+        A::UInt128 => "u128".into(),
+        A::Float16 => "f16".into(),
+        A::Float32 => "f32".into(),
+        A::Float64 => "f64".into(),
+        A::Utf8 | A::LargeUtf8 | A::Utf8View => "str".into(),
+        A::Binary | A::LargeBinary | A::BinaryView | A::FixedSizeBinary(_) => "binary".into(),
+        A::Date32 => "date".into(),
+        A::Date64 | A::Timestamp(..) => "datetime".into(),
+        A::Time32(_) | A::Time64(_) => "time".into(),
+        A::Duration(_) => "duration".into(),
+        A::Interval(_) => "interval".into(),
+        A::Decimal(p, s) | A::Decimal32(p, s) | A::Decimal64(p, s) | A::Decimal256(p, s) => {
+            format!("decimal({p}, {s})")
+        }
+        A::List(f) | A::LargeList(f) => format!("list[{}]", arrow_type_name(&f.dtype)),
+        A::FixedSizeList(f, n) => format!("array[{}, {n}]", arrow_type_name(&f.dtype)),
+        A::Struct(_) => "struct".into(),
+        A::Map(..) => "map".into(),
+        A::Dictionary(_, values, _) => format!("dictionary of {}", arrow_type_name(values)),
+        A::Extension(_) => "extension".into(),
+        A::Union(_) => "union".into(),
+        A::Unknown => "unknown".into(),
+    }
 }
 
 /// One column ready to give its cells, in the form its schema type reads.
@@ -71,14 +232,12 @@ pub enum Prepared {
 
 impl ParquetTable {
     pub fn height(&self) -> usize {
-        self.df.height()
+        self.height
     }
 
     /// The column at `field` ready to be read as `ty`, or the problem with its type.
     pub fn prepare(&self, field: usize, ty: ColType) -> Result<Prepared, String> {
-        let column = &self.df.columns()[field];
-        let dtype = column.dtype();
-        let wrong = || {
+        let wrong = |dtype: &dyn std::fmt::Display| {
             format!(
                 "{}: the Parquet column has type {dtype}: expected {} ({})",
                 self.header[field],
@@ -86,7 +245,16 @@ impl ParquetTable {
                 ty.expected()
             )
         };
-        let cast = |to: &DataType| column.cast(to).map_err(|e| format!("{}: {e}", wrong()));
+        let column = match &self.columns[field] {
+            Ok(column) => column,
+            Err(unread) => return Err(wrong(&format!("{unread}, which moat cannot read"))),
+        };
+        let dtype = column.dtype();
+        let cast = |to: &DataType| {
+            column
+                .cast(to)
+                .map_err(|e| format!("{}: {e}", wrong(dtype)))
+        };
         Ok(match (dtype, ty) {
             (DataType::Null, _) => Prepared::Null(column.len()),
             (DataType::String, _) => {
@@ -104,13 +272,15 @@ impl ParquetTable {
             (DataType::Boolean, ColType::Bool) => {
                 Prepared::Bool(column.bool().map_err(|e| e.to_string())?.clone())
             }
-            _ => return Err(wrong()),
+            _ => return Err(wrong(dtype)),
         })
     }
 
     /// The value at `row` of the column at `field` as text, to quote it in a message.
     pub fn value_text(&self, field: usize, row: usize) -> String {
-        let column = &self.df.columns()[field];
+        let Ok(column) = &self.columns[field] else {
+            return String::new();
+        };
         column
             .slice(row as i64, 1)
             .cast(&DataType::String)
@@ -119,7 +289,6 @@ impl ParquetTable {
             .unwrap_or_default()
     }
 }
-
 impl Prepared {
     /// The cells, one per row.
     pub fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
@@ -169,5 +338,27 @@ mod tests {
             e.message
         );
         assert_eq!(read(&path, "t.parquet").unwrap().height(), 100_000);
+    }
+
+    /// A dictionary-encoded column holds each distinct value once: a file of a few KB whose
+    /// rows repeat one long note decodes to far more than its metadata's page sizes say, and is
+    /// refused before a cell is read.
+    #[test]
+    fn the_size_limit_counts_dictionary_encoded_strings_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let note = "x".repeat(60_000);
+        let mut df = df!("note" => vec![note.as_str(); 2_000]).unwrap();
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let file_bytes = std::fs::metadata(&path).unwrap().len();
+        assert!(file_bytes < 16 * 1024, "{file_bytes}");
+        let e = read_within(&path, "t.parquet", 64 << 20).err().unwrap();
+        assert_eq!(
+            e.message,
+            "the file holds about 120032000 bytes of data decoded: expected at most 67108864 bytes (64 MiB), the most moat reads from one table file"
+        );
+        assert_eq!(read(&path, "t.parquet").unwrap().height(), 2_000);
     }
 }

@@ -51,7 +51,7 @@ impl Problem {
             file: file.to_string(),
             place: Place::Line { line, column },
             message: message.into(),
-            source_line,
+            source_line: source_line.map(|l| super::cell::displayable(shown_part(l, column))),
         }
     }
 
@@ -86,6 +86,22 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.diagnostic())
     }
+}
+
+/// Characters of a source line kept past a problem's column. A long line is shown cut to a
+/// window around the caret (`crate::diagnostics::snippet`: at most 100 characters, 40 of them
+/// before the caret), so the characters after that window are never shown: a line of a
+/// million characters costs a problem the part up to its column, not the whole line.
+const KEPT_PAST_COLUMN: usize = 100;
+
+/// The part of `line` that the caret display of a problem at `column` shows the same way as
+/// the whole line: all of it up to `KEPT_PAST_COLUMN` characters past the column (the window
+/// ends before that, and the line still ends after the window, so it is still cut with `…`).
+fn shown_part(mut line: String, column: usize) -> String {
+    if let Some((end, _)) = line.char_indices().nth(column + KEPT_PAST_COLUMN) {
+        line.truncate(end);
+    }
+    line
 }
 
 /// The first problems of one kind in one file, in the order they were found, and how many more
@@ -257,3 +273,26 @@ impl fmt::Display for DataErrors {
 }
 
 impl std::error::Error for DataErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A problem keeps only the part of a long line its caret display shows, and is shown as
+    /// it would be with the whole line.
+    #[test]
+    fn a_long_line_is_kept_only_as_far_as_it_is_shown() {
+        let line: String = (0..20_000).map(|i| format!("f{i},")).collect();
+        for column in [1, 2, 40, 41, 42, 100, 5_000, line.chars().count() - 150] {
+            let p = Problem::at("t.csv", 1, column, Some(line.clone()), "bad");
+            let whole = Diagnostic::at_line("t.csv", 1, column, Some(line.clone()), "bad");
+            assert_eq!(p.to_string(), whole.to_string(), "{column}");
+            assert!(
+                p.source_line.as_ref().unwrap().chars().count() <= column + KEPT_PAST_COLUMN,
+                "{column}"
+            );
+        }
+        let short = Problem::at("t.csv", 1, 3, Some("a,b,c".into()), "bad");
+        assert_eq!(short.source_line.as_deref(), Some("a,b,c"));
+    }
+}

@@ -90,6 +90,9 @@ pub struct Table {
     pub columns: &'static [Column],
     /// Columns whose combined values must be unique.
     pub unique: &'static [&'static str],
+    /// Whether the file must have a row: a dataset without chains has nothing to screen, and
+    /// one without TVL nothing to rank them by; the other tables may be empty (a header only).
+    pub needs_rows: bool,
     /// Columns an earlier version of the format named differently: (old name, its type then,
     /// current name). A file or manifest with the old name still loads, as the current column.
     pub renamed: &'static [(&'static str, ColType, &'static str)],
@@ -175,6 +178,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Chains,
         key: "chains",
+        needs_rows: true,
         what: "one row per chain: attributes as of the source's snapshot",
         unique: &["slug"],
         renamed: &[],
@@ -204,6 +208,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Sources,
         key: "sources",
+        needs_rows: false,
         what: "one row per source key: what the source is (repository + path + commit, or page)",
         unique: &["key"],
         renamed: &[],
@@ -212,6 +217,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Tvl,
         key: "tvl",
+        needs_rows: true,
         what: "weekly TVL in USD for one chain at the end of one week",
         unique: &["date", "chain"],
         renamed: &[],
@@ -224,6 +230,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Events,
         key: "events",
+        needs_rows: false,
         what: "a dated change or observation for a chain",
         unique: &[],
         renamed: &[],
@@ -239,6 +246,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Links,
         key: "links",
+        needs_rows: false,
         what: "a dated link between projects (spawned token or chain, fork, migration, …): one fact per row, with every source that records it",
         unique: &[],
         // Until moat 0.1 a link had one source key, `source`.
@@ -257,6 +265,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Metrics,
         key: "metrics",
+        needs_rows: false,
         what: "one daily metric value for one chain (long format)",
         unique: &["date", "chain", "metric"],
         renamed: &[],
@@ -272,6 +281,7 @@ pub const TABLES: &[Table] = &[
     Table {
         kind: TableKind::Speed,
         key: "speed",
+        needs_rows: false,
         what: "a chain's block time / preconfirmation latency according to one source",
         unique: &[],
         renamed: &[],

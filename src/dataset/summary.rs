@@ -5,6 +5,7 @@
 use super::Dataset;
 use super::cell::day_date;
 use super::frame::texts;
+use super::problem::{Place, Problem};
 use super::schema::{ColType, TABLES, TableKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -31,6 +32,39 @@ pub struct Summary {
     pub stopped_early: Vec<StoppedSeries>,
     /// Columns with empty (unknown) values.
     pub missing: Vec<MissingValues>,
+    /// What is not an error but may not be what was meant: dates after the vintage.
+    pub warnings: Vec<DataWarning>,
+}
+
+/// A warning about the data, where it is: `line` and `column` in a CSV file, `row` in a
+/// Parquet file.
+#[derive(Debug, Serialize)]
+pub struct DataWarning {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    pub message: String,
+}
+
+impl DataWarning {
+    fn of(p: &Problem) -> DataWarning {
+        let (line, column, row) = match p.place {
+            Place::File => (None, None, None),
+            Place::Line { line, column } => (Some(line), Some(column), None),
+            Place::Row { row } => (None, None, Some(row)),
+        };
+        DataWarning {
+            file: p.file.clone(),
+            line,
+            column,
+            row,
+            message: p.message.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -162,6 +196,7 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         without_tvl,
         stopped_early,
         missing,
+        warnings: ds.manifest.warnings.iter().map(DataWarning::of).collect(),
     })
 }
 

@@ -5,14 +5,16 @@
 //! read. Problems found after the last row (a repeated key, a reference to the table's own keys)
 //! are placed then, from the lines they name.
 
-use super::cell::Cell;
+use super::cell::{Cell, escaped};
+use super::cell::{FIRST_DAY, days_since_epoch};
 use super::csv_file::{self, RecordAt, Records};
-use super::frame::Values;
+use super::frame::{NULL_CODE, Values};
 use super::keys::{Dict, INVALID, KEY_PARTS, KeySet, UniqueCheck};
 use super::limits::{self, MAX_FIELD_BYTES, size_in_words};
 use super::parquet;
 use super::problem::{Capped, PER_FILE_LIMIT, Problem};
-use super::schema::{self, Column, Table, TableKind, key_column, reference_target};
+use super::schema::{self, ColType, Column, Table, TableKind, key_column, reference_target};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -20,27 +22,36 @@ use std::path::Path;
 pub struct TableRead {
     /// Records that cannot be rows, in file order.
     pub structural: Capped,
-    /// Problems with the header (and a file without rows).
-    pub header: Vec<Problem>,
+    /// Problems with the header (and a file without rows that needs some).
+    pub header: Capped,
     /// Cell problems: each column's (in schema order), then repeated keys, then event values.
     pub cells: Vec<Capped>,
     /// The typed columns in schema order, when the header allowed checking the cells.
     pub columns: Option<Vec<(&'static Column, Values)>>,
     /// The values of the table's key column, when other columns refer to it and it is there.
     pub keys: Option<KeySet>,
+    /// Dates after the dataset's vintage, one warning per date column that has some.
+    pub after_vintage: Vec<Problem>,
 }
 
 /// The key sets read so far, by the table they come from.
 pub type Targets = BTreeMap<TableKind, KeySet>;
 
 /// Read the file of `table` at `path` (`shown` names it), checking references against
-/// `targets` (a reference to the table itself is checked against its own keys).
+/// `targets` (a reference to the table itself is checked against its own keys), and finding
+/// the dates after `vintage`.
 pub fn read(
     table: &'static Table,
     path: &Path,
     shown: &str,
     targets: &Targets,
+    vintage: NaiveDate,
 ) -> Result<TableRead, Problem> {
+    let ctx = Context {
+        shown,
+        targets,
+        vintage,
+    };
     if !path.exists() {
         return Err(Problem::file(
             shown,
@@ -51,10 +62,9 @@ pub fn read(
         Some("csv") => read_csv(
             table,
             &limits::read_regular(path, shown, limits::TABLE_FILE)?,
-            shown,
-            targets,
+            &ctx,
         ),
-        Some("parquet") => read_parquet(table, &parquet::read(path, shown)?, shown, targets),
+        Some("parquet") => read_parquet(table, &parquet::read(path, shown)?, &ctx),
         _ => Err(Problem::file(
             shown,
             "unsupported file type: expected a .csv or .parquet file",
@@ -62,25 +72,32 @@ pub fn read(
     }
 }
 
-fn read_csv(
-    table: &'static Table,
-    bytes: &[u8],
-    shown: &str,
-    targets: &Targets,
-) -> Result<TableRead, Problem> {
+/// What reading a table file needs besides the file.
+struct Context<'a> {
+    /// The file as problems name it.
+    shown: &'a str,
+    targets: &'a Targets,
+    vintage: NaiveDate,
+}
+
+fn read_csv(table: &'static Table, bytes: &[u8], ctx: &Context) -> Result<TableRead, Problem> {
+    let shown = ctx.shown;
     let (mut records, header) = Records::open(bytes, shown)?;
-    let names = current_names(table, header.names.clone());
     let at_header = RecordAt {
         line: header.line,
         start: header.start,
     };
     let header_problem =
         |field, message| csv_file::field_problem(shown, bytes, at_header, field, message);
+    if let Some(message) = too_many_columns(table, header.names.len()) {
+        return Err(header_problem(MAX_COLUMNS, message));
+    }
+    let names = current_names(table, header.names);
     let (header_problems, ok) = check_header(table, &names, &header_problem);
     // Room for every row up front (at most one per line end): growing the columns by
     // doubling would copy them, and hold old and new at once, as they fill.
     let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut builder = Builder::new(table, shown, &names, ok, targets, "line", lines);
+    let mut builder = Builder::new(table, ctx, &names, ok, "line", lines);
     let mut structural = Capped::default();
     while let Some(record) = records.next_record() {
         match record {
@@ -118,13 +135,16 @@ fn read_csv(
 fn read_parquet(
     table: &'static Table,
     pq: &parquet::ParquetTable,
-    shown: &str,
-    targets: &Targets,
+    ctx: &Context,
 ) -> Result<TableRead, Problem> {
+    let shown = ctx.shown;
+    if let Some(message) = too_many_columns(table, pq.header.len()) {
+        return Err(Problem::file(shown, message));
+    }
     let names = current_names(table, pq.header.clone());
     let (header_problems, ok) =
         check_header(table, &names, &|_, message| Problem::row(shown, 1, message));
-    let mut builder = Builder::new(table, shown, &names, ok, targets, "row", pq.height());
+    let mut builder = Builder::new(table, ctx, &names, ok, "row", pq.height());
     // Each field the builder reads, ready to give its cells; a column of the wrong type is one
     // problem, listed before the cell problems of the file.
     let mut type_problems = Capped::default();
@@ -205,38 +225,61 @@ fn column_list(table: &Table) -> String {
         .join(", ")
 }
 
-/// Unknown, repeated and missing columns; whether the cells can be checked.
+/// The most columns a header may have: a few times the widest table's. A header far wider
+/// than its table is not that table (or not a header), and each of its unknown columns would
+/// be a problem of its own.
+pub const MAX_COLUMNS: usize = 100;
+
+/// Why a header of `count` columns is too wide to be `table`'s, if it is.
+fn too_many_columns(table: &Table, count: usize) -> Option<String> {
+    (count > MAX_COLUMNS).then(|| {
+        format!(
+            "the header has {count} columns: expected the {} columns of the {} table ({}); at most {MAX_COLUMNS} columns are read",
+            table.columns.len(),
+            table.key,
+            column_list(table)
+        )
+    })
+}
+
+/// Unknown, repeated and missing columns (the first ones; the rest counted); whether the cells
+/// can be checked.
 fn check_header(
     table: &Table,
     names: &[String],
     problem: &dyn Fn(usize, String) -> Problem,
-) -> (Vec<Problem>, bool) {
-    let mut problems = Vec::new();
+) -> (Capped, bool) {
+    let mut problems = Capped::default();
+    let columns = column_list(table);
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         if !table.columns.iter().any(|c| c.name == name) {
-            problems.push(problem(
-                i,
-                format!(
-                    "unknown column \"{name}\": expected only {}",
-                    column_list(table)
-                ),
-            ));
+            problems.push(|| {
+                problem(
+                    i,
+                    format!(
+                        "unknown column \"{}\": expected only {columns}",
+                        escaped(name)
+                    ),
+                )
+            });
         }
-        if names[..i].contains(name) {
-            problems.push(problem(i, format!("column \"{name}\" appears twice")));
+        if !seen.insert(name.as_str()) {
+            problems.push(|| problem(i, format!("column \"{}\" appears twice", escaped(name))));
         }
     }
     for col in table.columns {
         if !names.iter().any(|h| h == col.name) {
-            problems.push(problem(
-                names.len(),
-                format!(
-                    "missing column \"{}\": expected {} ({})",
-                    col.name,
-                    column_list(table),
-                    col.ty.expected()
-                ),
-            ));
+            problems.push(|| {
+                problem(
+                    names.len(),
+                    format!(
+                        "missing column \"{}\": expected {columns} ({})",
+                        col.name,
+                        col.ty.expected()
+                    ),
+                )
+            });
         }
     }
     let ok = problems.is_empty();
@@ -270,7 +313,13 @@ struct Col<'t> {
     key_slot: Option<usize>,
     /// Texts of invalid values of a key column: two equal bad texts are still a repeated key.
     invalid: Dict,
+    /// Of a date column: how many of its dates are after the vintage, and the first few of
+    /// them (position, day as `Values::push` gives it).
+    after_vintage: (usize, Vec<(u32, u32)>),
 }
+
+/// Dates after the vintage listed in their warning, per column.
+const AFTER_VINTAGE_SHOWN: usize = 5;
 
 struct Builder<'t> {
     table: &'static Table,
@@ -286,18 +335,23 @@ struct Builder<'t> {
     rows: usize,
     /// "line" or "row": how a position is named.
     pos_word: &'static str,
+    /// The vintage, as `Values::push` gives a day.
+    vintage: NaiveDate,
+    vintage_id: u32,
+    /// The position of every row, for the checks across rows of the chains table (hosts).
+    positions: Vec<u32>,
 }
 
 impl<'t> Builder<'t> {
     fn new(
         table: &'static Table,
-        shown: &'t str,
+        ctx: &Context<'t>,
         names: &[String],
         checking: bool,
-        targets: &'t Targets,
         pos_word: &'static str,
         rows: usize,
     ) -> Builder<'t> {
+        let (shown, targets) = (ctx.shown, ctx.targets);
         let field = |name: &str| names.iter().position(|h| h == name);
         let mut columns = Vec::new();
         for col in table.columns {
@@ -324,6 +378,7 @@ impl<'t> Builder<'t> {
                 reference: if checking { reference } else { Reference::None },
                 key_slot: key_slot.filter(|_| checking),
                 invalid: Dict::open(),
+                after_vintage: (0, Vec::new()),
             });
         }
         let events = (checking && table.kind == TableKind::Events)
@@ -339,6 +394,9 @@ impl<'t> Builder<'t> {
             event_problems: Capped::default(),
             rows: 0,
             pos_word,
+            vintage: ctx.vintage,
+            vintage_id: (days_since_epoch(ctx.vintage) - FIRST_DAY) as u32,
+            positions: Vec::new(),
         }
     }
 
@@ -352,6 +410,9 @@ impl<'t> Builder<'t> {
         typed_text: &dyn Fn(usize) -> String,
     ) {
         self.rows += 1;
+        if self.table.kind == TableKind::Chains {
+            self.positions.push(pos);
+        }
         let mut key = [0u32; KEY_PARTS];
         let mut whole_key = !self.table.unique.is_empty();
         for col in &mut self.columns {
@@ -375,6 +436,13 @@ impl<'t> Builder<'t> {
                 }
                 Ok(Some(id)) => {
                     col.check_reference(pos, id, problem);
+                    if ty == ColType::Date && id > self.vintage_id && self.checking {
+                        let (count, first) = &mut col.after_vintage;
+                        *count += 1;
+                        if first.len() < AFTER_VINTAGE_SHOWN {
+                            first.push((pos, id));
+                        }
+                    }
                     Some(id)
                 }
                 Err(why) => {
@@ -414,7 +482,7 @@ impl<'t> Builder<'t> {
     fn finish(
         self,
         structural: Capped,
-        mut header: Vec<Problem>,
+        mut header: Capped,
         place_late: &dyn Fn(&[Late]) -> Vec<Problem>,
     ) -> TableRead {
         let Builder {
@@ -426,6 +494,8 @@ impl<'t> Builder<'t> {
             event_problems,
             rows,
             pos_word,
+            vintage,
+            positions,
             ..
         } = self;
         let own_keys = key_column(table.kind).and_then(|(name, what)| {
@@ -433,15 +503,20 @@ impl<'t> Builder<'t> {
             let values = col.values.dict()?.values();
             Some(KeySet::new(values, what, shown.to_string()))
         });
-        if rows == 0 {
-            header.push(Problem::file(
-                shown,
-                format!("the file has no data rows: expected {}", table.what),
-            ));
+        if rows == 0 && table.needs_rows {
+            header.push(|| {
+                Problem::file(
+                    shown,
+                    format!(
+                        "the file has no data rows: expected {} (the {} table needs at least one row)",
+                        table.what, table.key
+                    ),
+                )
+            });
         }
         let mut cells = Vec::new();
         let mut duplicates = Vec::new();
-        let checked = checking && rows > 0;
+        let checked = checking && (rows > 0 || !table.needs_rows);
         if checked {
             duplicates = unique.duplicates();
         }
@@ -454,7 +529,7 @@ impl<'t> Builder<'t> {
                 let mut lates = Vec::new();
                 let mut more = 0;
                 for (pos, code) in refs {
-                    let Some(first) = keys.first_unknown(dict.value(code)) else {
+                    let Some(first) = keys.first_unknown(col.schema.ty, dict.value(code)) else {
                         continue;
                     };
                     if lates.len() < PER_FILE_LIMIT {
@@ -491,9 +566,9 @@ impl<'t> Builder<'t> {
                 .zip(d.key)
                 .map(|(c, part)| {
                     if part & INVALID != 0 {
-                        c.invalid.value(part & !INVALID).to_string()
+                        escaped(c.invalid.value(part & !INVALID)).into_owned()
                     } else {
-                        c.values.id_text(part)
+                        escaped(&c.values.id_text(part)).into_owned()
                     }
                 })
                 .collect();
@@ -510,12 +585,25 @@ impl<'t> Builder<'t> {
         let more = duplicates.len().saturating_sub(PER_FILE_LIMIT);
         cells.push(Capped::from_parts(place_late(&lates), more));
         cells.push(event_problems);
+        if checked && table.kind == TableKind::Chains {
+            let hosts = host_problems(&built, &positions, pos_word);
+            let more = hosts.len().saturating_sub(PER_FILE_LIMIT);
+            cells.push(Capped::from_parts(
+                place_late(&hosts[..hosts.len().min(PER_FILE_LIMIT)]),
+                more,
+            ));
+        }
+        let future: Vec<Late> = built
+            .iter()
+            .filter_map(|c| after_vintage_warning(c, vintage, pos_word))
+            .collect();
         TableRead {
             structural,
             header,
             cells,
             columns: checked.then(|| built.into_iter().map(|c| (c.schema, c.values)).collect()),
             keys: own_keys,
+            after_vintage: place_late(&future),
         }
     }
 }
@@ -537,7 +625,10 @@ impl Col<'_> {
                     seen.resize(i + 1, 0);
                 }
                 if seen[i] == 0 {
-                    seen[i] = if keys.first_unknown(dict.value(code)).is_some() {
+                    seen[i] = if keys
+                        .first_unknown(self.schema.ty, dict.value(code))
+                        .is_some()
+                    {
                         2
                     } else {
                         1
@@ -546,13 +637,132 @@ impl Col<'_> {
                 if seen[i] == 2 {
                     let (name, ty, field) = (self.schema.name, self.schema.ty, self.field);
                     self.problems.push(|| {
-                        let first = keys.first_unknown(dict.value(code)).expect("checked");
+                        let first = keys.first_unknown(ty, dict.value(code)).expect("checked");
                         problem(field, format!("{name}: {}", keys.message(ty, first)))
                     });
                 }
             }
         }
     }
+}
+
+/// Chains that host themselves, and hosts that form a cycle (a hosted by b, b by a): each is
+/// a problem at the `host` of a chain, the first in the file of the cycle. (A host that is no
+/// chain is a reference problem of its own.)
+fn host_problems(built: &[Col], positions: &[u32], pos_word: &str) -> Vec<Late> {
+    let column = |name: &str| built.iter().find(|c| c.schema.name == name);
+    let (Some(slug), Some(host)) = (column("slug"), column("host")) else {
+        return Vec::new();
+    };
+    let (Values::Coded(slugs, slug_codes), Values::Coded(hosts, host_codes)) =
+        (&slug.values, &host.values)
+    else {
+        return Vec::new();
+    };
+    fn text(dict: &Dict, code: u32) -> Option<&str> {
+        (code != NULL_CODE).then(|| dict.value(code))
+    }
+    let mut row_of: std::collections::HashMap<&str, usize> = Default::default();
+    for (row, &code) in slug_codes.iter().enumerate() {
+        if let Some(s) = text(slugs, code) {
+            row_of.entry(s).or_insert(row);
+        }
+    }
+    let slug_of = |row: usize| text(slugs, slug_codes[row]).unwrap_or_default();
+    let host_row: Vec<Option<usize>> = host_codes
+        .iter()
+        .map(|&code| text(hosts, code).and_then(|h| row_of.get(h).copied()))
+        .collect();
+    let mut lates = Vec::new();
+    // 0: not seen, 1: on the path being followed, 2: done.
+    let mut state = vec![0u8; host_row.len()];
+    for start in 0..host_row.len() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(row) = at.filter(|&r| state[r] == 0) {
+            state[row] = 1;
+            path.push(row);
+            at = host_row[row];
+        }
+        if let Some(row) = at.filter(|&r| state[r] == 1) {
+            let cycle = &path[path.iter().position(|&p| p == row).expect("on the path")..];
+            let first = *cycle.iter().min_by_key(|&&r| positions[r]).expect("a row");
+            let message = if cycle.len() == 1 {
+                format!(
+                    "host: \"{}\" is its own host: expected the slug of the chain it runs on (empty for an L1)",
+                    slug_of(first)
+                )
+            } else {
+                // The cycle from its first row in the file, back to it.
+                let from = cycle
+                    .iter()
+                    .position(|&r| r == first)
+                    .expect("in the cycle");
+                let ring: Vec<usize> = cycle[from..]
+                    .iter()
+                    .chain(&cycle[..from])
+                    .copied()
+                    .collect();
+                let mut names: Vec<&str> = ring.iter().take(10).map(|&r| slug_of(r)).collect();
+                if ring.len() > 10 {
+                    names.push("…");
+                }
+                names.push(slug_of(first));
+                let mut at: Vec<u32> = ring.iter().map(|&r| positions[r]).collect();
+                at.sort_unstable();
+                let at: Vec<String> = at.iter().take(10).map(u32::to_string).collect();
+                format!(
+                    "host: the hosts of {} chains form a cycle, {} ({pos_word}s {}{}): expected each chain to run, host by host, on a chain without a host (an L1)",
+                    ring.len(),
+                    names.join(" → "),
+                    at.join(", "),
+                    if ring.len() > 10 { ", …" } else { "" }
+                )
+            };
+            lates.push(Late {
+                pos: positions[first],
+                field: host.field,
+                message,
+            });
+        }
+        for row in path {
+            state[row] = 2;
+        }
+    }
+    lates.sort_by_key(|l| l.pos);
+    lates
+}
+
+/// The warning about the dates of `col` after the vintage, at the first of them, if any.
+fn after_vintage_warning(col: &Col, vintage: NaiveDate, pos_word: &str) -> Option<Late> {
+    let (count, first) = &col.after_vintage;
+    let &(pos, id) = first.first()?;
+    let name = col.schema.name;
+    let others = match count - 1 {
+        0 => String::new(),
+        more => {
+            let listed: Vec<String> = first[1..].iter().map(|(p, _)| p.to_string()).collect();
+            format!(
+                ", and so is the {name} of {more} more {pos_word}{} ({}{})",
+                if more == 1 { "" } else { "s" },
+                listed.join(", "),
+                if more > listed.len() { ", …" } else { "" }
+            )
+        }
+    };
+    let them = if *count == 1 {
+        "this row"
+    } else {
+        "these rows"
+    };
+    Some(Late {
+        pos,
+        field: col.field,
+        message: format!(
+            "{name}: {} is after the dataset's vintage {vintage}{others}: a screen at the vintage does not see {them}; only one at a later --as-of date with --allow-future does",
+            col.values.id_text(id)
+        ),
+    })
 }
 
 /// Whether an event's `value` is wrong for its `kind`: missing where the kind needs one, or
@@ -569,7 +779,8 @@ fn event_value_is_bad(kind: &str, value: Option<&str>) -> bool {
 fn event_value_message(kind: &str, value: Option<&str>) -> String {
     match (value, schema::event_value_category(kind)) {
         (Some(v), Some(allowed)) => format!(
-            "value: \"{v}\" is not allowed for a {kind} event: expected one of {}",
+            "value: \"{}\" is not allowed for a {kind} event: expected one of {}",
+            escaped(v),
             allowed.join(", ")
         ),
         _ => format!(

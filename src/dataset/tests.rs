@@ -130,6 +130,59 @@ fn parquet_dates_are_as_strict_as_csv_dates() {
     );
 }
 
+/// The mini fixture with its tvl table replaced by `tests/fixtures/parquet/<name>`.
+fn with_parquet_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = with_parquet_tvl(&mut DataFrame::empty());
+    let fixture = mini().join("../parquet").join(name);
+    fs::copy(fixture, tmp.path().join("tvl_weekly.parquet")).unwrap();
+    tmp
+}
+
+/// Dictionary-encoded string columns (pandas' Categorical) are read as the strings they
+/// encode: the table is the one the CSV file gives.
+#[test]
+fn dictionary_encoded_parquet_columns_load_as_their_values() {
+    let tmp = with_parquet_fixture("tvl-dictionary.parquet");
+    let from_parquet = load(tmp.path()).unwrap();
+    let from_csv = load(&mini()).unwrap();
+    assert!(from_parquet.tvl.equals_missing(&from_csv.tvl));
+    assert_eq!(from_parquet.tvl.height(), 45);
+}
+
+/// Columns of types polars cannot convert (it would panic) are never handed to it: each is
+/// one problem naming the column, its type and the types it may have.
+#[test]
+fn parquet_columns_of_types_moat_cannot_read_are_one_problem_each() {
+    for (name, expected) in [
+        (
+            "tvl-unreadable.parquet",
+            [
+                "date: the Parquet column has type struct, which moat cannot read: expected date or str (a date YYYY-MM-DD)",
+                "chain: the Parquet column has type list[struct], which moat cannot read: expected str (a chain slug defined in the chains table)",
+                "tvl_usd: the Parquet column has type decimal(20, 2), which moat cannot read: expected a float, an integer or str (a finite number >= 0)",
+            ],
+        ),
+        (
+            "tvl-unreadable-2.parquet",
+            [
+                "date: the Parquet column has type u16, which moat cannot read: expected date or str (a date YYYY-MM-DD)",
+                "chain: the Parquet column has type list[f16], which moat cannot read: expected str (a chain slug defined in the chains table)",
+                "tvl_usd: the Parquet column has type f16, which moat cannot read: expected a float, an integer or str (a finite number >= 0)",
+            ],
+        ),
+    ] {
+        let tmp = with_parquet_fixture(name);
+        let errors = load(tmp.path()).unwrap_err();
+        let file = tmp.path().join("tvl_weekly.parquet").display().to_string();
+        let lines: Vec<String> = errors.problems.iter().map(|p| p.to_string()).collect();
+        let expected: Vec<String> = expected
+            .iter()
+            .map(|m| format!("{file}: error: {m}"))
+            .collect();
+        assert_eq!(lines, expected, "{name}");
+    }
+}
+
 /// Parquet tables load with the same checks whatever their column types: integer amounts and
 /// string dates give the frame float amounts and dates give.
 #[test]

@@ -46,7 +46,8 @@ fn split_by_size(sizes: &[u64]) -> Vec<usize> {
 }
 
 pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
-    let manifest = manifest::read(dir)?;
+    let mut manifest = manifest::read(dir)?;
+    let vintage = manifest.vintage_date();
     let mut errors = DataErrors::default();
     check_manifest_files(dir, &manifest, &mut errors);
     if !errors.is_empty() {
@@ -73,7 +74,10 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         let paths: Vec<_> = wave.iter().map(|t| path_of(t.key)).collect();
         let read_one = |(table, path): (&&'static Table, &std::path::PathBuf)| {
             let shown = path.display().to_string();
-            (table.kind, table::read(table, path, &shown, &targets))
+            (
+                table.kind,
+                table::read(table, path, &shown, &targets, vintage),
+            )
         };
         let sizes: Vec<u64> = wave.iter().map(|t| size[t.key]).collect();
         let beside = split_by_size(&sizes);
@@ -115,9 +119,7 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
             Err(p) => errors.push(p.clone()),
             Ok(read) => {
                 errors.push_capped(std::mem::take(&mut read.structural));
-                std::mem::take(&mut read.header)
-                    .into_iter()
-                    .for_each(|p| errors.push(p));
+                errors.push_capped(std::mem::take(&mut read.header));
             }
         }
     }
@@ -129,6 +131,11 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);
+    }
+    for table in TABLES {
+        if let Some(Ok(read)) = reads.get_mut(&table.kind) {
+            manifest.warnings.append(&mut read.after_vintage);
+        }
     }
     let mut take = |kind, by: &[&str]| {
         let columns = take_columns(&mut reads, kind);

@@ -223,23 +223,58 @@ fn unknown_event_kind_lists_the_allowed_kinds() {
 #[test]
 fn empty_file_is_an_error() {
     insta::assert_snapshot!(check_fails(|d| fs::write(d.join("ecosystem_links.csv"), "").unwrap()), @"
-    mini/ecosystem_links.csv: error: the file is empty: expected a header line and data rows
+    mini/ecosystem_links.csv: error: the file is empty: expected a header line naming the table's columns
     1 problem found; the dataset was not loaded
     ");
 }
 
+/// Keep only the header line of `file` in the dataset `d`.
+fn header_only(d: &Path, file: &str) {
+    let path = d.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{}\n", text.lines().next().unwrap())).unwrap();
+}
+
+/// Tables other than chains and TVL may be empty (a header only): the dataset loads, checks
+/// and screens; an empty chains or TVL table is an error.
 #[test]
-fn header_only_file_is_an_error() {
-    insta::assert_snapshot!(check_fails(|d| {
-            fs::write(
-                d.join("speed.csv"),
-                "chain,block_time_s,preconf_latency_ms,asof,note,source\n",
-            )
-            .unwrap()
-        }), @"
-    mini/speed.csv: error: the file has no data rows: expected a chain's block time / preconfirmation latency according to one source
+fn header_only_tables_load_except_chains_and_tvl() {
+    let tmp = broken(|d| {
+        for file in [
+            "events.csv",
+            "ecosystem_links.csv",
+            "metrics_daily.csv",
+            "speed.csv",
+        ] {
+            header_only(d, file);
+        }
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("  speed    speed.csv                   0 rows  undated\n"),
+        "{}",
+        stdout(&out)
+    );
+    let rules = repo().join("rules").display().to_string();
+    let screen = moat(tmp.path(), &["screen", "--data", "mini", "--rules", &rules]);
+    assert!(
+        matches!(screen.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&screen)
+    );
+    insta::assert_snapshot!(check_fails(|d| header_only(d, "tvl_weekly.csv")), @"
+    mini/tvl_weekly.csv: error: the file has no data rows: expected weekly TVL in USD for one chain at the end of one week (the tvl table needs at least one row)
     1 problem found; the dataset was not loaded
     ");
+    // Every reference to a chain fails too: the first problem is the empty file.
+    let text = check_fails(|d| header_only(d, "chains.csv"));
+    assert!(
+        text.starts_with(
+            "mini/chains.csv: error: the file has no data rows: expected one row per chain: attributes as of the source's snapshot (the chains table needs at least one row)\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -704,4 +739,239 @@ fn the_first_fifty_problems_of_a_file_are_listed_and_the_rest_counted() {
         ),
         "{text}"
     );
+}
+
+/// A header of far more columns than its table has is one problem, found in time and memory
+/// that grow with the file, not with the square of its width (each of 100,000 unknown columns
+/// was once a problem holding the whole header line).
+#[test]
+fn a_header_far_wider_than_its_table_is_one_problem() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("speed.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let (header, rows) = text.split_once('\n').unwrap();
+        let extra: String = (0..100_000).map(|i| format!(",c{i}")).collect();
+        fs::write(&p, format!("{header}{extra}\n{rows}")).unwrap();
+    }), @r#"
+    mini/speed.csv:1:422: error: the header has 100006 columns: expected the 6 columns of the speed table (chain, block_time_s, preconf_latency_ms, asof, note, source); at most 100 columns are read
+      |
+    1 | …c84,c85,c86,c87,c88,c89,c90,c91,c92,c93,c94,c95,c96,c97,c98,c99,c100,c101,c102,c103,c104,c105,c106,c…
+      |                                          ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// A header with a few unknown columns lists the first 50 and counts the rest.
+#[test]
+fn unknown_columns_past_the_limit_are_counted() {
+    let text = check_fails(|d| {
+        let p = d.join("sources.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let (header, rows) = text.split_once('\n').unwrap();
+        let extra: String = (0..60).map(|i| format!(",c{i}")).collect();
+        let cells: String = rows
+            .lines()
+            .map(|l| format!("{l}{}\n", ",x".repeat(60)))
+            .collect();
+        fs::write(&p, format!("{header}{extra}\n{cells}")).unwrap();
+    });
+    assert_eq!(text.matches("error: unknown column").count(), 50, "{text}");
+    assert!(
+        text.contains("mini/sources.csv: error: 10 more problems not shown (limit 50 per file)\n"),
+        "{text}"
+    );
+}
+
+/// The vintage is when the data was retrieved: never after today.
+#[test]
+fn a_vintage_after_today_is_an_error() {
+    let text = check_fails(|d| {
+        replace(
+            &d.join("dataset.toml"),
+            "vintage = \"2024-12-29\"",
+            "vintage = \"2099-01-01\"",
+        )
+    });
+    let today = text
+        .split_once("is after today (")
+        .and_then(|(_, rest)| rest.split_once(", UTC)"))
+        .map(|(today, _)| today.to_string())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        text,
+        format!(
+            "mini/dataset.toml:9:11: error: vintage 2099-01-01 is after today ({today}, UTC): expected the date the data was retrieved, which cannot be in the future\n  |\n9 | vintage = \"2099-01-01\"\n  |           ^\n1 problem found; the dataset was not loaded\n"
+        )
+    );
+}
+
+#[test]
+fn a_vintage_written_as_a_toml_date_says_to_quote_it() {
+    insta::assert_snapshot!(check_fails(|d| {
+        replace(
+            &d.join("dataset.toml"),
+            "vintage = \"2024-12-29\"",
+            "vintage = 2024-12-29",
+        )
+    }), @r#"
+    mini/dataset.toml:9:11: error: vintage 2024-12-29 is a TOML date: expected a quoted string "YYYY-MM-DD", as in vintage = "2024-12-29"
+      |
+    9 | vintage = 2024-12-29
+      |           ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// Rows dated after the vintage load (a screen at a later as-of date with --allow-future sees
+/// them), and `data check` warns about them, per file and column, at the first of them.
+#[test]
+fn rows_dated_after_the_vintage_are_warnings() {
+    let tmp = broken(|d| {
+        let p = d.join("tvl_weekly.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text.push_str("2030-01-06,base,1\n2030-01-13,base,2\n");
+        fs::write(&p, text).unwrap();
+    });
+    let out = moat(
+        tmp.path(),
+        &["data", "check", "--data", "mini", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings: Vec<String> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            format!(
+                "{}:{}:{}: {}",
+                w["file"].as_str().unwrap(),
+                w["line"],
+                w["column"],
+                w["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(warnings.join("\n"), @r#"
+    mini/tvl_weekly.csv:47:1: date: 2030-01-06 is after the dataset's vintage 2024-12-29, and so is the date of 1 more line (48): a screen at the vintage does not see these rows; only one at a later --as-of date with --allow-future does
+    mini/events.csv:29:1: date: 2025-04-18 is after the dataset's vintage 2024-12-29, and so is the date of 5 more lines (30, 31, 32, 33, …): a screen at the vintage does not see these rows; only one at a later --as-of date with --allow-future does
+    mini/ecosystem_links.csv:23:1: date: 2025-06-30 is after the dataset's vintage 2024-12-29, and so is the date of 4 more lines (24, 25, 26, 27): a screen at the vintage does not see these rows; only one at a later --as-of date with --allow-future does
+    mini/speed.csv:2:16: asof: 2026-07-14 is after the dataset's vintage 2024-12-29, and so is the asof of 12 more lines (3, 4, 5, 6, …): a screen at the vintage does not see these rows; only one at a later --as-of date with --allow-future does
+    "#);
+    // As text, the same warnings on stderr, and the summary on stdout.
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches(": warning: ").count(), 4, "{err}");
+    assert!(
+        err.starts_with("mini/tvl_weekly.csv:47:1: warning: date: 2030-01-06 is after the dataset's vintage 2024-12-29"),
+        "{err}"
+    );
+    assert!(!stdout(&out).contains("warning"), "{}", stdout(&out));
+}
+
+/// A chain cannot host itself, and hosts cannot form a cycle (each would count the other as
+/// one of its L3s).
+#[test]
+fn a_chain_hosting_itself_or_a_cycle_of_hosts_is_an_error() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("chains.csv");
+        replace(&p, "arbitrum,Arbitrum One,L2,ethereum,", "arbitrum,Arbitrum One,L2,arbitrum,");
+        replace(&p, "optimism,OP Mainnet,L2,ethereum,", "optimism,OP Mainnet,L2,degen,");
+        replace(&p, "degen,Degen Chain,L3,base,", "degen,Degen Chain,L3,zksync-era,");
+        replace(&p, "zksync-era,ZKsync Era,L2,ethereum,", "zksync-era,ZKsync Era,L2,optimism,");
+    }), @r#"
+    mini/chains.csv:3:26: error: host: "arbitrum" is its own host: expected the slug of the chain it runs on (empty for an L1)
+      |
+    3 | arbitrum,Arbitrum One,L2,arbitrum,optimistic_rollup,arbitrum_orbit,ethereum_blobs,fraud,1,2024-11-09…
+      |                          ^
+    mini/chains.csv:5:24: error: host: the hosts of 3 chains form a cycle, optimism → degen → zksync-era → optimism (lines 5, 6, 7): expected each chain to run, host by host, on a chain without a host (an L1)
+      |
+    5 | optimism,OP Mainnet,L2,degen,optimistic_rollup,op_stack,ethereum_blobs,fraud,1,2024-11-09,OP,chain,2…
+      |                        ^
+    2 problems found; the dataset was not loaded
+    "#);
+}
+
+/// Text cells and the manifest's text are plain text: a control character (an escape
+/// sequence, a NUL, a newline) or a bidi override is refused where it is, named by its code
+/// point, and no message or source line shown carries one.
+#[test]
+fn control_characters_are_refused_and_never_printed() {
+    let text = check_fails(|d| {
+        replace(&d.join("chains.csv"), "base,Base,", "base,Ba\u{1b}[2Jse,");
+        replace(
+            &d.join("events.csv"),
+            ",mainnet_launch,,",
+            ",mainnet_launch,,a\u{202E}b",
+        );
+        replace(
+            &d.join("tvl_weekly.csv"),
+            "2024-11-10,base,",
+            "2024-11-10,ba\0se,",
+        );
+    });
+    assert!(!text.contains(['\u{1b}', '\0', '\u{202E}']), "{text:?}");
+    insta::assert_snapshot!(text, @r#"
+    mini/chains.csv:4:6: error: name: "Ba<U+001B>[2Jse" holds U+001B (a control character) at character 3: expected text on one line without control characters (a tab excepted) or bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069)
+      |
+    4 | base,Ba␛[2Jse,L2,ethereum,optimistic_rollup,op_stack,ethereum_blobs,fraud,0,2024-11-09,,,2023-07-13,…
+      |      ^
+    mini/tvl_weekly.csv:8:12: error: chain: "ba<U+0000>se" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean `base`?
+      |
+    8 | 2024-11-10,ba␀se,2488327187
+      |            ^
+    mini/events.csv:2:37: error: note: "a<U+202E>b" holds U+202E (a character that reorders or breaks text for display) at character 2: expected text on one line without control characters (a tab excepted) or bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069)
+      |
+    2 | 2021-08-31,arbitrum,mainnet_launch,,a�b,l2beat-summary-2024-11
+      |                                     ^
+    3 problems found; the dataset was not loaded
+    "#);
+    insta::assert_snapshot!(check_fails(|d| {
+        replace(&d.join("dataset.toml"), "name = \"mini\"", "name = \"mi\\nni\"");
+    }), @r#"
+    mini/dataset.toml:7:8: error: name holds U+000A at character 3: expected text on one line without control characters (a tab excepted) or bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069)
+      |
+    7 | name = "mi\nni"
+      |        ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// A `source` column holds one key: two keys are not a key (only `sources` columns hold
+/// several).
+#[test]
+fn a_source_column_holds_one_key() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("events.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let line = text.lines().nth(1).unwrap().to_string();
+        let (rest, _) = line.rsplit_once(',').unwrap();
+        replace(&p, &line, &format!("{rest},defillama-emissions growthepie-dna"));
+    }), @r#"
+    mini/events.csv:2:38: error: source: "defillama-emissions growthepie-dna" is several source keys: expected one, a key defined in the sources table (mini/sources.csv); only a `sources` column holds several, space-separated
+      |
+    2 | 2021-08-31,arbitrum,mainnet_launch,,,defillama-emissions growthepie-dna
+      |                                      ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// A byte order mark opening a file is no column: the caret under line 1 is where an editor
+/// shows the field.
+#[test]
+fn a_byte_order_mark_does_not_shift_columns() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("sources.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let extra: String = text.lines().map(|l| format!("{l},x\n")).collect();
+        let text = extra.replacen("key,source,x", "\u{feff}key,source,url", 1);
+        fs::write(&p, text).unwrap();
+    }), @r#"
+    mini/sources.csv:1:12: error: unknown column "url": expected only key, source
+      |
+    1 | key,source,url
+      |            ^
+    1 problem found; the dataset was not loaded
+    "#);
 }
