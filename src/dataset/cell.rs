@@ -4,7 +4,7 @@
 //! the problem will be listed.
 
 use super::schema::{ColType, metric_names};
-use crate::diagnostics::{code_point, is_reordering};
+use crate::diagnostics::{code_point, unshown};
 use chrono::{Datelike, NaiveDate};
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -99,21 +99,7 @@ impl Why {
 /// What a text value may hold, for messages.
 pub const PLAIN_TEXT: &str = "text on one line without control characters (a tab excepted) or bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069)";
 
-/// Whether `c` is shown other than as written: a control character other than tab (an escape
-/// sequence can clear a terminal, a newline splits a line of output), or a character that
-/// reorders text for display or breaks its line.
-fn unshown(c: char) -> bool {
-    (c.is_control() && c != '\t') || is_reordering(c)
-}
-
-/// The first character of `v` that a terminal would not show as written, with its 0-based
-/// index in characters. Most text is printable ASCII, which is checked byte by byte.
-pub fn unprintable(v: &str) -> Option<(usize, char)> {
-    if v.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t')) {
-        return None;
-    }
-    v.chars().enumerate().find(|&(_, c)| unshown(c))
-}
+pub use crate::diagnostics::unprintable;
 
 /// `v` as a message quotes it: each character a terminal would not show as written is
 /// written as its code point, `<U+001B>`, so a message never carries one.

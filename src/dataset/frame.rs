@@ -71,11 +71,11 @@ impl Values {
 
     fn parse(&mut self, ty: ColType, cell: Cell) -> Result<Option<u32>, Why> {
         // Free text is shown as it is written (in tables, memos, on a terminal): it must be.
-        if let (ColType::Text, Cell::Text(v)) = (ty, cell)
-            && let Some((at, c)) = cell::unprintable(v)
-        {
-            return Err(Why::Unprintable(at, c));
-        }
+        // (Checked in the arms that hold text, so that other columns do not pay for it.)
+        let plain = |v: &str| match cell::unprintable(v) {
+            Some((at, c)) => Err(Why::Unprintable(at, c)),
+            None => Ok(()),
+        };
         let id = match (self, cell) {
             (_, Cell::Empty | Cell::Skip) => return Ok(None),
             (Values::Date(out), Cell::Text(v)) => push_day(out, cell::date(v)?),
@@ -97,6 +97,9 @@ impl Values {
                 0
             }
             (Values::Coded(dict, codes), Cell::Text(v)) => {
+                if ty == ColType::Text {
+                    plain(v)?;
+                }
                 let code = match (dict.code(v), ty) {
                     (Some(c), _) => c,
                     (None, ColType::Category(allowed)) => return Err(Why::NotAllowed(allowed)),
@@ -106,6 +109,7 @@ impl Values {
                 code
             }
             (Values::Text(out), Cell::Text(v)) => {
+                plain(v)?;
                 out.append_value(v);
                 0
             }

@@ -436,7 +436,8 @@ impl<'t> Builder<'t> {
                 }
                 Ok(Some(id)) => {
                     col.check_reference(pos, id, problem);
-                    if ty == ColType::Date && id > self.vintage_id && self.checking {
+                    // A code of another column is far below any day: one compare for most cells.
+                    if id > self.vintage_id && ty == ColType::Date && self.checking {
                         let (count, first) = &mut col.after_vintage;
                         *count += 1;
                         if first.len() < AFTER_VINTAGE_SHOWN {

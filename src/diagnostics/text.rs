@@ -7,9 +7,23 @@
 /// The first character of `text` that is not plain text on one line, with its 0-based index
 /// in characters; a tab passes.
 pub fn unprintable(text: &str) -> Option<(usize, char)> {
-    text.chars()
-        .enumerate()
-        .find(|&(_, c)| (c.is_control() && c != '\t') || is_reordering(c))
+    // Nearly all text is printable ASCII: that is known from its bytes, in blocks without an
+    // early exit inside (which the compiler turns into vector code), before any decoding.
+    let printable = |b: u8| (b' '..=b'~').contains(&b) | (b == b'\t');
+    let ascii = text
+        .as_bytes()
+        .chunks(32)
+        .all(|block| block.iter().fold(true, |ok, &b| ok & printable(b)));
+    if ascii {
+        return None;
+    }
+    text.chars().enumerate().find(|&(_, c)| unshown(c))
+}
+
+/// Whether `c` is not shown as written: a control character other than tab, or a character
+/// that reorders text or breaks its line.
+pub fn unshown(c: char) -> bool {
+    (c.is_control() && c != '\t') || is_reordering(c)
 }
 
 /// A character that reorders the text around it for display, or separates lines or paragraphs.
