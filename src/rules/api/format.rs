@@ -89,9 +89,9 @@ pub fn list(items: &[String]) -> String {
     }
 }
 
-/// Past a thousand trillion, or below a millionth, no amount, count or share is written out in
+/// Past a million trillion, or below a millionth, no amount, count or share is written out in
 /// digits: `1.7e308`, `1e-320` (else one such number would be hundreds of digits long).
-const HUGE: f64 = 1e15;
+const HUGE: f64 = 1e18;
 const TINY: f64 = 1e-6;
 
 /// `1.7e308`: two significant digits in scientific notation.
@@ -198,6 +198,8 @@ mod tests {
         assert_eq!(usd(-1.7e308), "-$1.7e308");
         assert_eq!(usd(1e-320), "$1e-320");
         assert_eq!(usd(999e12), "$999T");
+        assert_eq!(usd(3.046e15), "$3046T");
+        assert_eq!(usd(2e18), "$2e18");
         assert_eq!(pct(1e300), "1e302%");
         assert_eq!(pct(6.9e-9), "0%");
         assert_eq!(ordinal(1e300), "1e300th");

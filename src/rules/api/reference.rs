@@ -532,7 +532,7 @@ pub const REFERENCE: &[Section] = &[
     },
     Section {
         title: "formatting",
-        intro: "Text for reasons. The number formatters take an int, a float or `()` (which formats as \"n/a\"); a magnitude past a thousand trillion is written in scientific notation (1.7e308), and so is an amount or number below a millionth (1e-9; a percent that small rounds to 0%).",
+        intro: "Text for reasons. The number formatters take an int, a float or `()` (which formats as \"n/a\"); a magnitude past a million trillion is written in scientific notation (1.7e308), and so is an amount or number below a millionth (1e-9; a percent that small rounds to 0%).",
         helpers: &[
             h(
                 "usd(x)",
