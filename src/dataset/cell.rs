@@ -120,22 +120,7 @@ pub fn escaped(v: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `line` for the caret display under a problem: each character a terminal would not show as
-/// written replaced by one that it shows (a control character by its symbol, `␛` for an
-/// escape; any other by `�`), so the caret stays under the same character.
-pub fn displayable(line: String) -> String {
-    if unprintable(&line).is_none() {
-        return line;
-    }
-    line.chars()
-        .map(|c| match c as u32 {
-            _ if !unshown(c) => c,
-            n @ 0..=0x1F => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
-            0x7F => '\u{2421}',
-            _ => '\u{FFFD}',
-        })
-        .collect()
-}
+pub use crate::diagnostics::displayable;
 
 /// `; did you mean `x`?` after a message about an unknown value, or nothing.
 pub fn did_you_mean<'a>(value: &str, candidates: impl Iterator<Item = &'a str>) -> String {

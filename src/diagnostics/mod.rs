@@ -18,7 +18,7 @@ mod text;
 
 pub use position::{LineIndex, csv_field_column, line_col};
 pub use suggest::{did_you_mean, suggestion, unknown};
-pub use text::{code_point, is_reordering, unprintable, unshown};
+pub use text::{code_point, displayable, is_reordering, unprintable, unshown};
 
 use anstyle::{AnsiColor, Style};
 use std::fmt;
@@ -105,7 +105,8 @@ impl Diagnostic {
             line,
             column,
             message: message.into(),
-            source_line,
+            // The line is quoted under the message: what it holds must not act on a terminal.
+            source_line: source_line.map(displayable),
         }
     }
 
@@ -297,6 +298,19 @@ mod tests {
             Diagnostic::file("rules/a.rhai", "cannot read").to_string(),
             "rules/a.rhai: error: cannot read"
         );
+    }
+
+    #[test]
+    fn a_quoted_line_shows_what_would_act_on_a_terminal_as_symbols() {
+        let d = Diagnostic::at(
+            "a.rhai",
+            "//! title: T\u{1b}]0;x\u{7}\u{202e}!\n",
+            1,
+            13,
+            "bad",
+        );
+        assert_eq!(d.source_line.as_deref(), Some("//! title: T␛]0;x␇�!"));
+        assert!(!d.to_string().contains('\u{1b}'), "{d}");
     }
 
     #[test]

@@ -31,6 +31,23 @@ pub fn is_reordering(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
+/// `line` with each character a terminal would not show as written replaced in place, one for
+/// one (so a caret's column still points at the same character): a control character by its
+/// symbol (`␛` for escape, `␀` for NUL), any other by `�`.
+pub fn displayable(line: String) -> String {
+    if unprintable(&line).is_none() {
+        return line;
+    }
+    line.chars()
+        .map(|c| match c as u32 {
+            _ if !unshown(c) => c,
+            n @ 0..=0x1F => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
+            0x7F => '\u{2421}',
+            _ => '\u{FFFD}',
+        })
+        .collect()
+}
+
 /// `U+001B`: how a problem names a character it cannot print.
 pub fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
