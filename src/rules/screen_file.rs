@@ -170,14 +170,15 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
     })?;
 
     let mut errors = Vec::new();
+    // A problem at the start of a spanned value.
+    let at = |span: std::ops::Range<usize>, message: String| {
+        let (line, column) = line_col(text, span.start);
+        Diagnostic::at(file, text, line, column, message)
+    };
     // The name heads every output, a terminal's included.
     if let Some((_, c)) = unprintable(raw.name.get_ref()) {
-        let (line, column) = line_col(text, raw.name.span().start);
-        errors.push(Diagnostic::at(
-            file,
-            text,
-            line,
-            column,
+        errors.push(at(
+            raw.name.span(),
             format!(
                 "`name` holds the character {}: a screen's name is plain text on one line",
                 code_point(c)
@@ -186,12 +187,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
     }
     let pass_mark = *raw.pass_mark.get_ref();
     if !(0.0..=1.0).contains(&pass_mark) {
-        let (line, column) = line_col(text, raw.pass_mark.span().start);
-        errors.push(Diagnostic::at(
-            file,
-            text,
-            line,
-            column,
+        errors.push(at(
+            raw.pass_mark.span(),
             format!("`pass_mark` must be between 0 and 1, found {pass_mark}"),
         ));
     }
@@ -204,17 +201,10 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
             Some(w) => {
                 let value = *w.get_ref();
                 if !(value > 0.0 && value <= MAX_WEIGHT) {
-                    let (line, column) = line_col(text, w.span().start);
-                    errors.push(Diagnostic::at(
-                        file,
-                        text,
-                        line,
-                        column,
-                        format!(
+                    errors.push(at(w.span(), format!(
                             "`rules.{id}.weight` must be a number greater than 0 and at most 1000000, found {}",
                             if value.abs() >= 1e15 { format!("{value:e}") } else { value.to_string() }
-                        ),
-                    ));
+                        )));
                 }
                 value
             }
@@ -236,12 +226,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         .as_ref()
         .filter(|w| !(1..=MAX_WINDOW_WEEKS).contains(w.get_ref()))
     {
-        let (line, column) = line_col(text, w.span().start);
-        errors.push(Diagnostic::at(
-            file,
-            text,
-            line,
-            column,
+        errors.push(at(
+            w.span(),
             format!(
                 "`window_weeks` must be from 1 to {MAX_WINDOW_WEEKS} (a century), found {}",
                 w.get_ref()
@@ -252,12 +238,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         None => default,
         Some(ms) if *ms.get_ref() >= 1 => Duration::from_millis(*ms.get_ref() as u64),
         Some(ms) => {
-            let (line, column) = line_col(text, ms.span().start);
-            errors.push(Diagnostic::at(
-                file,
-                text,
-                line,
-                column,
+            errors.push(at(
+                ms.span(),
                 format!(
                     "`{key}` must be at least 1 (milliseconds), found {}",
                     ms.get_ref()
