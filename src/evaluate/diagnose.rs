@@ -82,7 +82,11 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
         }
         EvalAltResult::ErrorRuntime(value, _) => match value.read_lock::<ApiError>() {
             Some(e) => e.0.clone(),
-            None => format!("the rule threw an error: {value}"),
+            // What a rule throws may be any value: its text is cut as a reason is.
+            None => format!(
+                "the rule threw an error: {}",
+                crate::rules::limits::displayed(value, crate::rules::limits::MAX_REASON_BYTES)
+            ),
         },
         EvalAltResult::ErrorTooManyOperations(_) => {
             format!(

@@ -159,6 +159,66 @@ fn within(text: &str, max: usize) -> bool {
     text.len() <= max && (screened(text.as_bytes()) || !text.chars().any(|c| clean(c) != c))
 }
 
+/// `value` written with `Display`, stopping at `max` bytes, cut at a character boundary with
+/// `…`: the writing itself stops there, so a value whose text would be gigabytes (an array of
+/// many copies of one long shared string) costs only `max` bytes.
+pub fn displayed(value: &dyn std::fmt::Display, max: usize) -> String {
+    let mut out = Capped::new(max);
+    let _ = std::fmt::write(&mut out, format_args!("{value}"));
+    out.finish()
+}
+
+/// A text being written that refuses to grow past `max` bytes: past it, every write fails,
+/// which stops a formatter at once.
+pub struct Capped {
+    out: String,
+    max: usize,
+    full: bool,
+}
+
+impl Capped {
+    pub fn new(max: usize) -> Capped {
+        Capped {
+            out: String::new(),
+            max,
+            full: false,
+        }
+    }
+
+    /// The text, at most `max` bytes: cut to make room for `…` if a write was refused.
+    pub fn finish(mut self) -> String {
+        if self.full {
+            let mut cut = self.max.saturating_sub('…'.len_utf8()).min(self.out.len());
+            while !self.out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.out.truncate(cut);
+            self.out.push('…');
+        }
+        self.out
+    }
+}
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.full {
+            return Err(std::fmt::Error);
+        }
+        let room = self.max.saturating_sub(self.out.len());
+        if s.len() <= room {
+            self.out.push_str(s);
+            return Ok(());
+        }
+        let mut cut = room;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.out.push_str(&s[..cut]);
+        self.full = true;
+        Err(std::fmt::Error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -287,6 +287,39 @@ fn a_throw_is_an_error_with_its_message() {
 }
 
 #[test]
+fn arrays_and_maps_print_as_rhai_writes_them() {
+    let v = verdict(
+        "fn rule(chain, params, peers) { let a = [1, \"a\", [true, ()], #{x: 2.5}, chain]; pass(`${a} ${a.to_debug()} ${#{k: [2]}}`) }",
+    );
+    assert_eq!(
+        v.reason,
+        "[1, \"a\", [true, ()], #{\"x\": 2.5}, chain(base)] [1, \"a\", [true, ()], #{\"x\": 2.5}, chain(base)] #{\"k\": [2]}"
+    );
+}
+
+/// One long string shared by every item of a long array: rhai's own text of the array would
+/// be its items' text in full (here 9000 × 8 KiB, and unbounded in general) made in one call.
+#[test]
+fn the_text_of_a_huge_array_stops_at_the_string_limit() {
+    let setup = "let s = \"x\"; for i in 0..13 { s = `${s}${s}`; } let a = []; for i in 0..9000 { a.push(s); }";
+    for write in ["`${a}`", "a.to_string()", "a.to_debug()", "`${#{a: a}}`", "`${[[a]]}`"] {
+        let v = verdict(&format!(
+            "fn rule(chain, params, peers) {{ {setup} let t = {write}; pass(`${{t.len()}} ${{t.sub_string(t.len() - 4)}}`) }}"
+        ));
+        assert_eq!(v.status, Status::Pass, "{write}: {v:?}");
+        // 9,997 bytes and `…` (3 bytes): 9,998 characters.
+        assert_eq!(v.reason, "9998 xxx…", "{write}");
+    }
+    let v = verdict(&format!(
+        "fn rule(chain, params, peers) {{ {setup} print(a); debug(a); pass(\"printed\") }}"
+    ));
+    assert_eq!(v.status, Status::Pass, "{v:?}");
+    let (reason, _) = error(&format!("fn rule(chain, params, peers) {{ {setup} throw a; }}"));
+    assert!(reason.starts_with("the rule threw an error: [\"xxx"), "{reason}");
+    assert!(reason.len() < 1100, "{}", reason.len());
+}
+
+#[test]
 fn errors_inside_helper_functions_point_into_them() {
     let (reason, at) = error(
         "fn size(c) {\n    c.tvl_usdx\n}\nfn rule(chain, params, peers) { if size(chain) > 1 { pass(\"a\") } else { fail(\"b\") } }",

@@ -8,6 +8,10 @@
 //!   value after every call, which makes n pushes cost n², so they are off);
 //! - the functions that turn one string into many values (`split`, `to_chars`), which refuse a
 //!   string longer than the string limit, since the many values cost far more than the string;
+//! - the text of an array or a map (`print`, `debug`, `to_string`, `to_debug`, and so `${a}` in
+//!   a string), written as rhai writes it but stopped at the string limit with `…`: rhai's own
+//!   writes the whole value in one call, and an array of many copies of one long (shared)
+//!   string is gigabytes of text that no operation count or memory check could stop halfway;
 //! - an integer's `to_string`, for speed only: the same text as rhai's generic one, which has
 //!   no overload for integers;
 //! - a variable resolver that keeps `chain`, `params` and `peers` (and the chains and peer
@@ -21,13 +25,14 @@
 use super::chain::Chain;
 use super::params::Params;
 use super::peers::Peers;
-use crate::rules::limits::Limits;
+use crate::rules::limits::{Capped, Limits};
 use rhai::{
     Array, Blob, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
-    Module, Position, RhaiNativeFunc, Variant,
+    Module, NativeCallContext, Position, RhaiNativeFunc, Variant,
 };
 use std::cell::Cell;
 use std::cmp::Ordering;
+use std::fmt::Write;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -107,10 +112,76 @@ pub fn replace_in(m: &mut Module, limits: &Limits) {
         Ok(n.to_string().into())
     });
     register_sorting(m);
+    register_printing(m, limits.max_string_size);
     register_arrays(m, limits.max_array_size, limits.max_memory);
     register_strings(m, limits.max_string_size);
     register_maps(m, limits.max_map_size);
     register_blobs(m, limits.max_array_size);
+}
+
+/// The text of arrays and maps, as rhai's standard package writes it (items in their `to_debug`
+/// text, so a date is `date("2025-01-01")`), stopped at `max` bytes.
+fn register_printing(m: &mut Module, max: usize) {
+    for name in ["print", "to_string", "debug", "to_debug"] {
+        m.put_pure(
+            name,
+            move |ctx: NativeCallContext, a: &mut Array| -> Res<ImmutableString> {
+                let mut out = Capped::new(max);
+                // An error is the text being full: what was written is kept, marked.
+                let _ = write_array(&ctx, a, &mut out);
+                Ok(out.finish().into())
+            },
+        )
+        .put_pure(
+            name,
+            move |ctx: NativeCallContext, map: &mut Map| -> Res<ImmutableString> {
+                let mut out = Capped::new(max);
+                let _ = write_map(&ctx, map, &mut out);
+                Ok(out.finish().into())
+            },
+        );
+    }
+}
+
+fn write_array(ctx: &NativeCallContext, a: &mut Array, out: &mut Capped) -> std::fmt::Result {
+    out.write_str("[")?;
+    for (i, item) in a.iter_mut().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        write_item(ctx, item, out)?;
+    }
+    out.write_str("]")
+}
+
+fn write_map(ctx: &NativeCallContext, map: &mut Map, out: &mut Capped) -> std::fmt::Result {
+    out.write_str("#{")?;
+    for (i, (key, item)) in map.iter_mut().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        write!(out, "{key:?}: ")?;
+        write_item(ctx, item, out)?;
+    }
+    out.write_str("}")
+}
+
+/// One item of an array or a map: nested arrays and maps written here, within the same bound;
+/// any other value by its `to_debug` (a rule type's own, else rhai's).
+fn write_item(ctx: &NativeCallContext, item: &mut Dynamic, out: &mut Capped) -> std::fmt::Result {
+    if item.is_array() {
+        let mut a = item.write_lock::<Array>().expect("an array");
+        return write_array(ctx, &mut a, out);
+    }
+    if item.is_map() {
+        let mut map = item.write_lock::<Map>().expect("a map");
+        return write_map(ctx, &mut map, out);
+    }
+    match ctx.call_native_fn_raw("to_debug", true, &mut [item]) {
+        Ok(text) if text.is_string() => out.write_str(&text.into_immutable_string().expect("a string")),
+        Ok(other) => out.write_str(ctx.engine().map_type_name(other.type_name())),
+        Err(_) => write!(out, "{item:?}"),
+    }
 }
 
 /// The order of two values of one sortable type; `None` for types that do not sort.
