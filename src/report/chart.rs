@@ -78,7 +78,12 @@ fn draw(root: &Area, chart: &Chart) -> DrawResult {
     let (y0, y1) = match chart.measure {
         // Ranks are drawn negated, so that #1 is at the top.
         Measure::Rank => (-(max.max(1.0) + 0.5), -0.5),
-        _ => (0.0, if max > 0.0 { max * 1.08 } else { 1.0 }),
+        // Headroom above the top point, unless that overflows (values near f64::MAX).
+        _ if max > 0.0 => (
+            0.0,
+            Some(max * 1.08).filter(|t| t.is_finite()).unwrap_or(max),
+        ),
+        _ => (0.0, 1.0),
     };
     let measure = chart.measure;
     // With several lines, the legend is a row under the chart, where it hides no data.
@@ -253,6 +258,36 @@ fn tick(measure: Measure, v: f64) -> String {
             } else {
                 String::new()
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest amounts a dataset allows (finite, up to `f64::MAX`): the headroom above the
+    /// top point would overflow to infinity, and an infinite axis never finishes its ticks.
+    #[test]
+    fn a_chart_of_the_largest_amounts_is_drawn() {
+        let day = |d| NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+        for measure in [Measure::Usd, Measure::Index, Measure::Rank] {
+            let chart = Chart {
+                id: "tvl".into(),
+                title: "TVL".into(),
+                y_label: "USD".into(),
+                measure,
+                lines: vec![Line {
+                    label: "a".into(),
+                    emphasis: true,
+                    points: vec![(day(5), f64::MAX), (day(12), 1.7e308), (day(19), 0.0)],
+                }],
+            };
+            let svg = svg(&chart).unwrap();
+            assert!(
+                svg.contains("<polyline") || svg.contains("<path"),
+                "{measure:?}"
+            );
         }
     }
 }
