@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 
 /// The last week of every synthetic dataset (a Sunday); its vintage.
 const END: (i32, u32, u32) = (2025, 12, 28);
+/// The longest history generated: 10,000 weeks (back to 1834).
+const MAX_WEEKS: usize = 10_000;
+/// The most chain-weeks generated, which bounds the files' size.
+const MAX_POINTS: usize = 100_000_000;
 /// Stack families and their weights: a few huge families, and chains of their own.
 const STACKS: &[(&str, f64)] = &[
     ("op_stack", 0.34),
@@ -57,6 +61,23 @@ pub struct Written {
 pub fn write(spec: Spec, out: &Path) -> Result<Written> {
     if spec.chains == 0 || spec.weeks == 0 {
         bail!("--chains and --weeks must be at least 1");
+    }
+    if spec.weeks > MAX_WEEKS {
+        bail!(
+            "--weeks {}: expected at most {MAX_WEEKS} (the history ends on {}-{:02}-{:02} and reaches back about 190 years at most)",
+            spec.weeks,
+            END.0,
+            END.1,
+            END.2
+        );
+    }
+    if spec.chains.saturating_mul(spec.weeks) > MAX_POINTS {
+        bail!(
+            "--chains {} --weeks {}: {} weekly TVL points, expected at most {MAX_POINTS} (about 3.5 GB of CSV); generate fewer chains or weeks",
+            spec.chains,
+            spec.weeks,
+            spec.chains.saturating_mul(spec.weeks)
+        );
     }
     if out.exists() {
         bail!(

@@ -121,3 +121,28 @@ fn a_synthetic_dataset_of_one_to_three_chains_is_valid() {
         }
     }
 }
+
+#[test]
+fn synth_refuses_sizes_it_cannot_write_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (chains, weeks, expected) in [
+        ("10", "10001", "--weeks 10001: expected at most 10000"),
+        ("18446744073709551615", "2", "expected at most 100000000"),
+        ("0", "10", "must be at least 1"),
+    ] {
+        let out = moat(
+            tmp.path(),
+            &[
+                "data", "synth", "--chains", chains, "--weeks", weeks, "--out", "big",
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{chains}x{weeks}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+        assert!(!tmp.path().join("big").exists());
+    }
+}
