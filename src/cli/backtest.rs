@@ -50,8 +50,8 @@ pub struct BacktestArgs {
     /// replacing FILE only once it is complete
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<std::path::PathBuf>,
-    /// Evaluation threads [default: one per core]; the output is identical for any number
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Evaluation threads, 1 to 256 [default: one per core]; the output is identical for any number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
 }
 

@@ -45,8 +45,8 @@ pub struct ScreenArgs {
     /// Render the HTML page with the templates in DIR (as `moat memo --template`)
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,
-    /// Evaluation threads [default: one per core]; the output is identical for any number
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Evaluation threads, 1 to 256 [default: one per core]; the output is identical for any number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
 }
 
