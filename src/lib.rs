@@ -104,10 +104,13 @@ pub fn screen_universe(
     if let Some(chains) = &mut options.chains {
         let known = dataset::frame::texts(&ds.chains, "slug").map_err(anyhow::Error::from)?;
         let l1 = dataset::frame::texts(&ds.chains, "layer").map_err(anyhow::Error::from)?;
+        let rows: std::collections::HashMap<&str, usize> = known
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((s.as_deref()?, i)))
+            .collect();
         for slug in chains.iter() {
-            let row = known
-                .iter()
-                .position(|s| s.as_deref() == Some(slug.as_str()));
+            let row = rows.get(slug.as_str()).copied();
             let is_l1 = row.is_some_and(|i| l1[i].as_deref() == Some("L1"));
             if row.is_none() || is_l1 {
                 return Err(
@@ -294,15 +297,23 @@ pub fn check_dataset(ds: &Dataset) -> Result<Summary> {
     summary.screened = universe.chains.len();
     let slugs = dataset::frame::texts(&ds.chains, "slug").map_err(anyhow::Error::from)?;
     let layers = dataset::frame::texts(&ds.chains, "layer").map_err(anyhow::Error::from)?;
-    for (slug, layer) in slugs.iter().zip(&layers) {
-        let Some(slug) = slug else { continue };
-        if layer.as_deref() != Some("L1") && universe.chain(slug).is_none() {
-            summary.not_screened.push(NotScreened {
-                chain: slug.clone(),
-                reason: ds.why_not_screened(slug, vintage)?,
-            });
-        }
-    }
+    let absent: Vec<&str> = slugs
+        .iter()
+        .zip(&layers)
+        .filter_map(|(slug, layer)| {
+            let slug = slug.as_deref()?;
+            (layer.as_deref() != Some("L1") && universe.chain(slug).is_none()).then_some(slug)
+        })
+        .collect();
+    let reasons = ds.why_not_screened_all(&absent, vintage)?;
+    summary.not_screened = absent
+        .into_iter()
+        .zip(reasons)
+        .map(|(slug, reason)| NotScreened {
+            chain: slug.to_string(),
+            reason,
+        })
+        .collect();
     Ok(summary)
 }
 

@@ -63,6 +63,8 @@ pub enum Why {
     NotAllowed(&'static [&'static str]),
     /// A character a terminal would not show as written (its index in characters, and it).
     Unprintable(usize, char),
+    /// A chain's slug that could not name a file or a link (see [`slug_problem`]).
+    NotSlug(NotSlug),
 }
 
 impl Why {
@@ -92,8 +94,58 @@ impl Why {
                 },
                 at + 1
             ),
+            Why::NotSlug(why) => {
+                format!("\"{v}\" is not a slug: {}; expected {SLUG}", why.message())
+            }
         }
     }
+}
+
+/// What a chain's slug may be, for messages.
+pub const SLUG: &str = "1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`";
+
+/// Why a text cannot be a chain's slug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotSlug {
+    TooLong,
+    /// The character at this index (in characters) may not be there.
+    Char(usize, char),
+    Reserved,
+}
+
+impl NotSlug {
+    fn message(self) -> String {
+        match self {
+            NotSlug::TooLong => "it is longer than 64 bytes".to_string(),
+            NotSlug::Char(at, c) => {
+                let shown = if c.is_ascii_graphic() {
+                    format!("`{c}`")
+                } else {
+                    code_point(c)
+                };
+                format!("it holds {shown} at character {}", at + 1)
+            }
+            NotSlug::Reserved => "`sector` names the sector memo's files".to_string(),
+        }
+    }
+}
+
+/// Why `v` cannot be a chain's slug, if it cannot. A slug names the chain's memo files
+/// (`<slug>.html`, `<slug>.md`) and the links to them, so it holds only characters that mean
+/// the same in a file name and a URL path on every system; `sector` names the sector memo's.
+pub fn slug_problem(v: &str) -> Option<NotSlug> {
+    if v.len() > 64 {
+        return Some(NotSlug::TooLong);
+    }
+    let allowed =
+        |at: usize, c: char| c.is_ascii_alphanumeric() || (at > 0 && matches!(c, '-' | '_' | '.'));
+    if let Some((at, c)) = v.chars().enumerate().find(|&(at, c)| !allowed(at, c)) {
+        return Some(NotSlug::Char(at, c));
+    }
+    if v.eq_ignore_ascii_case("sector") {
+        return Some(NotSlug::Reserved);
+    }
+    None
 }
 
 /// What a text value may hold, for messages.

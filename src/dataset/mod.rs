@@ -59,40 +59,62 @@ impl Dataset {
     /// a suggestion), an L1 context chain (never screened), or a chain not yet launched or
     /// already shut down at that date.
     pub fn why_not_screened(&self, slug: &str, as_of: chrono::NaiveDate) -> anyhow::Result<String> {
-        let slugs = frame::texts(&self.chains, "slug")?;
+        let mut reasons = self.why_not_screened_all(&[slug], as_of)?;
+        Ok(reasons.pop().unwrap_or_default())
+    }
+
+    /// [`Dataset::why_not_screened`] for each of `slugs`, in one pass over the tables (a
+    /// dataset check explains every chain it does not screen).
+    pub fn why_not_screened_all(
+        &self,
+        slugs: &[&str],
+        as_of: chrono::NaiveDate,
+    ) -> anyhow::Result<Vec<String>> {
+        let known = frame::texts(&self.chains, "slug")?;
         let layers = frame::texts(&self.chains, "layer")?;
-        let Some(i) = slugs.iter().position(|s| s.as_deref() == Some(slug)) else {
-            return Ok(crate::diagnostics::unknown(
-                "chain",
-                slug,
-                &format!("in dataset {}", self.manifest.name),
-                slugs.iter().flatten().map(String::as_str),
-            ));
-        };
-        if layers[i].as_deref() == Some("L1") {
-            return Ok(format!(
-                "{slug} is an L1 context chain: it is never screened, so it has no features and no verdicts"
-            ));
-        }
+        let row: std::collections::HashMap<&str, usize> = known
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((s.as_deref()?, i)))
+            .collect();
+        let asked: std::collections::HashSet<&str> = slugs.iter().copied().collect();
         let dates = frame::dates(&self.events, "date")?;
         let chains = frame::texts(&self.events, "chain")?;
         let kinds = frame::texts(&self.events, "kind")?;
-        let shutdown = (0..dates.len())
-            .filter(|&k| {
-                chains[k].as_deref() == Some(slug)
-                    && kinds[k].as_deref() == Some(vocabulary::SHUTDOWN)
+        let mut shutdown: std::collections::HashMap<&str, chrono::NaiveDate> =
+            std::collections::HashMap::new();
+        for k in 0..dates.len() {
+            if let (Some(chain), Some(d)) = (chains[k].as_deref(), dates[k])
+                && kinds[k].as_deref() == Some(vocabulary::SHUTDOWN)
+                && d <= as_of
+                && asked.contains(chain)
+            {
+                let first = shutdown.entry(chain).or_insert(d);
+                *first = (*first).min(d);
+            }
+        }
+        Ok(slugs
+            .iter()
+            .map(|&slug| match row.get(slug) {
+                None => crate::diagnostics::unknown(
+                    "chain",
+                    slug,
+                    &format!("in dataset {}", self.manifest.name),
+                    known.iter().flatten().map(String::as_str),
+                ),
+                Some(&i) if layers[i].as_deref() == Some("L1") => format!(
+                    "{slug} is an L1 context chain: it is never screened, so it has no features and no verdicts"
+                ),
+                Some(_) => match shutdown.get(slug) {
+                    Some(d) => format!(
+                        "{slug} is not in the universe as of {as_of}: it shut down on {d} (a shutdown event)"
+                    ),
+                    None => format!(
+                        "{slug} is not in the universe as of {as_of}: nothing dated on or before it shows that it had launched (a launch date, a mainnet launch or stage event, a TVL point)"
+                    ),
+                },
             })
-            .filter_map(|k| dates[k])
-            .filter(|d| *d <= as_of)
-            .min();
-        Ok(match shutdown {
-            Some(d) => format!(
-                "{slug} is not in the universe as of {as_of}: it shut down on {d} (a shutdown event)"
-            ),
-            None => format!(
-                "{slug} is not in the universe as of {as_of}: nothing dated on or before it shows that it had launched (a launch date, a mainnet launch or stage event, a TVL point)"
-            ),
-        })
+            .collect())
     }
 }
 

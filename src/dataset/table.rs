@@ -5,7 +5,7 @@
 //! read. Problems found after the last row (a repeated key, a reference to the table's own keys)
 //! are placed then, from the lines they name.
 
-use super::cell::{Cell, escaped};
+use super::cell::{self, Cell, Why, escaped};
 use super::cell::{FIRST_DAY, days_since_epoch};
 use super::csv_file::{self, RecordAt, Records};
 use super::frame::{NULL_CODE, Values};
@@ -311,6 +311,8 @@ struct Col<'t> {
     reference: Reference<'t>,
     /// Its slot in the unique key, if it is part of it.
     key_slot: Option<usize>,
+    /// The chains' slugs, which name files and links (see [`cell::slug_problem`]).
+    is_slug: bool,
     /// Texts of invalid values of a key column: two equal bad texts are still a repeated key.
     invalid: Dict,
     /// Of a date column: how many of its dates are after the vintage, and the first few of
@@ -377,6 +379,7 @@ impl<'t> Builder<'t> {
                 problems: Capped::default(),
                 reference: if checking { reference } else { Reference::None },
                 key_slot: key_slot.filter(|_| checking),
+                is_slug: key_column && table.kind == TableKind::Chains,
                 invalid: Dict::open(),
                 after_vintage: (0, Vec::new()),
             });
@@ -436,6 +439,14 @@ impl<'t> Builder<'t> {
                 }
                 Ok(Some(id)) => {
                     col.check_reference(pos, id, problem);
+                    if col.is_slug
+                        && self.checking
+                        && let Some(why) = c.as_text().and_then(cell::slug_problem)
+                    {
+                        let message = Why::NotSlug(why).message(&text(), ty);
+                        col.problems
+                            .push(|| problem(field, format!("{name}: {message}")));
+                    }
                     // A code of another column is far below any day: one compare for most cells.
                     if id > self.vintage_id && ty == ColType::Date && self.checking {
                         let (count, first) = &mut col.after_vintage;

@@ -121,7 +121,12 @@ pub struct Universe {
 }
 
 impl Universe {
+    /// The member `slug`, found by binary search (`chains` is sorted by slug).
     pub fn chain(&self, slug: &str) -> Option<&ChainFeatures> {
-        self.chains.iter().find(|c| c.slug == slug)
+        debug_assert!(self.chains.is_sorted_by(|a, b| a.slug < b.slug));
+        self.chains
+            .binary_search_by(|c| c.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.chains[i])
     }
 }

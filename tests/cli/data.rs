@@ -893,6 +893,51 @@ fn a_chain_hosting_itself_or_a_cycle_of_hosts_is_an_error() {
     "#);
 }
 
+/// A slug names the chain's memo files and the links to them: only characters that mean the
+/// same in a file name and a URL, so that no slug can become a `javascript:` link, a path, or
+/// a name that looks like another; `sector` is the sector memo's.
+#[test]
+fn a_slug_is_a_plain_file_name() {
+    let text = check_fails(|d| {
+        let p = d.join("chains.csv");
+        let mut chains = fs::read_to_string(&p).unwrap();
+        for slug in [
+            "javascript:alert(1)",
+            "a/b",
+            "Sector",
+            "ba\u{200B}se",
+            ".hidden",
+            "ok-1.2_x",
+        ] {
+            chains.push_str(&format!("{slug},Some chain,L2,ethereum,,,,,,,,,,,,,,,,\n"));
+        }
+        fs::write(&p, chains).unwrap();
+    });
+    insta::assert_snapshot!(text, @r#"
+    mini/chains.csv:8:1: error: slug: "javascript:alert(1)" is not a slug: it holds `:` at character 11; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+      |
+    8 | javascript:alert(1),Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+      | ^
+    mini/chains.csv:9:1: error: slug: "a/b" is not a slug: it holds `/` at character 2; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+      |
+    9 | a/b,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+      | ^
+    mini/chains.csv:10:1: error: slug: "Sector" is not a slug: `sector` names the sector memo's files; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+       |
+    10 | Sector,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    mini/chains.csv:11:1: error: slug: "ba​se" is not a slug: it holds U+200B at character 3; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+       |
+    11 | ba​se,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    mini/chains.csv:12:1: error: slug: ".hidden" is not a slug: it holds `.` at character 1; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+       |
+    12 | .hidden,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    5 problems found; the dataset was not loaded
+    "#);
+}
+
 /// Text cells and the manifest's text are plain text: a control character (an escape
 /// sequence, a NUL, a newline) or a bidi override is refused where it is, named by its code
 /// point, and no message or source line shown carries one.

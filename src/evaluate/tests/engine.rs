@@ -302,7 +302,13 @@ fn arrays_and_maps_print_as_rhai_writes_them() {
 #[test]
 fn the_text_of_a_huge_array_stops_at_the_string_limit() {
     let setup = "let s = \"x\"; for i in 0..13 { s = `${s}${s}`; } let a = []; for i in 0..9000 { a.push(s); }";
-    for write in ["`${a}`", "a.to_string()", "a.to_debug()", "`${#{a: a}}`", "`${[[a]]}`"] {
+    for write in [
+        "`${a}`",
+        "a.to_string()",
+        "a.to_debug()",
+        "`${#{a: a}}`",
+        "`${[[a]]}`",
+    ] {
         let v = verdict(&format!(
             "fn rule(chain, params, peers) {{ {setup} let t = {write}; pass(`${{t.len()}} ${{t.sub_string(t.len() - 4)}}`) }}"
         ));
@@ -314,8 +320,13 @@ fn the_text_of_a_huge_array_stops_at_the_string_limit() {
         "fn rule(chain, params, peers) {{ {setup} print(a); debug(a); pass(\"printed\") }}"
     ));
     assert_eq!(v.status, Status::Pass, "{v:?}");
-    let (reason, _) = error(&format!("fn rule(chain, params, peers) {{ {setup} throw a; }}"));
-    assert!(reason.starts_with("the rule threw an error: [\"xxx"), "{reason}");
+    let (reason, _) = error(&format!(
+        "fn rule(chain, params, peers) {{ {setup} throw a; }}"
+    ));
+    assert!(
+        reason.starts_with("the rule threw an error: [\"xxx"),
+        "{reason}"
+    );
     assert!(reason.len() < 1100, "{}", reason.len());
 }
 

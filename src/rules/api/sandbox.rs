@@ -178,7 +178,9 @@ fn write_item(ctx: &NativeCallContext, item: &mut Dynamic, out: &mut Capped) -> 
         return write_map(ctx, &mut map, out);
     }
     match ctx.call_native_fn_raw("to_debug", true, &mut [item]) {
-        Ok(text) if text.is_string() => out.write_str(&text.into_immutable_string().expect("a string")),
+        Ok(text) if text.is_string() => {
+            out.write_str(&text.into_immutable_string().expect("a string"))
+        }
         Ok(other) => out.write_str(ctx.engine().map_type_name(other.type_name())),
         Err(_) => write!(out, "{item:?}"),
     }
