@@ -15,6 +15,11 @@ use std::path::Path;
 /// "Data format" section for a measured figure); this keeps that within a laptop's memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
+/// The most a dataset's table files may hold together: 2 GiB (a CSV file by its size, a
+/// Parquet file by its data decoded), so that a load stays within a laptop's memory however
+/// the data is split between files.
+pub const MAX_DATASET_BYTES: u64 = 2 << 30;
+
 /// The longest field (CSV) or string cell (Parquet): 64 KiB, far more than any note needs.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 

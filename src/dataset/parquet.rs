@@ -33,13 +33,45 @@ pub struct ParquetTable {
     columns: Vec<Result<Column, String>>,
 }
 
-/// Read `path`; `shown` names it in problems.
-pub fn read(path: &Path, shown: &str) -> Result<ParquetTable, Problem> {
-    read_within(path, shown, MAX_FILE_BYTES)
+/// The most a Parquet file's data may take decoded, and why, for the message past it.
+#[derive(Clone, Copy, Debug)]
+pub struct DataLimit {
+    pub bytes: u64,
+    /// What sets the limit, after "expected at most N bytes".
+    pub why: &'static str,
 }
 
-/// Read `path` if its data takes at most `max_data_bytes` decoded.
-fn read_within(path: &Path, shown: &str, max_data_bytes: u64) -> Result<ParquetTable, Problem> {
+impl DataLimit {
+    /// The limit of one table file.
+    pub const FILE: DataLimit = DataLimit {
+        bytes: MAX_FILE_BYTES,
+        why: "the most moat reads from one table file",
+    };
+}
+
+/// The bytes the data of the Parquet file at `path` takes decoded, as its metadata gives them
+/// (at least 16 a cell); `None` if it has no metadata moat can read (its reading says why).
+pub fn estimated_bytes(path: &Path) -> Option<u64> {
+    let (file, _) = open_regular(path, "", TABLE_FILE).ok()?;
+    let metadata = ParquetReader::new(file).get_metadata().ok()?.clone();
+    Some(metadata_bytes(&metadata))
+}
+
+/// The data's size as `metadata` gives it: Parquet is compressed and encoded (a column of one
+/// repeated value takes a few bytes), so each cell counts at least the 16 bytes a string takes
+/// in memory.
+fn metadata_bytes(metadata: &FileMetadata) -> u64 {
+    let columns = metadata.schema_descr.columns().len() as u64;
+    metadata
+        .row_groups
+        .iter()
+        .map(|g| (g.total_byte_size() as u64).max(16 * g.num_rows() as u64 * columns))
+        .sum()
+}
+
+/// Read `path` if its data takes at most `limit` decoded; `shown` names it in problems.
+pub fn read(path: &Path, shown: &str, limit: DataLimit) -> Result<ParquetTable, Problem> {
+    let max_data_bytes = limit.bytes;
     let (file, _) = open_regular(path, shown, TABLE_FILE)?;
     let unreadable =
         |e: PolarsError| Problem::file(shown, format!("not a readable Parquet file: {e}"));
@@ -47,8 +79,9 @@ fn read_within(path: &Path, shown: &str, max_data_bytes: u64) -> Result<ParquetT
         Problem::file(
             shown,
             format!(
-                "the file holds about {data_bytes} bytes of data decoded: expected at most {max_data_bytes} bytes ({}), the most moat reads from one table file",
-                size_in_words(max_data_bytes)
+                "the file holds about {data_bytes} bytes of data decoded: expected at most {max_data_bytes} bytes ({}), {}",
+                size_in_words(max_data_bytes),
+                limit.why
             ),
         )
     };
@@ -57,17 +90,10 @@ fn read_within(path: &Path, shown: &str, max_data_bytes: u64) -> Result<ParquetT
         .try_clone()
         .map_err(|e| Problem::file(shown, format!("cannot read: {e}")))?;
     let mut reader = ParquetReader::new(file);
-    // Parquet is compressed and encoded (a column of one repeated value takes a few bytes), so
-    // a small file can hold far more than the size limit allows: the limit applies to the data
-    // as the metadata gives it, before any of it is read, counting each cell at least the 16
-    // bytes a string takes in memory.
+    // A small file can hold far more than the size limit allows: the limit applies to the
+    // data as the metadata gives it, before any of it is read.
     let metadata = reader.get_metadata().map_err(unreadable)?.clone();
-    let columns = metadata.schema_descr.columns().len() as u64;
-    let data_bytes: u64 = metadata
-        .row_groups
-        .iter()
-        .map(|g| (g.total_byte_size() as u64).max(16 * g.num_rows() as u64 * columns))
-        .sum();
+    let data_bytes = metadata_bytes(&metadata);
     if data_bytes > max_data_bytes {
         return Err(too_much(data_bytes));
     }
@@ -329,7 +355,16 @@ mod tests {
             .unwrap();
         let file_bytes = std::fs::metadata(&path).unwrap().len();
         assert!(file_bytes < 64 * 1024, "{file_bytes}");
-        let e = read_within(&path, "t.parquet", 64 * 1024).err().unwrap();
+        let e = read(
+            &path,
+            "t.parquet",
+            DataLimit {
+                bytes: 64 * 1024,
+                ..DataLimit::FILE
+            },
+        )
+        .err()
+        .unwrap();
         assert!(
             e.message.ends_with(
                 "bytes of data decoded: expected at most 65536 bytes (64 KiB), the most moat reads from one table file"
@@ -337,7 +372,10 @@ mod tests {
             "{}",
             e.message
         );
-        assert_eq!(read(&path, "t.parquet").unwrap().height(), 100_000);
+        assert_eq!(
+            read(&path, "t.parquet", DataLimit::FILE).unwrap().height(),
+            100_000
+        );
     }
 
     /// A dictionary-encoded column holds each distinct value once: a file of a few KB whose
@@ -354,11 +392,23 @@ mod tests {
             .unwrap();
         let file_bytes = std::fs::metadata(&path).unwrap().len();
         assert!(file_bytes < 16 * 1024, "{file_bytes}");
-        let e = read_within(&path, "t.parquet", 64 << 20).err().unwrap();
+        let e = read(
+            &path,
+            "t.parquet",
+            DataLimit {
+                bytes: 64 << 20,
+                ..DataLimit::FILE
+            },
+        )
+        .err()
+        .unwrap();
         assert_eq!(
             e.message,
             "the file holds about 120032000 bytes of data decoded: expected at most 67108864 bytes (64 MiB), the most moat reads from one table file"
         );
-        assert_eq!(read(&path, "t.parquet").unwrap().height(), 2_000);
+        assert_eq!(
+            read(&path, "t.parquet", DataLimit::FILE).unwrap().height(),
+            2_000
+        );
     }
 }

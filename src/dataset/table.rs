@@ -46,6 +46,7 @@ pub fn read(
     shown: &str,
     targets: &Targets,
     vintage: NaiveDate,
+    parquet_limit: parquet::DataLimit,
 ) -> Result<TableRead, Problem> {
     let ctx = Context {
         shown,
@@ -64,7 +65,7 @@ pub fn read(
             &limits::read_regular(path, shown, limits::TABLE_FILE)?,
             &ctx,
         ),
-        Some("parquet") => read_parquet(table, &parquet::read(path, shown)?, &ctx),
+        Some("parquet") => read_parquet(table, &parquet::read(path, shown, parquet_limit)?, &ctx),
         _ => Err(Problem::file(
             shown,
             "unsupported file type: expected a .csv or .parquet file",

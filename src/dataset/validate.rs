@@ -6,7 +6,9 @@
 
 use super::Dataset;
 use super::frame;
+use super::limits::{MAX_DATASET_BYTES, size_in_words};
 use super::manifest::{self, MANIFEST_FILE, Manifest};
+use super::parquet::{self, DataLimit};
 use super::problem::{DataErrors, Problem};
 use super::schema::{TABLES, Table, TableKind, reference_target};
 use super::table::{self, TableRead, Targets};
@@ -64,6 +66,13 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
             )
         })
         .collect();
+    let parquet_limits = match data_limits(dir, &manifest, &size) {
+        Ok(limits) => limits,
+        Err(problem) => {
+            errors.push(problem);
+            return Err(errors);
+        }
+    };
     let large = |key: &str| size[key] >= LARGE_FILE_BYTES;
     let mut targets = Targets::new();
     let mut reads: BTreeMap<TableKind, Result<TableRead, Problem>> = BTreeMap::new();
@@ -76,7 +85,14 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
             let shown = path.display().to_string();
             (
                 table.kind,
-                table::read(table, path, &shown, &targets, vintage),
+                table::read(
+                    table,
+                    path,
+                    &shown,
+                    &targets,
+                    vintage,
+                    parquet_limits[table.key],
+                ),
             )
         };
         let sizes: Vec<u64> = wave.iter().map(|t| size[t.key]).collect();
@@ -182,6 +198,81 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         manifest,
     };
     Ok(dataset)
+}
+
+/// Check that the table files together are within [`MAX_DATASET_BYTES`], before any is read:
+/// a CSV file by its size, a Parquet file by its data decoded as its metadata gives it. Each
+/// Parquet file may then decode to its estimate plus an equal share of what is left (a
+/// dictionary-encoded column is larger decoded than its metadata says), so that the data read
+/// stays within the bound however many files there are: the limit each file is read with.
+fn data_limits(
+    dir: &Path,
+    manifest: &Manifest,
+    size: &BTreeMap<&'static str, u64>,
+) -> Result<BTreeMap<&'static str, DataLimit>, Problem> {
+    let path_of = |key: &str| dir.join(manifest.files[key].path.get_ref());
+    let is_parquet =
+        |key: &str| path_of(key).extension().and_then(|e| e.to_str()) == Some("parquet");
+    let data: Vec<(&'static str, u64)> = TABLES
+        .iter()
+        .map(|t| {
+            let bytes = if is_parquet(t.key) {
+                parquet::estimated_bytes(&path_of(t.key)).unwrap_or(0)
+            } else {
+                size[t.key]
+            };
+            (t.key, bytes)
+        })
+        .collect();
+    let total: u64 = data.iter().map(|(_, b)| b).sum();
+    if total > MAX_DATASET_BYTES {
+        let mut largest: Vec<(u64, &str)> = data
+            .iter()
+            .filter(|(_, b)| *b > 0)
+            .map(|(key, b)| (*b, manifest.files[*key].path.get_ref().as_str()))
+            .collect();
+        largest.sort_by_key(|&(bytes, file)| (std::cmp::Reverse(bytes), file));
+        let listed: Vec<String> = largest
+            .iter()
+            .map(|(b, file)| format!("{file} {}", approximate_size(*b)))
+            .collect();
+        return Err(Problem::file(
+            &dir.join(MANIFEST_FILE).display().to_string(),
+            format!(
+                "the dataset's table files hold about {total} bytes of data together ({}): expected at most {MAX_DATASET_BYTES} bytes ({}), the most moat loads as one dataset",
+                listed.join(", "),
+                size_in_words(MAX_DATASET_BYTES)
+            ),
+        ));
+    }
+    let parquet_files = data.iter().filter(|(key, _)| is_parquet(key)).count() as u64;
+    let share = (MAX_DATASET_BYTES - total) / parquet_files.max(1);
+    Ok(data
+        .into_iter()
+        .map(|(key, bytes)| {
+            let limit = if bytes.saturating_add(share) < DataLimit::FILE.bytes {
+                DataLimit {
+                    bytes: bytes + share,
+                    why: SHARE,
+                }
+            } else {
+                DataLimit::FILE
+            };
+            (key, limit)
+        })
+        .collect())
+}
+
+/// Why a Parquet file read within its share of the dataset's bound was refused.
+const SHARE: &str = "its share of the bytes the dataset's table files may hold together, which the other files leave it";
+
+/// "1.2 GiB", "340 MiB": a size in a message listing sizes.
+fn approximate_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64),
+        b => format!("{:.0} KiB", (b as f64 / 1024.0).ceil()),
+    }
 }
 
 /// The typed columns of a table that validated.
@@ -310,6 +401,40 @@ fn column_list(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mini() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")
+    }
+
+    /// The files' sizes are given, not read: a test need not write gigabytes.
+    fn sizes(big: &[(&'static str, u64)]) -> BTreeMap<&'static str, u64> {
+        TABLES
+            .iter()
+            .map(|t| {
+                let given = big.iter().find(|(k, _)| *k == t.key).map(|(_, b)| *b);
+                (t.key, given.unwrap_or(1000))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_table_files_together_are_within_the_dataset_bound() {
+        let dir = mini();
+        let manifest = manifest::read(&dir).unwrap();
+        const G: u64 = 1 << 30;
+        let within = data_limits(&dir, &manifest, &sizes(&[("tvl", G), ("metrics", G / 2)]));
+        assert!(within.is_ok());
+        let over = data_limits(&dir, &manifest, &sizes(&[("tvl", G), ("metrics", G + 1)]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            over.ends_with(&format!(
+                "dataset.toml: error: the dataset's table files hold about {} bytes of data together (metrics_daily.csv 1.0 GiB, tvl_weekly.csv 1.0 GiB, chains.csv 1 KiB, ecosystem_links.csv 1 KiB, events.csv 1 KiB, sources.csv 1 KiB, speed.csv 1 KiB): expected at most 2147483648 bytes (2 GiB), the most moat loads as one dataset",
+                2 * G + 1 + 5000
+            )),
+            "{over}"
+        );
+    }
 
     #[test]
     fn a_wave_is_split_in_two_groups_of_about_its_size_when_worth_a_thread() {
