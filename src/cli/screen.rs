@@ -77,6 +77,15 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
             report::render(&result, args.format, width)?
         }
     };
+    // A file is no terminal: the table's colours go into it only when asked for.
+    let text = if args.out.is_some()
+        && args.format == Format::Table
+        && anstream::ColorChoice::global() != anstream::ColorChoice::Always
+    {
+        report::style::plain(&text)
+    } else {
+        text
+    };
     match &args.out {
         Some(path) => {
             write_file(path, &text)?;

@@ -37,6 +37,31 @@ fn every_screen_format_on_the_fixture() {
     );
 }
 
+/// A table written with `--out` is the table stdout shows in a pipe: no colour, unless asked
+/// for with `--color always` (as on stdout).
+#[test]
+fn a_table_written_to_a_file_is_in_colour_only_when_asked() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let piped = screen_in(dir, &[]);
+    let written = |extra: &[&str]| {
+        let mut args = vec!["--out", "t.txt"];
+        args.extend_from_slice(extra);
+        let out = moat(dir, &[SCREEN, &args[..]].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        fs::read_to_string(dir.join("t.txt")).unwrap()
+    };
+    assert!(!piped.contains('\x1b'));
+    // Without a terminal the table takes its natural width, piped or written.
+    assert_eq!(written(&[]), piped);
+    assert_eq!(written(&["--color", "never"]), piped);
+    assert_eq!(written(&["--color", "auto"]), piped);
+    assert_eq!(
+        written(&["--color", "always"]),
+        screen_in(dir, &["--color", "always"])
+    );
+}
+
 #[test]
 fn explain_and_data_show_on_the_fixture() {
     let tmp = screen_dir(&[]);
