@@ -165,6 +165,14 @@ pub fn backtest(
         )
         .into());
     }
+    if dates.len() > history::MAX_DATES {
+        return Err(anyhow::anyhow!(
+            "the schedule {every} from {from} to {to} holds {} dates: expected at most {} (a century of weeks); give a later --from, an earlier --to or a longer --every",
+            dates.len(),
+            history::MAX_DATES
+        )
+        .into());
+    }
     let index = features::Index::new(ds)?;
     let mut recorder = history::Recorder::new(every);
     // A rule out of its time budget at one date is not run again at the later ones.

@@ -9,4 +9,4 @@ pub mod schedule;
 
 pub use backtest::{Backtest, ChainSummary, Flip, Recorder};
 pub use diff::{Diff, diff};
-pub use schedule::Every;
+pub use schedule::{Every, MAX_DATES};

@@ -5,6 +5,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt;
 use std::str::FromStr;
 
+/// The most dates one backtest screens: a century of weeks (the longest leadership window
+/// `screen.toml` allows is a century too). Each date is a whole screen and a column of the
+/// output, so a schedule from year 1 would take minutes and write a report no one could read.
+pub const MAX_DATES: usize = 5200;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Every {
     /// Every 7 days from the first date.

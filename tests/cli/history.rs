@@ -412,3 +412,52 @@ fn the_chart_is_a_heatmap_of_the_overall_verdicts_written_whole() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(fs::read_to_string(dir.join("heat.svg")).unwrap(), svg);
 }
+
+/// A schedule of more than a century of weeks is refused before any screen runs.
+#[test]
+fn a_backtest_of_more_than_a_century_of_weeks_is_refused() {
+    let tmp = screen_dir(&[]);
+    let out = moat(
+        tmp.path(),
+        &[
+            "backtest",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--from",
+            "1900-01-01",
+            "--to",
+            "2024-12-29",
+            "--allow-future",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "the schedule 1w from 1900-01-01 to 2024-12-29 holds 6522 dates: expected at most 5200 (a century of weeks)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // Quarter ends over the same span are 500 dates: within the bound.
+    let out = moat(
+        tmp.path(),
+        &[
+            "backtest",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--from",
+            "1900-01-01",
+            "--to",
+            "2024-12-29",
+            "--every",
+            "1q",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+}
