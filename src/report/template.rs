@@ -57,6 +57,8 @@ impl Templates {
     /// does not hold.
     pub fn load(dir: Option<&Path>) -> Result<Templates, Error> {
         let mut files: BTreeMap<String, (String, String)> = BTreeMap::new();
+        // Template files that could not be read, reported with the problems of the rest.
+        let mut unread = Vec::new();
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir)
                 .with_context(|| format!("cannot read the template directory {}", dir.display()))?;
@@ -69,12 +71,16 @@ impl Templates {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     continue;
                 };
-                if !name.ends_with(".j2") || !path.is_file() {
+                if !name.ends_with(".j2") {
                     continue;
                 }
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read the template {}", path.display()))?;
-                files.insert(name.to_string(), (text, path.display().to_string()));
+                let shown = path.display().to_string();
+                match crate::rules::files::read_text(&path, &shown, TEMPLATE_FILE) {
+                    Ok(text) => {
+                        files.insert(name.to_string(), (text, shown));
+                    }
+                    Err(problem) => unread.push(problem),
+                }
             }
         }
         for (name, text) in BUILTIN {
@@ -83,7 +89,7 @@ impl Templates {
                 .or_insert_with(|| (text.to_string(), format!("{name} (built in)")));
         }
         let mut env = environment();
-        let mut problems = Vec::new();
+        let mut problems = unread;
         for (name, (text, _)) in &files {
             if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
                 problems.push(diagnostic(&files, &e));
@@ -114,6 +120,18 @@ impl Templates {
     }
 }
 
+/// The largest template file: 1 MiB, where the built-in ones are a few KB each.
+const TEMPLATE_FILE: crate::dataset::limits::Expected = crate::dataset::limits::Expected {
+    max_bytes: 1 << 20,
+    what: "a template (.j2)",
+};
+
+/// The instructions one rendering may run. The built-in templates on the shipped data run at
+/// most 26,623 (the screen report of 137 chains, about 195 a chain; a chain memo 8,569),
+/// measured with minijinja's `fuel_levels`: this leaves room for a screen report of 250,000
+/// chains, and stops a template looping without end with an error.
+const FUEL: u64 = 50_000_000;
+
 /// The auto-escape mode of `*.md*` templates: values are written as Markdown that shows them
 /// literally (`escape::markdown`).
 const MARKDOWN: AutoEscape = AutoEscape::Custom(std::borrow::Cow::Borrowed("markdown"));
@@ -124,6 +142,7 @@ const MARKDOWN: AutoEscape = AutoEscape::Custom(std::borrow::Cow::Borrowed("mark
 /// leave no blank lines, and the formatters as filters.
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_debug(true);
     env.set_syntax(
@@ -268,7 +287,7 @@ mod tests {
         let context = minijinja::context! { v => v, n => -1.5, s => "<i>" };
         assert_eq!(
             templates.render("t.md.j2", context.clone()).unwrap(),
-            "&lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a|b\nc\n\
+            "&lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a|b c\n\
              &lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a\\|b c\n-1.5 <i>"
         );
         assert_eq!(

@@ -556,7 +556,7 @@ fn check_within_20s(dir: &Path) -> std::process::Output {
 }
 
 #[cfg(unix)]
-fn mkfifo(path: &Path) {
+pub fn mkfifo(path: &Path) {
     fs::remove_file(path).ok();
     let made = std::process::Command::new("mkfifo")
         .arg(path)

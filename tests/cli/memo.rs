@@ -412,3 +412,58 @@ fn memos_show_rule_text_literally() {
         );
     }
 }
+
+/// A template file is read only if it is a regular file within its size limit (a FIFO is
+/// refused from its metadata, never opened), and a rendering that loops without end stops at
+/// its bound on template instructions, with an error at the template's line.
+#[cfg(unix)]
+#[test]
+fn templates_are_bounded_files_and_bounded_renderings() {
+    let tmp = screen_dir(&[]);
+    let tpl = tmp.path().join("tpl");
+    fs::create_dir(&tpl).unwrap();
+    super::data::mkfifo(&tpl.join("sector.md.j2"));
+    fs::write(tpl.join("chain.html.j2"), "x".repeat((1 << 20) + 1)).unwrap();
+    let memo = |dir: &Path| {
+        moat(
+            dir,
+            &[
+                "memo",
+                "base",
+                "--data",
+                "mini",
+                "--rules",
+                "rules",
+                "--template",
+                "tpl",
+            ],
+        )
+    };
+    let out = memo(tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @"
+    tpl/chain.html.j2: error: the file is 1048577 bytes: expected at most 1048576 bytes (1 MiB), the largest a template (.j2) moat reads
+    tpl/sector.md.j2: error: not a regular file (a FIFO): expected a template (.j2)
+    2 problems in the templates; nothing was written
+    ");
+    fs::remove_file(tpl.join("sector.md.j2")).unwrap();
+    fs::remove_file(tpl.join("chain.html.j2")).unwrap();
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "# {{ name }}\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let out = memo(tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("tpl/chain.md.j2:2:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("engine ran out of fuel"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!tmp.path().join("memos/base.md").exists());
+}
