@@ -5,7 +5,7 @@
 //! changed since the previous date; a text cell a spreadsheet would take for a formula gets a
 //! `'` in front, as in the screen's CSV).
 
-use super::escape::{csv_text, shown};
+use super::escape::{csv_text, one_line, shown};
 use super::short_hash;
 use crate::history::{Backtest, Flip};
 use std::collections::HashMap;
@@ -45,7 +45,7 @@ pub fn text(b: &Backtest) -> String {
             f.rule,
             f.from,
             f.to,
-            f.reason_after.as_deref().unwrap_or("")
+            one_line(f.reason_after.as_deref().unwrap_or(""))
         );
     }
     let _ = writeln!(

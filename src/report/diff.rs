@@ -2,7 +2,7 @@
 //! differ, then chains that entered or left, verdicts that changed with both reasons, and
 //! overall and score changes; or the same as JSON.
 
-use super::escape::shown;
+use super::escape::{one_line, shown};
 use super::{score_text, stamps_text};
 use crate::history::Diff;
 use std::fmt::Write as _;
@@ -37,8 +37,8 @@ pub fn text(d: &Diff) -> String {
                 c.rule,
                 c.from,
                 c.to,
-                c.reason_before,
-                c.reason_after
+                one_line(&c.reason_before),
+                one_line(&c.reason_after)
             );
         }
     }

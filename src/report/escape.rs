@@ -40,23 +40,61 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
 /// backslash that would escape the next character. Other characters are kept as they are,
 /// so that a value between backticks in a template (a code span, where nothing is escaped)
 /// reads the same unless it holds such a sequence: `a >= b` and `x <= 2` are unchanged.
+///
+/// Every value is inline text in a template (a sentence, a table cell, a quote): a newline is
+/// written as a space, so that no value starts a block of its own (a heading, a list, the end
+/// of a quote), and a value that would start one where a template puts it at the start of a
+/// line (`# `, `> `, `- `, `1. `, `---`) has that marker escaped.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
+    let marker = block_marker(text);
+    let mut chars = text
+        .char_indices()
+        .map(|(at, c)| (Some(at) == marker, c))
+        .peekable();
+    while let Some((is_marker, c)) = chars.next() {
+        if is_marker {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
+        let next = chars.peek().map(|&(_, n)| n);
         match c {
             '<' if next.is_none_or(|n| n.is_ascii_alphabetic() || "/!?".contains(n)) => {
                 out.push_str("&lt;");
             }
-            '&' if entity_like(chars.clone()) => out.push_str("&amp;"),
+            '&' if entity_like(chars.clone().map(|(_, c)| c)) => out.push_str("&amp;"),
             '\\' if next.is_none_or(|n| n.is_ascii_punctuation()) => out.push_str("\\\\"),
             ']' if next.is_none_or(|n| "([:".contains(n)) => out.push_str("\\]"),
             '[' => out.push_str("\\["),
+            '\n' => out.push(' '),
             c => out.push(clean(c)),
         }
     }
     out
+}
+
+/// Where the character is (its byte index) that would make `text`, at the start of a line,
+/// start a Markdown block: an ATX heading's `#`, a quote's `>`, a list item's `-`, `+`, `*` or
+/// the `.`/`)` after its number, a thematic break's first character.
+fn block_marker(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let first = *bytes.first()?;
+    // A marker alone (`-`, a missing value) starts at most an empty item: left as it is.
+    let then_blank = |at: usize| bytes.get(at).is_some_and(|b| *b == b' ' || *b == b'\t');
+    match first {
+        b'#' | b'>' => Some(0),
+        b'-' | b'+' | b'*' if then_blank(1) => Some(0),
+        b'-' | b'*' | b'_' if bytes.iter().take_while(|b| **b == first).count() >= 3 => Some(0),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            (digits <= 9
+                && matches!(bytes.get(digits), Some(b'.' | b')'))
+                && then_blank(digits + 1))
+            .then_some(digits)
+        }
+        _ => None,
+    }
 }
 
 /// Whether what follows a `&` could make it an entity (`&lt;`, `&#60;`, `&#x3c;`), given
@@ -148,6 +186,37 @@ mod tests {
             assert_eq!(markdown(kept), kept);
         }
         assert_eq!(markdown_cell("a|b\nc\\|d"), "a\\|b c\\\\\\|d");
+    }
+
+    /// A value is inline text wherever a template puts it: it cannot start a block (a
+    /// heading, a list, a quote, a rule) of its own, nor end the quote it is in.
+    #[test]
+    fn markdown_values_start_no_block() {
+        assert_eq!(markdown("fine\n# Owned\n> quote"), "fine # Owned > quote");
+        for (text, escaped) in [
+            ("# Owned", "\\# Owned"),
+            ("> quote", "\\> quote"),
+            ("- item", "\\- item"),
+            ("+ item", "\\+ item"),
+            ("* item", "\\* item"),
+            ("---", "\\---"),
+            ("***", "\\***"),
+            ("___", "\\___"),
+            ("1. first", "1\\. first"),
+            ("12) twelfth", "12\\) twelfth"),
+        ] {
+            assert_eq!(markdown(text), escaped, "{text}");
+        }
+        for kept in [
+            "-38% in 13 weeks",
+            "2024.5 weeks",
+            "*emphasis*",
+            "1.5x",
+            "a # b",
+            "--flag",
+        ] {
+            assert_eq!(markdown(kept), kept);
+        }
     }
 
     #[test]

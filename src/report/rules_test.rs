@@ -65,7 +65,7 @@ pub fn render(r: &Report) -> String {
 /// One failed case: where it is, what it judged, expected against got, and what the rule read.
 pub fn failure_block(c: &CaseResult) -> String {
     let mut b = String::new();
-    let _ = writeln!(b, "---- {} ----", c.id());
+    let _ = writeln!(b, "---- {} ----", one_line(&c.id()));
     let _ = writeln!(b, "case:     {}:{}", c.file, c.line);
     let subject = match (&c.chain, c.synthetic) {
         (Some(slug), false) => format!("chain {slug}"),
@@ -81,9 +81,9 @@ pub fn failure_block(c: &CaseResult) -> String {
         ),
         None => writeln!(b, "expected: {}", c.expected),
     };
-    let _ = writeln!(b, "got:      {}: {}", c.got, c.reason);
+    let _ = writeln!(b, "got:      {}: {}", c.got, one_line(&c.reason));
     if let Some(hint) = &c.hint {
-        let _ = writeln!(b, "hint:     {hint}");
+        let _ = writeln!(b, "hint:     {}", one_line(hint));
     }
     if let Some(at) = &c.location {
         let _ = writeln!(b, "at:       {at}");
@@ -93,7 +93,12 @@ pub fn failure_block(c: &CaseResult) -> String {
     } else {
         b.push_str("evidence:\n");
         for e in &c.evidence {
-            let _ = writeln!(b, "  {} = {}", e.field, e.value);
+            let _ = writeln!(
+                b,
+                "  {} = {}",
+                one_line(&e.field),
+                one_line(&e.value.to_string())
+            );
         }
     }
     if !c.params.is_empty() {
