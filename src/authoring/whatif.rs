@@ -81,6 +81,10 @@ pub struct WhatIf {
     pub flips: Vec<Flip>,
     /// The fields it read that were tried.
     pub fields_tried: Vec<String>,
+    /// The fields it read that are never varied: dates, and text without a list of values
+    /// (a name, a token's symbol).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields_not_varied: Vec<String>,
     pub evaluations: usize,
     /// Whether a bound (evaluations or time) stopped the search before every field was tried.
     pub cut_short: bool,
@@ -127,8 +131,15 @@ impl WhatIf {
             .map(Flip::sentence)
             .collect();
         if found.is_empty() {
+            let untried = match self.fields_not_varied.as_slice() {
+                [] => String::new(),
+                fields => format!(
+                    "; {} not varied (dates and free text never are)",
+                    fields.join(", ")
+                ),
+            };
             vec![format!(
-                "no change of one field it read ({}) {does}",
+                "no change of one field it read ({}) {does}{untried}",
                 self.tried()
             )]
         } else {
@@ -223,6 +234,7 @@ fn search_here(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verd
         status: verdict.status,
         flips: Vec::new(),
         fields_tried: Vec::new(),
+        fields_not_varied: Vec::new(),
         evaluations: 0,
         cut_short: false,
     };
@@ -243,6 +255,15 @@ fn search_here(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verd
     for (field, kind) in &read {
         if s.cut_short {
             break;
+        }
+        let varied = match kind {
+            Kind::Date => false,
+            Kind::Text => allowed(universe, field).is_some(),
+            _ => true,
+        };
+        if !varied {
+            out.fields_not_varied.push(field.clone());
+            continue;
         }
         out.fields_tried.push(field.clone());
         let found = vary(&mut s, &[], field, *kind, &|v: &Verdict| v.status != status);
@@ -534,5 +555,40 @@ mod tests {
         let layers = allowed(&universe, "layer").unwrap();
         assert!(!layers.iter().any(|l| l == "L1"), "{layers:?}");
         assert!(layers.iter().any(|l| l == "L2"), "{layers:?}");
+    }
+
+    /// A date or a free text is never varied: a search that finds nothing says which fields
+    /// it read and did not try, not that no change of them could flip the verdict.
+    #[test]
+    fn fields_never_varied_are_named_apart_from_those_tried() {
+        use crate::evaluate::tests::{chain, pack_with_limits, t, universe};
+        let universe = universe(vec![chain(
+            "base",
+            &[
+                ("stage", t("1")),
+                (
+                    "launch_date",
+                    Value::Date(crate::evaluate::tests::d("2023-07-13")),
+                ),
+            ],
+        )]);
+        let pack = pack_with_limits(
+            &[(
+                "r",
+                "fn rule(chain, params, peers) { if chain.name == \"Nope\" && chain.launch_date != () && chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") } }",
+            )],
+            "",
+            crate::rules::Limits::default(),
+        );
+        let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some("base")).unwrap();
+        assert_eq!(verdict.status, Status::Fail, "{verdict:?}");
+        let found = search(&pack, &universe, "base", &verdict);
+        assert_eq!(found.fields_not_varied, ["name"]);
+        assert_eq!(
+            found.lines(),
+            [
+                "no change of one field it read (none could be varied) flips it; name not varied (dates and free text never are)"
+            ]
+        );
     }
 }

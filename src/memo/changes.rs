@@ -212,6 +212,7 @@ mod what_if_tests {
             status: Status::Fail,
             flips,
             fields_tried: vec!["tvl_usd".into(), "tvl_rank".into()],
+            fields_not_varied: Vec::new(),
             evaluations: 300,
             cut_short,
         }
