@@ -79,6 +79,13 @@ impl Plan {
                 out.push(format!(
                     "the {what} must be one line of text, got {value:?}"
                 ));
+            } else if let Some((at, c)) = crate::diagnostics::unprintable(value) {
+                // The rule's header would hold it, and `rules check` refuses such a header.
+                out.push(format!(
+                    "the {what} holds {} at character {}: expected plain text on one line, without control or bidirectional formatting characters",
+                    crate::diagnostics::code_point(c),
+                    at + 1
+                ));
             }
         }
         let screen = match fs::read_to_string(&self.screen) {

@@ -209,6 +209,18 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                 value
             }
         };
+        if let Some((key, c)) = unprintable_in(&rule.params) {
+            errors.push(Diagnostic::at(
+                file,
+                text,
+                line,
+                column,
+                format!(
+                    "`rules.{id}.params.{key}` holds the character {}: a parameter's text is plain text on one line, since reasons and every output show it",
+                    code_point(c)
+                ),
+            ));
+        }
         rules.insert(
             id,
             RuleSettings {
@@ -295,6 +307,32 @@ fn key_path(text: &str, line: usize) -> Option<String> {
     }
 }
 
+/// The first key or string in `params` (nested arrays and tables included) that holds a
+/// character a terminal would not show as written: its key path and the character.
+fn unprintable_in(params: &toml::Table) -> Option<(String, char)> {
+    fn value(v: &toml::Value, path: &str) -> Option<(String, char)> {
+        match v {
+            toml::Value::String(s) => unprintable(s).map(|(_, c)| (path.to_string(), c)),
+            toml::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| value(item, &format!("{path}[{i}]"))),
+            toml::Value::Table(t) => table(t, &format!("{path}.")),
+            _ => None,
+        }
+    }
+    fn table(t: &toml::Table, prefix: &str) -> Option<(String, char)> {
+        t.iter().find_map(|(k, v)| {
+            let path = format!("{prefix}{}", crate::diagnostics::displayable(k.clone()));
+            match unprintable(k) {
+                Some((_, c)) => Some((path, c)),
+                None => value(v, &path),
+            }
+        })
+    }
+    table(params, "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +391,35 @@ mod tests {
                 "`window_weeks` must be from 1 to 5200 (a century), found 13783694",
             ]
         );
+    }
+
+    #[test]
+    fn a_parameter_with_a_control_or_bidi_character_is_refused_by_its_key() {
+        for (params, key, c) in [
+            (
+                "accepted_origins = [\"chain\", \"a\\u202Eb\"]",
+                "accepted_origins[1]",
+                "U+202E",
+            ),
+            ("label = \"x\\u0007\"", "label", "U+0007"),
+            (
+                "[rules.token_existence.params.nested]\nk = \"\\u001b[2J\"",
+                "nested.k",
+                "U+001B",
+            ),
+            ("\"a\\u2066\" = 1", "a\u{FFFD}", "U+2066"),
+        ] {
+            let text = GOOD.replace("accepted_origins = [\"chain\", \"app\"]", params);
+            let errs = parse("screen.toml", &text).unwrap_err();
+            assert_eq!(
+                errs[0].message,
+                format!(
+                    "`rules.token_existence.params.{key}` holds the character {c}: a parameter's text is plain text on one line, since reasons and every output show it"
+                ),
+                "{params}"
+            );
+            assert_eq!(errs[0].location(), "screen.toml:4:1");
+        }
     }
 
     #[test]

@@ -649,6 +649,14 @@ nothing was written
     );
     refused(
         &|_| {},
+        &["fees", "--title", "Fees \u{202E}reversed", "--category", "x\u{7}"],
+        "error: the title holds U+202E at character 6: expected plain text on one line, without control or bidirectional formatting characters
+error: the category holds U+0007 at character 2: expected plain text on one line, without control or bidirectional formatting characters
+nothing was written
+",
+    );
+    refused(
+        &|_| {},
         &["Fees-2"],
         "error: rule id `Fees-2` must be lowercase letters, digits and `_`, starting with a letter (e.g. `sequencer_revenue`)
 nothing was written
