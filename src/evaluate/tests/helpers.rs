@@ -267,3 +267,27 @@ fn formatting_helpers() {
     assert_eq!(eval("num(12345)"), "12,345");
     assert_eq!(eval("ordinal(87.5)"), "87th");
 }
+
+/// Dates sort in calendar order, and a "YYYY-MM-DD" string counts days with a date as the date
+/// it writes (as it compares with one).
+#[test]
+fn dates_sort_and_count_days_with_date_strings() {
+    assert_eq!(
+        eval("[date(\"2025-03-01\"), date(\"2024-12-31\"), date(\"2025-01-15\")].order()"),
+        "[date(\"2024-12-31\"), date(\"2025-01-15\"), date(\"2025-03-01\")]"
+    );
+    assert_eq!(
+        eval("[date(\"2024-12-31\"), date(\"2025-03-01\")].order_desc()"),
+        "[date(\"2025-03-01\"), date(\"2024-12-31\")]"
+    );
+    assert_eq!(eval("date(\"2025-01-31\") - \"2025-01-01\""), "30");
+    assert_eq!(eval("\"2025-01-31\" - date(\"2025-01-01\")"), "30");
+    assert_eq!(
+        eval("days_between(\"2025-01-01\", date(\"2024-12-25\"))"),
+        "-7"
+    );
+    assert_eq!(
+        eval("days_between(date(\"2024-12-25\"), \"2025-01-01\")"),
+        "7"
+    );
+}

@@ -29,6 +29,15 @@ fn parse(s: &str) -> Res<Date> {
     })
 }
 
+/// A string counted in days from or to a date must be a date.
+fn counted(s: &str, op: &str) -> Res<Date> {
+    crate::dataset::date::parse_ymd(s).map(Date).ok_or_else(|| {
+        api_error(format!(
+            "`{op}` counts days between a date and \"{s}\", which is not a date: write dates as \"YYYY-MM-DD\""
+        ))
+    })
+}
+
 /// A string compared with a date must be a date.
 fn other(s: &str, op: &str) -> Res<Date> {
     crate::dataset::date::parse_ymd(s).map(Date).ok_or_else(|| {
@@ -102,6 +111,19 @@ pub fn register(engine: &mut Engine) {
             (b.0 - a.0).num_days() as INT
         })
         .register_fn("-", |a: Date, b: Date| (a.0 - b.0).num_days() as INT)
+        // A "YYYY-MM-DD" string counts days with a date as the date it writes.
+        .register_fn("-", |a: Date, b: &str| -> Res<INT> {
+            Ok((a.0 - counted(b, "-")?.0).num_days() as INT)
+        })
+        .register_fn("-", |a: &str, b: Date| -> Res<INT> {
+            Ok((counted(a, "-")?.0 - b.0).num_days() as INT)
+        })
+        .register_fn("days_between", |a: Date, b: &str| -> Res<INT> {
+            Ok((counted(b, "days_between")?.0 - a.0).num_days() as INT)
+        })
+        .register_fn("days_between", |a: &str, b: Date| -> Res<INT> {
+            Ok((b.0 - counted(a, "days_between")?.0).num_days() as INT)
+        })
         .register_fn("+", |d: Date, n: INT| shifted(d, n, 1))
         .register_fn("-", |d: Date, n: INT| shifted(d, n, -1))
         .register_fn("+", |_: Date, _: FLOAT| -> Res<Date> {

@@ -20,10 +20,16 @@ pub fn pct(x: f64) -> String {
         let sign = if p < 0.0 { "-" } else { "" };
         return format!("{sign}{}%", scientific(p.abs()));
     }
-    if p.abs() >= 10.0 || p == 0.0 {
-        format!("{p:.0}%")
+    let text = if p.abs() >= 10.0 || p == 0.0 {
+        format!("{p:.0}")
     } else {
-        format!("{}%", trim(format!("{p:.1}")))
+        trim(format!("{p:.1}"))
+    };
+    // A value that rounds to zero is 0%, whatever its sign.
+    if text == "-0" {
+        "0%".into()
+    } else {
+        format!("{text}%")
     }
 }
 
@@ -70,7 +76,7 @@ pub fn ordinal(x: f64) -> String {
         return format!("{sign}{}th", scientific(x.abs()));
     }
     let n = x.floor() as i64;
-    let suffix = match (n % 10, n % 100) {
+    let suffix = match (n.unsigned_abs() % 10, n.unsigned_abs() % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
         (2, _) => "nd",
@@ -176,6 +182,11 @@ mod tests {
         assert_eq!(pct(0.0), "0%");
         assert_eq!(signed_pct(0.12), "+12%");
         assert_eq!(signed_pct(-0.4), "-40%");
+        // Rounded to zero, whatever the sign.
+        assert_eq!(pct(-1e-30), "0%");
+        assert_eq!(pct(-0.0), "0%");
+        assert_eq!(pct(-0.0004), "0%");
+        assert_eq!(signed_pct(-1e-30), "0%");
     }
 
     #[test]
@@ -190,6 +201,8 @@ mod tests {
         assert_eq!(ordinal(87.5), "87th");
         assert_eq!(ordinal(22.0), "22nd");
         assert_eq!(ordinal(13.0), "13th");
+        assert_eq!(ordinal(-1.0), "-1st");
+        assert_eq!(ordinal(-12.0), "-12th");
     }
 
     #[test]

@@ -457,8 +457,12 @@ pub const REFERENCE: &[Section] = &[
                 "days_between(a, b)",
                 "int",
                 "days_between",
-                &["days_between(from: Date, to: Date) -> int"],
-                "Days from `a` to `b`, negative when `b` is earlier; also `b - a`.",
+                &[
+                    "days_between(from: Date, to: Date) -> int",
+                    "days_between(from: Date, to: String) -> int",
+                    "days_between(from: String, to: Date) -> int",
+                ],
+                "Days from `a` to `b`, negative when `b` is earlier; also `b - a`. One of the two may be a \"YYYY-MM-DD\" string.",
             ),
             h(
                 "d.to_string()",

@@ -212,6 +212,13 @@ fn compare(a: &Dynamic, b: &Dynamic) -> Option<Ordering> {
     if a.is_unit() && b.is_unit() {
         return Some(Ordering::Equal);
     }
+    // Dates (the rule API's own type) in calendar order.
+    if let (Some(x), Some(y)) = (
+        a.read_lock::<super::date::Date>(),
+        b.read_lock::<super::date::Date>(),
+    ) {
+        return Some(x.cmp(&y));
+    }
     None
 }
 
@@ -224,9 +231,11 @@ fn sort(array: &mut Array, descending: bool) -> Res<()> {
         return refuse("sort: the array holds values of different types, which do not sort".into());
     }
     if compare(first, first).is_none() {
+        // The type as a rule names it (`Chain`, not moat's Rust path).
+        let name = first.type_name();
         return refuse(format!(
             "sort: values of type {} do not sort",
-            first.type_name()
+            name.rsplit("::").next().unwrap_or(name)
         ));
     }
     let order = |a: &Dynamic, b: &Dynamic| compare(a, b).unwrap_or(Ordering::Equal);
