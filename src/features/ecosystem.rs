@@ -79,14 +79,26 @@ pub fn fill(cut: &Cut, chains: &mut [ChainFeatures]) {
             ),
         })
         .collect();
+    // The links of each chain (as either end or as the ecosystem), in date order: found by
+    // slug rather than by scanning every link for every chain.
+    let mut of_chain: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, l) in links.iter().enumerate() {
+        let ends = [&l.from_chain, &l.to_chain, &l.ecosystem];
+        for (k, end) in ends.iter().enumerate() {
+            if let Some(slug) = end.as_deref()
+                && !ends[..k].iter().any(|e| e.as_deref() == Some(slug))
+            {
+                of_chain.entry(slug).or_default().push(i);
+            }
+        }
+    }
     for c in chains.iter_mut() {
         let slug = c.slug.as_str();
         let is = |chain: &Option<String>| chain.as_deref() == Some(slug);
-        let mine: Vec<Link> = links
-            .iter()
-            .filter(|l| is(&l.from_chain) || is(&l.to_chain) || is(&l.ecosystem))
-            .cloned()
-            .collect();
+        let mine: Vec<Link> = of_chain
+            .get(slug)
+            .map(|at| at.iter().map(|&i| links[i].clone()).collect())
+            .unwrap_or_default();
         let count = |f: &dyn Fn(&Link) -> bool| mine.iter().filter(|l| f(l)).count() as i64;
         let out = count(&|l| is(&l.from_chain));
         let into = count(&|l| is(&l.to_chain));
