@@ -50,8 +50,8 @@ impl SpentRules {
 
 impl Budget {
     /// [`Budget::new`], with the rules of `before` already out of budget.
-    pub fn after(pack: &RulePack, before: &SpentRules) -> Budget {
-        let budget = Budget::new(pack);
+    pub fn after(pack: &RulePack, chains: usize, before: &SpentRules) -> Budget {
+        let budget = Budget::new(pack, chains);
         for (id, stopped_at) in before.lock().iter() {
             if let Some(spent) = budget.spent.get(id) {
                 spent.nanos.store(
@@ -77,9 +77,10 @@ impl Budget {
         }
     }
 
-    /// Fresh budgets for the rules of `pack`, as its screen.toml sets them.
-    pub fn new(pack: &RulePack) -> Budget {
-        let (rule, screen) = pack.time_budgets();
+    /// Fresh budgets for the rules of `pack` judging `chains` chains, as its screen.toml sets
+    /// them.
+    pub fn new(pack: &RulePack, chains: usize) -> Budget {
+        let (rule, screen) = pack.time_budgets(chains);
         Budget {
             rule,
             screen,

@@ -99,8 +99,8 @@ fn screen_world(
         chains
     };
     let budget = match &options.spent_before {
-        Some(before) => Budget::after(pack, before),
-        None => Budget::new(pack),
+        Some(before) => Budget::after(pack, chains.len(), before),
+        None => Budget::new(pack, chains.len()),
     };
     let (mut chain_results, sector) = pool.install(|| {
         let results: Vec<ChainResult> = chains
@@ -188,7 +188,7 @@ pub fn evaluate_chain(
         .iter()
         .filter(|r| r.info.scope == RuleScope::Chain)
         .collect();
-    let budget = Budget::new(pack);
+    let budget = Budget::new(pack, 1);
     Ok(on_evaluation_stack(|| {
         chain_result(
             pack,
@@ -221,7 +221,7 @@ pub fn evaluate_rule(
     rule: &str,
     chain: Option<&str>,
 ) -> anyhow::Result<Verdict> {
-    on_evaluation_stack(|| evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack)))
+    on_evaluation_stack(|| evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack, 1)))
 }
 
 /// [`evaluate_rule`] within the time budgets of a longer run (the cases of `rules test`), on
@@ -276,7 +276,7 @@ pub fn evaluate_in_world(
         world,
         Target::Chain(chain),
         &mut Slate::new(),
-        &Budget::new(pack),
+        &Budget::new(pack, 1),
     ))
 }
 

@@ -39,13 +39,29 @@ pub const MAX_FUNCTIONS: usize = 50;
 /// microseconds, so only a runaway rule comes near it.
 pub const TIME_PER_EVALUATION: Duration = Duration::from_secs(1);
 /// Default time budget of one rule across a whole screen (all its evaluations together,
-/// whichever thread ran them); `rule_time_budget_ms` in screen.toml sets another. When it is
-/// spent, the rule's remaining evaluations are ERROR without running, so one runaway rule
-/// cannot make a screen of a hundred chains take a hundred times its per-evaluation limit.
+/// whichever thread ran them), plus [`RULE_TIME_PER_CHAIN`] for each chain judged;
+/// `rule_time_budget_ms` in screen.toml sets another. When it is spent, the rule's remaining
+/// evaluations are ERROR without running, so one runaway rule cannot make a screen of a hundred
+/// chains take a hundred times its per-evaluation limit.
 pub const RULE_TIME_BUDGET: Duration = Duration::from_secs(1);
+/// What each chain judged adds to a rule's default budget: a shipped rule takes a few
+/// microseconds to some tens on a chain, so a universe of 100,000 chains (11 s) fits, where a
+/// flat second ran out part way through it.
+pub const RULE_TIME_PER_CHAIN: Duration = Duration::from_micros(100);
 /// Default time budget of all the evaluations of one screen (`screen_time_budget_ms` in
-/// screen.toml): a cap on many slow rules together.
+/// screen.toml), plus [`SCREEN_TIME_PER_CHAIN`] for each chain judged: a cap on many slow rules
+/// together.
 pub const SCREEN_TIME_BUDGET: Duration = Duration::from_secs(20);
+pub const SCREEN_TIME_PER_CHAIN: Duration = Duration::from_millis(1);
+
+/// The default budgets (one rule's, the screen's) of a screen judging `chains` chains.
+pub fn default_budgets(chains: usize) -> (Duration, Duration) {
+    let n = u32::try_from(chains).unwrap_or(u32::MAX);
+    (
+        RULE_TIME_BUDGET.saturating_add(RULE_TIME_PER_CHAIN.saturating_mul(n)),
+        SCREEN_TIME_BUDGET.saturating_add(SCREEN_TIME_PER_CHAIN.saturating_mul(n)),
+    )
+}
 /// Lines of `print`/`debug` output kept per evaluation, and their bytes: enough to debug a
 /// rule, while a rule printing in a loop cannot flood the output of a screen of every chain.
 pub const MAX_OUTPUT_LINES: usize = 20;
@@ -222,6 +238,22 @@ impl std::fmt::Write for Capped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_budgets_grow_with_the_chains_judged() {
+        let ms = |n: u64| Duration::from_millis(n);
+        assert_eq!(default_budgets(0), (ms(1000), ms(20_000)));
+        assert_eq!(
+            default_budgets(130),
+            (Duration::from_micros(1_013_000), ms(20_130))
+        );
+        assert_eq!(default_budgets(100_000), (ms(11_000), ms(120_000)));
+        let (rule, screen) = default_budgets(usize::MAX);
+        assert!(
+            rule > ms(400_000_000) && screen > rule,
+            "{rule:?} {screen:?}"
+        );
+    }
 
     /// The byte screen of `bounded` lets no control character through: every character, alone
     /// and between letters, comes back as it went in exactly when it is not a control (or is a

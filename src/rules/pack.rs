@@ -72,10 +72,11 @@ pub struct RulePack {
     /// never need it.
     pub(crate) locator: std::sync::OnceLock<rhai::Engine>,
     pub(crate) limits: Limits,
-    /// Time one rule's evaluations may take in one screen, together (screen.toml).
-    pub(crate) rule_time_budget: Duration,
-    /// Time all the evaluations of one screen may take (screen.toml).
-    pub(crate) screen_time_budget: Duration,
+    /// Time one rule's evaluations may take in one screen, together (screen.toml; `None`:
+    /// the default for the screen's size).
+    pub(crate) rule_time_budget: Option<Duration>,
+    /// Time all the evaluations of one screen may take (screen.toml; `None`: the default).
+    pub(crate) screen_time_budget: Option<Duration>,
 }
 
 impl RulePack {
@@ -154,9 +155,14 @@ impl RulePack {
         &self.limits
     }
 
-    /// The time budgets of a screen: one rule's evaluations together, and all of them.
-    pub fn time_budgets(&self) -> (Duration, Duration) {
-        (self.rule_time_budget, self.screen_time_budget)
+    /// The time budgets of a screen judging `chains` chains: one rule's evaluations
+    /// together, and all of them (screen.toml's, else the defaults for that many chains).
+    pub fn time_budgets(&self, chains: usize) -> (Duration, Duration) {
+        let (rule, screen) = crate::rules::limits::default_budgets(chains);
+        (
+            self.rule_time_budget.unwrap_or(rule),
+            self.screen_time_budget.unwrap_or(screen),
+        )
     }
 
     pub(crate) fn compiled(&self, id: &str) -> Option<&CompiledRule> {

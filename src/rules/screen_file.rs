@@ -3,7 +3,6 @@
 //! reads instead of hard-coding thresholds. Unknown keys are errors that name the key, its file
 //! and its line:column, because a misspelt `wieght` silently ignored would change a screen.
 
-use super::limits::{RULE_TIME_BUDGET, SCREEN_TIME_BUDGET};
 use crate::diagnostics::{Diagnostic, code_point, line_col, unprintable};
 use crate::features::options::MAX_WINDOW_WEEKS;
 use serde::Deserialize;
@@ -57,11 +56,11 @@ pub struct ScreenSettings {
     /// Length of the TVL-leadership window in weeks (default 52).
     pub window_weeks: i64,
     /// Time one rule's evaluations may take in one screen, all together
-    /// (`rule_time_budget_ms`, default `limits::RULE_TIME_BUDGET`).
-    pub rule_time_budget: Duration,
-    /// Time all the evaluations of one screen may take (`screen_time_budget_ms`, default
-    /// `limits::SCREEN_TIME_BUDGET`).
-    pub screen_time_budget: Duration,
+    /// (`rule_time_budget_ms`; `None`: the default, `limits::rule_time_budget`).
+    pub rule_time_budget: Option<Duration>,
+    /// Time all the evaluations of one screen may take (`screen_time_budget_ms`; `None`: the
+    /// default, `limits::screen_time_budget`).
+    pub screen_time_budget: Option<Duration>,
     pub rules: BTreeMap<String, RuleSettings>,
 }
 
@@ -246,9 +245,9 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
             ),
         ));
     }
-    let mut budget = |key: &str, value: &Option<Spanned<i64>>, default: Duration| match value {
-        None => default,
-        Some(ms) if *ms.get_ref() >= 1 => Duration::from_millis(*ms.get_ref() as u64),
+    let mut budget = |key: &str, value: &Option<Spanned<i64>>| match value {
+        None => None,
+        Some(ms) if *ms.get_ref() >= 1 => Some(Duration::from_millis(*ms.get_ref() as u64)),
         Some(ms) => {
             errors.push(at(
                 ms.span(),
@@ -257,19 +256,11 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                     ms.get_ref()
                 ),
             ));
-            default
+            None
         }
     };
-    let rule_time_budget = budget(
-        "rule_time_budget_ms",
-        &raw.rule_time_budget_ms,
-        RULE_TIME_BUDGET,
-    );
-    let screen_time_budget = budget(
-        "screen_time_budget_ms",
-        &raw.screen_time_budget_ms,
-        SCREEN_TIME_BUDGET,
-    );
+    let rule_time_budget = budget("rule_time_budget_ms", &raw.rule_time_budget_ms);
+    let screen_time_budget = budget("screen_time_budget_ms", &raw.screen_time_budget_ms);
     if errors.is_empty() {
         Ok(ScreenSettings {
             name: raw.name.into_inner(),
@@ -461,10 +452,7 @@ mod tests {
     #[test]
     fn time_budgets_default_and_are_checked() {
         let s = parse("screen.toml", GOOD).unwrap();
-        assert_eq!(
-            (s.rule_time_budget, s.screen_time_budget),
-            (RULE_TIME_BUDGET, SCREEN_TIME_BUDGET)
-        );
+        assert_eq!((s.rule_time_budget, s.screen_time_budget), (None, None));
         let text = GOOD.replace(
             "pass_mark = 0.6\n",
             "pass_mark = 0.6\nrule_time_budget_ms = 250\nscreen_time_budget_ms = 0\n",
@@ -479,7 +467,7 @@ mod tests {
             "pass_mark = 0.6\nrule_time_budget_ms = 250\n",
         );
         let s = parse("screen.toml", &text).unwrap();
-        assert_eq!(s.rule_time_budget, Duration::from_millis(250));
+        assert_eq!(s.rule_time_budget, Some(Duration::from_millis(250)));
     }
 
     #[test]

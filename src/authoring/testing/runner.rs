@@ -98,7 +98,7 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
     // One time budget for the whole run, as for a screen: a runaway rule's later cases are
     // ERROR without running. The cases run on a thread with the evaluation stack (coverage
     // is recorded on the thread that evaluates).
-    let budget = Budget::new(&pack);
+    let budget = Budget::new(&pack, parsed.cases.len());
     let mut results = Vec::new();
     let mut executed: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     on_evaluation_stack(|| -> anyhow::Result<()> {
