@@ -291,3 +291,24 @@ fn dates_sort_and_count_days_with_date_strings() {
         "7"
     );
 }
+
+/// `beat` is a percent of the peers beaten: a value outside 0..100 is an ERROR, not a lead
+/// that could never (or would always) happen.
+#[test]
+fn a_lead_beat_outside_a_percent_is_an_error() {
+    for beat in ["101", "-1", "1e9"] {
+        let body = format!(
+            "fn rule(chain, params, peers) {{ pass(`${{peers.lead(chain, \"txcost_median_usd\", \"low\", {beat})}}`) }}"
+        );
+        let p = pack(&[("h", &body)], "");
+        let v = evaluate_rule(&p, &world(), "h", Some("base")).unwrap();
+        assert_eq!(v.status, Status::Error, "{beat}");
+        assert!(
+            v.reason.starts_with(
+                "peers.lead: `beat` is a percent of the peers beaten, from 0 to 100, found "
+            ),
+            "{beat}: {}",
+            v.reason
+        );
+    }
+}

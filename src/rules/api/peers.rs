@@ -723,6 +723,13 @@ impl Peers {
                 describe(&beat)
             )));
         };
+        // A share of peers beaten is 0 to 100 percent: a `beat` outside it (a fraction
+        // written as 0.75 is inside, and reads as 0.75%) could never or would always lead.
+        if !(0.0..=100.0).contains(&beat) {
+            return Err(api_error(format!(
+                "peers.lead: `beat` is a percent of the peers beaten, from 0 to 100, found {beat}"
+            )));
+        }
         let window = window.map(|w| self.window_start(&w)).transpose()?;
         let label = self.call_label(&format!(
             "lead({}, \"{series}\", \"{direction}\", {beat}{})",

@@ -404,7 +404,7 @@ pub const REFERENCE: &[Section] = &[
                 "#{dates, lead_dates, share, first, last, latest} or ()",
                 "lead",
                 &["lead(peers: Peers, chain: Chain, series: String, better: String, beat: ?) -> ?"],
-                "How persistent a lead is: on every date the chain and at least one other member have a point of the series, the percent of those members it beats (with \"low\", a lower value beats). `dates` compared, `lead_dates` where it beat at least `beat` percent, `share` = lead_dates / dates, `latest` = percent beaten on the last date; `first` and `last` are dates. `()` when there is no date to compare.",
+                "How persistent a lead is: on every date the chain and at least one other member have a point of the series, the percent of those members it beats (with \"low\", a lower value beats). `dates` compared, `lead_dates` where it beat at least `beat` percent (0 to 100; another `beat` is an ERROR), `share` = lead_dates / dates, `latest` = percent beaten on the last date; `first` and `last` are dates. `()` when there is no date to compare.",
             ),
             h(
                 "peers.lead(chain, \"series\", \"low\"|\"high\", beat, #{weeks: N})  or  #{since: date}",
