@@ -143,8 +143,9 @@ fn read_parquet(
         return Err(Problem::file(shown, message));
     }
     let names = current_names(table, pq.header.clone());
+    // A Parquet header is the file's schema, not a row: its problems are the file's.
     let (header_problems, ok) =
-        check_header(table, &names, &|_, message| Problem::row(shown, 1, message));
+        check_header(table, &names, &|_, message| Problem::file(shown, message));
     let mut builder = Builder::new(table, ctx, &names, ok, "row", pq.height());
     // Each field the builder reads, ready to give its cells; a column of the wrong type is one
     // problem, listed before the cell problems of the file.

@@ -97,6 +97,28 @@ fn a_parquet_column_of_the_wrong_type_is_one_problem() {
     );
 }
 
+/// A Parquet file's header is its schema: a missing or unknown column is a problem of the
+/// file, not of its first row.
+#[test]
+fn parquet_header_problems_are_the_files() {
+    let mut tvl = df!(
+        "date" => ["2024-11-03"],
+        "chian" => ["base"],
+        "tvl_usd" => [1.0],
+    )
+    .unwrap();
+    let tmp = with_parquet_tvl(&mut tvl);
+    let errors = load(tmp.path()).unwrap_err();
+    let file = tmp.path().join("tvl_weekly.parquet").display().to_string();
+    let lines: Vec<String> = errors.problems.iter().map(|p| p.to_string()).collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        assert!(line.starts_with(&format!("{file}: error: ")), "{line}");
+        assert!(!line.contains("row 1"), "{line}");
+    }
+    assert!(lines.iter().any(|l| l.contains("chian")), "{lines:?}");
+}
+
 /// Parquet dates are dates only if they can be written `YYYY-MM-DD`, as in CSV; integer
 /// amounts are numbers.
 #[test]
