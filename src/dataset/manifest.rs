@@ -131,8 +131,15 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
         ("name", &manifest.name, &places.name),
         ("description", &manifest.description, &places.description),
     ] {
+        let span = place.as_ref().map_or(0..0, |p| p.span());
+        // The name heads every output: a dataset without one could not be told apart.
+        if field == "name" && value.trim().is_empty() && place.is_some() {
+            errors.push(at(
+                span.start,
+                "name is empty: expected the dataset's name, which every output shows".to_string(),
+            ));
+        }
         if let Some((i, c)) = unprintable(value) {
-            let span = place.as_ref().map_or(0..0, |p| p.span());
             errors.push(at(
                 char_offset(&text, span, c),
                 format!(
@@ -152,6 +159,15 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
                     escaped(key),
                     code_point(c),
                     i + 1
+                ),
+            ));
+            continue;
+        }
+        if entry.path.get_ref().trim().is_empty() {
+            errors.push(at(
+                entry.path.span().start,
+                format!(
+                    "[files.{key}] path is empty: expected the table's file, relative to the dataset directory"
                 ),
             ));
             continue;

@@ -822,6 +822,25 @@ fn a_vintage_written_as_a_toml_date_says_to_quote_it() {
     "#);
 }
 
+#[test]
+fn an_empty_name_or_path_in_the_manifest_is_placed() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("dataset.toml");
+        replace(&p, "name = \"mini\"", "name = \" \"");
+        replace(&p, "path = \"events.csv\"", "path = \"\"");
+    }), @r#"
+    mini/dataset.toml:7:8: error: name is empty: expected the dataset's name, which every output shows
+      |
+    7 | name = " "
+      |        ^
+    mini/dataset.toml:24:8: error: [files.events] path is empty: expected the table's file, relative to the dataset directory
+       |
+    24 | path = ""
+       |        ^
+    2 problems found; the dataset was not loaded
+    "#);
+}
+
 /// Rows dated after the vintage load (a screen at a later as-of date with --allow-future sees
 /// them), and `data check` warns about them, per file and column, at the first of them.
 #[test]
