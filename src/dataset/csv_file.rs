@@ -55,10 +55,27 @@ impl<'a> Records<'a> {
         shown: &'a str,
         plain: bool,
     ) -> Result<(Records<'a>, Header), Problem> {
+        // Spreadsheets on Windows save "Unicode text" as UTF-16, which starts with its
+        // byte-order mark: named as such rather than as bytes that are not UTF-8.
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            return Err(Problem::file(
+                shown,
+                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark): expected UTF-8; save it as \"CSV UTF-8\"",
+            ));
+        }
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
         let record = reader
             .headers()
-            .map_err(|e| Problem::file(shown, format!("cannot read the header line: {e}")))?
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Utf8 { err, .. } => Problem::file(
+                    shown,
+                    format!(
+                        "cannot read the header line: its field {} is not valid UTF-8: expected UTF-8 text",
+                        err.field() + 1
+                    ),
+                ),
+                _ => Problem::file(shown, format!("cannot read the header line: {e}")),
+            })?
             .clone();
         let mut lines = LineCounter::new(bytes);
         let start = true_start(bytes, record.position().map_or(0, |p| p.byte() as usize));

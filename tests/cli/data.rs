@@ -841,6 +841,24 @@ fn an_empty_name_or_path_in_the_manifest_is_placed() {
     "#);
 }
 
+/// A spreadsheet's "Unicode text" is UTF-16: named as such, and a header that is not UTF-8
+/// names its field, not the CSV parser's byte offsets.
+#[test]
+fn a_utf16_file_or_a_header_not_in_utf8_says_so() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("sources.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        fs::write(&p, utf16).unwrap();
+        fs::write(d.join("speed.csv"), b"chain,block\xfftime_s\n").unwrap();
+    }), @r#"
+    mini/sources.csv: error: the file is UTF-16 text (it starts with a UTF-16 byte-order mark): expected UTF-8; save it as "CSV UTF-8"
+    mini/speed.csv: error: cannot read the header line: its field 2 is not valid UTF-8: expected UTF-8 text
+    2 problems found; the dataset was not loaded
+    "#);
+}
+
 /// Rows dated after the vintage load (a screen at a later as-of date with --allow-future sees
 /// them), and `data check` warns about them, per file and column, at the first of them.
 #[test]
