@@ -216,10 +216,11 @@ pub fn memo(
     let year_ago = index.universe(memo::year_before(as_of), &pack.feature_options())?;
     let result = evaluate::screen(pack, &universe, &ScreenOptions::default())?;
     let weekly = memo::Weekly::new(&universe);
+    let deadline = std::time::Instant::now() + authoring::whatif::RUN_TIME;
     slugs
         .iter()
         .map(|slug| {
-            let what_if = holding_back(pack, &universe, &result, slug);
+            let what_if = holding_back(pack, &universe, &result, slug, deadline);
             Ok(memo::chain_memo(
                 &result, &universe, &year_ago, &weekly, slug, &what_if,
             )?)
@@ -234,6 +235,7 @@ fn holding_back(
     universe: &Universe,
     result: &ScreenResult,
     slug: &str,
+    deadline: std::time::Instant,
 ) -> Vec<authoring::whatif::WhatIf> {
     let gate = |rule: &str| result.rules.iter().any(|r| r.id == rule && r.gate);
     result
@@ -246,7 +248,7 @@ fn holding_back(
             evaluate::Status::Skip => gate(&v.rule),
             evaluate::Status::Pass | evaluate::Status::Error => false,
         })
-        .map(|v| authoring::whatif::search(pack, universe, slug, v))
+        .map(|v| authoring::whatif::search_until(pack, universe, slug, v, Some(deadline)))
         .collect()
 }
 

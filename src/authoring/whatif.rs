@@ -38,6 +38,10 @@ pub const MAX_EVALUATIONS: usize = 300;
 /// (300 of a shipped rule take about 15 ms in a release build), so that only a runaway rule
 /// reaches it.
 pub const MAX_TIME: Duration = Duration::from_secs(10);
+/// Wall time of all the searches of one run that makes many (`moat memo --all`): a slow rule
+/// failing on every chain would otherwise take up to [`MAX_TIME`] per chain. Searches that
+/// would start after it are not made, and say so.
+pub const RUN_TIME: Duration = Duration::from_secs(60);
 /// Relative steps tried from a number, in both directions (1.0 = 100%).
 const STEPS: &[f64] = &[
     0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0,
@@ -130,6 +134,12 @@ impl WhatIf {
             .filter(|f| keep(f))
             .map(Flip::sentence)
             .collect();
+        if found.is_empty() && self.cut_short && self.evaluations == 0 {
+            return vec![format!(
+                "not searched: the {} s the run gives all its what-if searches were spent",
+                RUN_TIME.as_secs()
+            )];
+        }
         if found.is_empty() {
             let untried = match self.fields_not_varied.as_slice() {
                 [] => String::new(),
@@ -150,7 +160,7 @@ impl WhatIf {
     /// `PASS if tvl_usd >= $100M (now $92.8M, +7.8%)`, one line per flip, or why there is none.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = self.sentences(|_| true, "flips it");
-        if self.cut_short {
+        if self.cut_short && self.evaluations > 0 {
             lines.push(format!(
                 "(the search stopped after {} evaluations: not every field was tried)",
                 self.evaluations
@@ -187,7 +197,8 @@ struct Search<'a> {
     world: Arc<World>,
     row: usize,
     rule: &'a str,
-    started: Instant,
+    /// When the search stops: its own [`MAX_TIME`], or the run's end if sooner.
+    deadline: Instant,
     evaluations: usize,
     cut_short: bool,
 }
@@ -195,7 +206,7 @@ struct Search<'a> {
 impl Search<'_> {
     /// The verdict with `changes` applied to this chain, or `None` when the budget is spent.
     fn eval(&mut self, changes: &[(&str, &Value)]) -> Option<Verdict> {
-        if self.evaluations >= MAX_EVALUATIONS || self.started.elapsed() >= MAX_TIME {
+        if self.evaluations >= MAX_EVALUATIONS || Instant::now() >= self.deadline {
             self.cut_short = true;
             return None;
         }
@@ -225,10 +236,27 @@ impl Search<'_> {
 
 /// Search what would flip `verdict` (of rule `verdict.rule` on `chain` in `universe`).
 pub fn search(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
-    evaluate::on_evaluation_stack(|| search_here(pack, universe, chain, verdict))
+    search_until(pack, universe, chain, verdict, None)
 }
 
-fn search_here(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
+/// [`search`], stopping at `deadline` too (the end of a run's [`RUN_TIME`]).
+pub fn search_until(
+    pack: &RulePack,
+    universe: &Universe,
+    chain: &str,
+    verdict: &Verdict,
+    deadline: Option<Instant>,
+) -> WhatIf {
+    evaluate::on_evaluation_stack(|| search_here(pack, universe, chain, verdict, deadline))
+}
+
+fn search_here(
+    pack: &RulePack,
+    universe: &Universe,
+    chain: &str,
+    verdict: &Verdict,
+    deadline: Option<Instant>,
+) -> WhatIf {
     let mut out = WhatIf {
         rule: verdict.rule.clone(),
         status: verdict.status,
@@ -246,7 +274,9 @@ fn search_here(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verd
         world: World::new(universe),
         row,
         rule: &verdict.rule,
-        started: Instant::now(),
+        deadline: deadline.map_or(Instant::now() + MAX_TIME, |d| {
+            d.min(Instant::now() + MAX_TIME)
+        }),
         evaluations: 0,
         cut_short: false,
     };
@@ -589,6 +619,40 @@ mod tests {
             [
                 "no change of one field it read (none could be varied) flips it; name not varied (dates and free text never are)"
             ]
+        );
+    }
+
+    /// A search that would start after its run's deadline is not made, and says so.
+    #[test]
+    fn a_search_after_the_runs_deadline_is_not_made() {
+        use crate::evaluate::tests::{chain, pack_with_limits, t, universe};
+        let universe = universe(vec![chain("base", &[("stage", t("0"))])]);
+        let pack = pack_with_limits(
+            &[(
+                "r",
+                "fn rule(chain, params, peers) { if chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") } }",
+            )],
+            "",
+            crate::rules::Limits::default(),
+        );
+        let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some("base")).unwrap();
+        let past = Instant::now() - Duration::from_secs(1);
+        let found = search_until(&pack, &universe, "base", &verdict, Some(past));
+        assert_eq!((found.evaluations, found.cut_short), (0, true));
+        assert_eq!(
+            found.lines(),
+            ["not searched: the 60 s the run gives all its what-if searches were spent"]
+        );
+        let found = search_until(
+            &pack,
+            &universe,
+            "base",
+            &verdict,
+            Some(Instant::now() + RUN_TIME),
+        );
+        assert!(
+            found.flips.iter().any(|f| f.status == Status::Pass),
+            "{found:?}"
         );
     }
 }

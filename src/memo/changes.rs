@@ -82,7 +82,7 @@ fn needs(v: &RuleVerdict, what_if: Option<&WhatIf>) -> Vec<Need> {
     // holds the chain back all the same).
     if let Some(w) = what_if {
         let mut texts = w.sentences(|f| f.status == Status::Pass, "makes it PASS");
-        if w.cut_short {
+        if w.cut_short && w.evaluations > 0 {
             texts.push(format!(
                 "the search stopped after {} evaluations, before every field was tried",
                 w.evaluations
