@@ -120,6 +120,8 @@ impl NotSlug {
             NotSlug::Char(at, c) => {
                 let shown = if c.is_ascii_graphic() {
                     format!("`{c}`")
+                } else if c.is_alphanumeric() {
+                    format!("`{c}` ({})", code_point(c))
                 } else {
                     code_point(c)
                 };
