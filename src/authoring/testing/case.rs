@@ -373,6 +373,19 @@ impl Parser<'_> {
     fn string(&mut self, t: &Table, key: &str) -> Option<(String, Place)> {
         let v = t.get(key)?;
         match v.get_ref().as_str() {
+            // A case's text is shown on terminals and in reports (the case's name heads its
+            // result): plain text, as a field's.
+            Some(s) if crate::diagnostics::unprintable(s).is_some() => {
+                let (_, c) = crate::diagnostics::unprintable(s).expect("just found");
+                self.error_at(
+                    v,
+                    format!(
+                        "`{key}` holds the character {}: a case's text is plain text on one line",
+                        crate::diagnostics::code_point(c)
+                    ),
+                );
+                None
+            }
             Some(s) => Some((s.to_string(), self.at(v))),
             None => {
                 let found = values::describe_de(v);
@@ -569,6 +582,22 @@ mod tests {
         assert_eq!(
             (p.unchecked[0].slug.as_str(), p.unchecked[0].at),
             ("bsae", (4, 9))
+        );
+    }
+    #[test]
+    fn a_case_name_or_reason_with_a_control_or_bidi_character_is_refused() {
+        let p = parse(
+            "[[case]]\nname = \"a\\u001b[2Jb\"\nrule = \"token\"\nchain = \"base\"\nexpect = \"FAIL\"\nreason_contains = \"x\\u202Ey\"\n",
+        );
+        let messages: Vec<String> = p.problems.iter().map(|d| d.to_string()).collect();
+        assert!(p.cases.is_empty());
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("tests/t.toml:2:8: error: `name` holds the character U+001B: a case's text is plain text on one line"), "{messages:?}");
+        assert!(
+            messages[1].starts_with(
+                "tests/t.toml:6:19: error: `reason_contains` holds the character U+202E"
+            ),
+            "{messages:?}"
         );
     }
 }
