@@ -390,3 +390,18 @@ fn what_if_tries_each_value_of_a_category() {
         "{text}"
     );
 }
+
+/// `--what-if` on a sector rule says why there is no search, rather than nothing.
+#[test]
+fn what_if_on_a_sector_rule_says_it_is_not_searched() {
+    let tmp = screen_dir(&[]);
+    let out = explain(tmp.path(), &["base", "--rule", "sector_moats", "--what-if"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "what if  not searched: the search changes one chain's fields, and a sector rule"
+        ),
+        "{text}"
+    );
+}
