@@ -587,30 +587,32 @@ mod tests {
         assert!(layers.iter().any(|l| l == "L2"), "{layers:?}");
     }
 
-    /// A date or a free text is never varied: a search that finds nothing says which fields
-    /// it read and did not try, not that no change of them could flip the verdict.
-    #[test]
-    fn fields_never_varied_are_named_apart_from_those_tried() {
-        use crate::evaluate::tests::{chain, pack_with_limits, t, universe};
+    /// A pack of one rule `r` whose body is `body`, a universe of one chain `base` (stage 1,
+    /// launched 2023-07-13), and the rule's verdict on it.
+    fn judged(body: &str) -> (RulePack, Universe, Verdict) {
+        use crate::evaluate::tests::{chain, d, pack, t, universe};
         let universe = universe(vec![chain(
             "base",
             &[
                 ("stage", t("1")),
-                (
-                    "launch_date",
-                    Value::Date(crate::evaluate::tests::d("2023-07-13")),
-                ),
+                ("launch_date", Value::Date(d("2023-07-13"))),
             ],
         )]);
-        let pack = pack_with_limits(
-            &[(
-                "r",
-                "fn rule(chain, params, peers) { if chain.name == \"Nope\" && chain.launch_date != () && chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") } }",
-            )],
+        let pack = pack(
+            &[("r", &format!("fn rule(chain, params, peers) {{ {body} }}"))],
             "",
-            crate::rules::Limits::default(),
         );
         let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some("base")).unwrap();
+        (pack, universe, verdict)
+    }
+
+    /// A date or a free text is never varied: a search that finds nothing says which fields
+    /// it read and did not try, not that no change of them could flip the verdict.
+    #[test]
+    fn fields_never_varied_are_named_apart_from_those_tried() {
+        let (pack, universe, verdict) = judged(
+            "if chain.name == \"Nope\" && chain.launch_date != () && chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") }",
+        );
         assert_eq!(verdict.status, Status::Fail, "{verdict:?}");
         let found = search(&pack, &universe, "base", &verdict);
         assert_eq!(found.fields_not_varied, ["name"]);
@@ -625,17 +627,8 @@ mod tests {
     /// A search that would start after its run's deadline is not made, and says so.
     #[test]
     fn a_search_after_the_runs_deadline_is_not_made() {
-        use crate::evaluate::tests::{chain, pack_with_limits, t, universe};
-        let universe = universe(vec![chain("base", &[("stage", t("0"))])]);
-        let pack = pack_with_limits(
-            &[(
-                "r",
-                "fn rule(chain, params, peers) { if chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") } }",
-            )],
-            "",
-            crate::rules::Limits::default(),
-        );
-        let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some("base")).unwrap();
+        let (pack, universe, verdict) =
+            judged("if chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") }");
         let past = Instant::now() - Duration::from_secs(1);
         let found = search_until(&pack, &universe, "base", &verdict, Some(past));
         assert_eq!((found.evaluations, found.cut_short), (0, true));
