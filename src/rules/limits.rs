@@ -21,9 +21,9 @@ pub const MAX_FUNCTION_EXPR_DEPTH: usize = 32;
 /// operation. The shipped rules use a few kilobytes; a runaway rule stops long before two
 /// evaluation threads together could hold a noticeable share of the machine.
 pub const MAX_MEMORY: usize = 8 << 20;
-/// Bytes in one string built by `+`, `+=`, `append`, `pad` or `replace`, and in a string handed
-/// to `split` or `to_chars` (which make many values of one string): a reason with its numbers
-/// is a few hundred bytes.
+/// Bytes in one string built by `+`, `+=`, `append`, `pad`, `replace`, `list`, `join` or a
+/// map's `to_json`, and in a string handed to `split` or `to_chars` (which make many values of
+/// one string): a reason with its numbers is a few hundred bytes.
 pub const MAX_STRING_SIZE: usize = 10_000;
 /// Items of one array grown by `push`, `insert`, `append`, `+=`, `+` or `pad` (checked in
 /// constant time per item): the daily series of several years fits.

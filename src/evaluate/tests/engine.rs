@@ -330,6 +330,49 @@ fn the_text_of_a_huge_array_stops_at_the_string_limit() {
     assert!(reason.len() < 1100, "{}", reason.len());
 }
 
+/// A string joined with anything else is within the string limit, however the other value is
+/// written: an array's text, a map's JSON, a list or a join of many long strings.
+#[test]
+fn strings_grown_from_arrays_maps_lists_and_joins_stay_within_the_string_limit() {
+    let setup = "let s = \"x\"; s.pad(9000, \"y\"); let a = []; for i in 0..2000 { a.push(s); }";
+    for grow in [
+        "let t = \"pre \" + a;",
+        "let t = a + \" post\";",
+        "let t = \"\"; for i in 0..30 { t += [s, s]; }",
+        "let t = \"\"; for i in 0..30 { t.append(#{a: s}); }",
+        "let t = join(a, \",\");",
+        "let t = join([1, 2, 3], s + s);",
+        "let t = list(a);",
+        "let t = #{a: a}.to_json();",
+        "let t = \"\"; for i in 0..30 { t += blob(9000, 65); }",
+    ] {
+        let (reason, _) = error(&format!(
+            "fn rule(chain, params, peers) {{ {setup} {grow} pass(`${{t.len()}}`) }}"
+        ));
+        assert_eq!(
+            reason, "the rule exceeded a size limit: a string of more than 10000 bytes",
+            "{grow}"
+        );
+    }
+    // Within the limit, as before.
+    let v = verdict(
+        "fn rule(chain, params, peers) { pass(\"n = \" + 3 + \", \" + [1, 2] + \" \" + join([\"a\", \"b\"], \"-\") + \" \" + list([\"x\", \"y\", \"z\"]) + \" \" + #{k: 1}.to_json()) }",
+    );
+    assert_eq!(v.reason, "n = 3, [1, 2] a-b x, y and z {\"k\":1}");
+}
+
+/// An error of the rule API caught by the rule reads as its message.
+#[test]
+fn a_caught_api_error_reads_as_its_message() {
+    let v = verdict(
+        "fn rule(chain, params, peers) { try { chain.tvl_usdd } catch (e) { return pass(`${type_of(e)}: ${e}`) } fail(\"no\") }",
+    );
+    assert_eq!(
+        v.reason,
+        "Error: unknown field `tvl_usdd`: did you mean `tvl_usd`?"
+    );
+}
+
 #[test]
 fn errors_inside_helper_functions_point_into_them() {
     let (reason, at) = error(

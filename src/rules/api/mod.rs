@@ -69,14 +69,38 @@ fn register_verdict<A: 'static, const N: usize>(
 }
 
 /// Array items as text: strings as they are, other values as Rhai prints them.
-fn strings(items: &rhai::Array) -> Vec<String> {
-    items
-        .iter()
-        .map(|d| match d.read_lock::<ImmutableString>() {
+/// The texts of `items` for `list` and `join`, each `between` bytes apart in the result:
+/// refused as soon as the result would pass the string limit, before any text of a long array
+/// is made whole (10,000 copies of one long string would be gigabytes).
+fn strings(items: &rhai::Array, between: usize) -> Result<Vec<String>, Box<EvalAltResult>> {
+    let max = crate::rules::limits::MAX_STRING_SIZE;
+    let too_large = || -> Box<EvalAltResult> {
+        EvalAltResult::ErrorDataTooLarge(
+            format!("a string of more than {max} bytes"),
+            Position::NONE,
+        )
+        .into()
+    };
+    let gaps = between.saturating_mul(items.len().saturating_sub(1));
+    if gaps > max {
+        return Err(too_large());
+    }
+    let mut total = gaps;
+    let mut out = Vec::with_capacity(items.len());
+    for d in items {
+        let room = max - total;
+        let text = match d.read_lock::<ImmutableString>() {
+            Some(s) if s.len() > room => return Err(too_large()),
             Some(s) => s.to_string(),
-            None => d.to_string(),
-        })
-        .collect()
+            None => crate::rules::limits::displayed(d, room + 1),
+        };
+        total += text.len();
+        if total > max {
+            return Err(too_large());
+        }
+        out.push(text);
+    }
+    Ok(out)
 }
 
 macro_rules! register_format {
@@ -113,6 +137,11 @@ pub fn register(engine: &mut Engine) {
         .register_fn("provenance", Chain::provenance)
         .register_fn("to_string", |c: &mut Chain| c.slug().to_string())
         .register_fn("to_debug", |c: &mut Chain| format!("chain({})", c.slug()));
+    // An error of the API caught by a rule (`catch (e)`) reads as its message.
+    engine
+        .register_type_with_name::<ApiError>("Error")
+        .register_fn("to_string", |e: &mut ApiError| e.0.clone())
+        .register_fn("to_debug", |e: &mut ApiError| format!("error({:?})", e.0));
 
     // The same for the properties of peers.
     for &property in peers::PROPERTIES {
@@ -165,10 +194,19 @@ pub fn register(engine: &mut Engine) {
     });
 
     engine
-        .register_fn("list", |items: rhai::Array| format::list(&strings(&items)))
-        .register_fn("join", |items: rhai::Array, sep: &str| {
-            strings(&items).join(sep)
-        });
+        // ", " between items but the last two's " and ".
+        .register_fn(
+            "list",
+            |items: rhai::Array| -> Result<String, Box<EvalAltResult>> {
+                Ok(format::list(&strings(&items, 5)?))
+            },
+        )
+        .register_fn(
+            "join",
+            |items: rhai::Array, sep: &str| -> Result<String, Box<EvalAltResult>> {
+                Ok(strings(&items, sep.len())?.join(sep))
+            },
+        );
 
     register_format!(engine, "usd", format::usd);
     register_format!(engine, "pct", format::pct);

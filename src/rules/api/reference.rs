@@ -607,6 +607,13 @@ pub const REFERENCE: &[Section] = &[
                 &["join(items: Array, separator: String) -> String"],
                 "The items joined with the separator.",
             ),
+            h(
+                "e.to_string()",
+                "string",
+                "to_string",
+                &["to_string(error: Error) -> String"],
+                "The message of an error of the rule API caught with `try { … } catch (e) { … }` (also what `${e}` and `print(e)` write; `type_of(e)` is \"Error\").",
+            ),
         ],
     },
 ];

@@ -139,8 +139,53 @@ fn register_printing(m: &mut Module, max: usize) {
                 let _ = write_map(&ctx, map, &mut out);
                 Ok(out.finish().into())
             },
-        );
+        )
+        .put_pure(name, move |blob: &mut Blob| -> Res<ImmutableString> {
+            let blob = Dynamic::from_blob(blob.clone());
+            Ok(crate::rules::limits::displayed(&blob, max).into())
+        });
     }
+    // A map as JSON: refused when its strings alone pass the bound, before it is written
+    // (a map holding a long array of one long shared string would be gigabytes of JSON).
+    m.put_pure("to_json", move |map: &mut Map| -> Res<ImmutableString> {
+        let mut floor = 0;
+        if !map_within(map, max, &mut floor) {
+            return Err(too_large(format!("a string of more than {max} bytes")));
+        }
+        Ok(rhai::format_map_as_json(map).into())
+    });
+}
+
+/// Whether the JSON text of `value` may be within `max` bytes: the bytes of its strings and
+/// keys (a lower bound of the text), counted into `floor` until they pass `max`.
+fn json_within(value: &Dynamic, max: usize, floor: &mut usize) -> bool {
+    if let Some(s) = value.read_lock::<ImmutableString>() {
+        *floor += s.len() + 2;
+    } else if let Some(a) = value.read_lock::<Array>() {
+        *floor += 2;
+        for item in a.iter() {
+            if !json_within(item, max, floor) {
+                return false;
+            }
+            *floor += 1;
+        }
+    } else if let Some(m) = value.read_lock::<Map>() {
+        return map_within(&m, max, floor);
+    } else {
+        *floor += 1;
+    }
+    *floor <= max
+}
+
+fn map_within(map: &Map, max: usize, floor: &mut usize) -> bool {
+    *floor += 2;
+    for (key, item) in map.iter() {
+        *floor += key.len() + 3;
+        if !json_within(item, max, floor) {
+            return false;
+        }
+    }
+    *floor <= max
 }
 
 fn write_array(ctx: &NativeCallContext, a: &mut Array, out: &mut Capped) -> std::fmt::Result {
@@ -183,6 +228,16 @@ fn write_item(ctx: &NativeCallContext, item: &mut Dynamic, out: &mut Capped) -> 
         }
         Ok(other) => out.write_str(ctx.engine().map_type_name(other.type_name())),
         Err(_) => write!(out, "{item:?}"),
+    }
+}
+
+/// The text of `item` as rhai's `+` on a string writes it (its `to_string`, so an array's is
+/// itself within the bound), at most `max` bytes and one more, so that joining it is refused.
+fn text_of(ctx: &NativeCallContext, item: &mut Dynamic, max: usize) -> ImmutableString {
+    match ctx.call_native_fn_raw("to_string", true, &mut [item]) {
+        Ok(text) if text.is_string() => text.into_immutable_string().expect("a string"),
+        Ok(other) => ctx.engine().map_type_name(other.type_name()).into(),
+        Err(_) => crate::rules::limits::displayed(item, max + 1).into(),
     }
 }
 
@@ -425,6 +480,44 @@ fn register_strings(m: &mut Module, max: usize) {
             Ok(())
         }
     };
+    // A string joined with any other value (an array, a map, a number, a blob's bytes): that
+    // value's text, as rhai's own `+` writes it, then the same bound as two strings.
+    m.put_pure(
+        "+",
+        move |ctx: NativeCallContext, a: &mut ImmutableString, mut item: Dynamic| {
+            join(a, &text_of(&ctx, &mut item, max))
+        },
+    )
+    .put_pure(
+        "+",
+        move |ctx: NativeCallContext, item: &mut Dynamic, b: &str| {
+            join(&text_of(&ctx, item, max), b)
+        },
+    )
+    .put_pure("+", move |a: &str, b: Blob| {
+        join(a, &String::from_utf8_lossy(&b))
+    })
+    .put_pure("+", move |a: Blob, b: &str| {
+        join(&String::from_utf8_lossy(&a), b)
+    });
+    for name in ["+=", "append"] {
+        m.put(
+            name,
+            move |ctx: NativeCallContext, a: &mut ImmutableString, mut item: Dynamic| -> Res<()> {
+                let text = text_of(&ctx, &mut item, max);
+                if !text.is_empty() {
+                    *a = join(a, &text)?;
+                }
+                Ok(())
+            },
+        )
+        .put(name, move |a: &mut ImmutableString, b: Blob| -> Res<()> {
+            if !b.is_empty() {
+                *a = join(a, &String::from_utf8_lossy(&b))?;
+            }
+            Ok(())
+        });
+    }
     m.put_pure("to_chars", move |s: &str| -> Res<Array> {
         many(s)?;
         Ok(s.chars().map(Dynamic::from).collect::<Array>())
