@@ -103,6 +103,7 @@ pub fn explain(
             .verdicts
             .iter()
             .map(|v| super::whatif::search(pack, universe, chain, v))
+            .chain(sector.iter().map(super::whatif::WhatIf::of_sector))
             .collect()
     });
     Ok(Explanation {

@@ -92,6 +92,9 @@ pub struct WhatIf {
     pub evaluations: usize,
     /// Whether a bound (evaluations or time) stopped the search before every field was tried.
     pub cut_short: bool,
+    /// Why no search was made, when none could be (a sector rule's verdict).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_searched: Option<String>,
 }
 
 impl Flip {
@@ -125,6 +128,24 @@ impl Flip {
 }
 
 impl WhatIf {
+    /// A sector rule's verdict: the search changes one chain's fields, and a sector rule
+    /// judges the whole universe, so none is made.
+    pub fn of_sector(verdict: &Verdict) -> WhatIf {
+        WhatIf {
+            rule: verdict.rule.clone(),
+            status: verdict.status,
+            flips: Vec::new(),
+            fields_tried: Vec::new(),
+            fields_not_varied: Vec::new(),
+            evaluations: 0,
+            cut_short: false,
+            not_searched: Some(
+                "the search changes one chain's fields, and a sector rule judges the whole universe"
+                    .to_string(),
+            ),
+        }
+    }
+
     /// The sentences of the flips `keep` keeps, or else one saying that no change of a field it
     /// tried `does` (e.g. "makes it PASS").
     pub fn sentences(&self, keep: impl Fn(&Flip) -> bool, does: &str) -> Vec<String> {
@@ -134,6 +155,9 @@ impl WhatIf {
             .filter(|f| keep(f))
             .map(Flip::sentence)
             .collect();
+        if let Some(why) = &self.not_searched {
+            return vec![format!("not searched: {why}")];
+        }
         if found.is_empty() && self.cut_short && self.evaluations == 0 {
             return vec![format!(
                 "not searched: the {} s the run gives all its what-if searches were spent",
@@ -265,6 +289,7 @@ fn search_here(
         fields_not_varied: Vec::new(),
         evaluations: 0,
         cut_short: false,
+        not_searched: None,
     };
     let Some(row) = universe.chains.iter().position(|c| c.slug == chain) else {
         return out;

@@ -214,6 +214,7 @@ mod what_if_tests {
             fields_tried: vec!["tvl_usd".into(), "tvl_rank".into()],
             fields_not_varied: Vec::new(),
             evaluations: 300,
+            not_searched: None,
             cut_short,
         }
     }

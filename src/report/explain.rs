@@ -120,12 +120,6 @@ fn render_verdict(rule: &RuleInfo, v: &Verdict, e: &Explanation) -> String {
         for (i, line) in lines.iter().enumerate() {
             labelled(&mut out, if i == 0 { "what if" } else { "" }, line);
         }
-    } else if e.what_if.is_some() && rule.scope == RuleScope::Sector {
-        labelled(
-            &mut out,
-            "what if",
-            "not searched: the search changes one chain's fields, and a sector rule judges the whole universe",
-        );
     }
     out
 }

@@ -404,4 +404,21 @@ fn what_if_on_a_sector_rule_says_it_is_not_searched() {
         ),
         "{text}"
     );
+    let out = explain(
+        tmp.path(),
+        &[
+            "base",
+            "--rule",
+            "sector_moats",
+            "--what-if",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["what_if"][0]["rule"], "sector_moats", "{json}");
+    assert_eq!(
+        json["what_if"][0]["not_searched"],
+        "the search changes one chain's fields, and a sector rule judges the whole universe"
+    );
 }
