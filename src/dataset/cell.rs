@@ -4,9 +4,8 @@
 //! the problem will be listed.
 
 use super::schema::{ColType, metric_names};
-use crate::diagnostics::{code_point, unshown};
+use crate::diagnostics::code_point;
 use chrono::{Datelike, NaiveDate};
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// One cell of a row, as the reader found it.
@@ -155,24 +154,7 @@ pub const PLAIN_TEXT: &str = "text on one line without control characters (a tab
 
 pub use crate::diagnostics::unprintable;
 
-/// `v` as a message quotes it: each character a terminal would not show as written is
-/// written as its code point, `<U+001B>`, so a message never carries one.
-pub fn escaped(v: &str) -> Cow<'_, str> {
-    if unprintable(v).is_none() {
-        return Cow::Borrowed(v);
-    }
-    let mut out = String::with_capacity(v.len() + 8);
-    for c in v.chars() {
-        if unshown(c) {
-            out.push('<');
-            out.push_str(&code_point(c));
-            out.push('>');
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::diagnostics::escaped;
 
 pub use crate::diagnostics::displayable;
 
@@ -252,6 +234,8 @@ pub fn boolean(v: &str) -> Result<bool, Why> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::unshown;
+    use std::borrow::Cow;
 
     /// A text cell is the text trimmed of whitespace, whatever character it starts or ends
     /// with (the check that skips trimming looks at bytes).

@@ -53,6 +53,25 @@ pub fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 
+/// `v` as a message quotes it: each character a terminal would not show as written is
+/// written as its code point, `<U+001B>`, so a message never carries one.
+pub fn escaped(v: &str) -> std::borrow::Cow<'_, str> {
+    if unprintable(v).is_none() {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    let mut out = String::with_capacity(v.len() + 8);
+    for c in v.chars() {
+        if unshown(c) {
+            out.push('<');
+            out.push_str(&code_point(c));
+            out.push('>');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -266,7 +266,11 @@ impl Parser<'_> {
             }
             _ => Some(toml::Table::new()),
         };
-        let subject = scope.and_then(|scope| self.subject(scope, chain.clone(), fields, start));
+        // A `chain` given but refused has been reported already: the case judges no other.
+        let chain_refused = chain.is_none() && t.contains_key("chain");
+        let subject = scope
+            .filter(|_| !chain_refused)
+            .and_then(|scope| self.subject(scope, chain.clone(), fields, start));
         let subject = match (subject, series) {
             (Some((Subject::Synthetic { slug, fields, .. }, at)), Some((Some(series), _))) => {
                 Some((
@@ -598,6 +602,20 @@ mod tests {
                 "tests/t.toml:6:19: error: `reason_contains` holds the character U+202E"
             ),
             "{messages:?}"
+        );
+    }
+    #[test]
+    fn a_refused_chain_or_as_of_is_one_problem_shown_without_its_escapes() {
+        let p = parse(
+            "[[case]]\nname = \"n\"\nrule = \"token\"\nchain = \"base\\u001b[31m\"\nas_of = \"2024-12-01\\u202e\"\nexpect = \"FAIL\"\n",
+        );
+        let messages: Vec<String> = p.problems.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`chain` holds the character U+001B: a case's text is plain text on one line",
+                "`as_of` must be a date YYYY-MM-DD, e.g. \"2024-12-15\"; found \"2024-12-01<U+202E>\"",
+            ]
         );
     }
 }

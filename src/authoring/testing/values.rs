@@ -158,7 +158,10 @@ pub fn param(
 pub fn date(value: &DeValue) -> Result<NaiveDate, String> {
     let parse = crate::dataset::date::parse_ymd;
     match value {
-        DeValue::String(s) => parse(s).ok_or_else(|| format!("\"{s}\"")),
+        // Quoted as a message quotes text: a control or bidi character as its code point.
+        DeValue::String(s) => {
+            parse(s).ok_or_else(|| format!("\"{}\"", crate::diagnostics::escaped(s)))
+        }
         DeValue::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
             parse(&d.to_string()).ok_or_else(|| d.to_string())
         }

@@ -713,6 +713,8 @@ impl Peers {
                 )));
             }
         };
+        // As the rule wrote it (an integer stays one in the message).
+        let written = beat.to_string();
         let Some(beat) = beat
             .as_float()
             .ok()
@@ -727,7 +729,7 @@ impl Peers {
         // written as 0.75 is inside, and reads as 0.75%) could never or would always lead.
         if !(0.0..=100.0).contains(&beat) {
             return Err(api_error(format!(
-                "peers.lead: `beat` is a percent of the peers beaten, from 0 to 100, found {beat}"
+                "peers.lead: `beat` is a percent of the peers beaten, from 0 to 100, found {written}"
             )));
         }
         let window = window.map(|w| self.window_start(&w)).transpose()?;
