@@ -465,5 +465,18 @@ fn templates_are_bounded_files_and_bounded_renderings() {
         "{}",
         stderr(&out)
     );
+    // A value of 700 MB, written: refused at the memory a rendering may hold.
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "# {{ name }}\n{% set s = \"x\" * 100000000 %}{{ s ~ s ~ s ~ s ~ s ~ s ~ s }}\n",
+    )
+    .unwrap();
+    let out = memo(tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the template holds more than 512 MiB of memory"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!tmp.path().join("memos/base.md").exists());
 }
