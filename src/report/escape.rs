@@ -44,7 +44,8 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
 /// Every value is inline text in a template (a sentence, a table cell, a quote): a newline is
 /// written as a space, so that no value starts a block of its own (a heading, a list, the end
 /// of a quote), and a value that would start one where a template puts it at the start of a
-/// line (`# `, `> `, `- `, `1. `, `---`) has that marker escaped.
+/// line (`# `, `> `, `- `, `1. `, `---`) has that marker escaped; `|` is escaped, so that a
+/// value in a table row is one cell.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let marker = block_marker(text);
@@ -67,6 +68,9 @@ pub fn markdown(text: &str) -> String {
             '\\' if next.is_none_or(|n| n.is_ascii_punctuation()) => out.push_str("\\\\"),
             ']' if next.is_none_or(|n| "([:".contains(n)) => out.push_str("\\]"),
             '[' => out.push_str("\\["),
+            // A table's column separator, wherever a template puts the value (a cell or not:
+            // `\|` shows `|` in both).
+            '|' => out.push_str("\\|"),
             '\n' => out.push(' '),
             c => out.push(clean(c)),
         }
@@ -111,9 +115,10 @@ fn entity_like(mut rest: impl Iterator<Item = char>) -> bool {
     matches!(next, None | Some(';'))
 }
 
-/// `text` in a Markdown table cell: [`markdown`], with `|` escaped and newlines as spaces.
+/// `text` in a Markdown table cell: [`markdown`], which already escapes `|` and writes
+/// newlines as spaces.
 pub fn markdown_cell(text: &str) -> String {
-    markdown(text).replace('|', "\\|").replace('\n', " ")
+    markdown(text)
 }
 
 /// A free-text CSV cell that no spreadsheet runs as a formula (OWASP's advice for CSV
@@ -193,6 +198,8 @@ mod tests {
     #[test]
     fn markdown_values_start_no_block() {
         assert_eq!(markdown("fine\n# Owned\n> quote"), "fine # Owned > quote");
+        // In a table row or not, a value is one cell.
+        assert_eq!(markdown("Arbitrum | pipe"), "Arbitrum \\| pipe");
         for (text, escaped) in [
             ("# Owned", "\\# Owned"),
             ("> quote", "\\> quote"),

@@ -3,7 +3,7 @@
 //! dataset or screen.toml is shown literally: no raw HTML, no link (`escape::markdown`).
 
 use super::escape::{markdown as text, markdown_cell as cell};
-use super::{counts_line, score_text, staleness_text, stamps_line};
+use super::{counts_line, score_text, short_hash, staleness_text};
 use crate::evaluate::ScreenResult;
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
@@ -79,9 +79,25 @@ pub fn render(result: &ScreenResult) -> String {
     let _ = writeln!(
         out,
         "\n_{}_  \n_{}_  \n_{}_",
-        text(&stamps_line(result)),
+        stamps_markdown(&result.stamps),
         text(&staleness_text(&result.stamps)),
         text(&counts_line(result))
     );
     out
+}
+
+/// The stamps line (`stamps_text`) with its names escaped one by one: its own separators stay
+/// `|`, and a `|` in a name is escaped as every value's is.
+fn stamps_markdown(s: &crate::evaluate::Stamps) -> String {
+    format!(
+        "{} as of {} | dataset {} {} (vintage {}) | rule pack {} | pass mark {:.2} | moat {}",
+        text(&s.screen),
+        s.as_of,
+        text(&s.dataset),
+        short_hash(&s.dataset_hash),
+        text(&s.vintage),
+        short_hash(&s.rule_pack_hash),
+        s.pass_mark,
+        text(&s.moat_version)
+    )
 }

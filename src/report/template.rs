@@ -306,7 +306,7 @@ mod tests {
         let context = minijinja::context! { v => v, n => -1.5, s => "<i>" };
         assert_eq!(
             templates.render("t.md.j2", context.clone()).unwrap(),
-            "&lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a|b c\n\
+            "&lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a\\|b c\n\
              &lt;b>\\[x\\](javascript:1)&lt;/b>\u{fffd}\\[31m\u{fffd}\u{fffd}a\\|b c\n-1.5 <i>"
         );
         assert_eq!(
