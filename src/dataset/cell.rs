@@ -101,7 +101,7 @@ impl Why {
 }
 
 /// What a chain's slug may be, for messages.
-pub const SLUG: &str = "1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`";
+pub const SLUG: &str = "1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)";
 
 /// Why a text cannot be a chain's slug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +109,8 @@ pub enum NotSlug {
     TooLong,
     /// The character at this index (in characters) may not be there.
     Char(usize, char),
-    Reserved,
+    /// A name a file of moat's own takes, or that Windows keeps for a device: why.
+    Reserved(&'static str),
 }
 
 impl NotSlug {
@@ -126,7 +127,7 @@ impl NotSlug {
                 };
                 format!("it holds {shown} at character {}", at + 1)
             }
-            NotSlug::Reserved => "`sector` names the sector memo's files".to_string(),
+            NotSlug::Reserved(why) => why.to_string(),
         }
     }
 }
@@ -143,8 +144,24 @@ pub fn slug_problem(v: &str) -> Option<NotSlug> {
     if let Some((at, c)) = v.chars().enumerate().find(|&(at, c)| !allowed(at, c)) {
         return Some(NotSlug::Char(at, c));
     }
-    if v.eq_ignore_ascii_case("sector") {
-        return Some(NotSlug::Reserved);
+    let lower = v.to_ascii_lowercase();
+    if lower == "sector" {
+        return Some(NotSlug::Reserved("`sector` names the sector memo's files"));
+    }
+    if lower == "index" {
+        return Some(NotSlug::Reserved(
+            "`index` names the screen report beside the memos (`index.html`)",
+        ));
+    }
+    let device = matches!(lower.as_str(), "con" | "prn" | "aux" | "nul")
+        || (lower.len() == 4
+            && (lower.starts_with("com") || lower.starts_with("lpt"))
+            && lower.as_bytes()[3].is_ascii_digit()
+            && lower.as_bytes()[3] != b'0');
+    if device {
+        return Some(NotSlug::Reserved(
+            "Windows keeps it for a device: no file can take it there",
+        ));
     }
     None
 }

@@ -600,7 +600,8 @@ impl<'t> Builder<'t> {
         cells.push(Capped::from_parts(place_late(&lates), more));
         cells.push(event_problems);
         if checked && table.kind == TableKind::Chains {
-            let hosts = host_problems(&built, &positions, pos_word);
+            let mut hosts = host_problems(&built, &positions, pos_word);
+            hosts.extend(case_problems(&built, &positions, pos_word));
             let more = hosts.len().saturating_sub(PER_FILE_LIMIT);
             cells.push(Capped::from_parts(
                 place_late(&hosts[..hosts.len().min(PER_FILE_LIMIT)]),
@@ -658,6 +659,45 @@ impl Col<'_> {
             }
         }
     }
+}
+
+/// Slugs that differ from an earlier one only in case (`Base` after `base`): their memo files
+/// (`Base.html`, `base.html`) are one file on the file systems of macOS and Windows.
+fn case_problems(built: &[Col], positions: &[u32], pos_word: &str) -> Vec<Late> {
+    let Some(slug) = built.iter().find(|c| c.schema.name == "slug") else {
+        return Vec::new();
+    };
+    let Values::Coded(slugs, codes) = &slug.values else {
+        return Vec::new();
+    };
+    let mut first: std::collections::HashMap<String, usize> = Default::default();
+    let mut lates = Vec::new();
+    for (row, &code) in codes.iter().enumerate() {
+        if code == NULL_CODE {
+            continue;
+        }
+        let text = slugs.value(code);
+        match first.entry(text.to_ascii_lowercase()) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(row);
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let earlier = slugs.value(codes[*e.get()]);
+                // The same slug twice is a duplicate key, reported as such.
+                if earlier != text {
+                    lates.push(Late {
+                        pos: positions[row],
+                        field: slug.field,
+                        message: format!(
+                            "slug: \"{text}\" differs from \"{earlier}\" ({pos_word} {}) only in case: their memo files are one file on macOS and Windows; expected slugs that differ in more than case",
+                            positions[*e.get()]
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    lates
 }
 
 /// Chains that host themselves, and hosts that form a cycle (a hosted by b, b by a): each is

@@ -945,33 +945,53 @@ fn a_slug_is_a_plain_file_name() {
             "bäse",
             ".hidden",
             "ok-1.2_x",
+            "Index",
+            "con",
+            "COM1",
+            "Base",
         ] {
             chains.push_str(&format!("{slug},Some chain,L2,ethereum,,,,,,,,,,,,,,,,\n"));
         }
         fs::write(&p, chains).unwrap();
     });
     insta::assert_snapshot!(text, @r#"
-    mini/chains.csv:8:1: error: slug: "javascript:alert(1)" is not a slug: it holds `:` at character 11; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+    mini/chains.csv:8:1: error: slug: "javascript:alert(1)" is not a slug: it holds `:` at character 11; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
       |
     8 | javascript:alert(1),Some chain,L2,ethereum,,,,,,,,,,,,,,,,
       | ^
-    mini/chains.csv:9:1: error: slug: "a/b" is not a slug: it holds `/` at character 2; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+    mini/chains.csv:9:1: error: slug: "a/b" is not a slug: it holds `/` at character 2; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
       |
     9 | a/b,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
       | ^
-    mini/chains.csv:10:1: error: slug: "Sector" is not a slug: `sector` names the sector memo's files; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+    mini/chains.csv:10:1: error: slug: "Sector" is not a slug: `sector` names the sector memo's files; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
        |
     10 | Sector,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
        | ^
-    mini/chains.csv:11:1: error: slug: "bäse" is not a slug: it holds `ä` (U+00E4) at character 2; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+    mini/chains.csv:11:1: error: slug: "bäse" is not a slug: it holds `ä` (U+00E4) at character 2; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
        |
     11 | bäse,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
        | ^
-    mini/chains.csv:12:1: error: slug: ".hidden" is not a slug: it holds `.` at character 1; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, and not `sector`
+    mini/chains.csv:12:1: error: slug: ".hidden" is not a slug: it holds `.` at character 1; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
        |
     12 | .hidden,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
        | ^
-    5 problems found; the dataset was not loaded
+    mini/chains.csv:14:1: error: slug: "Index" is not a slug: `index` names the screen report beside the memos (`index.html`); expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
+       |
+    14 | Index,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    mini/chains.csv:15:1: error: slug: "con" is not a slug: Windows keeps it for a device: no file can take it there; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
+       |
+    15 | con,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    mini/chains.csv:16:1: error: slug: "COM1" is not a slug: Windows keeps it for a device: no file can take it there; expected 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)
+       |
+    16 | COM1,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    mini/chains.csv:17:1: error: slug: "Base" differs from "base" (line 4) only in case: their memo files are one file on macOS and Windows; expected slugs that differ in more than case
+       |
+    17 | Base,Some chain,L2,ethereum,,,,,,,,,,,,,,,,
+       | ^
+    9 problems found; the dataset was not loaded
     "#);
 }
 
