@@ -142,7 +142,17 @@ fn pool(threads: usize) -> anyhow::Result<Arc<rayon::ThreadPool>> {
             .num_threads(threads)
             .stack_size(STACK_SIZE)
             .build()
-            .context("cannot start the evaluation threads")?,
+            .with_context(|| {
+                let n = if threads == 0 {
+                    std::thread::available_parallelism().map_or(1, |n| n.get())
+                } else {
+                    threads
+                };
+                format!(
+                    "cannot start {n} evaluation threads, each with {} MiB of stack reserved (address space, not memory in use): give fewer with --threads",
+                    STACK_SIZE >> 20
+                )
+            })?,
     );
     pools.push((threads, pool.clone()));
     Ok(pool)

@@ -364,3 +364,36 @@ fn bidi_overrides_and_line_separators_are_replaced_in_every_format() {
         );
     }
 }
+
+/// Evaluation threads reserve their stacks as address space: where that is limited, a thread
+/// count too large says so and what to do, rather than only the system's error.
+#[cfg(unix)]
+#[test]
+fn too_many_threads_for_the_address_space_say_what_to_do() {
+    let tmp = screen_dir(&[]);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4000000 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_moat"))
+        .args([
+            "screen",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--threads",
+            "64",
+        ])
+        .current_dir(tmp.path())
+        .env_remove("MOAT_DATA")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "error: cannot start 64 evaluation threads, each with 256 MiB of stack reserved (address space, not memory in use): give fewer with --threads"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

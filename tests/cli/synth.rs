@@ -127,8 +127,16 @@ fn synth_refuses_sizes_it_cannot_write_before_writing() {
     let tmp = tempfile::tempdir().unwrap();
     for (chains, weeks, expected) in [
         ("10", "10001", "--weeks 10001: expected at most 10000"),
-        ("18446744073709551615", "2", "--chains 18446744073709551615: expected at most 1000000"),
-        ("1000000", "101", "--chains 1000000 --weeks 101: 101000000 weekly TVL points, expected at most 100000000"),
+        (
+            "18446744073709551615",
+            "2",
+            "--chains 18446744073709551615: expected at most 1000000",
+        ),
+        (
+            "1000000",
+            "101",
+            "--chains 1000000 --weeks 101: 101000000 weekly TVL points, expected at most 100000000",
+        ),
         ("0", "10", "must be at least 1"),
     ] {
         let out = moat(
