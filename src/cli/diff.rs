@@ -10,7 +10,6 @@ use super::inputs::load_both;
 use super::output::print;
 use crate::evaluate::{ScreenOptions, ScreenResult};
 use crate::report;
-use anyhow::Context;
 use clap::ValueEnum;
 use std::path::Path;
 
@@ -70,16 +69,24 @@ fn read_screen(path: &Path) -> crate::Result<ScreenResult> {
         )
         .into());
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let shown = path.display().to_string();
+    // As every input: a regular file within a size limit, UTF-8 (a byte-order mark dropped).
+    let text = crate::rules::files::read_text(path, &shown, SAVED_RESULT)
+        .map_err(|d| anyhow::anyhow!("{}", d.message).context(format!("cannot read {shown}")))?;
     serde_json::from_str(&text)
         .map_err(|e| {
             anyhow::anyhow!(
-                "{}:{}:{}: error: not a screen result ({e}): expected a JSON file written by `moat screen --format json`",
-                path.display(),
-                e.line(),
-                e.column()
+                "{shown}:{}:{}: not a screen result ({e}): expected a JSON file written by `moat screen --format json`",
+                e.line().max(1),
+                e.column().max(1)
             )
         })
         .map_err(Into::into)
 }
+
+/// The largest saved result `moat diff` reads: 1 GiB, as a table file (the JSON screen of
+/// 10,000 chains is 63 MB).
+const SAVED_RESULT: crate::dataset::limits::Expected = crate::dataset::limits::Expected {
+    max_bytes: 1 << 30,
+    what: "a JSON file written by `moat screen --format json`",
+};

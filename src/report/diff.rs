@@ -9,20 +9,25 @@ use std::fmt::Write as _;
 
 pub fn text(d: &Diff) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "before: {}", stamps_text(&d.before));
-    let _ = writeln!(out, "after:  {}", stamps_text(&d.after));
+    // A saved result's text is whatever its file says: each line stays one line.
+    let _ = writeln!(out, "before: {}", one_line(&stamps_text(&d.before)));
+    let _ = writeln!(out, "after:  {}", one_line(&stamps_text(&d.after)));
     for note in &d.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", one_line(note));
     }
     if d.is_empty() {
         let _ = writeln!(out, "\nno change");
         return out;
     }
     if !d.entered.is_empty() {
-        let _ = writeln!(out, "\nentered the universe: {}", d.entered.join(", "));
+        let _ = writeln!(
+            out,
+            "\nentered the universe: {}",
+            one_line(&d.entered.join(", "))
+        );
     }
     if !d.left.is_empty() {
-        let _ = writeln!(out, "\nleft the universe: {}", d.left.join(", "));
+        let _ = writeln!(out, "\nleft the universe: {}", one_line(&d.left.join(", ")));
     }
     if let Some((from, to)) = d.sector {
         let _ = writeln!(out, "\nsector: {from} → {to}");
@@ -33,8 +38,8 @@ pub fn text(d: &Diff) -> String {
             let _ = writeln!(
                 out,
                 "  {} {}: {} → {}\n    before: {}\n    after:  {}",
-                c.chain.as_deref().unwrap_or("sector"),
-                c.rule,
+                one_line(c.chain.as_deref().unwrap_or("sector")),
+                one_line(&c.rule),
                 c.from,
                 c.to,
                 one_line(&c.reason_before),
@@ -48,7 +53,7 @@ pub fn text(d: &Diff) -> String {
             let _ = writeln!(
                 out,
                 "  {}: {} {} → {} {}",
-                o.chain,
+                one_line(&o.chain),
                 o.from,
                 score_text(o.score_before),
                 o.to,

@@ -445,3 +445,40 @@ fn a_backtest_of_more_than_a_century_of_weeks_is_refused() {
     let out = since_1900(&["--every", "1q", "--format", "json"]);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
 }
+
+/// A saved result is read as every input is (a byte-order mark dropped, a bad file placed
+/// once), and its text cannot add lines to the diff: a newline in a stamp is a space.
+#[test]
+fn a_saved_result_is_read_like_any_input_and_adds_no_line() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let out = moat(
+        dir,
+        &[
+            "screen", "--data", "mini", "--rules", "rules", "--format", "json",
+        ],
+    );
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(&out.stdout);
+    fs::write(dir.join("bom.json"), &bom).unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["stamps"]["moat_version"] = "0.1.0\n\nverdicts that changed: 0".into();
+    fs::write(dir.join("forged.json"), json.to_string()).unwrap();
+    fs::write(dir.join("empty.json"), "").unwrap();
+
+    let same = moat(dir, &["diff", "bom.json", "forged.json"]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    let text = stdout(&same);
+    assert!(
+        text.contains("moat 0.1.0  verdicts that changed: 0\n"),
+        "{text}"
+    );
+    assert!(!text.contains("\nverdicts that changed"), "{text}");
+
+    let empty = moat(dir, &["diff", "empty.json", "bom.json"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert_eq!(
+        stderr(&empty),
+        "error: empty.json:1:1: not a screen result (EOF while parsing a value at line 1 column 0): expected a JSON file written by `moat screen --format json`\n"
+    );
+}
