@@ -158,6 +158,12 @@ pub fn backtest(
     options: &ScreenOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<history::Backtest> {
+    if from > to {
+        return Err(anyhow::anyhow!(
+            "--from {from} is after --to {to}: expected the first date of the backtest, then its last"
+        )
+        .into());
+    }
     let dates = every.dates(from, to);
     if dates.is_empty() {
         return Err(anyhow::anyhow!(

@@ -57,10 +57,20 @@ impl<'a> Records<'a> {
     ) -> Result<(Records<'a>, Header), Problem> {
         // Spreadsheets on Windows save "Unicode text" as UTF-16, which starts with its
         // byte-order mark: named as such rather than as bytes that are not UTF-8.
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let wide = if bytes.starts_with(b"\xFF\xFE\0\0") || bytes.starts_with(b"\0\0\xFE\xFF") {
+            Some("UTF-32 text (it starts with a UTF-32 byte-order mark)")
+        } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            Some("UTF-16 text (it starts with a UTF-16 byte-order mark)")
+        } else if bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())].contains(&0) {
+            // Text without a mark: ASCII in UTF-16 or UTF-32 is every other byte 0.
+            Some("not UTF-8 (its first line holds NUL bytes: UTF-16 or UTF-32 text?)")
+        } else {
+            None
+        };
+        if let Some(what) = wide {
             return Err(Problem::file(
                 shown,
-                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark): expected UTF-8; save it as \"CSV UTF-8\"",
+                format!("the file is {what}: expected UTF-8; save it as \"CSV UTF-8\""),
             ));
         }
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);

@@ -852,10 +852,20 @@ fn a_utf16_file_or_a_header_not_in_utf8_says_so() {
         utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         fs::write(&p, utf16).unwrap();
         fs::write(d.join("speed.csv"), b"chain,block\xfftime_s\n").unwrap();
+        let p = d.join("events.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let mut utf32 = vec![0xFF, 0xFE, 0, 0];
+        utf32.extend(text.chars().flat_map(|c| (c as u32).to_le_bytes()));
+        fs::write(&p, utf32).unwrap();
+        let p = d.join("ecosystem_links.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        fs::write(&p, text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()).unwrap();
     }), @r#"
     mini/sources.csv: error: the file is UTF-16 text (it starts with a UTF-16 byte-order mark): expected UTF-8; save it as "CSV UTF-8"
+    mini/events.csv: error: the file is UTF-32 text (it starts with a UTF-32 byte-order mark): expected UTF-8; save it as "CSV UTF-8"
+    mini/ecosystem_links.csv: error: the file is not UTF-8 (its first line holds NUL bytes: UTF-16 or UTF-32 text?): expected UTF-8; save it as "CSV UTF-8"
     mini/speed.csv: error: cannot read the header line: its field 2 is not valid UTF-8: expected UTF-8 text
-    2 problems found; the dataset was not loaded
+    4 problems found; the dataset was not loaded
     "#);
 }
 

@@ -444,6 +444,26 @@ fn a_backtest_of_more_than_a_century_of_weeks_is_refused() {
     // Quarter ends over the same span are 500 dates: within the bound.
     let out = since_1900(&["--every", "1q", "--format", "json"]);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    // Dates the wrong way round are named as such.
+    let out = moat(
+        tmp.path(),
+        &[
+            "backtest",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--from",
+            "2024-12-29",
+            "--to",
+            "2024-11-03",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: --from 2024-12-29 is after --to 2024-11-03: expected the first date of the backtest, then its last\n"
+    );
 }
 
 /// A saved result is read as every input is (a byte-order mark dropped, a bad file placed
