@@ -31,16 +31,28 @@ pub fn is_reordering(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
+/// A character that takes no room when shown (a zero-width space or joiner, a soft hyphen, a
+/// byte-order mark, a left-to-right mark): text holding one reads like text without it
+/// (`ba<U+200B>se` shows as `base`). Allowed in text, but never quoted as it is in a message.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Whether `text` holds a character [`invisible`], known from its bytes for ASCII text.
+fn has_invisible(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(invisible)
+}
+
 /// `line` with each character a terminal would not show as written replaced in place, one for
 /// one (so a caret's column still points at the same character): a control character by its
-/// symbol (`␛` for escape, `␀` for NUL), any other by `�`.
+/// symbol (`␛` for escape, `␀` for NUL), any other (an invisible one too) by `�`.
 pub fn displayable(line: String) -> String {
-    if unprintable(&line).is_none() {
+    if unprintable(&line).is_none() && !has_invisible(&line) {
         return line;
     }
     line.chars()
         .map(|c| match c as u32 {
-            _ if !unshown(c) => c,
+            _ if !unshown(c) && !invisible(c) => c,
             n @ 0..=0x1F => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
             0x7F => '\u{2421}',
             _ => '\u{FFFD}',
@@ -53,15 +65,16 @@ pub fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 
-/// `v` as a message quotes it: each character a terminal would not show as written is
-/// written as its code point, `<U+001B>`, so a message never carries one.
+/// `v` as a message quotes it: each character a terminal would not show as written, or would
+/// show as nothing ([`invisible`]), is written as its code point, `<U+001B>`, so a message
+/// never carries one and a quoted value reads as what it holds.
 pub fn escaped(v: &str) -> std::borrow::Cow<'_, str> {
-    if unprintable(v).is_none() {
+    if unprintable(v).is_none() && !has_invisible(v) {
         return std::borrow::Cow::Borrowed(v);
     }
     let mut out = String::with_capacity(v.len() + 8);
     for c in v.chars() {
-        if unshown(c) {
+        if unshown(c) || invisible(c) {
             out.push('<');
             out.push_str(&code_point(c));
             out.push('>');

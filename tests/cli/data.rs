@@ -869,6 +869,25 @@ fn a_utf16_file_or_a_header_not_in_utf8_says_so() {
     "#);
 }
 
+/// A character that shows as nothing (a zero-width space) is quoted by its code point and
+/// marked in the source line: `ba<U+200B>se` is not `base`, and a message says why.
+#[test]
+fn an_invisible_character_is_shown_where_it_breaks_a_value() {
+    insta::assert_snapshot!(check_fails(|d| {
+        replace(
+            &d.join("tvl_weekly.csv"),
+            "2024-11-10,base,",
+            "2024-11-10,ba\u{200B}se,",
+        );
+    }), @r#"
+    mini/tvl_weekly.csv:8:12: error: chain: "ba<U+200B>se" is not a known chain: expected a chain slug defined in the chains table (mini/chains.csv); did you mean `base`?
+      |
+    8 | 2024-11-10,ba�se,2488327187
+      |            ^
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
 /// Rows dated after the vintage load (a screen at a later as-of date with --allow-future sees
 /// them), and `data check` warns about them, per file and column, at the first of them.
 #[test]
