@@ -375,6 +375,27 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
             }
         }
     }
+    // One file per table: two tables read from one file would each find the other's columns.
+    let mut named: BTreeMap<std::path::PathBuf, &str> = BTreeMap::new();
+    for table in TABLES {
+        let Some(entry) = manifest.files.get(table.key) else {
+            continue;
+        };
+        let file: std::path::PathBuf = Path::new(entry.path.get_ref())
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
+        if let Some(first) = named.insert(file, table.key) {
+            errors.push(Problem::file(
+                &shown,
+                format!(
+                    "[files.{first}] and [files.{}] both name {:?}: expected a file of its own for each table",
+                    table.key,
+                    entry.path.get_ref()
+                ),
+            ));
+        }
+    }
     for key in manifest.files.keys() {
         if !TABLES.iter().any(|t| t.key == key) {
             let keys: Vec<&str> = TABLES.iter().map(|t| t.key).collect();

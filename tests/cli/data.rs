@@ -888,6 +888,21 @@ fn an_invisible_character_is_shown_where_it_breaks_a_value() {
     "#);
 }
 
+/// Two tables cannot read one file: each would find the other's columns, one problem each.
+#[test]
+fn two_tables_naming_one_file_is_one_problem() {
+    insta::assert_snapshot!(check_fails(|d| {
+        replace(
+            &d.join("dataset.toml"),
+            "path = \"metrics_daily.csv\"",
+            "path = \"./tvl_weekly.csv\"",
+        );
+    }), @r#"
+    mini/dataset.toml: error: [files.tvl] and [files.metrics] both name "./tvl_weekly.csv": expected a file of its own for each table
+    1 problem found; the dataset was not loaded
+    "#);
+}
+
 /// Rows dated after the vintage load (a screen at a later as-of date with --allow-future sees
 /// them), and `data check` warns about them, per file and column, at the first of them.
 #[test]
