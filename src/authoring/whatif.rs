@@ -132,6 +132,17 @@ impl WhatIf {
     /// judges the whole universe, so none is made.
     pub fn of_sector(verdict: &Verdict) -> WhatIf {
         WhatIf {
+            not_searched: Some(
+                "the search changes one chain's fields, and a sector rule judges the whole universe"
+                    .to_string(),
+            ),
+            ..WhatIf::none(verdict)
+        }
+    }
+
+    /// Nothing found yet for `verdict`.
+    fn none(verdict: &Verdict) -> WhatIf {
+        WhatIf {
             rule: verdict.rule.clone(),
             status: verdict.status,
             flips: Vec::new(),
@@ -139,10 +150,7 @@ impl WhatIf {
             fields_not_varied: Vec::new(),
             evaluations: 0,
             cut_short: false,
-            not_searched: Some(
-                "the search changes one chain's fields, and a sector rule judges the whole universe"
-                    .to_string(),
-            ),
+            not_searched: None,
         }
     }
 
@@ -281,16 +289,7 @@ fn search_here(
     verdict: &Verdict,
     deadline: Option<Instant>,
 ) -> WhatIf {
-    let mut out = WhatIf {
-        rule: verdict.rule.clone(),
-        status: verdict.status,
-        flips: Vec::new(),
-        fields_tried: Vec::new(),
-        fields_not_varied: Vec::new(),
-        evaluations: 0,
-        cut_short: false,
-        not_searched: None,
-    };
+    let mut out = WhatIf::none(verdict);
     let Some(row) = universe.chains.iter().position(|c| c.slug == chain) else {
         return out;
     };
