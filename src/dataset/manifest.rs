@@ -172,6 +172,16 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
             ));
             continue;
         }
+        if entry.path.get_ref().trim() != entry.path.get_ref() {
+            errors.push(at(
+                entry.path.span().start,
+                format!(
+                    "[files.{key}] path {:?} has white space around it: expected the file's name alone",
+                    entry.path.get_ref()
+                ),
+            ));
+            continue;
+        }
         if let Some(why) = outside(dir, entry.path.get_ref()) {
             let message = format!(
                 "[files.{key}] path {:?} {why}: expected a path relative to the dataset directory, inside it",

@@ -823,11 +823,12 @@ fn a_vintage_written_as_a_toml_date_says_to_quote_it() {
 }
 
 #[test]
-fn an_empty_name_or_path_in_the_manifest_is_placed() {
+fn an_empty_name_or_a_padded_path_in_the_manifest_is_placed() {
     insta::assert_snapshot!(check_fails(|d| {
         let p = d.join("dataset.toml");
         replace(&p, "name = \"mini\"", "name = \" \"");
         replace(&p, "path = \"events.csv\"", "path = \"\"");
+        replace(&p, "path = \"speed.csv\"", "path = \" speed.csv\"");
     }), @r#"
     mini/dataset.toml:7:8: error: name is empty: expected the dataset's name, which every output shows
       |
@@ -837,7 +838,11 @@ fn an_empty_name_or_path_in_the_manifest_is_placed() {
        |
     24 | path = ""
        |        ^
-    2 problems found; the dataset was not loaded
+    mini/dataset.toml:36:8: error: [files.speed] path " speed.csv" has white space around it: expected the file's name alone
+       |
+    36 | path = " speed.csv"
+       |        ^
+    3 problems found; the dataset was not loaded
     "#);
 }
 
