@@ -29,7 +29,7 @@ pub use error::{Error, Result};
 use anyhow::Context as _;
 use authoring::explain::Explanation;
 use chrono::NaiveDate;
-use dataset::{Dataset, NotScreened, Summary};
+use dataset::{Dataset, Summary};
 use diagnostics::plural;
 use evaluate::{ScreenOptions, ScreenResult};
 use features::Universe;
@@ -117,13 +117,14 @@ pub fn screen_universe(
                     anyhow::anyhow!("{}", ds.why_not_screened(slug, universe.as_of)?).into(),
                 );
             }
-            if universe.chain(slug).is_none() {
-                not_screened.push(NotScreened {
-                    chain: slug.clone(),
-                    reason: ds.why_not_screened(slug, universe.as_of)?,
-                });
-            }
         }
+        // The chains named that are not in the universe at this date: why, in one pass.
+        let absent: Vec<&str> = chains
+            .iter()
+            .map(String::as_str)
+            .filter(|slug| universe.chain(slug).is_none())
+            .collect();
+        not_screened = ds.not_screened(&absent, universe.as_of)?;
         chains.retain(|slug| universe.chain(slug).is_some());
     }
     let mut result = evaluate::screen_owned(pack, universe, &options)?;
@@ -321,15 +322,7 @@ pub fn check_dataset(ds: &Dataset) -> Result<Summary> {
             (layer.as_deref() != Some("L1") && universe.chain(slug).is_none()).then_some(slug)
         })
         .collect();
-    let reasons = ds.why_not_screened_all(&absent, vintage)?;
-    summary.not_screened = absent
-        .into_iter()
-        .zip(reasons)
-        .map(|(slug, reason)| NotScreened {
-            chain: slug.to_string(),
-            reason,
-        })
-        .collect();
+    summary.not_screened = ds.not_screened(&absent, vintage)?;
     Ok(summary)
 }
 

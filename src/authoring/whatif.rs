@@ -293,14 +293,13 @@ fn search_here(
     let Some(row) = universe.chains.iter().position(|c| c.slug == chain) else {
         return out;
     };
+    let own_end = Instant::now() + MAX_TIME;
     let mut s = Search {
         pack,
         world: World::new(universe),
         row,
         rule: &verdict.rule,
-        deadline: deadline.map_or(Instant::now() + MAX_TIME, |d| {
-            d.min(Instant::now() + MAX_TIME)
-        }),
+        deadline: deadline.map_or(own_end, |d| d.min(own_end)),
         evaluations: 0,
         cut_short: false,
     };

@@ -59,17 +59,17 @@ impl Dataset {
     /// a suggestion), an L1 context chain (never screened), or a chain not yet launched or
     /// already shut down at that date.
     pub fn why_not_screened(&self, slug: &str, as_of: chrono::NaiveDate) -> anyhow::Result<String> {
-        let mut reasons = self.why_not_screened_all(&[slug], as_of)?;
-        Ok(reasons.pop().unwrap_or_default())
+        let mut reasons = self.not_screened(&[slug], as_of)?;
+        Ok(reasons.pop().map(|n| n.reason).unwrap_or_default())
     }
 
-    /// [`Dataset::why_not_screened`] for each of `slugs`, in one pass over the tables (a
+    /// Each of `slugs` with [`Dataset::why_not_screened`], in one pass over the tables (a
     /// dataset check explains every chain it does not screen).
-    pub fn why_not_screened_all(
+    pub fn not_screened(
         &self,
         slugs: &[&str],
         as_of: chrono::NaiveDate,
-    ) -> anyhow::Result<Vec<String>> {
+    ) -> anyhow::Result<Vec<NotScreened>> {
         let known = frame::texts(&self.chains, "slug")?;
         let layers = frame::texts(&self.chains, "layer")?;
         let row: std::collections::HashMap<&str, usize> = known
@@ -95,7 +95,8 @@ impl Dataset {
         }
         Ok(slugs
             .iter()
-            .map(|&slug| match row.get(slug) {
+            .map(|&slug| {
+                let reason = match row.get(slug) {
                 None => crate::diagnostics::unknown(
                     "chain",
                     slug,
@@ -113,6 +114,11 @@ impl Dataset {
                         "{slug} is not in the universe as of {as_of}: nothing dated on or before it shows that it had launched (a launch date, a mainnet launch or stage event, a TVL point)"
                     ),
                 },
+                };
+                NotScreened {
+                    chain: slug.to_string(),
+                    reason,
+                }
             })
             .collect())
     }

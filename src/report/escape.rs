@@ -115,12 +115,6 @@ fn entity_like(mut rest: impl Iterator<Item = char>) -> bool {
     matches!(next, None | Some(';'))
 }
 
-/// `text` in a Markdown table cell: [`markdown`], which already escapes `|` and writes
-/// newlines as spaces.
-pub fn markdown_cell(text: &str) -> String {
-    markdown(text)
-}
-
 /// A free-text CSV cell that no spreadsheet runs as a formula (OWASP's advice for CSV
 /// injection): one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'`
 /// in front.
@@ -190,7 +184,7 @@ mod tests {
         ] {
             assert_eq!(markdown(kept), kept);
         }
-        assert_eq!(markdown_cell("a|b\nc\\|d"), "a\\|b c\\\\\\|d");
+        assert_eq!(markdown("a|b\nc\\|d"), "a\\|b c\\\\\\|d");
     }
 
     /// A value is inline text wherever a template puts it: it cannot start a block (a

@@ -2,7 +2,8 @@
 //! rule, the deciding reason), the sector's verdicts, and the stamps. Text from rules, the
 //! dataset or screen.toml is shown literally: no raw HTML, no link (`escape::markdown`).
 
-use super::escape::{markdown as text, markdown_cell as cell};
+// A value is one cell wherever it stands (`escape::markdown` escapes `|` and newlines).
+use super::escape::{markdown as text, markdown as cell};
 use super::{counts_line, score_text, short_hash, staleness_text};
 use crate::evaluate::ScreenResult;
 use crate::rules::RuleScope;

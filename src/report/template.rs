@@ -188,7 +188,7 @@ fn environment() -> Environment<'static> {
     env.add_filter("cell", |state: &minijinja::State, s: String| {
         if *state.auto_escape() == MARKDOWN {
             // Escaped here, whole: escaping the cell's `\|` again would undo it.
-            Value::from_safe_string(super::escape::markdown_cell(&s))
+            Value::from_safe_string(super::escape::markdown(&s))
         } else {
             Value::from(s.replace('|', "\\|").replace('\n', " "))
         }

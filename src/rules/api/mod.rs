@@ -74,13 +74,7 @@ fn register_verdict<A: 'static, const N: usize>(
 /// is made whole (10,000 copies of one long string would be gigabytes).
 fn strings(items: &rhai::Array, between: usize) -> Result<Vec<String>, Box<EvalAltResult>> {
     let max = crate::rules::limits::MAX_STRING_SIZE;
-    let too_large = || -> Box<EvalAltResult> {
-        EvalAltResult::ErrorDataTooLarge(
-            format!("a string of more than {max} bytes"),
-            Position::NONE,
-        )
-        .into()
-    };
+    let too_large = || sandbox::string_too_large(max);
     let gaps = between.saturating_mul(items.len().saturating_sub(1));
     if gaps > max {
         return Err(too_large());

@@ -40,6 +40,11 @@ fn too_large(what: String) -> Box<EvalAltResult> {
     EvalAltResult::ErrorDataTooLarge(what, Position::NONE).into()
 }
 
+/// The error of a string that would pass the string limit `max`.
+pub(super) fn string_too_large(max: usize) -> Box<EvalAltResult> {
+    too_large(format!("a string of more than {max} bytes"))
+}
+
 /// Registering into the module: `put` for functions that change their first argument,
 /// `put_pure` for those that do not (rhai lets only those be called on a constant).
 trait Put {
@@ -150,7 +155,7 @@ fn register_printing(m: &mut Module, max: usize) {
     m.put_pure("to_json", move |map: &mut Map| -> Res<ImmutableString> {
         let mut floor = 0;
         if !map_within(map, max, &mut floor) {
-            return Err(too_large(format!("a string of more than {max} bytes")));
+            return Err(string_too_large(max));
         }
         Ok(rhai::format_map_as_json(map).into())
     });
@@ -409,7 +414,7 @@ fn register_arrays(m: &mut Module, max: usize, max_memory: usize) {
 fn register_strings(m: &mut Module, max: usize) {
     let fits = move |len: usize| -> Res<()> {
         if len > max {
-            Err(too_large(format!("a string of more than {max} bytes")))
+            Err(string_too_large(max))
         } else {
             Ok(())
         }
