@@ -73,15 +73,22 @@ fn read_screen(path: &Path) -> crate::Result<ScreenResult> {
     // As every input: a regular file within a size limit, UTF-8 (a byte-order mark dropped).
     let text = crate::rules::files::read_text(path, &shown, SAVED_RESULT)
         .map_err(|d| anyhow::anyhow!("{}", d.message).context(format!("cannot read {shown}")))?;
-    serde_json::from_str(&text)
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "{shown}:{}:{}: not a screen result ({e}): expected a JSON file written by `moat screen --format json`",
-                e.line().max(1),
-                e.column().max(1)
-            )
-        })
-        .map_err(Into::into)
+    let result: ScreenResult = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}:{}:{}: not a screen result ({e}): expected a JSON file written by `moat screen --format json`",
+            e.line().max(1),
+            e.column().max(1)
+        )
+    })?;
+    let problems = crate::history::diff::saved_problems(&result);
+    if !problems.is_empty() {
+        return Err(anyhow::anyhow!(
+            "{shown}: not a screen result as `moat screen --format json` writes it:\n  {}",
+            problems.join("\n  ")
+        )
+        .into());
+    }
+    Ok(result)
 }
 
 /// The largest saved result `moat diff` reads: 1 GiB, as a table file (the JSON screen of

@@ -186,3 +186,91 @@ fn changes(
 fn short(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
 }
+
+/// At most this many problems of a saved result are named; the rest are counted.
+const SHOWN_PROBLEMS: usize = 10;
+
+/// What makes `result` (read from a saved JSON file) other than a screen moat writes, each
+/// problem naming its field: dates that are not `YYYY-MM-DD`, a pass mark or score outside
+/// 0..1, a chain listed twice, a rule listed twice, or a verdict of a rule the result does not
+/// list, or two of one rule. A diff of such a file would drop or misread entries silently.
+pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
+    use crate::diagnostics::escaped;
+    let mut out = Vec::new();
+    let s = &result.stamps;
+    let date = |field: &str, value: &str, out: &mut Vec<String>| {
+        if crate::dataset::date::parse_ymd(value).is_none() {
+            out.push(format!(
+                "stamps.{field} is \"{}\": expected a date YYYY-MM-DD",
+                escaped(value)
+            ));
+        }
+    };
+    date("as_of", &s.as_of, &mut out);
+    date("vintage", &s.vintage, &mut out);
+    if let Some(newest) = &s.tvl_newest {
+        date("tvl_newest", newest, &mut out);
+    }
+    let share = |field: String, value: f64, out: &mut Vec<String>| {
+        if !(0.0..=1.0).contains(&value) {
+            out.push(format!("{field} is {value}: expected a number from 0 to 1"));
+        }
+    };
+    share("stamps.pass_mark".into(), s.pass_mark, &mut out);
+    let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, r) in result.rules.iter().enumerate() {
+        if let Some(&first) = rules.get(r.id.as_str()) {
+            out.push(format!(
+                "rules[{i}].id \"{}\" is listed twice (first at rules[{first}]): expected each rule once",
+                escaped(&r.id)
+            ));
+        } else {
+            rules.insert(&r.id, i);
+        }
+    }
+    let verdicts = |at: &str, verdicts: &[Verdict], out: &mut Vec<String>| {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (j, v) in verdicts.iter().enumerate() {
+            if !rules.contains_key(v.rule.as_str()) {
+                out.push(format!(
+                    "{at}.verdicts[{j}].rule \"{}\" is not among the result's rules: expected one of the ids listed under \"rules\"",
+                    escaped(&v.rule)
+                ));
+            } else if let Some(first) = seen.get(v.rule.as_str()) {
+                out.push(format!(
+                    "{at}.verdicts[{j}] is a second verdict of rule \"{}\" (first at {at}.verdicts[{first}]): expected one verdict per rule",
+                    escaped(&v.rule)
+                ));
+            } else {
+                seen.insert(&v.rule, j);
+            }
+        }
+    };
+    let mut chains: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, c) in result.chains.iter().enumerate() {
+        if let Some(&first) = chains.get(c.slug.as_str()) {
+            out.push(format!(
+                "chains[{i}].slug \"{}\" is listed twice (first at chains[{first}]): expected each chain once",
+                escaped(&c.slug)
+            ));
+        } else {
+            chains.insert(&c.slug, i);
+        }
+        if let Some(score) = c.score {
+            share(format!("chains[{i}].score"), score, &mut out);
+        }
+        verdicts(&format!("chains[{i}]"), &c.verdicts, &mut out);
+    }
+    if let Some(sector) = &result.sector {
+        if let Some(score) = sector.score {
+            share("sector.score".into(), score, &mut out);
+        }
+        verdicts("sector", &sector.verdicts, &mut out);
+    }
+    if out.len() > SHOWN_PROBLEMS {
+        let more = out.len() - SHOWN_PROBLEMS;
+        out.truncate(SHOWN_PROBLEMS);
+        out.push(format!("… and {more} more"));
+    }
+    out
+}

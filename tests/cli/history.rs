@@ -502,3 +502,60 @@ fn a_saved_result_is_read_like_any_input_and_adds_no_line() {
         "error: empty.json:1:1: not a screen result (EOF while parsing a value at line 1 column 0): expected a JSON file written by `moat screen --format json`\n"
     );
 }
+
+/// A saved result moat could not have written (a chain twice, a score past 1, a date that is
+/// not one, a verdict of a rule it does not list) is refused with each problem's field named:
+/// a diff of it would drop or misread entries without a word.
+#[test]
+fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let out = moat(
+        dir,
+        &[
+            "screen", "--data", "mini", "--rules", "rules", "--format", "json",
+        ],
+    );
+    fs::write(dir.join("good.json"), &out.stdout).unwrap();
+    let good: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(good["chains"].as_array().unwrap().len() >= 2, "{good}");
+
+    let mut odd = good.clone();
+    let first = odd["chains"][0].clone();
+    odd["chains"][1]["slug"] = first["slug"].clone();
+    odd["chains"][0]["score"] = 1.5.into();
+    odd["stamps"]["as_of"] = "yesterday".into();
+    odd["chains"][0]["verdicts"][0]["rule"] = "no_such_rule".into();
+    fs::write(dir.join("odd.json"), odd.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "good.json", "odd.json"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let slug = first["slug"].as_str().unwrap();
+    assert_eq!(
+        stderr(&refused),
+        format!(
+            "error: odd.json: not a screen result as `moat screen --format json` writes it:\n  \
+             stamps.as_of is \"yesterday\": expected a date YYYY-MM-DD\n  \
+             chains[0].score is 1.5: expected a number from 0 to 1\n  \
+             chains[0].verdicts[0].rule \"no_such_rule\" is not among the result's rules: expected one of the ids listed under \"rules\"\n  \
+             chains[1].slug \"{slug}\" is listed twice (first at chains[0]): expected each chain once\n"
+        )
+    );
+
+    let mut twice = good.clone();
+    let verdict = twice["chains"][0]["verdicts"][0].clone();
+    twice["chains"][0]["verdicts"]
+        .as_array_mut()
+        .unwrap()
+        .push(verdict);
+    fs::write(dir.join("twice.json"), twice.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "twice.json", "good.json"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("is a second verdict of rule"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let same = moat(dir, &["diff", "good.json", "good.json"]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+}
