@@ -28,6 +28,79 @@ pub struct Manifest {
     /// (which no screen at the vintage sees). `moat data check` shows them as warnings.
     #[serde(skip)]
     pub warnings: Vec<Problem>,
+    /// Where each entry is in the file, to place the problems found with it later.
+    #[serde(skip)]
+    pub places: EntryPlaces,
+}
+
+/// Where the entries of `dataset.toml` are: the file's text, the key of each `[files.x]`
+/// table and, in it, its `columns` value and each column's name and type.
+#[derive(Clone, Debug, Default)]
+pub struct EntryPlaces {
+    file: String,
+    text: String,
+    tables: BTreeMap<String, TablePlaces>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct TablePlaces {
+    key: usize,
+    columns: Option<usize>,
+    /// Each declared column: where its name and its type start.
+    names: BTreeMap<String, (usize, usize)>,
+}
+
+/// A part of a `[files.x]` entry a problem is about.
+#[derive(Clone, Copy, Debug)]
+pub enum Spot<'a> {
+    /// The table's key (`[files.x]`).
+    Table(&'a str),
+    /// Its `columns` value (the key when there is none).
+    Columns(&'a str),
+    /// The name of a declared column.
+    ColumnName(&'a str, &'a str),
+    /// The type of a declared column.
+    ColumnType(&'a str, &'a str),
+}
+
+impl EntryPlaces {
+    /// A problem at `spot` of the manifest, placed at its line and column (a problem of the
+    /// file when the manifest was not read from a file).
+    pub fn problem(&self, spot: Spot, message: String) -> Problem {
+        let table = |key: &str| self.tables.get(key);
+        let offset = match spot {
+            Spot::Table(key) => table(key).map(|t| t.key),
+            Spot::Columns(key) => table(key).map(|t| t.columns.unwrap_or(t.key)),
+            Spot::ColumnName(key, col) => table(key).and_then(|t| Some(t.names.get(col)?.0)),
+            Spot::ColumnType(key, col) => table(key).and_then(|t| Some(t.names.get(col)?.1)),
+        };
+        match offset {
+            Some(offset) => placed(&self.file, &self.text, offset, message),
+            None => Problem::file(&self.file, message),
+        }
+    }
+
+    /// A problem at byte `offset` of the manifest (`[files.x] path` values keep their own
+    /// spans).
+    pub fn problem_at(&self, offset: usize, message: String) -> Problem {
+        if self.text.is_empty() {
+            return Problem::file(&self.file, message);
+        }
+        placed(&self.file, &self.text, offset, message)
+    }
+}
+
+/// A problem at byte `offset` of `text` (the manifest `file`), with its line for the caret.
+fn placed(file: &str, text: &str, offset: usize, message: String) -> Problem {
+    let (line, column) = line_col(text, offset);
+    let index = LineIndex::new(text.as_bytes());
+    Problem::at(
+        file,
+        line,
+        column,
+        Some(index.line_text(text.as_bytes(), line)),
+        message,
+    )
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -53,6 +126,7 @@ impl Manifest {
             vintage: vintage.format("%Y-%m-%d").to_string(),
             files: BTreeMap::new(),
             warnings: Vec::new(),
+            places: EntryPlaces::default(),
         }
     }
 }
@@ -76,17 +150,7 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
             "cannot read the dataset manifest: it is not valid UTF-8",
         )
     })?;
-    let at = |offset: usize, message: String| {
-        let (line, column) = line_col(&text, offset);
-        let index = LineIndex::new(text.as_bytes());
-        Problem::at(
-            &file,
-            line,
-            column,
-            Some(index.line_text(text.as_bytes(), line)),
-            message,
-        )
-    };
+    let at = |offset: usize, message: String| placed(&file, &text, offset, message);
     // The places of the top-level values, read apart so that `Manifest` keeps plain strings; a
     // vintage written as a TOML date (unquoted) is named as such, not as a type mismatch.
     let places: Places = toml::from_str(&text).unwrap_or_default();
@@ -98,7 +162,7 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
         );
         return Err(at(vintage.span().start, message).into());
     }
-    let manifest: Manifest = toml::from_str(&text).map_err(|e| match e.span() {
+    let mut manifest: Manifest = toml::from_str(&text).map_err(|e| match e.span() {
         Some(span) => at(span.start, e.message().to_string()),
         None => Problem::file(&file, e.message().to_string()),
     })?;
@@ -193,6 +257,32 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    manifest.places = EntryPlaces {
+        tables: toml::from_str::<FilesPlaces>(&text)
+            .unwrap_or_default()
+            .files
+            .into_iter()
+            .map(|(key, entry)| {
+                let columns = entry.get_ref().columns.as_ref();
+                let names = columns.map_or_else(BTreeMap::new, |c| {
+                    c.get_ref()
+                        .iter()
+                        .map(|(name, ty)| {
+                            (name.get_ref().clone(), (name.span().start, ty.span().start))
+                        })
+                        .collect()
+                });
+                let places = TablePlaces {
+                    key: key.span().start,
+                    columns: columns.map(|c| c.span().start),
+                    names,
+                };
+                (key.into_inner(), places)
+            })
+            .collect(),
+        file,
+        text,
+    };
     Ok(manifest)
 }
 
@@ -202,6 +292,19 @@ struct Places {
     name: Option<Spanned<toml::Value>>,
     description: Option<Spanned<toml::Value>>,
     vintage: Option<Spanned<toml::Value>>,
+}
+
+/// The `[files.x]` tables' places, read apart from [`Places`] so that an entry of an odd shape
+/// loses only these.
+#[derive(Default, Deserialize)]
+struct FilesPlaces {
+    #[serde(default)]
+    files: BTreeMap<Spanned<String>, Spanned<FilePlaces>>,
+}
+
+#[derive(Default, Deserialize)]
+struct FilePlaces {
+    columns: Option<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
 }
 
 /// Where `c` is written in the value at `span` of `text`: the character itself, or, when the

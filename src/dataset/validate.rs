@@ -7,7 +7,7 @@
 use super::Dataset;
 use super::frame;
 use super::limits::{MAX_DATASET_BYTES, size_in_words};
-use super::manifest::{self, MANIFEST_FILE, Manifest};
+use super::manifest::{self, MANIFEST_FILE, Manifest, Spot};
 use super::parquet::{self, DataLimit};
 use super::problem::{DataErrors, Problem};
 use super::schema::{TABLES, Table, TableKind, reference_target};
@@ -83,6 +83,20 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         let paths: Vec<_> = wave.iter().map(|t| path_of(t.key)).collect();
         let read_one = |(table, path): (&&'static Table, &std::path::PathBuf)| {
             let shown = path.display().to_string();
+            // A missing file is placed at the path that names it, where a typo would be.
+            if !path.exists() {
+                let entry = &manifest.files[table.key];
+                let message = format!(
+                    "[files.{}] path {:?}: file not found ({shown}): expected the file holding {}",
+                    table.key,
+                    entry.path.get_ref(),
+                    table.what
+                );
+                return (
+                    table.kind,
+                    Err(manifest.places.problem_at(entry.path.span().start, message)),
+                );
+            }
             (
                 table.kind,
                 table::read(
@@ -310,6 +324,7 @@ fn read_waves() -> Vec<Vec<&'static Table>> {
 /// Every table must be declared, with exactly the columns and types moat reads.
 fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors) {
     let shown = dir.join(MANIFEST_FILE).display().to_string();
+    let places = &manifest.places;
     for table in TABLES {
         let Some(entry) = manifest.files.get(table.key) else {
             errors.push(Problem::file(
@@ -322,7 +337,8 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
             continue;
         };
         // A column written with its former name (and former type) is the current column.
-        let mut declared: BTreeMap<String, String> = BTreeMap::new();
+        // Each column by its current name: its type, and its name as written.
+        let mut declared: BTreeMap<String, (String, &str)> = BTreeMap::new();
         for (name, ty) in &entry.columns {
             let former = table.renamed.iter().find(|(old, _, _)| old == name);
             match former {
@@ -331,17 +347,17 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
                 {
                     let current = table.columns.iter().find(|c| c.name == *new);
                     let current_ty = current.map_or(ty.as_str(), |c| c.ty.name());
-                    declared.insert(new.to_string(), current_ty.to_string());
+                    declared.insert(new.to_string(), (current_ty.to_string(), name));
                 }
                 _ => {
-                    declared.insert(name.clone(), ty.clone());
+                    declared.insert(name.clone(), (ty.clone(), name));
                 }
             }
         }
         for col in table.columns {
             match declared.get(col.name) {
-                None => errors.push(Problem::file(
-                    &shown,
+                None => errors.push(places.problem(
+                    Spot::Columns(table.key),
                     format!(
                         "[files.{}.columns] does not declare `{}`: expected `{} = \"{}\"`",
                         table.key,
@@ -350,8 +366,8 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
                         col.ty.name()
                     ),
                 )),
-                Some(t) if t != col.ty.name() => errors.push(Problem::file(
-                    &shown,
+                Some((t, written)) if t != col.ty.name() => errors.push(places.problem(
+                    Spot::ColumnType(table.key, written),
                     format!(
                         "[files.{}.columns] declares `{}` as \"{t}\": expected \"{}\"",
                         table.key,
@@ -362,10 +378,10 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
                 Some(_) => {}
             }
         }
-        for name in declared.keys() {
+        for (name, (_, written)) in &declared {
             if !table.columns.iter().any(|c| c.name == name) {
-                errors.push(Problem::file(
-                    &shown,
+                errors.push(places.problem(
+                    Spot::ColumnName(table.key, written),
                     format!(
                         "[files.{}.columns] declares unknown column `{name}`: expected only {}",
                         table.key,
@@ -386,8 +402,8 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
             .filter(|c| *c != std::path::Component::CurDir)
             .collect();
         if let Some(first) = named.insert(file, table.key) {
-            errors.push(Problem::file(
-                &shown,
+            errors.push(places.problem_at(
+                entry.path.span().start,
                 format!(
                     "[files.{first}] and [files.{}] both name {:?}: expected a file of its own for each table",
                     table.key,
@@ -399,8 +415,8 @@ fn check_manifest_files(dir: &Path, manifest: &Manifest, errors: &mut DataErrors
     for key in manifest.files.keys() {
         if !TABLES.iter().any(|t| t.key == key) {
             let keys: Vec<&str> = TABLES.iter().map(|t| t.key).collect();
-            errors.push(Problem::file(
-                &shown,
+            errors.push(places.problem(
+                Spot::Table(key),
                 format!(
                     "unknown table [files.{key}]: expected one of {}",
                     keys.join(", ")

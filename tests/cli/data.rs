@@ -26,10 +26,13 @@ fn data_check_passes_on_the_fixture() {
 
 #[test]
 fn missing_file_is_named() {
-    insta::assert_snapshot!(check_fails(|d| fs::remove_file(d.join("speed.csv")).unwrap()), @"
-    mini/speed.csv: error: file not found (named in dataset.toml)
+    insta::assert_snapshot!(check_fails(|d| fs::remove_file(d.join("speed.csv")).unwrap()), @r#"
+    mini/dataset.toml:36:8: error: [files.speed] path "speed.csv": file not found (mini/speed.csv): expected the file holding a chain's block time / preconfirmation latency according to one source
+       |
+    36 | path = "speed.csv"
+       |        ^
     1 problem found; the dataset was not loaded
-    ");
+    "#);
 }
 
 #[test]
@@ -903,7 +906,10 @@ fn two_tables_naming_one_file_is_one_problem() {
             "path = \"./tvl_weekly.csv\"",
         );
     }), @r#"
-    mini/dataset.toml: error: [files.tvl] and [files.metrics] both name "./tvl_weekly.csv": expected a file of its own for each table
+    mini/dataset.toml:32:8: error: [files.tvl] and [files.metrics] both name "./tvl_weekly.csv": expected a file of its own for each table
+       |
+    32 | path = "./tvl_weekly.csv"
+       |        ^
     1 problem found; the dataset was not loaded
     "#);
 }
@@ -1124,5 +1130,39 @@ fn a_byte_order_mark_does_not_shift_columns() {
     1 | key,source,url
       |            ^
     1 problem found; the dataset was not loaded
+    "#);
+}
+
+/// What is wrong with a `[files.x]` entry is placed where it is written: an unknown table at
+/// its key, a column's wrong type at the type, an unknown column at its name, a column not
+/// declared at the `columns` value.
+#[test]
+fn manifest_entry_problems_are_placed_where_they_are_written() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let p = d.join("dataset.toml");
+        replace(&p, "tvl_usd = \"amount\"", "tvl_usd = \"number\"");
+        replace(&p, "key = \"text\", source = \"text\"", "key = \"text\", source = \"text\", url = \"text\"");
+        replace(&p, ", note = \"text\", source = \"source\" }\n\n[files.links]", ", source = \"source\" }\n\n[files.links]");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text.push_str("\n[files.prices]\npath = \"prices.csv\"\ncolumns = { date = \"date\" }\n");
+        fs::write(&p, text).unwrap();
+    }), @r#"
+    mini/dataset.toml:17:44: error: [files.sources.columns] declares unknown column `url`: expected only key, source
+       |
+    17 | columns = { key = "text", source = "text", url = "text" }
+       |                                            ^
+    mini/dataset.toml:21:55: error: [files.tvl.columns] declares `tvl_usd` as "number": expected "amount"
+       |
+    21 | columns = { date = "date", chain = "chain", tvl_usd = "number" }
+       |                                                       ^
+    mini/dataset.toml:25:11: error: [files.events.columns] does not declare `note`: expected `note = "text"`
+       |
+    25 | columns = { date = "date", chain = "chain", kind = "category", value = "text", source = "source" }
+       |           ^
+    mini/dataset.toml:39:8: error: unknown table [files.prices]: expected one of chains, sources, tvl, events, links, metrics, speed
+       |
+    39 | [files.prices]
+       |        ^
+    4 problems found; the dataset was not loaded
     "#);
 }
