@@ -28,9 +28,9 @@ pub struct Records<'a> {
     lines: LineCounter<'a>,
     record: StringRecord,
     width: usize,
-    /// The file as text and where the next record is looked for, when it is split at its
-    /// commas and line ends (see the module's note).
-    plain: Option<(&'a str, usize)>,
+    /// The file as text, where the next record is looked for and where the records end, when
+    /// it is split at its commas and line ends (see the module's note).
+    plain: Option<(&'a str, usize, usize)>,
     /// The fields of the record just read, as byte ranges of the text, when split so.
     ranges: Vec<(usize, usize)>,
 }
@@ -110,7 +110,7 @@ impl<'a> Records<'a> {
         let plain = plain
             .then(|| plain_text(bytes))
             .flatten()
-            .map(|text| (text, reader.position().byte() as usize));
+            .map(|text| (text, reader.position().byte() as usize, text.len()));
         let records = Records {
             bytes,
             shown,
@@ -194,8 +194,8 @@ impl<'a> Records<'a> {
     /// [`Records::next_record`] for a file split at its commas and line ends: a record is a
     /// line that is not empty.
     fn next_plain_record(&mut self) -> Option<Result<RecordAt, Problem>> {
-        let (text, next) = self.plain.as_mut()?;
-        let bytes = text.as_bytes();
+        let (text, next, last) = self.plain.as_mut()?;
+        let bytes = &text.as_bytes()[..*last];
         let (start, end) = loop {
             if *next >= bytes.len() {
                 return None;
@@ -225,12 +225,53 @@ impl<'a> Records<'a> {
     /// Field `f` of the record just read.
     pub fn field(&self, f: usize) -> &str {
         match &self.plain {
-            Some((text, _)) => {
+            Some((text, _, _)) => {
                 let (a, b) = self.ranges[f];
                 &text[a..b]
             }
             None => &self.record[f],
         }
+    }
+
+    /// The records not read yet split in two at a line end near their middle, when the file is
+    /// split at its commas and line ends and each part would hold at least `least` bytes:
+    /// these records are then the first part, and the second is returned (its lines counted
+    /// from the file's start), to be read on another thread.
+    pub fn split_off(&mut self, least: usize) -> Option<Records<'a>> {
+        let (text, next, last) = self.plain.as_mut()?;
+        let bytes = text.as_bytes();
+        if *last - *next < 2 * least {
+            return None;
+        }
+        let middle = *next + (*last - *next) / 2;
+        let cut = middle + memchr::memchr(b'\n', &bytes[middle..*last])? + 1;
+        let second = (*text, cut, *last);
+        *last = cut;
+        // No carriage return in such a file: a line ends at each `\n`.
+        let lines = LineCounter {
+            bytes: self.bytes,
+            at: cut,
+            line: 1 + memchr::memchr_iter(b'\n', &bytes[..cut]).count(),
+        };
+        Some(Records {
+            bytes: self.bytes,
+            shown: self.shown,
+            reader: csv::ReaderBuilder::new().from_reader(&self.bytes[..0]),
+            lines,
+            record: StringRecord::new(),
+            width: self.width,
+            plain: Some(second),
+            ranges: Vec::new(),
+        })
+    }
+
+    /// How many records are left at most (one per line end, and one after the last).
+    pub fn lines_left(&self) -> usize {
+        let (from, to) = match self.plain {
+            Some((_, next, last)) => (next, last),
+            None => (0, self.bytes.len()),
+        };
+        memchr::memchr_iter(b'\n', &self.bytes[from.min(to)..to]).count() + 1
     }
 
     fn whole_line(&self, at: RecordAt, message: String) -> Problem {

@@ -47,6 +47,44 @@ impl Values {
         }
     }
 
+    /// Append the values of `other` (the same column, read from later rows): its codes
+    /// recoded into this column's dictionary. The code each of `other`'s codes now has.
+    pub fn absorb(&mut self, other: Values) -> Vec<u32> {
+        match (self, other) {
+            (Values::Text(out), Values::Text(more)) => {
+                for v in more.finish().iter() {
+                    out.append_option(v);
+                }
+                Vec::new()
+            }
+            (Values::Coded(dict, codes), Values::Coded(more_dict, more)) => {
+                let recode: Vec<u32> = dict
+                    .absorb(&more_dict)
+                    .into_iter()
+                    .map(|c| c.expect("a fixed dictionary holds every value it coded"))
+                    .collect();
+                codes.extend(more.iter().map(|&c| match c {
+                    NULL_CODE => NULL_CODE,
+                    c => recode[c as usize],
+                }));
+                recode
+            }
+            (Values::Date(days), Values::Date(more)) => {
+                days.extend(more);
+                Vec::new()
+            }
+            (Values::Num(xs), Values::Num(more)) => {
+                xs.extend(more);
+                Vec::new()
+            }
+            (Values::Bool(flags), Values::Bool(more)) => {
+                flags.extend(more);
+                Vec::new()
+            }
+            _ => unreachable!("a column is absorbed only by the same column"),
+        }
+    }
+
     /// Room for `rows` more values without growing.
     pub fn reserve(&mut self, rows: usize) {
         match self {
@@ -176,13 +214,21 @@ impl Values {
                 s.rename(name);
                 s
             }
-            Values::Coded(dict, codes) => StringChunked::from_iter_options(
-                name,
-                codes
-                    .iter()
-                    .map(|&c| (c != NULL_CODE).then(|| dict.value(c))),
-            )
-            .into_series(),
+            // Each distinct text once, then gathered by code (copying a view of each, the
+            // texts themselves shared): not a text written per row.
+            Values::Coded(dict, codes) => {
+                let texts = StringChunked::from_iter_values(name, dict.values());
+                let codes = IdxCa::from_iter_options(
+                    PlSmallStr::EMPTY,
+                    codes
+                        .iter()
+                        .map(|&c| (c != NULL_CODE).then_some(c as IdxSize)),
+                );
+                texts
+                    .take(&codes)
+                    .expect("codes index their dictionary")
+                    .into_series()
+            }
             Values::Date(days) => Int32Chunked::from_iter_options(
                 name,
                 days.iter().map(|&d| (d != NULL_DAY).then_some(d)),
@@ -359,6 +405,42 @@ pub fn nums(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
 mod tests {
     use super::*;
     use crate::dataset::schema::TABLES;
+
+    /// A coded column is its texts by code, empty cells null, whatever its dictionary holds
+    /// (nothing at all, for a column of empty cells).
+    #[test]
+    fn a_coded_column_is_its_texts() {
+        let column = |dict: Dict, codes: Vec<u32>| -> Vec<Option<String>> {
+            let c = Values::Coded(dict, codes).finish("c");
+            c.str()
+                .unwrap()
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect()
+        };
+        let mut dict = Dict::open();
+        let long = "a text longer than twelve bytes, held in a buffer";
+        for v in ["base", long, "op"] {
+            dict.code(v);
+        }
+        assert_eq!(
+            column(dict, vec![2, NULL_CODE, 0, 1, 1, 0]),
+            [
+                Some("op"),
+                None,
+                Some("base"),
+                Some(long),
+                Some(long),
+                Some("base")
+            ]
+            .map(|v| v.map(str::to_string))
+        );
+        assert_eq!(column(Dict::open(), vec![NULL_CODE; 3]), vec![None; 3]);
+        assert_eq!(
+            column(Dict::open(), Vec::new()),
+            Vec::<Option<String>>::new()
+        );
+    }
 
     /// Sorting from integer keys gives the frame polars' own sort gives: empty cells first,
     /// values in byte order, equal rows in file order.

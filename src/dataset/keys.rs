@@ -59,6 +59,14 @@ impl Dict {
         Some(code)
     }
 
+    /// Take in the values of `other` (a dictionary of the same column, filled from later
+    /// rows): the code each of its codes now has, values new here coded in the order `other`
+    /// saw them, as if its rows had been read after these. `None` for a value a fixed
+    /// dictionary does not hold (which it never gives a code to).
+    pub fn absorb(&mut self, other: &Dict) -> Vec<Option<u32>> {
+        other.values.iter().map(|v| self.code(v)).collect()
+    }
+
     pub fn value(&self, code: u32) -> &str {
         &self.values[code as usize]
     }
@@ -160,6 +168,17 @@ impl UniqueCheck {
     }
 
     /// Every row whose key appeared on an earlier row, with that first row, in file order.
+    /// Take in the keys of `other` (of rows read after these), each part `p` of slot `i` as
+    /// `part(i, p)`.
+    pub fn absorb(&mut self, other: UniqueCheck, part: impl Fn(usize, u32) -> u32) {
+        self.rows.extend(other.rows.into_iter().map(|row| {
+            let key = (0..KEY_PARTS)
+                .map(|i| part(i, (row >> (32 * (KEY_PARTS - i))) as u32))
+                .fold(0u128, |k, p| (k << 32) | u128::from(p));
+            (key << 32) | (row & u128::from(u32::MAX))
+        }));
+    }
+
     pub fn duplicates(mut self) -> Vec<Duplicate> {
         // Positions grow with the row, so within a key the first position is the first row.
         self.rows.sort_unstable();

@@ -82,6 +82,16 @@ struct Context<'a> {
 }
 
 fn read_csv(table: &'static Table, bytes: &[u8], ctx: &Context) -> Result<TableRead, Problem> {
+    read_csv_split(table, bytes, ctx, SPLIT_PART_BYTES)
+}
+
+/// [`read_csv`], in two parts when each would hold at least `part` bytes.
+fn read_csv_split(
+    table: &'static Table,
+    bytes: &[u8],
+    ctx: &Context,
+    part: usize,
+) -> Result<TableRead, Problem> {
     let shown = ctx.shown;
     let (mut records, header) = Records::open(bytes, shown)?;
     let at_header = RecordAt {
@@ -99,20 +109,45 @@ fn read_csv(table: &'static Table, bytes: &[u8], ctx: &Context) -> Result<TableR
     // doubling would copy them, and hold old and new at once, as they fill.
     let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
     let mut builder = Builder::new(table, ctx, &names, ok, "line", lines);
-    let mut structural = Capped::default();
-    while let Some(record) = records.next_record() {
-        match record {
-            Err(p) => structural.push(|| p),
-            Ok(at) => {
-                builder.row(
-                    at.line as u32,
-                    &|f| Cell::text(records.field(f)),
-                    &|f, message| csv_file::field_problem(shown, bytes, at, f, message),
-                    &|_| String::new(),
-                );
+    let read = |records: &mut Records, builder: &mut Builder| {
+        let mut structural = Capped::default();
+        while let Some(record) = records.next_record() {
+            match record {
+                Err(p) => structural.push(|| p),
+                Ok(at) => {
+                    builder.row(
+                        at.line as u32,
+                        &|f| Cell::text(records.field(f)),
+                        &|f, message| csv_file::field_problem(shown, bytes, at, f, message),
+                        &|_| String::new(),
+                    );
+                }
             }
         }
-    }
+        structural
+    };
+    // A large file's second half is read on a thread of its own, into a builder of its own
+    // that this one then takes in (as if its rows had been read after these). The chains
+    // table, whose checks look across its rows, is small and read whole.
+    let second = (ok && table.kind != TableKind::Chains)
+        .then(|| records.split_off(part))
+        .flatten();
+    let structural = match second {
+        None => read(&mut records, &mut builder),
+        Some(mut second) => std::thread::scope(|s| {
+            let theirs = s.spawn(|| {
+                let mut other = Builder::new(table, ctx, &names, ok, "line", second.lines_left());
+                let structural = read(&mut second, &mut other);
+                (other, structural)
+            });
+            let structural = read(&mut records, &mut builder);
+            let (other, more) = theirs
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            builder.absorb(other);
+            structural.merge(more)
+        }),
+    };
     let place_late = |lates: &[Late]| {
         let mut lines: Vec<usize> = lates.iter().map(|l| l.pos as usize).collect();
         lines.sort_unstable();
@@ -287,6 +322,11 @@ fn check_header(
     let ok = problems.is_empty();
     (problems, ok)
 }
+
+/// A CSV file is read in two parts on two threads when each part is at least this large
+/// (the shipped metrics file, 1.4 MB, is; its other tables are not): starting a thread and
+/// joining the two parts costs more than reading less.
+const SPLIT_PART_BYTES: usize = 256 << 10;
 
 /// A problem found after the last row, placed once every such problem is known.
 struct Late {
@@ -489,6 +529,56 @@ impl<'t> Builder<'t> {
                     .push(|| problem(value_field, event_value_message(kind, value)));
             }
         }
+    }
+
+    /// Take in `other`, a builder of the same table that read the rows after these: its
+    /// columns appended (codes recoded into these columns' dictionaries), its keys, references
+    /// and problems after these. The result is the builder that would have read both parts.
+    fn absorb(&mut self, other: Builder<'t>) {
+        let Builder {
+            columns,
+            unique,
+            event_problems,
+            rows,
+            positions,
+            ..
+        } = other;
+        let mut recodes: Vec<(Vec<u32>, Vec<Option<u32>>)> = Vec::new();
+        for (col, theirs) in self.columns.iter_mut().zip(columns) {
+            let recode = col.values.absorb(theirs.values);
+            let recode_invalid = col.invalid.absorb(&theirs.invalid);
+            col.problems = std::mem::take(&mut col.problems).merge(theirs.problems);
+            if let (Reference::ToItself(refs), Reference::ToItself(more)) =
+                (&mut col.reference, theirs.reference)
+            {
+                refs.extend(more.into_iter().map(|(pos, c)| (pos, recode[c as usize])));
+            }
+            let (count, first) = &mut col.after_vintage;
+            *count += theirs.after_vintage.0;
+            first.extend(theirs.after_vintage.1);
+            first.truncate(AFTER_VINTAGE_SHOWN);
+            recodes.push((recode, recode_invalid));
+        }
+        // A key part is a code (recoded), an invalid text's code (recoded likewise) or a day.
+        let slots: Vec<Option<usize>> = (0..KEY_PARTS)
+            .map(|slot| self.columns.iter().position(|c| c.key_slot == Some(slot)))
+            .collect();
+        self.unique.absorb(unique, |slot, part| {
+            let Some(col) = slots[slot] else { return part };
+            let (recode, recode_invalid) = &recodes[col];
+            if part & INVALID != 0 {
+                INVALID
+                    | recode_invalid[(part & !INVALID) as usize]
+                        .expect("an open dictionary codes every value")
+            } else if recode.is_empty() {
+                part
+            } else {
+                recode[part as usize]
+            }
+        });
+        self.event_problems = std::mem::take(&mut self.event_problems).merge(event_problems);
+        self.rows += rows;
+        self.positions.extend(positions);
     }
 
     /// The table read: references to its own keys and repeated keys are checked now, and the
@@ -856,6 +946,103 @@ fn event_value_expectation(kind: &str) -> String {
 mod tests {
     use super::*;
     use crate::dataset::schema::{ColType, TABLES};
+
+    /// The typed columns and every problem of a table read, as text (the rows in full).
+    fn shown(read: TableRead) -> String {
+        let mut out = format!(
+            "structural {:?}\nheader {:?}\ncells {:?}\nafter vintage {:?}\n",
+            read.structural, read.header, read.cells, read.after_vintage
+        );
+        for (col, values) in read.columns.into_iter().flatten() {
+            let column = values.finish(col.name);
+            let cells: Vec<String> = column
+                .as_materialized_series()
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            out.push_str(&format!("{}: {}\n", col.name, cells.join("|")));
+        }
+        out
+    }
+
+    /// A file read in two parts on two threads gives what reading it whole gives: the same
+    /// columns, and the same problems in the same order with the same counts past the cap,
+    /// whatever the rows hold (bad and future dates, unknown chains and metrics, keys repeated
+    /// across the parts, repeated bad key texts, wrong field counts, blank lines).
+    #[test]
+    fn a_file_read_in_two_parts_reads_as_the_whole_file() {
+        let chains = ["base", "op", "arb", "zk"];
+        let targets: Targets = [
+            (
+                TableKind::Chains,
+                KeySet::new(chains.into_iter(), "chain", "chains.csv".into()),
+            ),
+            (
+                TableKind::Sources,
+                KeySet::new(["s1", "s2"].into_iter(), "source", "sources.csv".into()),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let vintage = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let metrics = crate::dataset::cell::metric_list();
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut tried = 0;
+        for round in 0..40 {
+            let mut text = String::from("date,chain,metric,value,unit,source\n");
+            let rows = 50 + next(400);
+            // Few distinct keys, so that keys repeat, within a part and across the two.
+            for _ in 0..rows {
+                let date = match next(20) {
+                    0 => "2024-13-01".to_string(),
+                    1 => "2025-02-03".to_string(),
+                    2 => String::new(),
+                    _ => format!("2024-0{}-1{}", 1 + next(3), next(3)),
+                };
+                let chain = match next(15) {
+                    0 => "nope",
+                    1 => "",
+                    c => chains[(c % 4) as usize],
+                };
+                let metric = match next(12) {
+                    0 => "not_a_metric",
+                    m => metrics[(m % 3) as usize],
+                };
+                let value = match next(10) {
+                    0 => "x".to_string(),
+                    v => format!("{}.5", v * 3),
+                };
+                let source = ["s1", "s2", "s3"][next(3) as usize];
+                match next(40) {
+                    0 => text.push_str("1,2\n"),
+                    1 => text.push('\n'),
+                    _ => {}
+                }
+                text.push_str(&format!("{date},{chain},{metric},{value},USD,{source}\n"));
+            }
+            let table = TABLES.iter().find(|t| t.key == "metrics").unwrap();
+            let ctx = Context {
+                shown: "m.csv",
+                targets: &targets,
+                vintage,
+            };
+            let whole = read_csv_split(table, text.as_bytes(), &ctx, usize::MAX / 4).unwrap();
+            // Parts of any size down to one byte, so the cut falls anywhere.
+            let part = [1, 7, 100, text.len() / 3][round % 4];
+            let (mut records, _) = Records::open(text.as_bytes(), "m.csv").unwrap();
+            assert!(records.split_off(part).is_some(), "{round}: not split");
+            tried += 1;
+            let split = read_csv_split(table, text.as_bytes(), &ctx, part).unwrap();
+            assert_eq!(shown(whole), shown(split), "round {round}, part {part}");
+        }
+        assert_eq!(tried, 40);
+    }
 
     /// A unique key is integers: at most `KEY_PARTS` columns, each a date or a coded column.
     #[test]
