@@ -240,6 +240,24 @@ fn format_value(
 
 /// A template error at its file, line and column, with the line's text.
 fn diagnostic(files: &BTreeMap<String, (String, String)>, e: &minijinja::Error) -> Diagnostic {
+    // An error inside an included template comes wrapped in the include's ("could not render
+    // include"): it is shown where it is, with the include it came through.
+    let mut inner = e;
+    while let Some(cause) = std::error::Error::source(inner)
+        .and_then(|s| s.downcast_ref::<minijinja::Error>())
+        .filter(|c| c.name().is_some() && c.line().is_some())
+    {
+        inner = cause;
+    }
+    if !std::ptr::eq(inner, e) {
+        let mut d = diagnostic(files, inner);
+        let shown = e.name().and_then(|n| files.get(n)).map(|(_, shown)| shown);
+        if let (Some(shown), Some(line)) = (shown, e.line()) {
+            d.message
+                .push_str(&format!(" (included from {shown}:{line})"));
+        }
+        return d;
+    }
     let message = match e.detail() {
         Some(detail) => format!("{}: {detail}", e.kind()),
         None => e.kind().to_string(),

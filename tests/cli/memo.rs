@@ -480,3 +480,59 @@ fn templates_are_bounded_files_and_bounded_renderings() {
     );
     assert!(!tmp.path().join("memos/base.md").exists());
 }
+
+/// An error inside an included template is shown where it is, with the include it came
+/// through; a template that includes itself says it ran past the recursion limit.
+#[test]
+fn an_error_in_an_included_template_is_shown_where_it_is() {
+    let tmp = screen_dir(&[]);
+    let tpl = tmp.path().join("tpl");
+    fs::create_dir(&tpl).unwrap();
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "# memo\n{% include \"part.md.j2\" %}\n",
+    )
+    .unwrap();
+    fs::write(tpl.join("part.md.j2"), "a line\n{{ nope.x }}\n").unwrap();
+    let memo = || {
+        moat(
+            tmp.path(),
+            &[
+                "memo",
+                "base",
+                "--data",
+                "mini",
+                "--rules",
+                "rules",
+                "--template",
+                "tpl",
+                "--format",
+                "md",
+            ],
+        )
+    };
+    let out = memo();
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @r"
+    tpl/part.md.j2:2:4: error: undefined value: `nope` is undefined (included from tpl/chain.md.j2:2)
+      |
+    2 | {{ nope.x }}
+      |    ^
+    the template chain.md.j2 could not be rendered; nothing was written
+    ");
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "# memo\n{% include \"chain.md.j2\" %}\n",
+    )
+    .unwrap();
+    let out = memo();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(
+            "tpl/chain.md.j2:2:4: error: invalid operation: recursion limit exceeded (included from tpl/chain.md.j2:2)\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!tmp.path().join("memos/base.md").exists());
+}
