@@ -70,6 +70,69 @@ fn each_status_and_the_map_form() {
     );
 }
 
+/// Sorting and removing duplicates with a rule's function: the function's errors and limits
+/// are the rule's (rhai's own sort swallowed them and sorted by type, so the rule passed on an
+/// order it never made), a float or a boolean says an order, anything else is an error, an
+/// inconsistent function gives some order without a panic, and equal items keep their order.
+#[test]
+fn sorting_with_a_function_keeps_its_errors() {
+    let reason = |body: &str| {
+        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        (v.status, v.reason)
+    };
+    assert_eq!(
+        reason("let a = [3.5, 1.0, 2.25]; a.sort(|x, y| x - y); pass(`${a}`)"),
+        (Status::Pass, "[1.0, 2.25, 3.5]".into())
+    );
+    assert_eq!(
+        reason("let a = [3, 1, 2]; let b = a.order(|x, y| y - x); pass(`${b} ${a}`)"),
+        (Status::Pass, "[3, 2, 1] [3, 1, 2]".into())
+    );
+    assert_eq!(
+        reason(
+            "let a = [[1, \"a\"], [0, \"b\"], [1, \"c\"], [0, \"d\"]]; a.sort_by(|x, y| x[0] <= y[0]); pass(`${a}`)"
+        ),
+        (
+            Status::Pass,
+            "[[0, \"b\"], [0, \"d\"], [1, \"a\"], [1, \"c\"]]".into()
+        )
+    );
+    assert_eq!(
+        reason("let a = [5, 1, 4, 2, 3]; a.sort(|x, y| 1); a.sort(|x, y| -1); pass(`${a.len()}`)"),
+        (Status::Pass, "5".into())
+    );
+    let (status, why) = reason("let a = [3, 1, 2]; a.sort(|x, y| { loop {} }); pass(`${a}`)");
+    assert_eq!(status, Status::Error);
+    assert!(why.contains("limit of 200000 operations"), "{why}");
+    let (status, why) = reason("let a = [3, 1, 2]; a.sort(|x, y| \"before\"); pass(`${a}`)");
+    assert_eq!(status, Status::Error);
+    assert!(
+        why.contains("the comparer returned the string \"before\": expected a number"),
+        "{why}"
+    );
+    let (status, why) =
+        reason("let a = [3, 1, 2]; let b = a.order(|x, y| x.nope - y); pass(`${b}`)");
+    assert_eq!(status, Status::Error, "{why}");
+    let (status, why) = reason("let a = [1, 1, 2]; a.dedup(|x, y| 1); pass(`${a}`)");
+    assert_eq!(status, Status::Error);
+    assert!(
+        why.contains("dedup: the function returned i64 1")
+            || why.contains("dedup: the function returned"),
+        "{why}"
+    );
+    assert_eq!(
+        reason(
+            "let a = [1, 1, 2, 3, 3, 1]; a.dedup(); let b = [1, 2, 5, 6]; b.dedup(|x, y| y - x == 1); pass(`${a} ${b}`)"
+        ),
+        (Status::Pass, "[1, 2, 3, 1] [1, 5]".into())
+    );
+    // Caught, the array is as it was.
+    assert_eq!(
+        reason("let a = [3, 1, 2]; try { a.sort(|x, y| throw \"no\"); } catch { } pass(`${a}`)"),
+        (Status::Pass, "[3, 1, 2]".into())
+    );
+}
+
 #[test]
 fn endless_loop_is_an_operations_error() {
     let (reason, at) = error("fn rule(chain, params, peers) {\n    loop { }\n}");

@@ -3,6 +3,11 @@
 //!
 //! - sorting (`sort`, `sort_desc`, `order`, `order_desc`) in a total order, so that a NaN
 //!   among floats sorts last instead of making the sort panic;
+//! - sorting and removing duplicates with a function (`sort`/`sort_by`/`order`/`order_by`
+//!   and `dedup` with a comparer, and `dedup()`): rhai's own swallow every error of the
+//!   function (a typo, a limit hit, an endless loop), sort by type instead and go on, so a rule
+//!   could PASS on an order it never made; here an error of the function is the rule's error,
+//!   and what it returns must say an order;
 //! - every function that grows an array, a string or a map by more than one value, checked in
 //!   constant time per added item against `Limits` (rhai's own size checks measure the whole
 //!   value after every call, which makes n pushes cost n², so they are off);
@@ -27,8 +32,8 @@ use super::params::Params;
 use super::peers::Peers;
 use crate::rules::limits::{Capped, Limits};
 use rhai::{
-    Array, Blob, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
-    Module, NativeCallContext, Position, RhaiNativeFunc, Variant,
+    Array, Blob, Dynamic, Engine, EvalAltResult, FnPtr, FuncRegistration, INT, ImmutableString,
+    Map, Module, NativeCallContext, Position, RhaiNativeFunc, Variant,
 };
 use std::cell::Cell;
 use std::cmp::Ordering;
@@ -318,6 +323,132 @@ fn register_sorting(m: &mut Module) {
             let mut copy = a.clone();
             sort(&mut copy, true).map(|()| copy)
         });
+    for name in ["sort", "sort_by"] {
+        m.put(name, |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+            let order = sort_with(&ctx, a, &f)?;
+            let mut items: Vec<Option<Dynamic>> = a.drain(..).map(Some).collect();
+            a.extend(order.into_iter().filter_map(|i| items[i].take()));
+            Ok(())
+        });
+    }
+    for name in ["order", "order_by"] {
+        m.put_pure(name, |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+            let order = sort_with(&ctx, a, &f)?;
+            Ok(order.into_iter().map(|i| a[i].clone()).collect::<Array>())
+        });
+    }
+    m.put("dedup", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+        dedup_with(a, |prev, next| {
+            let said = f.call_raw(&ctx, None, [prev.clone(), next.clone()])?;
+            said.as_bool().map_err(|_| {
+                super::api_error(format!(
+                    "dedup: the function returned {}: expected true (the two are duplicates) or false",
+                    returned(&said)
+                ))
+            })
+        })
+    })
+    .put("dedup", |ctx: NativeCallContext, a: &mut Array| {
+        dedup_with(a, |prev, next| {
+            let said = ctx.call_native_fn_raw("==", true, &mut [&mut prev.clone(), &mut next.clone()])?;
+            Ok(said.as_bool().unwrap_or(false))
+        })
+    });
+}
+
+/// A value a rule's function returned, as an error names it: its type as the rule would name
+/// it, and its text.
+fn returned(value: &Dynamic) -> String {
+    let shown = crate::rules::limits::displayed(value, 40);
+    let name = value.type_name();
+    match name {
+        "i64" => format!("the integer {shown}"),
+        "f64" => format!("the number {shown}"),
+        "bool" => format!("{shown}"),
+        "()" => "()".to_string(),
+        _ if value.is_string() => format!("the string {shown:?}"),
+        _ => format!("a {} {shown}", name.rsplit("::").next().unwrap_or(name)),
+    }
+}
+
+/// The order of `array`'s items (their indexes) by the rule's comparer `f` (stable: equal
+/// items keep their order), which says an order by a number's sign (negative: the first item
+/// goes first) or a boolean (true: the first goes first). The first error of `f`, or a result
+/// that says no order, is the error, and the array is left as it was; an inconsistent `f`
+/// gives some order, never a panic (a merge sort compares each pair it merges once, whatever
+/// `f` answers).
+fn sort_with(ctx: &NativeCallContext, array: &Array, f: &FnPtr) -> Res<Vec<usize>> {
+    let order = |a: &Dynamic, b: &Dynamic| -> Res<Ordering> {
+        let said = f.call_raw(ctx, None, [a.clone(), b.clone()])?;
+        let sign = if let Ok(n) = said.as_int() {
+            Some(n.signum() as f64)
+        } else if let Ok(x) = said.as_float() {
+            (!x.is_nan()).then_some(x)
+        } else if let Ok(first) = said.as_bool() {
+            Some(if first { -1.0 } else { 1.0 })
+        } else {
+            None
+        };
+        match sign {
+            Some(x) if x < 0.0 => Ok(Ordering::Less),
+            Some(x) if x > 0.0 => Ok(Ordering::Greater),
+            Some(_) => Ok(Ordering::Equal),
+            None => Err(super::api_error(format!(
+                "sort: the comparer returned {}: expected a number (negative: the first goes first, 0: either, positive: the second goes first) or a boolean (true: the first goes first)",
+                returned(&said)
+            ))),
+        }
+    };
+    merge_sort((0..array.len()).collect(), &mut |i, j| {
+        order(&array[i], &array[j])
+    })
+}
+
+fn merge_sort(
+    mut items: Vec<usize>,
+    order: &mut impl FnMut(usize, usize) -> Res<Ordering>,
+) -> Res<Vec<usize>> {
+    if items.len() <= 1 {
+        return Ok(items);
+    }
+    let right = items.split_off(items.len() / 2);
+    let left = merge_sort(items, order)?;
+    let right = merge_sort(right, order)?;
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let (mut l, mut r) = (0, 0);
+    while l < left.len() && r < right.len() {
+        // The right item goes first only if the left one is said to go after it: equal items
+        // (and, with a boolean comparer, items it says `true` of both ways) stay in order.
+        if order(left[l], right[r])? == Ordering::Greater {
+            out.push(right[r]);
+            r += 1;
+        } else {
+            out.push(left[l]);
+            l += 1;
+        }
+    }
+    out.extend_from_slice(&left[l..]);
+    out.extend_from_slice(&right[r..]);
+    Ok(out)
+}
+
+/// Remove each item that `same(previous kept, item)` says duplicates the one kept before it;
+/// on an error of `same`, the array is left as it was.
+fn dedup_with(array: &mut Array, mut same: impl FnMut(&Dynamic, &Dynamic) -> Res<bool>) -> Res<()> {
+    let mut keep = vec![false; array.len()];
+    let mut last: Option<usize> = None;
+    for (i, item) in array.iter().enumerate() {
+        if let Some(prev) = last
+            && same(&array[prev], item)?
+        {
+            continue;
+        }
+        keep[i] = true;
+        last = Some(i);
+    }
+    let mut keep = keep.into_iter();
+    array.retain(|_| keep.next().unwrap_or(true));
+    Ok(())
 }
 
 /// An estimate of the bytes a value holds, for the one call that can multiply a value
