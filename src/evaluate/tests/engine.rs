@@ -133,6 +133,32 @@ fn sorting_with_a_function_keeps_its_errors() {
     );
 }
 
+/// `list`, `join` and `to_json` write a date or a chain as `${value}` does (they wrote the Rust
+/// type's path, and `to_json` gave text that was not JSON), and `to_json` is valid JSON
+/// whatever the map holds.
+#[test]
+fn list_join_and_to_json_write_api_values_as_text() {
+    let reason = |body: &str| {
+        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+        v.reason
+    };
+    assert_eq!(
+        reason(
+            "let ds = [date(\"2024-01-02\"), date(\"2025-03-04\")]; pass(`${list(ds)}; ${join([chain, 1.5, 2], \"|\")}`)"
+        ),
+        "2024-01-02 and 2025-03-04; base|1.5|2"
+    );
+    let json = reason(
+        "let m = #{d: date(\"2024-01-02\"), c: chain, x: 0.0 / 0.0, s: \"a\\u001bb\", n: (), a: [1, 2.5, true]}; pass(m.to_json())",
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json).expect(&json);
+    assert_eq!(
+        parsed,
+        serde_json::json!({"d": "2024-01-02", "c": "base", "x": null, "s": "a\u{1b}b", "n": null, "a": [1, 2.5, true]})
+    );
+}
+
 #[test]
 fn endless_loop_is_an_operations_error() {
     let (reason, at) = error("fn rule(chain, params, peers) {\n    loop { }\n}");

@@ -72,7 +72,11 @@ fn register_verdict<A: 'static, const N: usize>(
 /// The texts of `items` for `list` and `join`, each `between` bytes apart in the result:
 /// refused as soon as the result would pass the string limit, before any text of a long array
 /// is made whole (10,000 copies of one long string would be gigabytes).
-fn strings(items: &rhai::Array, between: usize) -> Result<Vec<String>, Box<EvalAltResult>> {
+fn strings(
+    ctx: &rhai::NativeCallContext,
+    items: &rhai::Array,
+    between: usize,
+) -> Result<Vec<String>, Box<EvalAltResult>> {
     let max = crate::rules::limits::MAX_STRING_SIZE;
     let too_large = || sandbox::string_too_large(max);
     let gaps = between.saturating_mul(items.len().saturating_sub(1));
@@ -86,7 +90,8 @@ fn strings(items: &rhai::Array, between: usize) -> Result<Vec<String>, Box<EvalA
         let text = match d.read_lock::<ImmutableString>() {
             Some(s) if s.len() > room => return Err(too_large()),
             Some(s) => s.to_string(),
-            None => crate::rules::limits::displayed(d, room + 1),
+            // A date or a chain as `${value}` writes it, not its type's name.
+            None => sandbox::text_of(ctx, &mut d.clone(), room).to_string(),
         };
         total += text.len();
         if total > max {
@@ -191,14 +196,19 @@ pub fn register(engine: &mut Engine) {
         // ", " between items but the last two's " and ".
         .register_fn(
             "list",
-            |items: rhai::Array| -> Result<String, Box<EvalAltResult>> {
-                Ok(format::list(&strings(&items, 5)?))
+            |ctx: rhai::NativeCallContext,
+             items: rhai::Array|
+             -> Result<String, Box<EvalAltResult>> {
+                Ok(format::list(&strings(&ctx, &items, 5)?))
             },
         )
         .register_fn(
             "join",
-            |items: rhai::Array, sep: &str| -> Result<String, Box<EvalAltResult>> {
-                Ok(strings(&items, sep.len())?.join(sep))
+            |ctx: rhai::NativeCallContext,
+             items: rhai::Array,
+             sep: &str|
+             -> Result<String, Box<EvalAltResult>> {
+                Ok(strings(&ctx, &items, sep.len())?.join(sep))
             },
         );
 

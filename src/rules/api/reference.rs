@@ -605,7 +605,7 @@ pub const REFERENCE: &[Section] = &[
                 "string",
                 "join",
                 &["join(items: Array, separator: String) -> String"],
-                "The items joined with the separator.",
+                "The items joined with the separator. In both, each item is written as `${item}` writes it (a date as YYYY-MM-DD, a chain as its slug).",
             ),
             h(
                 "e.to_string()",

@@ -157,13 +157,86 @@ fn register_printing(m: &mut Module, max: usize) {
     }
     // A map as JSON: refused when its strings alone pass the bound, before it is written
     // (a map holding a long array of one long shared string would be gigabytes of JSON).
-    m.put_pure("to_json", move |map: &mut Map| -> Res<ImmutableString> {
-        let mut floor = 0;
-        if !map_within(map, max, &mut floor) {
-            return Err(string_too_large(max));
+    m.put_pure(
+        "to_json",
+        move |ctx: NativeCallContext, map: &mut Map| -> Res<ImmutableString> {
+            let mut floor = 0;
+            if !map_within(map, max, &mut floor) {
+                return Err(string_too_large(max));
+            }
+            let mut out = String::new();
+            json_map(&ctx, map, &mut out, max);
+            if out.len() > max {
+                return Err(string_too_large(max));
+            }
+            Ok(out.into())
+        },
+    );
+}
+
+/// A map as JSON, as rhai's `to_json` writes it, but valid JSON whatever it holds: strings and
+/// keys escaped as JSON escapes them, a number that is not finite `null`, and a value of the
+/// rule API (a date, a chain) as the text `${value}` gives it, a string.
+fn json_map(ctx: &NativeCallContext, map: &Map, out: &mut String, max: usize) {
+    out.push('{');
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-        Ok(rhai::format_map_as_json(map).into())
-    });
+        json_string(key, out);
+        out.push(':');
+        json_value(ctx, value, out, max);
+        if out.len() > max {
+            return;
+        }
+    }
+    out.push('}');
+}
+
+fn json_value(ctx: &NativeCallContext, value: &Dynamic, out: &mut String, max: usize) {
+    if value.is_unit() {
+        out.push_str("null");
+    } else if let Ok(b) = value.as_bool() {
+        out.push_str(if b { "true" } else { "false" });
+    } else if let Ok(n) = value.as_int() {
+        out.push_str(&n.to_string());
+    } else if let Ok(x) = value.as_float() {
+        if x.is_finite() {
+            out.push_str(&format!("{x:?}"));
+        } else {
+            out.push_str("null");
+        }
+    } else if let Some(s) = value.read_lock::<ImmutableString>() {
+        json_string(&s, out);
+    } else if let Ok(c) = value.as_char() {
+        json_string(&c.to_string(), out);
+    } else if let Some(a) = value.read_lock::<Array>() {
+        out.push('[');
+        for (i, item) in a.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_value(ctx, item, out, max);
+            if out.len() > max {
+                return;
+            }
+        }
+        out.push(']');
+    } else if let Some(m) = value.read_lock::<Map>() {
+        json_map(ctx, &m, out, max);
+    } else if let Some(b) = value.read_lock::<Blob>() {
+        let bytes: Vec<String> = b.iter().map(u8::to_string).collect();
+        out.push('[');
+        out.push_str(&bytes.join(","));
+        out.push(']');
+    } else {
+        let text = text_of(ctx, &mut value.clone(), max);
+        json_string(&text, out);
+    }
+}
+
+fn json_string(text: &str, out: &mut String) {
+    out.push_str(&serde_json::to_string(text).expect("a string is JSON"));
 }
 
 /// Whether the JSON text of `value` may be within `max` bytes: the bytes of its strings and
@@ -243,7 +316,7 @@ fn write_item(ctx: &NativeCallContext, item: &mut Dynamic, out: &mut Capped) -> 
 
 /// The text of `item` as rhai's `+` on a string writes it (its `to_string`, so an array's is
 /// itself within the bound), at most `max` bytes and one more, so that joining it is refused.
-fn text_of(ctx: &NativeCallContext, item: &mut Dynamic, max: usize) -> ImmutableString {
+pub(super) fn text_of(ctx: &NativeCallContext, item: &mut Dynamic, max: usize) -> ImmutableString {
     match ctx.call_native_fn_raw("to_string", true, &mut [item]) {
         Ok(text) if text.is_string() => text.into_immutable_string().expect("a string"),
         Ok(other) => ctx.engine().map_type_name(other.type_name()).into(),
