@@ -207,7 +207,7 @@ pub fn checked_date(days: i32) -> Result<i32, Why> {
 }
 
 /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
-const EPOCH_FROM_CE: i32 = 719_163;
+pub const EPOCH_FROM_CE: i32 = 719_163;
 
 pub fn days_since_epoch(d: NaiveDate) -> i32 {
     d.num_days_from_ce() - EPOCH_FROM_CE

@@ -307,6 +307,25 @@ impl ParquetTable {
         let Ok(column) = &self.columns[field] else {
             return String::new();
         };
+        // A date far out of chrono's range (about ±262,000 years) would make polars' cast
+        // panic: written from its day count here.
+        if column.dtype() == &DataType::Date {
+            let day = column
+                .slice(row as i64, 1)
+                .date()
+                .ok()
+                .and_then(|d| d.physical().get(0));
+            return match day {
+                None => String::new(),
+                Some(day) => day
+                    .checked_add(super::cell::EPOCH_FROM_CE)
+                    .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+                    .map_or_else(
+                        || format!("day {day} counted from 1970-01-01"),
+                        |d| d.format("%Y-%m-%d").to_string(),
+                    ),
+            };
+        }
         column
             .slice(row as i64, 1)
             .cast(&DataType::String)

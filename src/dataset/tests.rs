@@ -152,6 +152,36 @@ fn parquet_dates_are_as_strict_as_csv_dates() {
     );
 }
 
+/// A Parquet date beyond any calendar (day 2,147,483,647 of i32) is a problem like any bad
+/// date, written from its day count: polars' own text of it panicked.
+#[test]
+fn parquet_dates_beyond_any_calendar_are_problems() {
+    let days = Series::new("date".into(), [20_000i32, i32::MAX, -100_000_000])
+        .cast(&DataType::Date)
+        .unwrap();
+    let mut tvl = DataFrame::new_infer_height(vec![
+        days.into_column(),
+        Column::new("chain".into(), ["base", "base", "base"]),
+        Column::new("tvl_usd".into(), [1i64, 2, 3]),
+    ])
+    .unwrap();
+    let tmp = with_parquet_tvl(&mut tvl);
+    let errors = load(tmp.path()).unwrap_err();
+    let file = tmp.path().join("tvl_weekly.parquet").display().to_string();
+    let lines: Vec<String> = errors.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            format!(
+                "{file}: error: row 2: date: \"day 2147483647 counted from 1970-01-01\" is not a date: expected a date YYYY-MM-DD"
+            ),
+            format!(
+                "{file}: error: row 3: date: \"day -100000000 counted from 1970-01-01\" is not a date: expected a date YYYY-MM-DD"
+            ),
+        ]
+    );
+}
+
 /// The mini fixture with its tvl table replaced by `tests/fixtures/parquet/<name>`.
 fn with_parquet_fixture(name: &str) -> tempfile::TempDir {
     let tmp = with_parquet_tvl(&mut DataFrame::empty());
