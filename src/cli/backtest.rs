@@ -77,6 +77,9 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
     }
     let (ds, pack) = load_both(&args.data, &args.rules)?;
     let (first, last) = crate::tvl_span(&ds)?;
+    // A TVL point dated after the vintage is a warning of `data check`, not a date to judge
+    // at: the default span ends at the vintage.
+    let last = last.min(ds.manifest.vintage_date());
     let from = crate::as_of(&ds, Some(args.from.unwrap_or(first)), args.allow_future)?;
     let to = crate::as_of(&ds, Some(args.to.unwrap_or(last)), args.allow_future)?;
     let options = ScreenOptions {

@@ -559,3 +559,46 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
     let same = moat(dir, &["diff", "good.json", "good.json"]);
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
 }
+
+/// A TVL point dated after the vintage (a `data check` warning) does not stop a backtest of
+/// the default span: it ends at the vintage, and gives what it gave without that point.
+#[test]
+fn a_default_backtest_ends_at_the_vintage() {
+    let tmp = screen_dir(&[]);
+    let backtest = || {
+        moat(
+            tmp.path(),
+            &[
+                "backtest", "--data", "mini", "--rules", "rules", "--format", "json",
+            ],
+        )
+    };
+    let before = backtest();
+    assert!(
+        matches!(before.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&before)
+    );
+    let tvl = tmp.path().join("mini/tvl_weekly.csv");
+    let mut text = fs::read_to_string(&tvl).unwrap();
+    text.push_str("2025-01-05,base,5\n");
+    fs::write(&tvl, text).unwrap();
+    let after = backtest();
+    assert_eq!(
+        after.status.code(),
+        before.status.code(),
+        "{}",
+        stderr(&after)
+    );
+    let dates = |o: &Output| -> Vec<serde_json::Value> {
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        json["dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["date"].clone())
+            .collect()
+    };
+    assert_eq!(dates(&after), dates(&before));
+    assert_eq!(dates(&after).last().unwrap(), "2024-12-29");
+}
