@@ -185,15 +185,37 @@ impl DataErrors {
         self.problems.len() + self.omitted.iter().map(|(_, n)| n).sum::<usize>()
     }
 
-    /// Add a problem unless its file already reached the limit; then only count it.
+    /// Add a problem, keeping the first [`PER_FILE_LIMIT`] of its file by place (line and
+    /// column, or row), whatever order they are found in: past the limit, the last by place
+    /// is only counted (a header's problem found after fifty rows' is still shown).
     pub fn push(&mut self, p: Problem) {
-        let listed = self.problems.iter().filter(|q| q.file == p.file).count();
+        let mut listed = 0;
+        let mut last: Option<usize> = None;
+        for (i, q) in self.problems.iter().enumerate() {
+            if q.file == p.file {
+                listed += 1;
+                if last.is_none_or(|l| q.place_key() >= self.problems[l].place_key()) {
+                    last = Some(i);
+                }
+            }
+        }
         if listed < PER_FILE_LIMIT {
             self.problems.push(p);
-        } else if let Some(entry) = self.omitted.iter_mut().find(|(f, _)| *f == p.file) {
-            entry.1 += 1;
-        } else {
-            self.omitted.push((p.file, 1));
+            return;
+        }
+        let last = last.expect("the file has problems listed");
+        let file = p.file.clone();
+        if p.place_key() < self.problems[last].place_key() {
+            self.problems.remove(last);
+            self.problems.push(p);
+        }
+        self.count_omitted(file, 1);
+    }
+
+    fn count_omitted(&mut self, file: String, n: usize) {
+        match self.omitted.iter_mut().find(|(f, _)| *f == file) {
+            Some(entry) => entry.1 += n,
+            None => self.omitted.push((file, n)),
         }
     }
 }
@@ -207,10 +229,7 @@ impl DataErrors {
         }
         if capped.more > 0 {
             let file = file.expect("problems were counted only after some were kept");
-            match self.omitted.iter_mut().find(|(f, _)| *f == file) {
-                Some(entry) => entry.1 += capped.more,
-                None => self.omitted.push((file, capped.more)),
-            }
+            self.count_omitted(file, capped.more);
         }
     }
 
@@ -277,6 +296,31 @@ impl std::error::Error for DataErrors {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The problems shown of a file are its first by place, whatever order they were found in:
+    /// a header's problem found after a full list of rows' is shown, the last row's counted.
+    #[test]
+    fn the_problems_shown_are_the_first_by_place() {
+        let mut errors = DataErrors::default();
+        for line in 10..10 + PER_FILE_LIMIT {
+            errors.push(Problem::at("t.csv", line, 1, None, "row"));
+        }
+        errors.push(Problem::at("other.csv", 1, 1, None, "other"));
+        errors.push(Problem::at("t.csv", 1, 4, None, "header"));
+        errors.push(Problem::at("t.csv", 500, 1, None, "late"));
+        errors.sort();
+        let t: Vec<usize> = errors
+            .problems
+            .iter()
+            .filter(|p| p.file == "t.csv")
+            .map(|p| p.place_key().0)
+            .collect();
+        assert_eq!(t.len(), PER_FILE_LIMIT);
+        assert_eq!(t[0], 1);
+        assert_eq!(*t.last().unwrap(), 10 + PER_FILE_LIMIT - 2);
+        assert_eq!(errors.omitted, vec![("t.csv".to_string(), 2)]);
+        assert_eq!(errors.total(), PER_FILE_LIMIT + 3);
+    }
 
     /// A problem keeps only the part of a long line its caret display shows, and is shown as
     /// it would be with the whole line.

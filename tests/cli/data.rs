@@ -721,9 +721,9 @@ fn a_field_over_the_size_limit_is_refused_where_it_starts() {
     "#);
 }
 
-/// Problems are found column by column, and the first 50 of a file are listed: with 60 rows
-/// that each have a bad date and an unknown chain, the 50 listed are dates, and the other 70
-/// are counted.
+/// The first 50 problems of a file by place are listed, though they are found column by
+/// column: with 60 rows that each have a bad date and an unknown chain, the 50 listed are
+/// both problems of the first 25 rows, and the other 70 are counted.
 #[test]
 fn the_first_fifty_problems_of_a_file_are_listed_and_the_rest_counted() {
     let text = check_fails(|d| {
@@ -734,8 +734,10 @@ fn the_first_fifty_problems_of_a_file_are_listed_and_the_rest_counted() {
         }
         fs::write(p, text).unwrap();
     });
-    assert_eq!(text.matches(": error: date: ").count(), 50, "{text}");
-    assert!(!text.contains("chain:"), "{text}");
+    assert_eq!(text.matches(": error: date: ").count(), 25, "{text}");
+    assert_eq!(text.matches(": error: chain: ").count(), 25, "{text}");
+    assert!(text.contains("mini/tvl_weekly.csv:71:12: error: chain:"), "{text}");
+    assert!(!text.contains("mini/tvl_weekly.csv:72:"), "{text}");
     assert!(
         text.ends_with(
             "mini/tvl_weekly.csv: error: 70 more problems not shown (limit 50 per file)\n120 problems found; the dataset was not loaded\n"
@@ -1165,4 +1167,35 @@ fn manifest_entry_problems_are_placed_where_they_are_written() {
        |        ^
     4 problems found; the dataset was not loaded
     "#);
+}
+
+/// The 50 problems shown of a file are its first by line, whatever check found them: an
+/// unknown chain on line 2 is shown though sixty bad dates further down (and the repeated keys
+/// they make) were found first.
+#[test]
+fn the_problems_shown_are_the_first_by_line() {
+    let text = check_fails(|d| {
+        let p = d.join("tvl_weekly.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        text = text.replacen("2024-11-03,arbitrum,", "2024-11-03,arbitrun,", 1);
+        for i in 0..60 {
+            text.push_str(&format!("2024-13-{:02},base,1\n", i % 28 + 1));
+        }
+        fs::write(&p, text).unwrap();
+    });
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "mini/tvl_weekly.csv:2:12: error: chain: \"arbitrun\" is not a known chain"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("mini/tvl_weekly.csv: error: 43 more problems not shown (limit 50 per file)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("93 problems found; the dataset was not loaded\n"),
+        "{text}"
+    );
 }
