@@ -482,8 +482,10 @@ fn threshold(
                 return None;
             }
         }
+        // A small step of a small integer rounds to the value already tried: the next,
+        // larger step moves it.
         if candidate == miss {
-            return None;
+            continue;
         }
         let v = probe(s, candidate)?;
         if hit(&v) {
@@ -645,6 +647,33 @@ mod tests {
                 "no change of one field it read (none could be varied) flips it; name not varied (dates and free text never are)"
             ]
         );
+    }
+
+    /// An integer is searched both ways, however small its steps round: a count of 6 that
+    /// passes at 2 or more flips at 1 (small steps of 6 all rounded to 5, which ended the
+    /// search after one try), and one of 1 that fails flips at 2.
+    #[test]
+    fn integers_are_searched_down_and_up() {
+        use crate::evaluate::tests::{chain, pack, universe};
+        let universe = universe(vec![
+            chain("base", &[("l3_count", Value::Int(6))]),
+            chain("op", &[("l3_count", Value::Int(1))]),
+        ]);
+        let pack = pack(
+            &[(
+                "r",
+                "fn rule(chain, params, peers) { if chain.l3_count >= 2 { pass(\"many\") } else { fail(\"few\") } }",
+            )],
+            "",
+        );
+        for (slug, line) in [
+            ("base", "FAIL if l3_count <= 1 (now 6, -83%)"),
+            ("op", "PASS if l3_count >= 2 (now 1, +100%)"),
+        ] {
+            let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some(slug)).unwrap();
+            let found = search(&pack, &universe, slug, &verdict);
+            assert_eq!(found.lines(), [line], "{slug}: {found:?}");
+        }
     }
 
     /// A search that would start after its run's deadline is not made, and says so.

@@ -736,7 +736,10 @@ fn the_first_fifty_problems_of_a_file_are_listed_and_the_rest_counted() {
     });
     assert_eq!(text.matches(": error: date: ").count(), 25, "{text}");
     assert_eq!(text.matches(": error: chain: ").count(), 25, "{text}");
-    assert!(text.contains("mini/tvl_weekly.csv:71:12: error: chain:"), "{text}");
+    assert!(
+        text.contains("mini/tvl_weekly.csv:71:12: error: chain:"),
+        "{text}"
+    );
     assert!(!text.contains("mini/tvl_weekly.csv:72:"), "{text}");
     assert!(
         text.ends_with(
