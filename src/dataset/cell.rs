@@ -153,11 +153,13 @@ pub fn slug_problem(v: &str) -> Option<NotSlug> {
             "`index` names the screen report beside the memos (`index.html`)",
         ));
     }
-    let device = matches!(lower.as_str(), "con" | "prn" | "aux" | "nul")
-        || (lower.len() == 4
-            && (lower.starts_with("com") || lower.starts_with("lpt"))
-            && lower.as_bytes()[3].is_ascii_digit()
-            && lower.as_bytes()[3] != b'0');
+    // A device name is one with any extension too (`com1.txt`, `nul.json`).
+    let stem = lower.split('.').next().unwrap_or_default();
+    let device = matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0');
     if device {
         return Some(NotSlug::Reserved(
             "Windows keeps it for a device: no file can take it there",
@@ -251,6 +253,21 @@ pub fn boolean(v: &str) -> Result<bool, Why> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Windows device name is refused with or without an extension; a name that only
+    /// starts like one is a slug.
+    #[test]
+    fn device_names_are_not_slugs_with_any_extension() {
+        for bad in ["con", "NUL", "com1", "com1.txt", "lpt9.json", "aux.x.y"] {
+            assert!(
+                matches!(slug_problem(bad), Some(NotSlug::Reserved(_))),
+                "{bad}"
+            );
+        }
+        for good in ["com0", "com10", "console", "nullchain", "auxiliary.io", "base"] {
+            assert!(slug_problem(good).is_none(), "{good}");
+        }
+    }
     use crate::diagnostics::unshown;
     use std::borrow::Cow;
 
