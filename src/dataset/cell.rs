@@ -264,7 +264,14 @@ mod tests {
                 "{bad}"
             );
         }
-        for good in ["com0", "com10", "console", "nullchain", "auxiliary.io", "base"] {
+        for good in [
+            "com0",
+            "com10",
+            "console",
+            "nullchain",
+            "auxiliary.io",
+            "base",
+        ] {
             assert!(slug_problem(good).is_none(), "{good}");
         }
     }

@@ -28,6 +28,8 @@ pub struct Records<'a> {
     lines: LineCounter<'a>,
     record: StringRecord,
     width: usize,
+    /// The header's column names, for messages.
+    names: Vec<String>,
     /// The file as text, where the next record is looked for and where the records end, when
     /// it is split at its commas and line ends (see the module's note).
     plain: Option<(&'a str, usize, usize)>,
@@ -101,9 +103,19 @@ impl<'a> Records<'a> {
         }
         let names: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
         if names.iter().all(|h| h.is_empty()) {
-            return Err(Problem::file(
+            // A file of nothing but line ends, or a first line of blank names (`,,`).
+            if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+                return Err(Problem::file(
+                    shown,
+                    "the file is empty: expected a header line naming the table's columns",
+                ));
+            }
+            return Err(Problem::at(
                 shown,
-                "the file is empty: expected a header line naming the table's columns",
+                line,
+                1,
+                Some(line_text(bytes, start)),
+                "the header line names no column: expected a first line naming the table's columns",
             ));
         }
         let header = Header { line, start, names };
@@ -118,6 +130,7 @@ impl<'a> Records<'a> {
             lines,
             record: StringRecord::new(),
             width: header.names.len(),
+            names: header.names.clone(),
             plain,
             ranges: Vec::new(),
         };
@@ -153,8 +166,12 @@ impl<'a> Records<'a> {
                         at,
                         err.field(),
                         format!(
-                            "unreadable record: field {} is not valid UTF-8",
-                            err.field() + 1
+                            "unreadable record: field {}{} is not valid UTF-8: expected UTF-8 text (save the file as \"CSV UTF-8\")",
+                            err.field() + 1,
+                            self.names
+                                .get(err.field() as usize)
+                                .filter(|n| !n.is_empty())
+                                .map_or_else(String::new, |n| format!(" ({n})"))
                         ),
                     ),
                     _ => self.whole_line(at, format!("unreadable record: {e}")),
@@ -260,6 +277,7 @@ impl<'a> Records<'a> {
             lines,
             record: StringRecord::new(),
             width: self.width,
+            names: self.names.clone(),
             plain: Some(second),
             ranges: Vec::new(),
         })
@@ -555,7 +573,22 @@ mod tests {
         );
         assert_eq!(
             problems[1],
-            "t.csv:4:3: error: unreadable record: field 2 is not valid UTF-8\n  |\n4 | z,\u{e9}\u{fffd}\n  |   ^"
+            "t.csv:4:3: error: unreadable record: field 2 (b) is not valid UTF-8: expected UTF-8 text (save the file as \"CSV UTF-8\")\n  |\n4 | z,\u{e9}\u{fffd}\n  |   ^"
+        );
+        // A first line of blank names is named as such, where it is; a file of line ends is
+        // empty.
+        let open = |text: &[u8]| Records::open(text, "t.csv").err().map(|p| p.to_string());
+        assert_eq!(
+            open(b",,\nx,1,2\n").as_deref(),
+            Some(
+                "t.csv:1:1: error: the header line names no column: expected a first line naming the table's columns\n  |\n1 | ,,\n  | ^"
+            )
+        );
+        assert_eq!(
+            open(b"\n\n").as_deref(),
+            Some(
+                "t.csv: error: the file is empty: expected a header line naming the table's columns"
+            )
         );
         let long = format!("a,b\nx,\"{}\n", "y".repeat(MAX_FIELD_BYTES + 1));
         let (_, problems) = read(&long);
