@@ -86,10 +86,16 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
             // A missing file is placed at the path that names it, where a typo would be.
             if !path.exists() {
                 let entry = &manifest.files[table.key];
+                let linked = std::fs::symlink_metadata(path).is_ok();
                 let message = format!(
-                    "[files.{}] path {:?}: file not found ({shown}): expected the file holding {}",
+                    "[files.{}] path {:?}: {} ({shown}): expected the file holding {}",
                     table.key,
                     entry.path.get_ref(),
+                    if linked {
+                        "a symbolic link that leads to no file (to one missing, or round in a loop)"
+                    } else {
+                        "file not found"
+                    },
                     table.what
                 );
                 return (

@@ -1202,3 +1202,18 @@ fn the_problems_shown_are_the_first_by_line() {
         "{text}"
     );
 }
+
+/// A table file that is a symbolic link leading nowhere (here round in a loop) is named as
+/// such at its path in the manifest, not as a missing file.
+#[cfg(unix)]
+#[test]
+fn a_link_leading_nowhere_is_named_as_one() {
+    let text = check_fails(|d| {
+        fs::remove_file(d.join("speed.csv")).unwrap();
+        std::os::unix::fs::symlink("speed.csv", d.join("speed.csv")).unwrap();
+    });
+    assert!(
+        text.starts_with("mini/dataset.toml:36:8: error: [files.speed] path \"speed.csv\": a symbolic link that leads to no file (to one missing, or round in a loop) (mini/speed.csv)"),
+        "{text}"
+    );
+}
