@@ -162,6 +162,35 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
         );
         return Err(at(vintage.span().start, message).into());
     }
+    // A key of the wrong type is named with what it should be (serde's message names no key).
+    for (key, place) in [
+        ("name", &places.name),
+        ("description", &places.description),
+        ("vintage", &places.vintage),
+    ] {
+        if let Some(value) = place
+            && !value.get_ref().is_str()
+        {
+            let expected = if key == "vintage" {
+                "a quoted string \"YYYY-MM-DD\""
+            } else {
+                "a quoted string"
+            };
+            let mut shown = value.get_ref().to_string();
+            if shown.chars().count() > 40 {
+                shown = shown.chars().take(39).chain(['…']).collect();
+            }
+            return Err(at(
+                value.span().start,
+                format!(
+                    "{key} is {} {}: expected {expected}",
+                    article(value.get_ref().type_str()),
+                    escaped(&shown)
+                ),
+            )
+            .into());
+        }
+    }
     let mut manifest: Manifest = toml::from_str(&text).map_err(|e| match e.span() {
         Some(span) => at(span.start, e.message().to_string()),
         None => Problem::file(&file, e.message().to_string()),
@@ -309,6 +338,12 @@ struct FilePlaces {
 
 /// Where `c` is written in the value at `span` of `text`: the character itself, or, when the
 /// string writes it as an escape (`\u001B`), the value's start.
+/// "a string", "an integer", "an array": a TOML type's name with its article.
+fn article(type_name: &str) -> String {
+    let vowel = type_name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {type_name}", if vowel { "an" } else { "a" })
+}
+
 fn char_offset(text: &str, span: std::ops::Range<usize>, c: char) -> usize {
     text.get(span.clone())
         .and_then(|value| value.find(c))

@@ -1217,3 +1217,19 @@ fn a_link_leading_nowhere_is_named_as_one() {
         "{text}"
     );
 }
+
+/// A manifest key of the wrong type is named, with what it should be.
+#[test]
+fn a_manifest_key_of_the_wrong_type_is_named() {
+    let text = check_fails(|d| {
+        replace(
+            &d.join("dataset.toml"),
+            "vintage = \"2024-12-29\"",
+            "vintage = 20241229",
+        );
+    });
+    assert!(
+        text.starts_with("mini/dataset.toml:9:11: error: vintage is an integer 20241229: expected a quoted string \"YYYY-MM-DD\"\n"),
+        "{text}"
+    );
+}
