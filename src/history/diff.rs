@@ -192,8 +192,9 @@ const SHOWN_PROBLEMS: usize = 10;
 
 /// What makes `result` (read from a saved JSON file) other than a screen moat writes, each
 /// problem naming its field: dates that are not `YYYY-MM-DD`, a pass mark or score outside
-/// 0..1, a chain listed twice, a rule listed twice, or a verdict of a rule the result does not
-/// list, or two of one rule. A diff of such a file would drop or misread entries silently.
+/// 0..1, a chain listed twice, a rule listed twice, a verdict of a rule the result does not
+/// list, or two of one rule, a chain PASS with a failed gate, or without a score though some
+/// verdict is not SKIP. A diff of such a file would drop or misread entries silently.
 pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
     use crate::diagnostics::escaped;
     let mut out = Vec::new();
@@ -258,6 +259,17 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         }
         if let Some(score) = c.score {
             share(format!("chains[{i}].score"), score, &mut out);
+        }
+        if c.overall == Status::Pass && !c.gates_failed.is_empty() {
+            out.push(format!(
+                "chains[{i}].overall is PASS with gates failed ({}): expected FAIL, as a failed gate fails the chain",
+                c.gates_failed.join(", ")
+            ));
+        }
+        if c.score.is_none() && c.verdicts.iter().any(|v| v.status != Status::Skip) {
+            out.push(format!(
+                "chains[{i}].score is null with verdicts that are not SKIP: expected a score from 0 to 1 (null only when every verdict is SKIP)"
+            ));
         }
         verdicts(&format!("chains[{i}]"), &c.verdicts, &mut out);
     }

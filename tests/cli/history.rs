@@ -556,6 +556,25 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
         stderr(&refused)
     );
 
+    let mut inconsistent = good.clone();
+    inconsistent["chains"][0]["overall"] = "PASS".into();
+    inconsistent["chains"][0]["gates_failed"] = serde_json::json!(["token_existence"]);
+    inconsistent["chains"][0]["score"] = serde_json::Value::Null;
+    fs::write(dir.join("inconsistent.json"), inconsistent.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "good.json", "inconsistent.json"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = stderr(&refused);
+    assert!(
+        err.contains(
+            "chains[0].overall is PASS with gates failed (token_existence): expected FAIL"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("chains[0].score is null with verdicts that are not SKIP"),
+        "{err}"
+    );
+
     let same = moat(dir, &["diff", "good.json", "good.json"]);
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
 }
