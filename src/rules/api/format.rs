@@ -18,6 +18,15 @@ pub fn pct(x: f64) -> String {
     let p = x * 100.0;
     if p.abs() >= HUGE {
         let sign = if p < 0.0 { "-" } else { "" };
+        // A fraction near the largest float is past it as a percent: its exponent moved by 2.
+        if !p.is_finite() {
+            let text = scientific(x.abs());
+            if let Some((mantissa, exponent)) = text.split_once('e')
+                && let Ok(e) = exponent.parse::<i32>()
+            {
+                return format!("{sign}{mantissa}e{}%", e + 2);
+            }
+        }
         return format!("{sign}{}%", scientific(p.abs()));
     }
     let text = if p.abs() >= 10.0 || p == 0.0 {
@@ -182,6 +191,11 @@ mod tests {
         assert_eq!(pct(0.0), "0%");
         assert_eq!(signed_pct(0.12), "+12%");
         assert_eq!(signed_pct(-0.4), "-40%");
+        // Past the largest float as a percent, still written: the exponent moved by 2.
+        assert_eq!(pct(1.7e308), "1.7e310%");
+        assert_eq!(signed_pct(1.7e308), "+1.7e310%");
+        assert_eq!(pct(-f64::MAX), "-1.8e310%");
+        assert_eq!(pct(1e17), "1e19%");
         // Rounded to zero, whatever the sign.
         assert_eq!(pct(-1e-30), "0%");
         assert_eq!(pct(-0.0), "0%");
