@@ -82,6 +82,13 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
         }
         EvalAltResult::ErrorRuntime(value, _) => match value.read_lock::<ApiError>() {
             Some(e) => e.0.clone(),
+            None if value.is_unit()
+                || value
+                    .read_lock::<rhai::ImmutableString>()
+                    .is_some_and(|s| s.trim().is_empty()) =>
+            {
+                "the rule threw an error without a message (`throw;` or an empty text): throw a text that says what went wrong".to_string()
+            }
             // What a rule throws may be any value: its text is cut as a reason is.
             None => format!(
                 "the rule threw an error: {}",

@@ -373,6 +373,13 @@ fn a_throw_is_an_error_with_its_message() {
         (reason.as_str(), at.as_str()),
         ("the rule threw an error: no idea", "r.rhai:6:5")
     );
+    for body in ["throw;", "throw \"  \";"] {
+        let (reason, _) = error(&format!("fn rule(chain, params, peers) {{\n    {body}\n}}"));
+        assert_eq!(
+            reason,
+            "the rule threw an error without a message (`throw;` or an empty text): throw a text that says what went wrong"
+        );
+    }
 }
 
 #[test]
