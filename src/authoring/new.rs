@@ -109,6 +109,15 @@ impl Plan {
                         "{} already has a [rules.{id}] entry",
                         self.screen.display()
                     ));
+                } else if let Err(e) =
+                    toml::from_str::<toml::Table>(&format!("{screen}\n{}", screen_entry(id)))
+                {
+                    // `rules = { … }` (an inline table) cannot be added to by a table after it.
+                    out.push(format!(
+                        "{} cannot take a [rules.{id}] table after what it holds ({}): write its rules as [rules.<id>] tables, not `rules = {{ … }}`",
+                        self.screen.display(),
+                        e.message().trim_end()
+                    ));
                 }
             }
             Err(e) => out.push(format!(

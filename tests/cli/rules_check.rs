@@ -639,6 +639,17 @@ nothing was written
         "error: rules/screen.toml already has a [rules.fees] entry\nnothing was written\n",
     );
     refused(
+        &|r| {
+            fs::write(
+                r.join("screen.toml"),
+                "name = \"x\"\npass_mark = 0.6\nrules = {}\n",
+            )
+            .unwrap()
+        },
+        &["fees"],
+        "error: rules/screen.toml cannot take a [rules.fees] table after what it holds (cannot extend value of type inline table with a dotted key): write its rules as [rules.<id>] tables, not `rules = { … }`\nnothing was written\n",
+    );
+    refused(
         &|r| fs::rename(r.join("traction.rhai"), r.join("tvl.rhai")).unwrap(),
         &["traction", "--title", "A\nB"],
         "error: the title must be one line of text, got \"A\\nB\"
