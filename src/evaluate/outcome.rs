@@ -30,6 +30,31 @@ pub fn read(value: &Dynamic) -> Result<Outcome, String> {
     if !value.is_map() {
         return Err(format!("{EXPECTED}; got {}", describe(value)));
     }
+    // Each key said by name: serde's message names types as Rust does and no key.
+    if let Some(map) = value.read_lock::<rhai::Map>() {
+        for (key, v) in map.iter() {
+            let required = matches!(key.as_str(), "status" | "reason");
+            if !required && key.as_str() != "hint" {
+                return Err(format!(
+                    "{EXPECTED}; got a map with the key `{}` (a verdict map holds status, reason and, for a FAIL, hint)",
+                    crate::diagnostics::escaped(key)
+                ));
+            }
+            if !v.is_string() && !(key.as_str() == "hint" && v.is_unit()) {
+                return Err(format!(
+                    "{EXPECTED}; got a map whose {key} is {}: expected a string",
+                    describe(v)
+                ));
+            }
+        }
+        for key in ["status", "reason"] {
+            if !map.contains_key(key) {
+                return Err(format!(
+                    "{EXPECTED}; got a map without {key} (a verdict map holds status, reason and, for a FAIL, hint)"
+                ));
+            }
+        }
+    }
     let r: Returned = rhai::serde::from_dynamic(value).map_err(|e| {
         format!(
             "{EXPECTED}; got a map that is not a verdict ({})",
@@ -138,7 +163,22 @@ mod tests {
         let m = map(&[("status", "PASS".into())]);
         assert_eq!(
             read(&m).unwrap_err(),
-            "rule must return pass(..), fail(..) or skip(..); got a map that is not a verdict (missing field `reason`)"
+            "rule must return pass(..), fail(..) or skip(..); got a map without reason (a verdict map holds status, reason and, for a FAIL, hint)"
+        );
+        // Each key by name, its value's type as a rule knows it.
+        let m = map(&[("status", "PASS".into()), ("reason", Dynamic::from(42_i64))]);
+        assert_eq!(
+            read(&m).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got a map whose reason is int (42): expected a string"
+        );
+        let m = map(&[
+            ("status", "PASS".into()),
+            ("reason", "x".into()),
+            ("why", "y".into()),
+        ]);
+        assert_eq!(
+            read(&m).unwrap_err(),
+            "rule must return pass(..), fail(..) or skip(..); got a map with the key `why` (a verdict map holds status, reason and, for a FAIL, hint)"
         );
     }
 }

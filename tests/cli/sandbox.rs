@@ -361,7 +361,7 @@ fn type_confusion_is_an_error_at_its_line() {
                 id: "t_predicate",
                 body: "fn rule(chain, params, peers) {\n    let n = peers.count(|c| c);\n    pass(`${n}`)\n}\n",
                 line: 7,
-                says: "it returned Chain",
+                says: "it returned a Chain",
             },
             Hostile {
                 id: "t_sleep",

@@ -285,11 +285,11 @@ impl Peers {
                 match result.as_bool() {
                     Ok(true) => out.push(i),
                     Ok(false) => {}
-                    Err(found) => {
+                    Err(_) => {
                         return Err(api_error(format!(
                             "the function given to peers.{helper} must return true or false; for {} it returned {}",
                             self.world.slug(i),
-                            ctx.engine().map_type_name(found)
+                            super::sandbox::returned(&result)
                         )));
                     }
                 }

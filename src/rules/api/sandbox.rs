@@ -431,7 +431,7 @@ fn register_sorting(m: &mut Module) {
 
 /// A value a rule's function returned, as an error names it: its type as the rule would name
 /// it, and its text.
-fn returned(value: &Dynamic) -> String {
+pub(super) fn returned(value: &Dynamic) -> String {
     let shown = crate::rules::limits::displayed(value, 40);
     let name = value.type_name();
     match name {
@@ -440,7 +440,10 @@ fn returned(value: &Dynamic) -> String {
         "bool" => format!("{shown}"),
         "()" => "()".to_string(),
         _ if value.is_string() => format!("the string {shown:?}"),
-        _ => format!("a {} {shown}", name.rsplit("::").next().unwrap_or(name)),
+        _ if value.is_array() => format!("the array {shown}"),
+        _ if value.is_map() => format!("the map {shown}"),
+        // A value of the rule API (a chain, a date) by its type's name alone.
+        _ => format!("a {}", name.rsplit("::").next().unwrap_or(name)),
     }
 }
 
