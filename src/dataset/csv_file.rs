@@ -169,7 +169,7 @@ impl<'a> Records<'a> {
                             "unreadable record: field {}{} is not valid UTF-8: expected UTF-8 text (save the file as \"CSV UTF-8\")",
                             err.field() + 1,
                             self.names
-                                .get(err.field() as usize)
+                                .get(err.field())
                                 .filter(|n| !n.is_empty())
                                 .map_or_else(String::new, |n| format!(" ({n})"))
                         ),

@@ -40,7 +40,8 @@ pub fn read(value: &Dynamic) -> Result<Outcome, String> {
                     crate::diagnostics::escaped(key)
                 ));
             }
-            if !v.is_string() && !(key.as_str() == "hint" && v.is_unit()) {
+            let allowed = v.is_string() || (key.as_str() == "hint" && v.is_unit());
+            if !allowed {
                 return Err(format!(
                     "{EXPECTED}; got a map whose {key} is {}: expected a string",
                     describe(v)

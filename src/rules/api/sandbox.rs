@@ -437,7 +437,7 @@ pub(super) fn returned(value: &Dynamic) -> String {
     match name {
         "i64" => format!("the integer {shown}"),
         "f64" => format!("the number {shown}"),
-        "bool" => format!("{shown}"),
+        "bool" => shown,
         "()" => "()".to_string(),
         _ if value.is_string() => format!("the string {shown:?}"),
         _ if value.is_array() => format!("the array {shown}"),
