@@ -133,6 +133,49 @@ fn sorting_with_a_function_keeps_its_errors() {
     );
 }
 
+/// The functions that test items with a rule's function keep rhai's meaning (the item, then
+/// its index if the function takes two), but a function that returns anything other than a
+/// boolean is an ERROR naming what it returned (rhai took it as `false`: `filter(|c|
+/// c.tvl_usd)` was silently empty), and `retain`/`drain` leave the array as it was on one.
+#[test]
+fn testing_items_with_a_function_needs_a_boolean() {
+    let reason = |body: &str| {
+        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        (v.status, v.reason)
+    };
+    assert_eq!(
+        reason(
+            "let a = [1, 2, 3, 4]; let f = a.filter(|x| x % 2 == 0); let g = a.filter(|x, i| i > 1); \
+             let s = a.some(|x| x > 3); let l = a.all(|x| x > 3); let i = a.index_of(|x| x == 3); \
+             let n = a.index_of(|x| x > 9); let v = a.find(|x| x > 1); let w = a.find(|x| x > 9); \
+             let b = [1, 2, 3, 4]; let r = b.retain(|x| x < 3); let c = [1, 2, 3, 4]; let d = c.drain(|x| x < 3); \
+             pass(`${f} ${g} ${s} ${l} ${i} ${n} ${v} ${w} ${b} ${r} ${c} ${d}`)"
+        ),
+        (
+            Status::Pass,
+            "[2, 4] [3, 4] true false 2 -1 2  [1, 2] [3, 4] [3, 4] [1, 2]".into()
+        )
+    );
+    for call in [
+        "filter", "some", "all", "index_of", "find", "retain", "drain",
+    ] {
+        let (status, why) = reason(&format!("let a = [1.5, 2.5]; a.{call}(|x| x); pass(\"x\")"));
+        assert_eq!(status, Status::Error, "{call}");
+        assert!(
+            why.contains(&format!(
+                "{call}: the function returned the number 1.5: expected true or false"
+            )),
+            "{call}: {why}"
+        );
+    }
+    assert_eq!(
+        reason(
+            "let a = [1, 2, 3]; try { a.retain(|x| if x == 3 { 0 } else { true }); } catch { } pass(`${a}`)"
+        ),
+        (Status::Pass, "[1, 2, 3]".into())
+    );
+}
+
 /// `list`, `join` and `to_json` write a date or a chain as `${value}` does (they wrote the Rust
 /// type's path, and `to_json` gave text that was not JSON), and `to_json` is valid JSON
 /// whatever the map holds.

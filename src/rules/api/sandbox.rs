@@ -8,6 +8,9 @@
 //!   function (a typo, a limit hit, an endless loop), sort by type instead and go on, so a rule
 //!   could PASS on an order it never made; here an error of the function is the rule's error,
 //!   and what it returns must say an order;
+//! - the functions that test each item with a function (`filter`, `some`, `all`, `retain`,
+//!   `drain`, `index_of`, `find`): rhai's own take anything but `true` as `false`, so
+//!   `filter(|c| c.tvl_usd)` was silently empty; here the function must return a boolean;
 //! - every function that grows an array, a string or a map by more than one value, checked in
 //!   constant time per added item against `Limits` (rhai's own size checks measure the whole
 //!   value after every call, which makes n pushes cost n², so they are off);
@@ -122,6 +125,7 @@ pub fn replace_in(m: &mut Module, limits: &Limits) {
         Ok(n.to_string().into())
     });
     register_sorting(m);
+    register_tests(m);
     register_printing(m, limits.max_string_size);
     register_arrays(m, limits.max_array_size, limits.max_memory);
     register_strings(m, limits.max_string_size);
@@ -427,6 +431,107 @@ fn register_sorting(m: &mut Module) {
             Ok(said.as_bool().unwrap_or(false))
         })
     });
+}
+
+/// The functions that test each item of an array with a rule's function.
+fn register_tests(m: &mut Module) {
+    m.put_pure(
+        "filter",
+        |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+            let keep = tested(&ctx, &f, "filter", a)?;
+            Ok(a.iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(item, _)| item.clone())
+                .collect::<Array>())
+        },
+    )
+    .put_pure("some", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+        for i in 0..a.len() {
+            if test(&ctx, &f, "some", &mut a[i], i)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    })
+    .put_pure("all", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+        for i in 0..a.len() {
+            if !test(&ctx, &f, "all", &mut a[i], i)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    })
+    .put_pure(
+        "index_of",
+        |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+            for i in 0..a.len() {
+                if test(&ctx, &f, "index_of", &mut a[i], i)? {
+                    return Ok(i as INT);
+                }
+            }
+            Ok(-1 as INT)
+        },
+    )
+    .put_pure("find", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+        for i in 0..a.len() {
+            if test(&ctx, &f, "find", &mut a[i], i)? {
+                return Ok(a[i].clone());
+            }
+        }
+        Ok(Dynamic::UNIT)
+    })
+    // Both keep what was not taken out and return what was: the items said `false` of
+    // (`retain`) or `true` of (`drain`). An error leaves the array as it was.
+    .put(
+        "retain",
+        |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+            let keep = tested(&ctx, &f, "retain", a)?;
+            Ok(split_out(a, &keep, false))
+        },
+    )
+    .put(
+        "drain",
+        |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+            let take = tested(&ctx, &f, "drain", a)?;
+            Ok(split_out(a, &take, true))
+        },
+    );
+}
+
+/// What the rule's function `f` says of item `i` (as rhai calls it: the item as `this` or the
+/// first argument, its index as an optional second), which must be a boolean.
+fn test(ctx: &NativeCallContext, f: &FnPtr, name: &str, item: &mut Dynamic, i: usize) -> Res<bool> {
+    let index = [Dynamic::from(i as INT)];
+    let said = f.call_raw_with_extra_args(name, ctx, Some(item), [], index, Some(0))?;
+    said.as_bool().map_err(|_| {
+        super::api_error(format!(
+            "{name}: the function returned {}: expected true or false",
+            returned(&said)
+        ))
+    })
+}
+
+/// What `f` says of every item, in order.
+fn tested(ctx: &NativeCallContext, f: &FnPtr, name: &str, a: &mut Array) -> Res<Vec<bool>> {
+    (0..a.len())
+        .map(|i| test(ctx, f, name, &mut a[i], i))
+        .collect()
+}
+
+/// Take out of `a` the items whose mark is `out`, returned in order; the rest stay in order.
+fn split_out(a: &mut Array, marks: &[bool], out: bool) -> Array {
+    let mut taken = Array::new();
+    let mut kept = Array::with_capacity(a.len());
+    for (item, &mark) in std::mem::take(a).into_iter().zip(marks) {
+        if mark == out {
+            taken.push(item);
+        } else {
+            kept.push(item);
+        }
+    }
+    *a = kept;
+    taken
 }
 
 /// A value a rule's function returned, as an error names it: its type as the rule would name
