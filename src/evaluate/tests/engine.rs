@@ -98,6 +98,12 @@ fn sorting_with_a_function_keeps_its_errors() {
         )
     );
     assert_eq!(
+        reason(
+            "let c = [#{k: 1, i: 0}, #{k: 1, i: 1}, #{k: 0, i: 2}, #{k: 0, i: 3}]; c.sort(|x, y| x.k < y.k); let d = [3, 1, 2]; d.sort(|x, y| false); pass(`${c.map(|x| x.i)} ${d}`)"
+        ),
+        (Status::Pass, "[2, 3, 0, 1] [3, 1, 2]".into())
+    );
+    assert_eq!(
         reason("let a = [5, 1, 4, 2, 3]; a.sort(|x, y| 1); a.sort(|x, y| -1); pass(`${a.len()}`)"),
         (Status::Pass, "5".into())
     );

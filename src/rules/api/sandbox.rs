@@ -401,18 +401,24 @@ fn register_sorting(m: &mut Module) {
             sort(&mut copy, true).map(|()| copy)
         });
     for name in ["sort", "sort_by"] {
-        m.put(name, |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
-            let order = sort_with(&ctx, a, &f)?;
-            let mut items: Vec<Option<Dynamic>> = a.drain(..).map(Some).collect();
-            a.extend(order.into_iter().filter_map(|i| items[i].take()));
-            Ok(())
-        });
+        m.put(
+            name,
+            move |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+                let order = sort_with(&ctx, a, &f, name)?;
+                let mut items: Vec<Option<Dynamic>> = a.drain(..).map(Some).collect();
+                a.extend(order.into_iter().filter_map(|i| items[i].take()));
+                Ok(())
+            },
+        );
     }
     for name in ["order", "order_by"] {
-        m.put_pure(name, |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
-            let order = sort_with(&ctx, a, &f)?;
-            Ok(order.into_iter().map(|i| a[i].clone()).collect::<Array>())
-        });
+        m.put_pure(
+            name,
+            move |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
+                let order = sort_with(&ctx, a, &f, name)?;
+                Ok(order.into_iter().map(|i| a[i].clone()).collect::<Array>())
+            },
+        );
     }
     m.put("dedup", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
         dedup_with(a, |prev, next| {
@@ -558,7 +564,7 @@ pub(super) fn returned(value: &Dynamic) -> String {
 /// that says no order, is the error, and the array is left as it was; an inconsistent `f`
 /// gives some order, never a panic (a merge sort compares each pair it merges once, whatever
 /// `f` answers).
-fn sort_with(ctx: &NativeCallContext, array: &Array, f: &FnPtr) -> Res<Vec<usize>> {
+fn sort_with(ctx: &NativeCallContext, array: &Array, f: &FnPtr, name: &str) -> Res<Vec<usize>> {
     let order = |a: &Dynamic, b: &Dynamic| -> Res<Ordering> {
         let said = f.call_raw(ctx, None, [a.clone(), b.clone()])?;
         let sign = if let Ok(n) = said.as_int() {
@@ -566,7 +572,19 @@ fn sort_with(ctx: &NativeCallContext, array: &Array, f: &FnPtr) -> Res<Vec<usize
         } else if let Ok(x) = said.as_float() {
             (!x.is_nan()).then_some(x)
         } else if let Ok(first) = said.as_bool() {
-            Some(if first { -1.0 } else { 1.0 })
+            // `false` says only that `a` does not go first: `b` goes first if the comparer
+            // says so of `b` before `a`, else the two are equal (a strict `x.k < y.k` is
+            // false both ways for a tie, which stays in order).
+            if first {
+                Some(-1.0)
+            } else {
+                let back = f.call_raw(ctx, None, [b.clone(), a.clone()])?;
+                match back.as_bool() {
+                    Ok(true) => Some(1.0),
+                    Ok(false) => Some(0.0),
+                    Err(_) => None,
+                }
+            }
         } else {
             None
         };
@@ -575,7 +593,7 @@ fn sort_with(ctx: &NativeCallContext, array: &Array, f: &FnPtr) -> Res<Vec<usize
             Some(x) if x > 0.0 => Ok(Ordering::Greater),
             Some(_) => Ok(Ordering::Equal),
             None => Err(super::api_error(format!(
-                "sort: the comparer returned {}: expected a number (negative: the first goes first, 0: either, positive: the second goes first) or a boolean (true: the first goes first)",
+                "{name}: the comparer returned {}: expected a number (negative: the first goes first, 0: either, positive: the second goes first) or a boolean (true: the first goes first)",
                 returned(&said)
             ))),
         }
