@@ -7,7 +7,7 @@ use crate::rules::Limits;
 use crate::rules::api::ApiError;
 use crate::rules::api::reference;
 use crate::rules::api::trace::MissingRead;
-use crate::rules::engine::{DeadlineKind, MEMORY_TOKEN};
+use crate::rules::engine::{DeadlineKind, MEMORY_TOKEN, OPERATIONS_TOKEN};
 use rhai::{EvalAltResult, Position};
 
 /// What the translation needs to know about the evaluation that failed.
@@ -40,7 +40,11 @@ pub fn ran_away(err: &EvalAltResult) -> bool {
 
 /// Whether the error is the operations limit.
 pub fn out_of_operations(err: &EvalAltResult) -> bool {
-    matches!(innermost(err).0, EvalAltResult::ErrorTooManyOperations(_))
+    match innermost(err).0 {
+        EvalAltResult::ErrorTooManyOperations(_) => true,
+        EvalAltResult::ErrorTerminated(token, _) => token.to_string() == OPERATIONS_TOKEN,
+        _ => false,
+    }
 }
 
 /// The message of an evaluation that a time budget did not let run (or stopped).
@@ -112,7 +116,12 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
         }
         EvalAltResult::ErrorTerminated(token, _) => {
             let token = token.to_string();
-            if token == MEMORY_TOKEN {
+            if token == OPERATIONS_TOKEN {
+                format!(
+                    "the rule exceeded the limit of {} operations (an endless loop?)",
+                    l.max_operations
+                )
+            } else if token == MEMORY_TOKEN {
                 format!(
                     "the rule used more than its {} MiB of memory (a value growing without end?)",
                     l.max_memory >> 20

@@ -77,12 +77,25 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         .set_max_variables(limits.max_variables)
         .set_max_functions(limits.max_functions)
         .set_max_modules(0);
-    engine.on_progress(|ops| {
+    engine.on_progress(|_| {
+        // The evaluation's own count of operations: rhai counts the operations of a function
+        // a native function calls (the comparer of `sort`, the test of `filter`) in a copy of
+        // its state that it drops, so by its count alone a rule looping inside such functions
+        // never reached the limit, and only its time limit stopped it, at a different place in
+        // every run.
+        let (done, max) = OPERATIONS.with(|c| {
+            let (done, max) = c.get();
+            c.set((done + 1, max));
+            (done + 1, max)
+        });
+        if done > max {
+            return Some(Dynamic::from(OPERATIONS_TOKEN));
+        }
         // At every operation the memory, from its watch alone; the deadline from the guard.
         if memory::over() {
             return Some(Dynamic::from(MEMORY_TOKEN));
         }
-        if !ops.is_multiple_of(DEADLINE_CHECK_EVERY) {
+        if !done.is_multiple_of(DEADLINE_CHECK_EVERY) {
             return None;
         }
         GUARD.with(|g| {
@@ -156,6 +169,10 @@ pub(crate) fn build_locator(limits: &Limits) -> Engine {
 /// The token of rhai's `ErrorTerminated` when an evaluation holds more than its memory limit.
 pub const MEMORY_TOKEN: &str = "memory";
 
+/// The token of rhai's `ErrorTerminated` when an evaluation ran more operations than its limit
+/// (counted across the functions that native functions call; see `build`).
+pub const OPERATIONS_TOKEN: &str = "operations";
+
 /// Why an evaluation's deadline is what it is: its own time limit, or what was left of a
 /// time budget when it started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +212,8 @@ struct Guard {
 }
 
 thread_local! {
+    /// Operations of the evaluation running on this thread, and its limit (none outside one).
+    static OPERATIONS: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, u64::MAX)) };
     static GUARD: RefCell<Option<Guard>> = const { RefCell::new(None) };
 }
 
@@ -217,7 +236,14 @@ pub(crate) fn guarded<R>(
         last_position: Position::NONE,
     };
     let outer = GUARD.with(|g| g.borrow_mut().replace(fresh));
+    // 0 is no limit, as rhai reads it.
+    let max = match limits.max_operations {
+        0 => u64::MAX,
+        max => max,
+    };
+    let outer_operations = OPERATIONS.with(|c| c.replace((0, max)));
     let result = f();
+    OPERATIONS.with(|c| c.set(outer_operations));
     let mine = GUARD.with(|g| std::mem::replace(&mut *g.borrow_mut(), outer));
     memory::unwatch(outer_watch);
     let leftovers = mine.map_or_else(Leftovers::default, |mut g| {

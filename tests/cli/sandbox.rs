@@ -487,7 +487,7 @@ fn peers_helpers_nest_inside_closures() {
 #[test]
 fn a_runaway_rule_spends_its_time_budget_then_errs_without_running() {
     // 130 chains of the shipped data and a rule whose every evaluation runs into its time
-    // limit (1 s: each operation formats a thousand numbers, so a release build, as a debug
+    // limit (1 s: each operation sorts ten thousand texts, so a release build, as a debug
     // one, is stopped by time long before it reaches the operations limit). With a
     // 3 s budget the rule spends it in a few evaluations, whatever the build or the machine's
     // speed; the rest of its verdicts are ERROR without running, at the line where the
@@ -497,8 +497,10 @@ fn a_runaway_rule_spends_its_time_budget_then_errs_without_running() {
     let after = contained(
         &[Hostile {
             id: "b_spin",
-            body: "fn rule(chain, params, peers) {\n    let a = [];\n    a.pad(1000, 1.5);\n    while a.to_string() != \"\" { }\n}\n",
-            line: 9,
+            // On one line: an evaluation the budget stops while it builds the texts is
+            // placed where the others stop too.
+            body: "fn rule(chain, params, peers) {\n    let a = []; for i in 0..10000 { a.push(`${(i * 7919) % 10000}`); } while a.order().len() > 0 { }\n}\n",
+            line: 7,
             says: "time limit",
         }],
         "datasets/l2",

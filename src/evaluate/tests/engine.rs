@@ -208,6 +208,27 @@ fn list_join_and_to_json_write_api_values_as_text() {
     );
 }
 
+/// Operations inside the functions that native functions call (a `filter` test, a `sort`
+/// comparer) count toward the evaluation's limit, as the same work in a plain loop does: rhai
+/// counted them in a copy of its state it dropped, so only the time limit stopped such a rule,
+/// at a different place in every run.
+#[test]
+fn operations_inside_called_functions_count_toward_the_limit() {
+    for body in [
+        "let a = []; for i in 0..1000 { a.push(i); } let b = a.filter(|x| { let s = 0; for k in 0..200 { s += k; } true }); pass(\"x\")",
+        "let a = []; for i in 0..1000 { a.push(i); } a.sort(|x, y| { let s = 0; for k in 0..200 { s += k; } y - x }); pass(\"x\")",
+    ] {
+        let (reason, at) = error(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        assert_eq!(
+            reason, "the rule exceeded the limit of 200000 operations (an endless loop?)",
+            "{body}"
+        );
+        // Placed where they ran out, the same statement every time.
+        let (_, again) = error(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        assert_eq!(at, again);
+    }
+}
+
 #[test]
 fn endless_loop_is_an_operations_error() {
     let (reason, at) = error("fn rule(chain, params, peers) {\n    loop { }\n}");
