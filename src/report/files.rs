@@ -66,7 +66,17 @@ pub fn write_all(
         // A plain file as the user's umask allows, not the temporary file's owner-only mode.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut tmp = builder.tempfile_in(beside).with_context(context)?;
+        let mut tmp = builder.tempfile_in(beside).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                format!(
+                    "its directory {} may not be written, and moat replaces a file only whole, through a new file beside it",
+                    beside.display()
+                )
+            } else {
+                e.to_string()
+            };
+            anyhow::anyhow!("cannot write {}: {why}", path.display())
+        })?;
         tmp.write_all(f.text.as_bytes()).with_context(context)?;
         tmp.as_file().sync_all().with_context(context)?;
         // A file replaced keeps its permissions.
