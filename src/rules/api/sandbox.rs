@@ -453,16 +453,16 @@ fn register_tests(m: &mut Module) {
         },
     )
     .put_pure("some", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
-        for i in 0..a.len() {
-            if test(&ctx, &f, "some", &mut a[i], i)? {
+        for (i, item) in a.iter_mut().enumerate() {
+            if test(&ctx, &f, "some", item, i)? {
                 return Ok(true);
             }
         }
         Ok(false)
     })
     .put_pure("all", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
-        for i in 0..a.len() {
-            if !test(&ctx, &f, "all", &mut a[i], i)? {
+        for (i, item) in a.iter_mut().enumerate() {
+            if !test(&ctx, &f, "all", item, i)? {
                 return Ok(false);
             }
         }
@@ -471,8 +471,8 @@ fn register_tests(m: &mut Module) {
     .put_pure(
         "index_of",
         |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
-            for i in 0..a.len() {
-                if test(&ctx, &f, "index_of", &mut a[i], i)? {
+            for (i, item) in a.iter_mut().enumerate() {
+                if test(&ctx, &f, "index_of", item, i)? {
                     return Ok(i as INT);
                 }
             }
@@ -480,9 +480,9 @@ fn register_tests(m: &mut Module) {
         },
     )
     .put_pure("find", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| {
-        for i in 0..a.len() {
-            if test(&ctx, &f, "find", &mut a[i], i)? {
-                return Ok(a[i].clone());
+        for (i, item) in a.iter_mut().enumerate() {
+            if test(&ctx, &f, "find", item, i)? {
+                return Ok(item.clone());
             }
         }
         Ok(Dynamic::UNIT)
