@@ -300,7 +300,9 @@ fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, Diagnostic> 
     let mut ast = engine
         .compile(&file.text)
         .map_err(|e| parse_error(file, &e))?;
-    ast.set_source(file.path.as_str());
+    // The file's name within the pack, as a result names the rule's file: a caught error's
+    // `source` (`${e}`) must not depend on where the pack lives.
+    ast.set_source(file.file_name());
     Ok(ast)
 }
 

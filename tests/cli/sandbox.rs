@@ -537,3 +537,32 @@ fn a_legitimate_rule_pushing_ten_thousand_numbers_passes() {
         assert_eq!(v["reason"], "10000 numbers, the last 14998.5", "{v}");
     }
 }
+
+/// A caught error's text names the rule's file as results do, by its name in the pack: the
+/// same bytes whether the pack is given by a relative or an absolute path.
+#[test]
+fn a_caught_error_names_the_file_wherever_the_pack_lives() {
+    let tmp = screen_dir(&[(
+        "c_catch",
+        "fn rule(chain, params, peers) {\n    try { let x = 1 / 0; } catch (e) { return pass(`${e}`); }\n    pass(\"none\")\n}\n",
+    )]);
+    let absolute = tmp.path().join("rules").display().to_string();
+    let run = |rules: &str| {
+        let out = moat(
+            tmp.path(),
+            &[
+                "screen", "--data", "mini", "--rules", rules, "--only", "c_catch", "--format",
+                "json",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        out.stdout
+    };
+    let relative = run("rules");
+    assert_eq!(relative, run(&absolute));
+    let json: serde_json::Value = serde_json::from_slice(&relative).unwrap();
+    let reason = verdict(&json, "base", "c_catch")["reason"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("\"source\": \"c_catch.rhai\""), "{reason}");
+}
