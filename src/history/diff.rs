@@ -229,6 +229,27 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             rules.insert(&r.id, i);
         }
     }
+    let scope_of: BTreeMap<&str, crate::rules::RuleScope> = result
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.scope))
+        .collect();
+    // Each chain has one verdict of every chain rule listed, the sector one of every sector
+    // rule: a verdict taken out would read as no change.
+    let complete = |at: &str,
+                    verdicts: &[Verdict],
+                    scope: crate::rules::RuleScope,
+                    out: &mut Vec<String>| {
+        for (id, s) in &scope_of {
+            if *s == scope && !verdicts.iter().any(|v| v.rule == *id) {
+                out.push(format!(
+                    "{at}.verdicts has no verdict of rule \"{}\": expected one of every {} rule listed under \"rules\"",
+                    escaped(id),
+                    if scope == crate::rules::RuleScope::Chain { "chain" } else { "sector" }
+                ));
+            }
+        }
+    };
     let verdicts = |at: &str, verdicts: &[Verdict], out: &mut Vec<String>| {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (j, v) in verdicts.iter().enumerate() {
@@ -272,12 +293,24 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             ));
         }
         verdicts(&format!("chains[{i}]"), &c.verdicts, &mut out);
+        complete(
+            &format!("chains[{i}]"),
+            &c.verdicts,
+            crate::rules::RuleScope::Chain,
+            &mut out,
+        );
     }
     if let Some(sector) = &result.sector {
         if let Some(score) = sector.score {
             share("sector.score".into(), score, &mut out);
         }
         verdicts("sector", &sector.verdicts, &mut out);
+        complete(
+            "sector",
+            &sector.verdicts,
+            crate::rules::RuleScope::Sector,
+            &mut out,
+        );
     }
     if out.len() > SHOWN_PROBLEMS {
         let more = out.len() - SHOWN_PROBLEMS;

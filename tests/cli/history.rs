@@ -537,6 +537,7 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
              stamps.as_of is \"yesterday\": expected a date YYYY-MM-DD\n  \
              chains[0].score is 1.5: expected a number from 0 to 1\n  \
              chains[0].verdicts[0].rule \"no_such_rule\" is not among the result's rules: expected one of the ids listed under \"rules\"\n  \
+             chains[0].verdicts has no verdict of rule \"differentiation\": expected one of every chain rule listed under \"rules\"\n  \
              chains[1].slug \"{slug}\" is listed twice (first at chains[0]): expected each chain once\n"
         )
     );
@@ -573,6 +574,24 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
     assert!(
         err.contains("chains[0].score is null with verdicts that are not SKIP"),
         "{err}"
+    );
+
+    // A verdict taken out read as "no change".
+    let mut fewer = good.clone();
+    let removed = fewer["chains"][0]["verdicts"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    fs::write(dir.join("fewer.json"), fewer.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "good.json", "fewer.json"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains(&format!(
+            "chains[0].verdicts has no verdict of rule {}: expected one of every chain rule",
+            removed["rule"]
+        )),
+        "{}",
+        stderr(&refused)
     );
 
     let same = moat(dir, &["diff", "good.json", "good.json"]);
