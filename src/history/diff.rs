@@ -220,13 +220,11 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
     share("stamps.pass_mark".into(), s.pass_mark, &mut out);
     let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, r) in result.rules.iter().enumerate() {
-        if let Some(&first) = rules.get(r.id.as_str()) {
+        if let Some(first) = listed_before(&mut rules, &r.id, i) {
             out.push(format!(
                 "rules[{i}].id \"{}\" is listed twice (first at rules[{first}]): expected each rule once",
                 escaped(&r.id)
             ));
-        } else {
-            rules.insert(&r.id, i);
         }
     }
     let scope_of: BTreeMap<&str, crate::rules::RuleScope> = result
@@ -258,25 +256,21 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
                     "{at}.verdicts[{j}].rule \"{}\" is not among the result's rules: expected one of the ids listed under \"rules\"",
                     escaped(&v.rule)
                 ));
-            } else if let Some(first) = seen.get(v.rule.as_str()) {
+            } else if let Some(first) = listed_before(&mut seen, &v.rule, j) {
                 out.push(format!(
                     "{at}.verdicts[{j}] is a second verdict of rule \"{}\" (first at {at}.verdicts[{first}]): expected one verdict per rule",
                     escaped(&v.rule)
                 ));
-            } else {
-                seen.insert(&v.rule, j);
             }
         }
     };
     let mut chains: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, c) in result.chains.iter().enumerate() {
-        if let Some(&first) = chains.get(c.slug.as_str()) {
+        if let Some(first) = listed_before(&mut chains, &c.slug, i) {
             out.push(format!(
                 "chains[{i}].slug \"{}\" is listed twice (first at chains[{first}]): expected each chain once",
                 escaped(&c.slug)
             ));
-        } else {
-            chains.insert(&c.slug, i);
         }
         if let Some(score) = c.score {
             share(format!("chains[{i}].score"), score, &mut out);
@@ -318,4 +312,15 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         out.push(format!("… and {more} more"));
     }
     out
+}
+
+/// Where `key` was first listed, if it was; else it is noted as listed at `i`.
+fn listed_before<'a>(seen: &mut BTreeMap<&'a str, usize>, key: &'a str, i: usize) -> Option<usize> {
+    match seen.entry(key) {
+        std::collections::btree_map::Entry::Occupied(first) => Some(*first.get()),
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(i);
+            None
+        }
+    }
 }
