@@ -182,6 +182,52 @@ fn testing_items_with_a_function_needs_a_boolean() {
     );
 }
 
+/// A map's `filter`, `retain` and `drain` keep rhai's meaning (the key, the value as `this`
+/// or a second argument), need a boolean from their function (rhai took anything else as
+/// `false`), and an error leaves the map as it was (rhai's `drain`/`retain` lost the entries
+/// taken out before it).
+#[test]
+fn testing_map_entries_with_a_function_needs_a_boolean() {
+    let reason = |body: &str| {
+        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        (v.status, v.reason)
+    };
+    assert_eq!(
+        reason(
+            "let m = #{a: 1, b: 2, c: 3}; let f = m.filter(|k| this >= 2); let g = m.filter(|k, v| k != \"c\" && v > 1); \
+             let r = #{a: 1, b: 2, c: 3}; let out = r.retain(|k, v| v < 2); \
+             let d = #{a: 1, b: 2, c: 3}; let took = d.drain(|k| k == \"b\"); \
+             pass(`${f} ${g} ${r} ${out} ${d} ${took}`)"
+        ),
+        (
+            Status::Pass,
+            "#{\"b\": 2, \"c\": 3} #{\"b\": 2} #{\"a\": 1} #{\"b\": 2, \"c\": 3} #{\"a\": 1, \"c\": 3} #{\"b\": 2}"
+                .into()
+        )
+    );
+    for call in ["filter", "retain", "drain"] {
+        let (status, why) = reason(&format!(
+            "let m = #{{a: 1.5}}; m.{call}(|k| this); pass(\"x\")"
+        ));
+        assert_eq!(status, Status::Error, "{call}");
+        assert!(
+            why.contains(&format!(
+                "{call}: the function returned the number 1.5: expected true or false"
+            )),
+            "{call}: {why}"
+        );
+    }
+    for call in ["retain", "drain"] {
+        assert_eq!(
+            reason(&format!(
+                "let m = #{{a: 1, b: 2, c: 3}}; try {{ m.{call}(|k, v| if v == 3 {{ 0 }} else {{ v == 1 }}); }} catch {{ }} pass(`${{m}}`)"
+            )),
+            (Status::Pass, "#{\"a\": 1, \"b\": 2, \"c\": 3}".into()),
+            "{call}"
+        );
+    }
+}
+
 /// `list`, `join` and `to_json` write a date or a chain as `${value}` does (they wrote the Rust
 /// type's path, and `to_json` gave text that was not JSON), and `to_json` is valid JSON
 /// whatever the map holds.

@@ -9,8 +9,9 @@
 //!   could PASS on an order it never made; here an error of the function is the rule's error,
 //!   and what it returns must say an order;
 //! - the functions that test each item with a function (`filter`, `some`, `all`, `retain`,
-//!   `drain`, `index_of`, `find`): rhai's own take anything but `true` as `false`, so
-//!   `filter(|c| c.tvl_usd)` was silently empty; here the function must return a boolean;
+//!   `drain`, `index_of`, `find`, and a map's `filter`, `retain`, `drain`): rhai's own take
+//!   anything but `true` as `false`, so `filter(|c| c.tvl_usd)` was silently empty; here the
+//!   function must return a boolean, and an error leaves the array or map as it was;
 //! - every function that grows an array, a string or a map by more than one value, checked in
 //!   constant time per added item against `Limits` (rhai's own size checks measure the whole
 //!   value after every call, which makes n pushes cost n², so they are off);
@@ -502,7 +503,64 @@ fn register_tests(m: &mut Module) {
             let take = tested(&ctx, &f, "drain", a)?;
             Ok(split_out(a, &take, true))
         },
+    )
+    // A map's: the function is called with the key, and the value as `this` or a second
+    // argument, as rhai's own call it.
+    .put_pure(
+        "filter",
+        |ctx: NativeCallContext, map: &mut Map, f: FnPtr| {
+            let keep = map_tested(&ctx, &f, "filter", map)?;
+            Ok(map
+                .iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|((key, value), _)| (key.clone(), value.clone()))
+                .collect::<Map>())
+        },
+    )
+    .put(
+        "retain",
+        |ctx: NativeCallContext, map: &mut Map, f: FnPtr| {
+            let keep = map_tested(&ctx, &f, "retain", map)?;
+            Ok(split_map(map, &keep, false))
+        },
+    )
+    .put(
+        "drain",
+        |ctx: NativeCallContext, map: &mut Map, f: FnPtr| {
+            let take = map_tested(&ctx, &f, "drain", map)?;
+            Ok(split_map(map, &take, true))
+        },
     );
+}
+
+/// What `f` says of every entry of a map, in key order; every answer must be a boolean.
+fn map_tested(ctx: &NativeCallContext, f: &FnPtr, name: &str, map: &mut Map) -> Res<Vec<bool>> {
+    let mut said = Vec::with_capacity(map.len());
+    for (key, value) in map.iter_mut() {
+        let answer =
+            f.call_raw_with_extra_args(name, ctx, Some(value), [key.clone().into()], [], Some(1))?;
+        said.push(answer.as_bool().map_err(|_| {
+            super::api_error(format!(
+                "{name}: the function returned {}: expected true or false",
+                returned(&answer)
+            ))
+        })?);
+    }
+    Ok(said)
+}
+
+/// Take out of `map` the entries whose mark is `out`, returned; the rest stay.
+fn split_map(map: &mut Map, marks: &[bool], out: bool) -> Map {
+    let mut taken = Map::new();
+    for ((key, value), &mark) in std::mem::take(map).into_iter().zip(marks) {
+        if mark == out {
+            taken.insert(key, value);
+        } else {
+            map.insert(key, value);
+        }
+    }
+    taken
 }
 
 /// What the rule's function `f` says of item `i` (as rhai calls it: the item as `this` or the
