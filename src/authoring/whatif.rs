@@ -6,7 +6,8 @@
 //! - A number is moved up and down by growing steps (1%, 2%, 5%, … up to ×1000 of its size, or
 //!   of the peers' typical size when it is 0), never below 0 when no peer has a negative value;
 //!   where the status changes, the threshold is narrowed by bisection to 0.01% of itself
-//!   (integers: to the unit).
+//!   (integers: to the unit). An integer is first moved one unit at a time up to 10 units, and
+//!   a flip that does not hold one unit beyond its threshold is reported as `=` that value.
 //! - A category takes each of its allowed values; a boolean the other value.
 //! - A missing number is given the peers' lowest, median and highest values.
 //!
@@ -46,6 +47,8 @@ pub const RUN_TIME: Duration = Duration::from_secs(60);
 const STEPS: &[f64] = &[
     0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0,
 ];
+/// Units an integer is first moved by, one at a time, before the growing steps.
+const UNIT_STEPS: u32 = 10;
 /// Bisection stops when the bracket is this small relative to the threshold…
 const PRECISION: f64 = 1e-4;
 /// … or after this many halvings.
@@ -425,8 +428,19 @@ fn vary(
                     (x, kind == Kind::Int),
                     (up, floor, scale),
                 ) {
+                    // An integer's threshold holds beyond it too, or the flip is at that
+                    // value only (`== 1`), and is said so.
+                    let beyond = if up { t + 1.0 } else { t - 1.0 };
+                    let only_there = kind == Kind::Int
+                        && !floor.is_some_and(|f| beyond < f)
+                        && probe(s, beyond).is_some_and(|b| !hit(&b));
+                    let op = match (only_there, up) {
+                        (true, _) => "=",
+                        (false, true) => ">=",
+                        (false, false) => "<=",
+                    };
                     let change = (x != 0.0).then(|| t / x - 1.0);
-                    out.push(found(as_value(t), if up { ">=" } else { "<=" }, change, v));
+                    out.push(found(as_value(t), op, change, v));
                 }
             }
             return out;
@@ -466,9 +480,18 @@ fn threshold(
     (up, floor, scale): (bool, Option<f64>, f64),
 ) -> Option<(f64, Verdict)> {
     let size = if x != 0.0 { x.abs() } else { scale };
+    let sign = if up { 1.0 } else { -1.0 };
+    // An integer is first moved one unit at a time, so that a rule that holds at one value
+    // only (`chain.l3_count == 1`) is not stepped over; then by the growing steps.
+    let units = (1..=UNIT_STEPS).map(|d| x + sign * d as f64);
+    let steps = STEPS.iter().map(|step| x + sign * step * size);
+    let candidates: Box<dyn Iterator<Item = f64>> = if integer {
+        Box::new(units.chain(steps.filter(|c| (c - x).abs() > UNIT_STEPS as f64)))
+    } else {
+        Box::new(steps)
+    };
     let mut miss = x;
-    for step in STEPS {
-        let mut candidate = if up { x + step * size } else { x - step * size };
+    for mut candidate in candidates {
         if let Some(f) = floor {
             candidate = candidate.max(f);
         }
@@ -673,6 +696,39 @@ mod tests {
             let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some(slug)).unwrap();
             let found = search(&pack, &universe, slug, &verdict);
             assert_eq!(found.lines(), [line], "{slug}: {found:?}");
+        }
+    }
+
+    /// A rule that holds at one integer only is found however far it is within the unit
+    /// steps, and reported as `=` that value (it was stepped over, or reported as `<=`, which
+    /// 0 would contradict); a threshold stays `>=`/`<=`.
+    #[test]
+    fn an_integer_flip_at_one_value_is_said_as_equal() {
+        use crate::evaluate::tests::{chain, pack, universe};
+        let universe = universe(vec![
+            chain("base", &[("l3_count", Value::Int(3))]),
+            chain("op", &[("l3_count", Value::Int(7))]),
+        ]);
+        let pack = pack(
+            &[(
+                "r",
+                "fn rule(chain, params, peers) { if chain.l3_count == 1 { pass(\"one\") } else if chain.l3_count >= 5 { pass(\"many\") } else { fail(\"some\") } }",
+            )],
+            "",
+        );
+        for (slug, lines) in [
+            (
+                "base",
+                vec![
+                    "PASS if l3_count >= 5 (now 3, +67%)",
+                    "PASS if l3_count = 1 (now 3, -67%)",
+                ],
+            ),
+            ("op", vec!["FAIL if l3_count <= 4 (now 7, -43%)"]),
+        ] {
+            let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some(slug)).unwrap();
+            let found = search(&pack, &universe, slug, &verdict);
+            assert_eq!(found.lines(), lines, "{slug}: {found:?}");
         }
     }
 
