@@ -8,12 +8,17 @@ use super::verdict::{Status, Verdict};
 use crate::rules::pack::CompiledRule;
 
 pub fn deciding(chain: &ChainResult, rules: &[&CompiledRule]) -> Option<Deciding> {
-    let weight = |v: &Verdict| {
+    deciding_by(chain, |id| {
         rules
             .iter()
-            .find(|r| r.info.id == v.rule)
+            .find(|r| r.info.id == id)
             .map_or(0.0, |r| r.info.weight)
-    };
+    })
+}
+
+/// The same, with each rule's weight given by `weight_of` its id (a saved result's rules).
+pub fn deciding_by(chain: &ChainResult, weight_of: impl Fn(&str) -> f64) -> Option<Deciding> {
+    let weight = |v: &Verdict| weight_of(&v.rule);
     let verdict = if let Some(gate) = chain.gates_failed.first() {
         chain.verdicts.iter().find(|v| &v.rule == gate)
     } else {

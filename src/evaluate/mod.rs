@@ -16,7 +16,9 @@ mod verdict;
 pub(crate) mod tests;
 
 pub use budget::{Budget, SpentRules};
+pub use deciding::deciding_by;
 pub use result::{ChainResult, Deciding, ScreenResult, SectorResult, Stamps};
+pub use score::{Tally, tally as score};
 pub use verdict::{Evidence, Status, Verdict};
 
 use crate::diagnostics::unknown;

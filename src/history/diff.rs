@@ -4,7 +4,8 @@
 //! made with different rule packs or datasets (then a change may come from the rules or the
 //! data, not from time). A backtest's flips are the diffs of consecutive dates.
 
-use crate::evaluate::{ScreenResult, Stamps, Status, Verdict};
+use crate::evaluate::{ScreenResult, Stamps, Status, Tally, Verdict};
+use crate::rules::RuleInfo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -193,8 +194,9 @@ const SHOWN_PROBLEMS: usize = 10;
 /// What makes `result` (read from a saved JSON file) other than a screen moat writes, each
 /// problem naming its field: dates that are not `YYYY-MM-DD`, a pass mark or score outside
 /// 0..1, a chain listed twice, a rule listed twice, a verdict of a rule the result does not
-/// list, or two of one rule, a chain PASS with a failed gate, or without a score though some
-/// verdict is not SKIP. A diff of such a file would drop or misread entries silently.
+/// list, or two of one rule, or none of one it lists; an overall, score, failed gates, error
+/// count or deciding verdict other than the verdicts give. A diff of such a file would drop
+/// or misread entries silently.
 pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
     use crate::diagnostics::escaped;
     let mut out = Vec::new();
@@ -231,6 +233,12 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         .rules
         .iter()
         .map(|r| (r.id.as_str(), r.scope))
+        .collect();
+    let info: BTreeMap<&str, &RuleInfo> = result
+        .rules
+        .iter()
+        .rev()
+        .map(|r| (r.id.as_str(), r))
         .collect();
     // Each chain has one verdict of every chain rule listed, the sector one of every sector
     // rule: a verdict taken out would read as no change.
@@ -275,29 +283,40 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         if let Some(score) = c.score {
             share(format!("chains[{i}].score"), score, &mut out);
         }
-        if c.overall == Status::Pass && !c.gates_failed.is_empty() {
-            out.push(format!(
-                "chains[{i}].overall is PASS with gates failed ({}): expected FAIL, as a failed gate fails the chain",
-                c.gates_failed.join(", ")
-            ));
+        let at = format!("chains[{i}]");
+        let before = out.len();
+        verdicts(&at, &c.verdicts, &mut out);
+        complete(&at, &c.verdicts, crate::rules::RuleScope::Chain, &mut out);
+        // The overall, score, gates, errors and deciding verdict follow from the verdicts:
+        // checked once the verdicts themselves are whole.
+        if out.len() == before {
+            let saved = Tally {
+                overall: c.overall,
+                score: c.score,
+                gates_failed: c.gates_failed.clone(),
+                errors: c.errors,
+            };
+            recounted(&at, &saved, &c.verdicts, &info, s.pass_mark, &mut out);
+            let weight = |id: &str| info.get(id).map_or(0.0, |r| r.weight);
+            let decides = crate::evaluate::deciding_by(c, weight);
+            if c.deciding != decides {
+                let said = |d: &Option<crate::evaluate::Deciding>| match d {
+                    Some(d) => format!("rule \"{}\" ({})", escaped(&d.rule), d.status),
+                    None => "null".to_string(),
+                };
+                out.push(format!(
+                    "{at}.deciding is {}: expected {} with that verdict's reason, the verdict that decides the chain's overall",
+                    said(&c.deciding),
+                    said(&decides)
+                ));
+            }
         }
-        if c.score.is_none() && c.verdicts.iter().any(|v| v.status != Status::Skip) {
-            out.push(format!(
-                "chains[{i}].score is null with verdicts that are not SKIP: expected a score from 0 to 1 (null only when every verdict is SKIP)"
-            ));
-        }
-        verdicts(&format!("chains[{i}]"), &c.verdicts, &mut out);
-        complete(
-            &format!("chains[{i}]"),
-            &c.verdicts,
-            crate::rules::RuleScope::Chain,
-            &mut out,
-        );
     }
     if let Some(sector) = &result.sector {
         if let Some(score) = sector.score {
             share("sector.score".into(), score, &mut out);
         }
+        let before = out.len();
         verdicts("sector", &sector.verdicts, &mut out);
         complete(
             "sector",
@@ -305,6 +324,22 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             crate::rules::RuleScope::Sector,
             &mut out,
         );
+        if out.len() == before {
+            let saved = Tally {
+                overall: sector.overall,
+                score: sector.score,
+                gates_failed: sector.gates_failed.clone(),
+                errors: sector.errors,
+            };
+            recounted(
+                "sector",
+                &saved,
+                &sector.verdicts,
+                &info,
+                s.pass_mark,
+                &mut out,
+            );
+        }
     }
     if out.len() > SHOWN_PROBLEMS {
         let more = out.len() - SHOWN_PROBLEMS;
@@ -312,6 +347,70 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         out.push(format!("… and {more} more"));
     }
     out
+}
+
+/// What a saved tally of `at` (a chain or the sector) says against what its `verdicts` give
+/// under the result's rules and pass mark, each field that differs named.
+fn recounted(
+    at: &str,
+    saved: &Tally,
+    verdicts: &[Verdict],
+    info: &BTreeMap<&str, &RuleInfo>,
+    pass_mark: f64,
+    out: &mut Vec<String>,
+) {
+    use crate::diagnostics::escaped;
+    let weighed = verdicts.iter().filter_map(|v| {
+        let rule = info.get(v.rule.as_str())?;
+        Some((v, rule.weight, rule.gate))
+    });
+    let want = crate::evaluate::score(weighed, pass_mark);
+    let number = |score: Option<f64>| score.map_or("null".to_string(), |x| x.to_string());
+    let names = |ids: &[String]| {
+        let quoted: Vec<String> = ids
+            .iter()
+            .map(|id| format!("\"{}\"", escaped(id)))
+            .collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    if saved.gates_failed != want.gates_failed {
+        out.push(format!(
+            "{at}.gates_failed is {}: expected {}, the gates among its verdicts that are not PASS",
+            names(&saved.gates_failed),
+            names(&want.gates_failed)
+        ));
+    }
+    let close = match (saved.score, want.score) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9,
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    if !close {
+        out.push(format!(
+            "{at}.score is {}: expected {}, the weighted share of PASS among its verdicts that are not SKIP (null when all are)",
+            number(saved.score),
+            number(want.score)
+        ));
+    }
+    if saved.errors != want.errors {
+        out.push(format!(
+            "{at}.errors is {}: expected {}, its verdicts that are ERROR",
+            saved.errors, want.errors
+        ));
+    }
+    if saved.overall != want.overall {
+        let why = if !want.gates_failed.is_empty() {
+            format!("a gate failed: {}", want.gates_failed.join(", "))
+        } else {
+            match want.score {
+                Some(x) => format!("score {x} against the pass mark {pass_mark}"),
+                None => "every verdict is SKIP".to_string(),
+            }
+        };
+        out.push(format!(
+            "{at}.overall is {}: expected {}, as its verdicts give ({why})",
+            saved.overall, want.overall
+        ));
+    }
 }
 
 /// Where `key` was first listed, if it was; else it is noted as listed at `i`.

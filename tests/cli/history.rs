@@ -566,13 +566,39 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
     assert_eq!(refused.status.code(), Some(2));
     let err = stderr(&refused);
     assert!(
-        err.contains(
-            "chains[0].overall is PASS with gates failed (token_existence): expected FAIL"
-        ),
+        err.contains("chains[0].overall is PASS: expected FAIL, as its verdicts give"),
         "{err}"
     );
     assert!(
-        err.contains("chains[0].score is null with verdicts that are not SKIP"),
+        err.contains("chains[0].score is null: expected 0."),
+        "{err}"
+    );
+
+    // Every field that follows from the verdicts is checked against them: a gate that is
+    // not a gate, an error count, a deciding verdict of a rule the chain does not fail.
+    let mut recounted = good.clone();
+    let chain = &mut recounted["chains"][0];
+    let gates = chain["gates_failed"].clone();
+    chain["gates_failed"] = serde_json::json!(["no_such_rule"]);
+    chain["errors"] = 7.into();
+    chain["deciding"]["rule"] = "no_such_rule".into();
+    fs::write(dir.join("recounted.json"), recounted.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "good.json", "recounted.json"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!(
+            "chains[0].gates_failed is [\"no_such_rule\"]: expected {}, the gates among its verdicts that are not PASS",
+            gates.to_string().replace(',', ", ")
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("chains[0].errors is 7: expected 0, its verdicts that are ERROR"),
+        "{err}"
+    );
+    assert!(
+        err.contains("chains[0].deciding is rule \"no_such_rule\""),
         "{err}"
     );
 
