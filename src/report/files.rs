@@ -1,7 +1,9 @@
 //! Writing finished renderings to files, each whole or not at all: every file is first written
 //! to a temporary file beside its target, and only when all of them are complete are they
 //! renamed into place. A run that fails leaves no partial file, and an existing file is only
-//! ever replaced by a complete new one, with its permissions. A symbolic link is written
+//! ever replaced by a complete new one, with its permissions (and its owner and group, where
+//! the system lets moat give them: as root, or as the owner for a group it is in). A symbolic
+//! link is written
 //! through (the file it leads to is replaced, the link stays); a device or a FIFO
 //! (`/dev/null`, `/dev/stdout`, a named pipe) is written into as it is, never replaced by a
 //! file; a directory, a file moat may not write, or a link leading nowhere is an error.
@@ -53,7 +55,7 @@ pub fn write_all(
         let path = dir.join(&f.name);
         let context = || format!("cannot write {}", path.display());
         let (real, kind) = target(&path, existing)?;
-        let Target::File(permissions) = kind else {
+        let Target::File(kept) = kind else {
             staged.push(Staged::Into(real, &f.text, path));
             continue;
         };
@@ -79,10 +81,17 @@ pub fn write_all(
         })?;
         tmp.write_all(f.text.as_bytes()).with_context(context)?;
         tmp.as_file().sync_all().with_context(context)?;
-        // A file replaced keeps its permissions.
-        if let Some(permissions) = permissions {
+        // A file replaced keeps its owner and group where the system allows (a change of
+        // owner may clear set-id bits, so first), and its permissions.
+        if let Some(meta) = kept {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt as _;
+                let _ =
+                    std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
+            }
             tmp.as_file()
-                .set_permissions(permissions)
+                .set_permissions(meta.permissions())
                 .with_context(context)?;
         }
         staged.push(Staged::Temporary(tmp, real, path));
@@ -122,8 +131,8 @@ enum Staged<'a> {
 
 /// What is at a path to write.
 enum Target {
-    /// A regular file, new or replaced (with the permissions it had).
-    File(Option<std::fs::Permissions>),
+    /// A regular file, new or replaced (with what it was: its permissions and owner are kept).
+    File(Option<std::fs::Metadata>),
     /// Something that is written into, not replaced: a device, a FIFO, a socket.
     Stream,
 }
@@ -167,7 +176,7 @@ fn target(path: &Path, existing: Existing) -> anyhow::Result<(PathBuf, Target)> 
     } else {
         path.to_path_buf()
     };
-    Ok((real, Target::File(Some(meta.permissions()))))
+    Ok((real, Target::File(Some(meta))))
 }
 
 /// Write one file at `path`, replacing it only once the new text is complete.
@@ -276,6 +285,14 @@ mod tests {
         write_file(&private, "new").unwrap();
         let mode = std::fs::metadata(&private).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+        // Its owner and group too, where the system lets them be given (as root).
+        if std::os::unix::fs::chown(&private, Some(4242), Some(4343)).is_ok() {
+            use std::os::unix::fs::MetadataExt;
+            write_file(&private, "new").unwrap();
+            let meta = std::fs::metadata(&private).unwrap();
+            assert_eq!((meta.uid(), meta.gid()), (4242, 4343));
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        }
 
         std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o444)).unwrap();
         // Root may write any file, as it may with a shell's `>`: only checked for others.
