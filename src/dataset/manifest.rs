@@ -151,46 +151,17 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
         )
     })?;
     let at = |offset: usize, message: String| placed(&file, &text, offset, message);
-    // The places of the top-level values, read apart so that `Manifest` keeps plain strings; a
-    // vintage written as a TOML date (unquoted) is named as such, not as a type mismatch.
-    let places: Places = toml::from_str(&text).unwrap_or_default();
-    if let Some(vintage) = &places.vintage
-        && let toml::Value::Datetime(date) = vintage.get_ref()
-    {
-        let message = format!(
-            "vintage {date} is a TOML date: expected a quoted string \"YYYY-MM-DD\", as in vintage = \"{date}\""
-        );
-        return Err(at(vintage.span().start, message).into());
-    }
-    // A key of the wrong type is named with what it should be (serde's message names no key).
-    for (key, place) in [
-        ("name", &places.name),
-        ("description", &places.description),
-        ("vintage", &places.vintage),
-    ] {
-        if let Some(value) = place
-            && !value.get_ref().is_str()
-        {
-            let expected = if key == "vintage" {
-                "a quoted string \"YYYY-MM-DD\""
-            } else {
-                "a quoted string"
-            };
-            let mut shown = value.get_ref().to_string();
-            if shown.chars().count() > 40 {
-                shown = shown.chars().take(39).chain(['…']).collect();
-            }
-            return Err(at(
-                value.span().start,
-                format!(
-                    "{key} is {} {}: expected {expected}",
-                    article(value.get_ref().type_str()),
-                    escaped(&shown)
-                ),
-            )
-            .into());
+    // Every key of the wrong type, unknown or missing, named at once.
+    let shape = super::manifest_shape::problems(&text);
+    if !shape.is_empty() {
+        let mut errors = DataErrors::default();
+        for (offset, message) in shape {
+            errors.push(at(offset, message));
         }
+        return Err(errors);
     }
+    // The places of the top-level values, read apart so that `Manifest` keeps plain strings.
+    let places: Places = toml::from_str(&text).unwrap_or_default();
     let mut manifest: Manifest = toml::from_str(&text).map_err(|e| match e.span() {
         Some(span) => at(span.start, e.message().to_string()),
         None => Problem::file(&file, e.message().to_string()),
@@ -338,12 +309,6 @@ struct FilePlaces {
 
 /// Where `c` is written in the value at `span` of `text`: the character itself, or, when the
 /// string writes it as an escape (`\u001B`), the value's start.
-/// "a string", "an integer", "an array": a TOML type's name with its article.
-fn article(type_name: &str) -> String {
-    let vowel = type_name.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {type_name}", if vowel { "an" } else { "a" })
-}
-
 fn char_offset(text: &str, span: std::ops::Range<usize>, c: char) -> usize {
     text.get(span.clone())
         .and_then(|value| value.find(c))

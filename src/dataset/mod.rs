@@ -12,6 +12,7 @@ mod hash;
 mod keys;
 pub mod limits;
 mod manifest;
+mod manifest_shape;
 mod parquet;
 mod problem;
 mod schema;

@@ -315,6 +315,45 @@ fn every_problem_of_every_file_is_reported_together() {
     "#);
 }
 
+/// Every key of the wrong type, unknown or missing in the manifest is named in one run, each
+/// at its place (serde stopped at the first, and named no key for a value of the wrong type).
+#[test]
+fn every_manifest_shape_problem_is_named_at_once() {
+    insta::assert_snapshot!(check_fails(|d| {
+        let toml = d.join("dataset.toml");
+        replace(&toml, "path = \"sources.csv\"", "path = 3");
+        replace(&toml, "chain = \"chain\", tvl_usd", "chain = 5, tvl_usd");
+        replace(&toml, "path = \"speed.csv\"", "pathh = \"speed.csv\"");
+        replace(&toml, "description = ", "description = [\"a\"]\nnotes = ");
+    }), @r#"
+    mini/dataset.toml:8:15: error: description is an array ["a"]: expected a quoted string
+      |
+    8 | description = ["a"]
+      |               ^
+    mini/dataset.toml:9:1: error: unknown field `notes`, expected one of `name`, `description`, `vintage`, `files`
+      |
+    9 | notes = "Test fixture: a real subset of datasets/l2 (6 chains, Nov-Dec 2024 TVL)."
+      | ^
+    mini/dataset.toml:17:8: error: [files.sources] path is an integer 3: expected the table's file as a quoted string, as in path = "sources.csv"
+       |
+    17 | path = 3
+       |        ^
+    mini/dataset.toml:22:36: error: [files.tvl] column `chain` is an integer 5: expected its type as a quoted string (text, date, amount, number, bool, category, metric, chain, source, sources)
+       |
+    22 | columns = { date = "date", chain = 5, tvl_usd = "amount" }
+       |                                    ^
+    mini/dataset.toml:36:8: error: [files.speed] has no `path`: expected path = "speed.csv"
+       |
+    36 | [files.speed]
+       |        ^
+    mini/dataset.toml:37:1: error: [files.speed] has an unknown key `pathh`: expected `path` and `columns`
+       |
+    37 | pathh = "speed.csv"
+       | ^
+    6 problems found; the dataset was not loaded
+    "#);
+}
+
 #[test]
 fn manifest_unknown_key_names_line_and_column() {
     insta::assert_snapshot!(check_fails(|d| {
