@@ -141,6 +141,14 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
             format!("the rule defined more than {} variables", l.max_variables)
         }
         EvalAltResult::ErrorPropertyNotFound(p, _) => format!("the map has no property `{p}`"),
+        // `x.stack` where `x` is `()`: a missing value (a chain not in the universe yet).
+        EvalAltResult::ErrorDotExpr(text, _) if text.ends_with("for type '()'") => {
+            let prop = text
+                .strip_prefix("Unknown property '")
+                .and_then(|rest| rest.split_once('\''))
+                .map_or("a property", |(prop, _)| prop);
+            missing_used(&format!("to read `.{prop}`"), ctx, source_line)
+        }
         EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown variable `{v}`"),
         other => without_position(&other.to_string()),
     }
@@ -211,7 +219,24 @@ fn missing_used(how: &str, ctx: &Context, source_line: &str) -> String {
         .filter(|m| mentions(source_line, &m.needle))
         .collect();
     let culprits: Vec<&MissingRead> = if on_line.is_empty() {
-        ctx.missing.last().into_iter().collect()
+        // The value may have come through a variable: the missing values its assignment
+        // read; a variable set from something no missing read explains (a helper that gave
+        // `()`) is named itself rather than blaming the last missing value read elsewhere.
+        let assigned = assignments(ctx.source, source_line);
+        let through: Vec<&MissingRead> = ctx
+            .missing
+            .iter()
+            .filter(|m| assigned.iter().any(|(_, expr)| mentions(expr, &m.needle)))
+            .collect();
+        if !through.is_empty() {
+            through
+        } else if let Some((name, expr)) = assigned.first() {
+            return format!(
+                "`{name}` is a missing value `()` (set from `{expr}`) and was used {how}: test it with `{name} == ()` and return skip(..)"
+            );
+        } else {
+            ctx.missing.last().into_iter().collect()
+        }
     } else {
         on_line
     };
@@ -247,6 +272,32 @@ fn missing_used(how: &str, ctx: &Context, source_line: &str) -> String {
         labels.join(" and "),
         advice.join("; ")
     )
+}
+
+/// The variables `line` uses that `source` assigns (`let x = …;` or `x = …;`), each with the
+/// expression of its last assignment, in the order the line names them.
+fn assignments<'a>(source: &'a str, line: &'a str) -> Vec<(&'a str, &'a str)> {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for name in line.split(|c: char| !word(c)) {
+        if name.is_empty()
+            || name.starts_with(|c: char| c.is_ascii_digit())
+            || out.iter().any(|(n, _)| *n == name)
+        {
+            continue;
+        }
+        let last = source.lines().rev().find_map(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("let ").map_or(l, str::trim_start);
+            let rest = l.strip_prefix(name)?.trim_start();
+            let expr = rest.strip_prefix('=').filter(|r| !r.starts_with('='))?;
+            Some(expr.trim().trim_end_matches(';').trim_end())
+        });
+        if let Some(expr) = last.filter(|e| !e.is_empty()) {
+            out.push((name, expr));
+        }
+    }
+    out
 }
 
 /// Whether `line` mentions `needle`: an identifier as a whole word, or a helper call prefix.
@@ -305,6 +356,18 @@ mod tests {
         assert_eq!(
             function_not_found("+ (i64, ())", &ctx, "    x + y"),
             "chain.stage is missing for base and was used in `+`: test it with chain.has(\"stage\") and return skip(..)"
+        );
+        // Through a variable: the missing read its assignment made, or the variable itself
+        // when its assignment read none (a helper that gave `()`), never the latest read.
+        let source = "let t = chain.token;\nlet p = peers.percentile(chain, \"daa\");\nlet s = chain.stage;\n";
+        let ctx = Context { source, ..ctx };
+        assert_eq!(
+            function_not_found("> ((), i64)", &ctx, "    if t > 5 {"),
+            "chain.token is missing for base and was used in `>`: test it with chain.has(\"token\") and return skip(..)"
+        );
+        assert_eq!(
+            function_not_found(">= ((), i64)", &ctx, "    if p >= 50 {"),
+            "`p` is a missing value `()` (set from `peers.percentile(chain, \"daa\")`) and was used in `>=`: test it with `p == ()` and return skip(..)"
         );
     }
 

@@ -228,6 +228,20 @@ fn testing_map_entries_with_a_function_needs_a_boolean() {
     }
 }
 
+/// Reading a property of `()` (a chain not in the universe yet) names the missing value and
+/// where it came from, not rhai's "a getter is not registered for type '()'".
+#[test]
+fn a_property_of_a_missing_value_names_it() {
+    let v = verdict(
+        "fn rule(chain, params, peers) {\n    let b = if false { chain } else { () };\n    pass(b.stack)\n}",
+    );
+    assert_eq!(v.status, Status::Error);
+    assert_eq!(
+        v.reason,
+        "`b` is a missing value `()` (set from `if false { chain } else { () }`) and was used to read `.stack`: test it with `b == ()` and return skip(..)"
+    );
+}
+
 /// `list`, `join` and `to_json` write a date or a chain as `${value}` does (they wrote the Rust
 /// type's path, and `to_json` gave text that was not JSON), and `to_json` is valid JSON
 /// whatever the map holds.
