@@ -90,6 +90,34 @@ pub struct ScreenResult {
     pub not_screened: Vec<crate::dataset::NotScreened>,
 }
 
+impl ChainResult {
+    /// Its overall, score, failed gates and error count, as a tally.
+    pub fn tally(&self) -> super::score::Tally {
+        tally_of(self.overall, self.score, &self.gates_failed, self.errors)
+    }
+}
+
+impl SectorResult {
+    /// Its overall, score, failed gates and error count, as a tally.
+    pub fn tally(&self) -> super::score::Tally {
+        tally_of(self.overall, self.score, &self.gates_failed, self.errors)
+    }
+}
+
+fn tally_of(
+    overall: Status,
+    score: Option<f64>,
+    gates_failed: &[String],
+    errors: usize,
+) -> super::score::Tally {
+    super::score::Tally {
+        overall,
+        score,
+        gates_failed: gates_failed.to_vec(),
+        errors,
+    }
+}
+
 impl ScreenResult {
     /// Number of ERROR verdicts, chains and sector together (a non-zero count means exit 1).
     pub fn errors(&self) -> usize {

@@ -290,13 +290,7 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         // The overall, score, gates, errors and deciding verdict follow from the verdicts:
         // checked once the verdicts themselves are whole.
         if out.len() == before {
-            let saved = Tally {
-                overall: c.overall,
-                score: c.score,
-                gates_failed: c.gates_failed.clone(),
-                errors: c.errors,
-            };
-            recounted(&at, &saved, &c.verdicts, &info, s.pass_mark, &mut out);
+            recounted(&at, &c.tally(), &c.verdicts, &info, s.pass_mark, &mut out);
             let weight = |id: &str| info.get(id).map_or(0.0, |r| r.weight);
             let decides = crate::evaluate::deciding_by(c, weight);
             if c.deciding != decides {
@@ -325,15 +319,9 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             &mut out,
         );
         if out.len() == before {
-            let saved = Tally {
-                overall: sector.overall,
-                score: sector.score,
-                gates_failed: sector.gates_failed.clone(),
-                errors: sector.errors,
-            };
             recounted(
                 "sector",
-                &saved,
+                &sector.tally(),
                 &sector.verdicts,
                 &info,
                 s.pass_mark,
