@@ -607,7 +607,9 @@ impl<'t> Builder<'t> {
             let values = col.values.dict()?.values();
             Some(KeySet::new(values, what, shown.to_string()))
         });
-        if rows == 0 && table.needs_rows {
+        // Records refused for their shape are rows of the file all the same: it has data,
+        // whose problems are named.
+        if rows == 0 && structural.is_empty() && table.needs_rows {
             header.push(|| {
                 Problem::file(
                     shown,

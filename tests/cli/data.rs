@@ -280,6 +280,29 @@ fn header_only_tables_load_except_chains_and_tvl() {
     );
 }
 
+/// A file whose every record is refused for its shape (a header with an extra, empty column)
+/// has data rows: it is not said to have none.
+#[test]
+fn refused_records_are_not_called_no_data_rows() {
+    let text = check_fails(|d| {
+        let path = d.join("tvl_weekly.csv");
+        let body = fs::read_to_string(&path).unwrap();
+        let (_, rows) = body.split_once('\n').unwrap();
+        fs::write(&path, format!("date,chain,,\n{rows}")).unwrap();
+    });
+    assert!(!text.contains("no data rows"), "{text}");
+    assert!(
+        text.starts_with("mini/tvl_weekly.csv:1:12: error: unknown column \"\": expected only date, chain, tvl_usd\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "mini/tvl_weekly.csv:2:1: error: found 3 fields, expected 4 (one per header column)"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn every_problem_of_every_file_is_reported_together() {
     insta::assert_snapshot!(check_fails(|d| {
