@@ -102,6 +102,7 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
     bar.finish_and_clear();
     if let Some(chart) = &args.chart {
         crate::report::files::write_file(chart, &report::heatmap::svg(&backtest)?)?;
+        super::output::eprint(&format!("wrote {}", chart.display()));
     }
     let errored = backtest.dates.iter().any(|d| {
         d.chains

@@ -395,6 +395,12 @@ fn the_chart_is_a_heatmap_of_the_overall_verdicts_written_whole() {
         ),
     );
     assert_eq!(fs::read(dir.join("again.svg")).unwrap(), svg.as_bytes());
+    // The chart written is noted on stderr, as `screen --out` notes its file.
+    let noted = moat(
+        dir,
+        &with(&base, &["--format", "json", "--chart", "noted.svg"]),
+    );
+    assert_eq!(stderr(&noted), "wrote noted.svg\n");
 
     // A name that is not .svg is refused before anything runs; a run that fails leaves the
     // old chart as it was.
