@@ -63,6 +63,8 @@ pub struct Case {
     /// Where the chain (or the synthetic slug) is written: problems found against the data
     /// point there.
     pub subject_at: (usize, usize),
+    /// Where `as_of` is written, when it is: a date the data cannot judge points there.
+    pub as_of_at: Option<(usize, usize)>,
 }
 
 /// A chain named by a case that has other problems: it is still checked against the data, so
@@ -230,6 +232,7 @@ impl Parser<'_> {
         let chain = self.string(t, "chain");
         let reason_contains = self.string(t, "reason_contains");
         let as_of = self.as_of(t);
+        let as_of_at = t.get("as_of").map(|v| self.at(v));
 
         let scope = rule.as_ref().and_then(|(id, at)| {
             let scope = pack.scopes.get(id.as_str()).copied();
@@ -316,6 +319,7 @@ impl Parser<'_> {
             expect: expect?,
             reason_contains: reason_contains.map(|(s, _)| s),
             subject_at,
+            as_of_at,
         })
     }
 

@@ -67,8 +67,13 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
                 "`as_of` {d} is after the dataset's vintage {vintage}, when its data was retrieved: a case judges a date the data can speak for"
             )
         });
+        // A date after the vintage is pointed at where `as_of` is written.
+        let at = match (&future, c.as_of_at) {
+            (Some(_), Some(at)) => at,
+            _ => c.subject_at,
+        };
         let problem = future.or_else(|| subject_problem(c, universe_of(c.as_of), &slugs));
-        (&c.file, c.subject_at, problem)
+        (&c.file, at, problem)
     });
     let unchecked = parsed.unchecked.iter().map(|r| {
         let problem = chain_problem(&r.slug, universe_of(r.as_of), &slugs);
