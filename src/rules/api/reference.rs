@@ -419,7 +419,7 @@ pub const REFERENCE: &[Section] = &[
     },
     Section {
         title: "dates",
-        intro: "Date fields (`launch_date`, `token_date`, `tvl_date`, each metric's `<metric>_date`, …), `peers.as_of`, series points, leaders, link dates and `lead`'s `first`/`last` are dates. A date prints as \"YYYY-MM-DD\" (so `${chain.token_date}` reads as before), compares with a date or a \"YYYY-MM-DD\" string (`chain.launch_date < \"2023-01-01\"`), and `==`/`!=` with `()`. Mixing a date with a number (`chain.launch_date > 2023`, `date + 1.5`) is an ERROR that says so, as is ordering a date against a missing value.",
+        intro: "Date fields (`launch_date`, `token_date`, `tvl_date`, each metric's `<metric>_date`, …), `peers.as_of`, series points, leaders, link dates and `lead`'s `first`/`last` are dates. A date prints as \"YYYY-MM-DD\" (so `${chain.token_date}` reads as before; inside a printed array or map, where a string shows its quotes, a date shows as `date(\"YYYY-MM-DD\")`, and `list(..)`/`join(..)` write it plain), compares with a date or a \"YYYY-MM-DD\" string (`chain.launch_date < \"2023-01-01\"`), and `==`/`!=` with `()`. Mixing a date with a number (`chain.launch_date > 2023`, `date + 1.5`) is an ERROR that says so, as is ordering a date against a missing value.",
         helpers: &[
             h(
                 "date(\"YYYY-MM-DD\")",
