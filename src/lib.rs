@@ -223,11 +223,11 @@ pub fn memo(
     let year_ago = index.universe(memo::year_before(as_of), &pack.feature_options())?;
     let result = evaluate::screen(pack, &universe, &ScreenOptions::default())?;
     let weekly = memo::Weekly::new(&universe);
-    let deadline = std::time::Instant::now() + authoring::whatif::RUN_TIME;
+    let mut run = authoring::whatif::RunBound::new();
     slugs
         .iter()
         .map(|slug| {
-            let what_if = holding_back(pack, &universe, &result, slug, deadline);
+            let what_if = holding_back(pack, &universe, &result, slug, &mut run);
             Ok(memo::chain_memo(
                 &result, &universe, &year_ago, &weekly, slug, &what_if,
             )?)
@@ -242,7 +242,7 @@ fn holding_back(
     universe: &Universe,
     result: &ScreenResult,
     slug: &str,
-    deadline: std::time::Instant,
+    run: &mut authoring::whatif::RunBound,
 ) -> Vec<authoring::whatif::WhatIf> {
     let gate = |rule: &str| result.rules.iter().any(|r| r.id == rule && r.gate);
     result
@@ -255,7 +255,7 @@ fn holding_back(
             evaluate::Status::Skip => gate(&v.rule),
             evaluate::Status::Pass | evaluate::Status::Error => false,
         })
-        .map(|v| authoring::whatif::search_until(pack, universe, slug, v, Some(deadline)))
+        .map(|v| authoring::whatif::search_within(pack, universe, slug, v, run))
         .collect()
 }
 

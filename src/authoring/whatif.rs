@@ -16,10 +16,12 @@
 //! also draining), the field is held at the value that gets past and each newly read field is
 //! searched the same way: the flip then needs both changes, and says so.
 //!
-//! The search is bounded: [`MAX_EVALUATIONS`] evaluations per verdict, which decides what is
-//! found, so the answer is the same on every machine; [`MAX_TIME`] is a safety net that only a
-//! rule running into its own time limits evaluation after evaluation reaches. It says when it
-//! found no flip, and when a bound cut it short.
+//! The search is bounded: [`MAX_EVALUATIONS`] evaluations per verdict, and for a run that
+//! searches many verdicts ([`RunBound`]) [`RUN_OPERATIONS`] rule operations in all. Both count
+//! work, not time, so the answer is the same on every machine and in every build; [`MAX_TIME`]
+//! and [`RUN_TIME`] are safety nets that only a rule slow in its native calls (which a count
+//! of operations does not see) reaches. It says when it found no flip, and when a bound cut it
+//! short.
 
 use crate::dataset::vocabulary::{CATEGORIES, DA, LAYERS, PROOF_SYSTEMS, STAGES, TOKEN_ORIGINS};
 use crate::evaluate::{self, Status, Verdict};
@@ -27,6 +29,7 @@ use crate::features::catalog::{self, Kind};
 use crate::features::{Universe, Value};
 use crate::rules::RulePack;
 use crate::rules::api::world::World;
+use crate::rules::engine;
 use crate::rules::format::{self, signed_pct};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -39,10 +42,56 @@ pub const MAX_EVALUATIONS: usize = 300;
 /// (300 of a shipped rule take about 15 ms in a release build), so that only a runaway rule
 /// reaches it.
 pub const MAX_TIME: Duration = Duration::from_secs(10);
-/// Wall time of all the searches of one run that makes many (`moat memo --all`): a slow rule
-/// failing on every chain would otherwise take up to [`MAX_TIME`] per chain. Searches that
-/// would start after it are not made, and say so.
-pub const RUN_TIME: Duration = Duration::from_secs(60);
+/// Rule operations (as [`crate::rules::limits::MAX_OPERATIONS`] counts them) of all the
+/// searches of one run that makes many (`moat memo --all`): a rule that is slow on every chain
+/// would otherwise take up to [`MAX_TIME`] per chain. The shipped rules' searches for every
+/// chain's memo spend about a tenth of it. Searches that would start after it are not made,
+/// and say so; it is a count, so which ones are made is the same on every machine.
+pub const RUN_OPERATIONS: u64 = 50_000_000;
+/// Wall time of all the searches of one run: a safety net for a rule whose time goes into
+/// native calls rather than operations (a debug build takes about a minute for the shipped
+/// rules' searches of every chain's memo, a release build a few seconds).
+pub const RUN_TIME: Duration = Duration::from_secs(600);
+
+/// What is left of a run's bounds on its searches (see [`RUN_OPERATIONS`]), shared by the
+/// searches of the run one after the other.
+#[derive(Debug)]
+pub struct RunBound {
+    operations_left: u64,
+    deadline: Instant,
+}
+
+impl RunBound {
+    pub fn new() -> RunBound {
+        RunBound {
+            operations_left: RUN_OPERATIONS,
+            deadline: Instant::now() + RUN_TIME,
+        }
+    }
+
+    /// Why no further search can be made, if one cannot.
+    fn spent(&self) -> Option<String> {
+        if self.operations_left == 0 {
+            Some(format!(
+                "the run's what-if searches had spent the {} rule operations it gives them all",
+                RUN_OPERATIONS
+            ))
+        } else if Instant::now() >= self.deadline {
+            Some(format!(
+                "the run's what-if searches had spent the {} s it gives them all",
+                RUN_TIME.as_secs()
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+impl Default for RunBound {
+    fn default() -> Self {
+        RunBound::new()
+    }
+}
 /// Relative steps tried from a number, in both directions (1.0 = 100%).
 const STEPS: &[f64] = &[
     0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0,
@@ -169,12 +218,6 @@ impl WhatIf {
         if let Some(why) = &self.not_searched {
             return vec![format!("not searched: {why}")];
         }
-        if found.is_empty() && self.cut_short && self.evaluations == 0 {
-            return vec![format!(
-                "not searched: the {} s the run gives all its what-if searches were spent",
-                RUN_TIME.as_secs()
-            )];
-        }
         if found.is_empty() {
             let untried = match self.fields_not_varied.as_slice() {
                 [] => String::new(),
@@ -234,6 +277,9 @@ struct Search<'a> {
     rule: &'a str,
     /// When the search stops: its own [`MAX_TIME`], or the run's end if sooner.
     deadline: Instant,
+    /// The operations on this thread when the search started, and how many it may spend.
+    operations_start: u64,
+    operations_left: u64,
     evaluations: usize,
     cut_short: bool,
 }
@@ -241,7 +287,10 @@ struct Search<'a> {
 impl Search<'_> {
     /// The verdict with `changes` applied to this chain, or `None` when the budget is spent.
     fn eval(&mut self, changes: &[(&str, &Value)]) -> Option<Verdict> {
-        if self.evaluations >= MAX_EVALUATIONS || Instant::now() >= self.deadline {
+        if self.evaluations >= MAX_EVALUATIONS
+            || self.operations() >= self.operations_left
+            || Instant::now() >= self.deadline
+        {
             self.cut_short = true;
             return None;
         }
@@ -264,6 +313,11 @@ impl Search<'_> {
         v
     }
 
+    /// Rule operations the search has spent.
+    fn operations(&self) -> u64 {
+        engine::operations_spent() - self.operations_start
+    }
+
     fn now(&self, field: &str) -> Value {
         self.world.universe.chains[self.row].fields[field].clone()
     }
@@ -271,18 +325,24 @@ impl Search<'_> {
 
 /// Search what would flip `verdict` (of rule `verdict.rule` on `chain` in `universe`).
 pub fn search(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
-    search_until(pack, universe, chain, verdict, None)
+    search_within(pack, universe, chain, verdict, &mut RunBound::new())
 }
 
-/// [`search`], stopping at `deadline` too (the end of a run's [`RUN_TIME`]).
-pub fn search_until(
+/// [`search`], within what is left of a run's bounds, and spending from them.
+pub fn search_within(
     pack: &RulePack,
     universe: &Universe,
     chain: &str,
     verdict: &Verdict,
-    deadline: Option<Instant>,
+    run: &mut RunBound,
 ) -> WhatIf {
-    evaluate::on_evaluation_stack(|| search_here(pack, universe, chain, verdict, deadline))
+    if let Some(why) = run.spent() {
+        let mut out = WhatIf::none(verdict);
+        out.cut_short = true;
+        out.not_searched = Some(why);
+        return out;
+    }
+    evaluate::on_evaluation_stack(|| search_here(pack, universe, chain, verdict, run))
 }
 
 fn search_here(
@@ -290,7 +350,7 @@ fn search_here(
     universe: &Universe,
     chain: &str,
     verdict: &Verdict,
-    deadline: Option<Instant>,
+    run: &mut RunBound,
 ) -> WhatIf {
     let mut out = WhatIf::none(verdict);
     let Some(row) = universe.chains.iter().position(|c| c.slug == chain) else {
@@ -302,7 +362,9 @@ fn search_here(
         world: World::new(universe),
         row,
         rule: &verdict.rule,
-        deadline: deadline.map_or(own_end, |d| d.min(own_end)),
+        deadline: run.deadline.min(own_end),
+        operations_start: engine::operations_spent(),
+        operations_left: run.operations_left,
         evaluations: 0,
         cut_short: false,
     };
@@ -357,6 +419,7 @@ fn search_here(
     }
     out.evaluations = s.evaluations;
     out.cut_short = s.cut_short;
+    run.operations_left = run.operations_left.saturating_sub(s.operations());
     // The most useful first: a PASS, then the fewest and smallest changes.
     out.flips.sort_by(|a, b| {
         let size = |f: &Flip| {
@@ -732,28 +795,36 @@ mod tests {
         }
     }
 
-    /// A search that would start after its run's deadline is not made, and says so.
+    /// A run's searches share its bound on operations: a search that would start after they
+    /// are spent is not made and says so, and one that spends the rest stops there.
     #[test]
-    fn a_search_after_the_runs_deadline_is_not_made() {
+    fn a_runs_searches_share_its_operations() {
         let (pack, universe, verdict) =
             judged("if chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") }");
-        let past = Instant::now() - Duration::from_secs(1);
-        let found = search_until(&pack, &universe, "base", &verdict, Some(past));
-        assert_eq!((found.evaluations, found.cut_short), (0, true));
-        assert_eq!(
-            found.lines(),
-            ["not searched: the 60 s the run gives all its what-if searches were spent"]
-        );
-        let found = search_until(
-            &pack,
-            &universe,
-            "base",
-            &verdict,
-            Some(Instant::now() + RUN_TIME),
-        );
+        let mut run = RunBound::new();
+        let whole = search_within(&pack, &universe, "base", &verdict, &mut run);
         assert!(
-            found.flips.iter().any(|f| f.status == Status::Pass),
-            "{found:?}"
+            whole.flips.iter().any(|f| f.status == Status::Pass) && !whole.cut_short,
+            "{whole:?}"
+        );
+        let spent = RUN_OPERATIONS - run.operations_left;
+        assert!(spent > 0 && whole.evaluations > 1, "{spent} {whole:?}");
+        // Room for one evaluation's operations: the search stops after it.
+        let mut run = RunBound {
+            operations_left: spent / whole.evaluations as u64,
+            ..RunBound::new()
+        };
+        let cut = search_within(&pack, &universe, "base", &verdict, &mut run);
+        assert_eq!((cut.evaluations, cut.cut_short), (1, true), "{cut:?}");
+        assert_eq!(run.operations_left, 0);
+        let none = search_within(&pack, &universe, "base", &verdict, &mut run);
+        assert_eq!((none.evaluations, none.cut_short), (0, true));
+        assert_eq!(
+            none.lines(),
+            [format!(
+                "not searched: the run's what-if searches had spent the {RUN_OPERATIONS} rule \
+                 operations it gives them all"
+            )]
         );
     }
 }

@@ -215,6 +215,14 @@ thread_local! {
     /// Operations of the evaluation running on this thread, and its limit (none outside one).
     static OPERATIONS: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, u64::MAX)) };
     static GUARD: RefCell<Option<Guard>> = const { RefCell::new(None) };
+    /// Operations of every evaluation that ended on this thread.
+    static SPENT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Operations of every evaluation that ended on this thread so far: a measure of work that is
+/// the same on every machine, for bounds that must decide the same way everywhere.
+pub fn operations_spent() -> u64 {
+    SPENT.with(std::cell::Cell::get)
 }
 
 /// Run `f` (one rule evaluation on this thread) with a wall-clock deadline `time` from now and
@@ -243,7 +251,8 @@ pub(crate) fn guarded<R>(
     };
     let outer_operations = OPERATIONS.with(|c| c.replace((0, max)));
     let result = f();
-    OPERATIONS.with(|c| c.set(outer_operations));
+    let done = OPERATIONS.with(|c| c.replace(outer_operations)).0;
+    SPENT.with(|c| c.set(c.get().saturating_add(done)));
     let mine = GUARD.with(|g| std::mem::replace(&mut *g.borrow_mut(), outer));
     memory::unwatch(outer_watch);
     let leftovers = mine.map_or_else(Leftovers::default, |mut g| {
