@@ -35,6 +35,87 @@ pub struct Records<'a> {
     plain: Option<(&'a str, usize, usize)>,
     /// The fields of the record just read, as byte ranges of the text, when split so.
     ranges: Vec<(usize, usize)>,
+    /// The field count and line of the record just refused for its count of fields.
+    miscount: std::cell::Cell<Option<(usize, usize)>>,
+}
+
+/// Records refused for having `count` fields where the header has another number: the first
+/// is shown, the others only counted (a header with a column added or lost makes every line
+/// one, and one problem says it).
+#[derive(Debug)]
+pub struct Miscount {
+    pub first: Problem,
+    pub first_line: usize,
+    pub more: usize,
+    pub last_line: usize,
+}
+
+/// [`Miscount`]s by field count.
+#[derive(Debug, Default)]
+pub struct Miscounts(std::collections::BTreeMap<usize, Miscount>);
+
+impl Miscounts {
+    /// Take `problem` of a record refused for its `count` of fields at `line`.
+    pub fn add(&mut self, count: usize, line: usize, problem: Problem) {
+        self.0
+            .entry(count)
+            .and_modify(|m| {
+                m.more += 1;
+                m.last_line = m.last_line.max(line);
+            })
+            .or_insert(Miscount {
+                first: problem,
+                first_line: line,
+                more: 0,
+                last_line: line,
+            });
+    }
+
+    /// Both as one (the halves of a file read apart).
+    pub fn merge(mut self, other: Miscounts) -> Miscounts {
+        for (count, theirs) in other.0 {
+            match self.0.remove(&count) {
+                None => {
+                    self.0.insert(count, theirs);
+                }
+                Some(mine) => {
+                    let (first, second) = if mine.first_line <= theirs.first_line {
+                        (mine, theirs)
+                    } else {
+                        (theirs, mine)
+                    };
+                    self.0.insert(
+                        count,
+                        Miscount {
+                            more: first.more + second.more + 1,
+                            last_line: first.last_line.max(second.last_line),
+                            ..first
+                        },
+                    );
+                }
+            }
+        }
+        self
+    }
+
+    /// One problem per field count: the first record's, saying how many more have that count.
+    pub fn problems(self) -> Vec<Problem> {
+        self.0
+            .into_values()
+            .map(|m| {
+                let mut p = m.first;
+                if m.more > 0 {
+                    p.message.push_str(&format!(
+                        "; so do {} more {} up to line {}",
+                        m.more,
+                        if m.more == 1 { "line" } else { "lines" },
+                        m.last_line
+                    ));
+                }
+                p
+            })
+            .collect()
+    }
 }
 
 /// Where the record just read starts.
@@ -133,6 +214,7 @@ impl<'a> Records<'a> {
             names: header.names.clone(),
             plain,
             ranges: Vec::new(),
+            miscount: Default::default(),
         };
         Ok((records, header))
     }
@@ -203,6 +285,7 @@ impl<'a> Records<'a> {
                 "found {count} fields, expected {} (one per header column)",
                 self.width
             );
+            self.miscount.set(Some((count, at.line)));
             return Err(self.whole_line(at, message));
         }
         Ok(at)
@@ -280,7 +363,13 @@ impl<'a> Records<'a> {
             names: self.names.clone(),
             plain: Some(second),
             ranges: Vec::new(),
+            miscount: Default::default(),
         })
+    }
+
+    /// The field count and line of the record just read, when it was refused for its count.
+    pub fn take_miscount(&self) -> Option<(usize, usize)> {
+        self.miscount.take()
     }
 
     /// How many records are left at most (one per line end, and one after the last).

@@ -7,7 +7,7 @@
 
 use super::cell::{self, Cell, Why, escaped};
 use super::cell::{FIRST_DAY, days_since_epoch};
-use super::csv_file::{self, RecordAt, Records};
+use super::csv_file::{self, Miscounts, RecordAt, Records};
 use super::frame::{NULL_CODE, Values};
 use super::keys::{Dict, INVALID, KEY_PARTS, KeySet, UniqueCheck};
 use super::limits::{self, MAX_FIELD_BYTES, size_in_words};
@@ -111,9 +111,13 @@ fn read_csv_split(
     let mut builder = Builder::new(table, ctx, &names, ok, "line", lines);
     let read = |records: &mut Records, builder: &mut Builder| {
         let mut structural = Capped::default();
+        let mut miscounts = Miscounts::default();
         while let Some(record) = records.next_record() {
             match record {
-                Err(p) => structural.push(|| p),
+                Err(p) => match records.take_miscount() {
+                    Some((count, line)) => miscounts.add(count, line, p),
+                    None => structural.push(|| p),
+                },
                 Ok(at) => {
                     builder.row(
                         at.line as u32,
@@ -124,7 +128,7 @@ fn read_csv_split(
                 }
             }
         }
-        structural
+        (structural, miscounts)
     };
     // A large file's second half is read on a thread of its own, into a builder of its own
     // that this one then takes in (as if its rows had been read after these). The chains
@@ -132,7 +136,7 @@ fn read_csv_split(
     let second = (ok && table.kind != TableKind::Chains)
         .then(|| records.split_off(part))
         .flatten();
-    let structural = match second {
+    let (structural, miscounts) = match second {
         None => read(&mut records, &mut builder),
         Some(mut second) => std::thread::scope(|s| {
             let theirs = s.spawn(|| {
@@ -140,14 +144,20 @@ fn read_csv_split(
                 let structural = read(&mut second, &mut other);
                 (other, structural)
             });
-            let structural = read(&mut records, &mut builder);
-            let (other, more) = theirs
+            let (structural, miscounts) = read(&mut records, &mut builder);
+            let (other, (more, more_miscounts)) = theirs
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             builder.absorb(other);
-            structural.merge(more)
+            (structural.merge(more), miscounts.merge(more_miscounts))
         }),
     };
+    // One problem per count of fields, placed at its first record among the others.
+    let mut miscounted = Capped::default();
+    for p in miscounts.problems() {
+        miscounted.push(|| p);
+    }
+    let structural = structural.merge(miscounted);
     let place_late = |lates: &[Late]| {
         let mut lines: Vec<usize> = lates.iter().map(|l| l.pos as usize).collect();
         lines.sort_unstable();

@@ -1295,3 +1295,37 @@ fn a_manifest_key_of_the_wrong_type_is_named() {
         "{text}"
     );
 }
+
+/// A header with a column the rows lack makes every row one record with the wrong count of
+/// fields: one problem says so for all of them (and one for each other count), not one a line.
+#[test]
+fn rows_with_the_wrong_count_of_fields_are_one_problem_per_count() {
+    let mut lines = 0;
+    let text = check_fails(|d| {
+        let path = d.join("tvl_weekly.csv");
+        let body = fs::read_to_string(&path).unwrap();
+        let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
+        rows[0].push_str(",extra");
+        rows[2].push_str(",x,y");
+        lines = rows.len();
+        fs::write(&path, rows.join("\n") + "\n").unwrap();
+    });
+    assert!(lines > 10, "{lines}");
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains(" error: ")).collect();
+    assert_eq!(
+        errors,
+        [
+            "mini/tvl_weekly.csv:1:20: error: unknown column \"extra\": expected only date, chain, tvl_usd".to_string(),
+            format!(
+                "mini/tvl_weekly.csv:2:1: error: found 3 fields, expected 4 (one per header column); so do {} more lines up to line {lines}",
+                lines - 3
+            ),
+            "mini/tvl_weekly.csv:3:1: error: found 5 fields, expected 4 (one per header column)".to_string(),
+        ],
+        "{text}"
+    );
+    assert!(
+        text.ends_with("3 problems found; the dataset was not loaded\n"),
+        "{text}"
+    );
+}
