@@ -9,7 +9,7 @@
 //! engine, which records every step: the last step before it stopped is the line that ran
 //! away. Only failed evaluations pay for this; their time counts in the rule's budget.
 
-use super::budget::Budget;
+use super::budget::{self, Budget};
 use super::diagnose::{self, Context};
 use super::outcome;
 use super::verdict::{Evidence, Status, Verdict};
@@ -99,6 +99,7 @@ pub fn run<'p>(
     };
 
     let started = Instant::now();
+    let cpu_started = budget.precise(spent).then(budget::thread_cpu_time);
     let trace = Trace::default();
     let (scope, caches) = slate.of(rule);
     let (result, leftovers) = evaluate(
@@ -147,7 +148,11 @@ pub fn run<'p>(
             Some(locate_here(scope, false)),
         ),
     };
-    budget.charge(spent, started.elapsed());
+    let took = match cpu_started {
+        Some(cpu) => budget::thread_cpu_time().saturating_sub(cpu),
+        None => started.elapsed(),
+    };
+    budget.charge(spent, took);
     if let Some(location) = &location {
         let _ = spent.stopped_at.set(location.clone());
     }

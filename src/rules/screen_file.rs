@@ -68,10 +68,60 @@ pub struct ScreenSettings {
 /// overflow its sums (every verdict PASS, yet a score that is not a number).
 const MAX_WEIGHT: f64 = 1e6;
 
+/// Why `pass_mark` cannot be `value`, if it cannot.
+fn pass_mark_problem(value: f64) -> Option<String> {
+    (!(0.0..=1.0).contains(&value))
+        .then(|| format!("`pass_mark` must be between 0 and 1, found {value}"))
+}
+
+/// Why rule `id`'s weight cannot be `value`, if it cannot.
+fn weight_problem(id: &str, value: f64) -> Option<String> {
+    (!(value > 0.0 && value <= MAX_WEIGHT)).then(|| {
+        format!(
+            "`rules.{id}.weight` must be a number greater than 0 and at most 1000000, found {}",
+            if value.abs() >= 1e15 {
+                format!("{value:e}")
+            } else {
+                value.to_string()
+            }
+        )
+    })
+}
+
+/// Why `window_weeks` cannot be `value`, if it cannot.
+fn window_problem(value: i64) -> Option<String> {
+    (!(1..=MAX_WINDOW_WEEKS).contains(&value)).then(|| {
+        format!("`window_weeks` must be from 1 to {MAX_WINDOW_WEEKS} (a century), found {value}")
+    })
+}
+
+/// Why the time budget `key` cannot be `value` (milliseconds), if it cannot.
+fn budget_problem(key: &str, value: i64) -> Option<String> {
+    (value < 1).then(|| format!("`{key}` must be at least 1 (milliseconds), found {value}"))
+}
+
+/// Why the value of the number `key` (a top-level key, or `weight` of rule `rule`) cannot be
+/// `value`, if it cannot: the checks of [`parse`], for values found beside a problem of shape.
+fn value_problem(rule: Option<&str>, key: &str, value: &toml::Value) -> Option<String> {
+    let number = value
+        .as_float()
+        .or_else(|| value.as_integer().map(|i| i as f64));
+    match (rule, key) {
+        (Some(id), "weight") => weight_problem(id, number?),
+        (None, "pass_mark") => pass_mark_problem(number?),
+        (None, "window_weeks") => window_problem(value.as_integer()?),
+        (None, "rule_time_budget_ms" | "screen_time_budget_ms") => {
+            budget_problem(key, value.as_integer()?)
+        }
+        _ => None,
+    }
+}
+
 /// Every key of the wrong name or kind and every missing required key in `text`, which is
-/// TOML: reading into the settings stops at the first, so when there are more they are found
-/// here, to report every one at once. Empty when the TOML does not read.
-fn shape_problems(file: &str, text: &str) -> Vec<Diagnostic> {
+/// TOML, and every value of the right kind out of its range: reading into the settings stops
+/// at the first, so when there are more they are found here, to report every one at once.
+/// Empty when the TOML does not read; with the count of the values out of range among them.
+fn shape_problems(file: &str, text: &str) -> (Vec<Diagnostic>, usize) {
     use toml::de::{DeTable, DeValue};
     type Kinds = &'static [(&'static str, &'static str)];
     const TOP: Kinds = &[
@@ -88,8 +138,12 @@ fn shape_problems(file: &str, text: &str) -> Vec<Diagnostic> {
         ("params", "a table"),
     ];
     let Ok(doc) = DeTable::parse(text) else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
+    // Of the problems, how many are of a value of the right kind (out of its range).
+    let values_found = std::cell::Cell::new(0);
+    // The same document with its values read, for the checks of a value of the right kind.
+    let values: toml::Table = toml::from_str(text).unwrap_or_default();
     let mut out = Vec::new();
     let mut at = |span: std::ops::Range<usize>, message: String| {
         let (line, column) = line_col(text, span.start);
@@ -102,7 +156,12 @@ fn shape_problems(file: &str, text: &str) -> Vec<Diagnostic> {
         "true or false" => matches!(value, DeValue::Boolean(_)),
         _ => matches!(value, DeValue::Table(_)),
     };
-    let check = |table: &DeTable, kinds: Kinds, prefix: &str, at: &mut dyn FnMut(_, String)| {
+    let check = |table: &DeTable,
+                 kinds: Kinds,
+                 rule: Option<&str>,
+                 read: Option<&toml::Table>,
+                 at: &mut dyn FnMut(_, String)| {
+        let prefix = rule.map_or_else(String::new, |id| format!("rules.{id}."));
         let expected = kinds
             .iter()
             .map(|(k, _)| format!("`{k}`"))
@@ -120,21 +179,30 @@ fn shape_problems(file: &str, text: &str) -> Vec<Diagnostic> {
                 Some((_, kind)) if !is(value.get_ref(), kind) => {
                     at(value.span(), format!("`{prefix}{name}` must be {kind}"))
                 }
-                Some(_) => {}
+                Some(_) => {
+                    let problem = read
+                        .and_then(|t| t.get(name))
+                        .and_then(|v| value_problem(rule, name, v));
+                    if let Some(message) = problem {
+                        values_found.set(values_found.get() + 1);
+                        at(value.span(), message);
+                    }
+                }
             }
         }
     };
     let top = doc.get_ref();
-    check(top, TOP, "", &mut at);
+    check(top, TOP, None, Some(&values), &mut at);
     if let Some(DeValue::Table(rules)) = top.get("rules").map(|r| r.get_ref()) {
         for (id, rule) in rules.iter() {
-            let prefix = format!("rules.{}.", id.get_ref());
+            let id = id.get_ref().as_ref();
+            let read = values
+                .get("rules")
+                .and_then(|r| r.get(id))
+                .and_then(toml::Value::as_table);
             match rule.get_ref() {
-                DeValue::Table(t) => check(t, RULE, &prefix, &mut at),
-                _ => at(
-                    rule.span(),
-                    format!("`rules.{}` must be a table", id.get_ref()),
-                ),
+                DeValue::Table(t) => check(t, RULE, Some(id), read, &mut at),
+                _ => at(rule.span(), format!("`rules.{id}` must be a table")),
             }
         }
     }
@@ -147,14 +215,14 @@ fn shape_problems(file: &str, text: &str) -> Vec<Diagnostic> {
         }
     }
     out.sort_by_key(|d| (d.line, d.column));
-    out
+    (out, values_found.get())
 }
 
 /// Parse `text` (the contents of `file`); every problem names the file, line:column and key.
 pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> {
     let raw: RawScreen = toml::from_str(text).map_err(|e| {
-        let every = shape_problems(file, text);
-        if every.len() > 1 {
+        let (every, values) = shape_problems(file, text);
+        if every.len() > 1 && every.len() > values {
             return every;
         }
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -165,7 +233,14 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         {
             message = format!("{message} (at `{key}`)");
         }
-        vec![Diagnostic::at(file, text, line, column, message)]
+        let mut out = vec![Diagnostic::at(file, text, line, column, message)];
+        // No problem of shape was found: serde's is one its pass does not see, and the values
+        // out of range are beside it.
+        if every.len() == values {
+            out.extend(every);
+            out.sort_by_key(|d| (d.line, d.column));
+        }
+        out
     })?;
 
     let mut errors = Vec::new();
@@ -185,11 +260,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         ));
     }
     let pass_mark = *raw.pass_mark.get_ref();
-    if !(0.0..=1.0).contains(&pass_mark) {
-        errors.push(at(
-            raw.pass_mark.span(),
-            format!("`pass_mark` must be between 0 and 1, found {pass_mark}"),
-        ));
+    if let Some(message) = pass_mark_problem(pass_mark) {
+        errors.push(at(raw.pass_mark.span(), message));
     }
     let mut rules = BTreeMap::new();
     for (id, spanned) in raw.rules {
@@ -199,11 +271,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
             None => 1.0,
             Some(w) => {
                 let value = *w.get_ref();
-                if !(value > 0.0 && value <= MAX_WEIGHT) {
-                    errors.push(at(w.span(), format!(
-                            "`rules.{id}.weight` must be a number greater than 0 and at most 1000000, found {}",
-                            if value.abs() >= 1e15 { format!("{value:e}") } else { value.to_string() }
-                        )));
+                if let Some(message) = weight_problem(&id, value) {
+                    errors.push(at(w.span(), message));
                 }
                 value
             }
@@ -232,31 +301,19 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         );
     }
     let window_weeks = raw.window_weeks.as_ref().map_or(52, |w| *w.get_ref());
-    if let Some(w) = raw
-        .window_weeks
-        .as_ref()
-        .filter(|w| !(1..=MAX_WINDOW_WEEKS).contains(w.get_ref()))
+    if let Some(w) = &raw.window_weeks
+        && let Some(message) = window_problem(*w.get_ref())
     {
-        errors.push(at(
-            w.span(),
-            format!(
-                "`window_weeks` must be from 1 to {MAX_WINDOW_WEEKS} (a century), found {}",
-                w.get_ref()
-            ),
-        ));
+        errors.push(at(w.span(), message));
     }
-    let mut budget = |key: &str, value: &Option<Spanned<i64>>| match value {
-        None => None,
-        Some(ms) if *ms.get_ref() >= 1 => Some(Duration::from_millis(*ms.get_ref() as u64)),
-        Some(ms) => {
-            errors.push(at(
-                ms.span(),
-                format!(
-                    "`{key}` must be at least 1 (milliseconds), found {}",
-                    ms.get_ref()
-                ),
-            ));
-            None
+    let mut budget = |key: &str, value: &Option<Spanned<i64>>| {
+        let ms = value.as_ref()?;
+        match budget_problem(key, *ms.get_ref()) {
+            None => Some(Duration::from_millis(*ms.get_ref() as u64)),
+            Some(message) => {
+                errors.push(at(ms.span(), message));
+                None
+            }
         }
     };
     let rule_time_budget = budget("rule_time_budget_ms", &raw.rule_time_budget_ms);
@@ -447,6 +504,33 @@ mod tests {
                 "`rules.token_existence.weight` must be a number greater than 0 and at most 1000000, found 0"
             ]
         );
+    }
+
+    /// A value out of its range is found beside a problem of shape, which stops the reading:
+    /// every problem in one run.
+    #[test]
+    fn values_out_of_range_are_found_beside_a_key_of_the_wrong_kind() {
+        let text = GOOD
+            .replace("pass_mark = 0.6", "pass_mark = \"high\"\nwindow_weeks = 0")
+            .replace("weight = 2.0", "weight = -1");
+        let errs = parse("screen.toml", &text).unwrap_err();
+        let msgs: Vec<String> = errs
+            .iter()
+            .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                "2:13 `pass_mark` must be a number",
+                "3:16 `window_weeks` must be from 1 to 5200 (a century), found 0",
+                "6:10 `rules.token_existence.weight` must be a number greater than 0 and at most 1000000, found -1",
+            ]
+        );
+        // A problem of shape alone is said as the reader says it.
+        let text = GOOD.replace("pass_mark = 0.6", "pass_mark = \"high\"");
+        let errs = parse("screen.toml", &text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("(at `pass_mark`)"), "{}", errs[0]);
     }
 
     #[test]
