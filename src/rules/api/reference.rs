@@ -612,7 +612,7 @@ pub const REFERENCE: &[Section] = &[
                 "string",
                 "to_string",
                 &["to_string(error: Error) -> String"],
-                "The message of an error of the rule API caught with `try { … } catch (e) { … }` (also what `${e}` and `print(e)` write; `type_of(e)` is \"Error\").",
+                "The message of an error of the rule API caught with `try { … } catch (e) { … }` (also what `${e}` and `print(e)` write; `type_of(e)` is \"Error\"). An error of the language itself caught so (a function or operator not found for its arguments, as for a missing value in `+`; an index out of bounds) is a map instead, as rhai makes it: `e.message` is rhai's own message (`Function not found: + ((), i64)`), with `e.error`, `e.line` and `e.position`; left uncaught, the same error is an ERROR verdict with moat's message, which names the missing field.",
             ),
         ],
     },
