@@ -40,12 +40,17 @@ pub fn read_text(path: &Path, shown: &str, expected: Expected) -> Result<String,
         let valid = std::str::from_utf8(valid).expect("valid up to here");
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::file(
+        let message = format!(
+            "the file is not UTF-8 text (byte 0x{:02X}): save it as UTF-8",
+            e.as_bytes()[valid.len()]
+        );
+        // The line is shown with the bytes that are not UTF-8 as `�`.
+        Diagnostic::at(
             shown,
-            format!(
-                "line {line}, column {column}: the file is not UTF-8 text (byte 0x{:02X}): save it as UTF-8",
-                e.as_bytes()[valid.len()]
-            ),
+            &String::from_utf8_lossy(e.as_bytes()),
+            line,
+            column,
+            message,
         )
     })
 }
@@ -71,7 +76,7 @@ mod tests {
     fn text_that_is_not_utf8_is_placed() {
         assert_eq!(
             read(b"ok\nab\xFFc\n").unwrap_err(),
-            "r.rhai: error: line 2, column 3: the file is not UTF-8 text (byte 0xFF): save it as UTF-8"
+            "r.rhai:2:3: error: the file is not UTF-8 text (byte 0xFF): save it as UTF-8\n  |\n2 | ab\u{FFFD}c\n  |   ^"
         );
     }
 

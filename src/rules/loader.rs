@@ -168,10 +168,13 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
             ),
         };
         if let Some((_, _, first, ..)) = compiled.iter().find(|(h, ..)| h.id == header.id) {
-            errors.push(Diagnostic::file(
-                &file.path,
-                format!("rule id `{}` is already used by {}", header.id, first.path),
-            ));
+            let message = format!("rule id `{}` is already used by {}", header.id, first.path);
+            errors.push(match id_at(&file.text) {
+                Some((line, column)) => {
+                    Diagnostic::at(&file.path, &file.text, line, column, message)
+                }
+                None => Diagnostic::file(&file.path, message),
+            });
             continue;
         }
         compiled.push((header, ast, file, entry, broken));
@@ -509,6 +512,16 @@ fn code_words(text: &str) -> Vec<(usize, usize, &str)> {
     out
 }
 
+/// Where the value of a rule file's `//! id:` line starts (line, column), if it has one.
+fn id_at(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix("//!")?.trim_start();
+        let value = rest.strip_prefix("id:")?.trim_start();
+        let column = line[..line.len() - value.len()].chars().count() + 1;
+        Some((i + 1, column))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -728,7 +741,7 @@ mod tests {
         .unwrap_err();
         assert!(
             err.to_string()
-                .contains("rules/a2.rhai: error: rule id `a` is already used by rules/a.rhai"),
+                .contains("rules/a2.rhai:1:9: error: rule id `a` is already used by rules/a.rhai"),
             "{err}"
         );
     }

@@ -301,7 +301,10 @@ fn check_reports_a_duplicate_id() {
         fs::copy(r.join("traction.rhai"), r.join("traction_v2.rhai")).unwrap();
     });
     insta::assert_snapshot!(problems(&out), @"
-    rules/traction_v2.rhai: error: rule id `traction` is already used by rules/traction.rhai
+    rules/traction_v2.rhai:1:9: error: rule id `traction` is already used by rules/traction.rhai
+      |
+    1 | //! id: traction
+      |         ^
     1 problem in rules/
     ");
 }
@@ -480,7 +483,7 @@ fn list_reports_a_pack_that_does_not_load() {
     let out = moat(tmp.path(), &["rules", "list", "--rules", "rules"]);
     assert_eq!(
         stderr(&out),
-        "rules/traction_v2.rhai: error: rule id `traction` is already used by rules/traction.rhai\n\
+        "rules/traction_v2.rhai:1:9: error: rule id `traction` is already used by rules/traction.rhai\n  |\n1 | //! id: traction\n  |         ^\n\
          1 problem in rules/; the rule pack was not loaded\n"
     );
     assert_eq!(out.status.code(), Some(2));
