@@ -8,7 +8,7 @@
 
 use super::Outcome;
 use super::args::{DataArg, RulesArg};
-use super::inputs::{load_dataset, load_rules, rules_dir};
+use super::inputs::{load_dataset, rules_dir};
 use super::output::print;
 use crate::authoring::testing;
 use crate::report;
@@ -33,7 +33,20 @@ pub enum TestFormat {
 }
 
 pub fn run(args: TestArgs) -> crate::Result<Outcome> {
-    let pack = load_rules(&args.rules)?;
+    // A rule whose code does not compile is a bad rule here, not a rule whose verdicts are
+    // ERROR: its cases could only fail, and its problem says why.
+    let pack = crate::load_rules(&rules_dir(&args.rules))?;
+    let broken: Vec<_> = pack.problems().cloned().collect();
+    if !broken.is_empty() {
+        let n = broken.len();
+        return Err(crate::Error::problems(
+            broken,
+            format!(
+                "{} in the rules; no case was run",
+                crate::diagnostics::plural(n, "problem")
+            ),
+        ));
+    }
     let ds = load_dataset(&args.data)?;
     let dir = rules_dir(&args.rules);
     let report = testing::run(pack, &dir, &ds)?;

@@ -235,6 +235,32 @@ fn a_chain_outside_the_universe_at_the_date_is_an_error() {
     "#);
 }
 
+/// A rule whose code does not compile is a bad rule: its problem is shown, no case is run and
+/// the exit is 2 (a screen would run it as ERROR verdicts).
+#[test]
+fn a_rule_that_does_not_compile_stops_the_run() {
+    let tmp = pack_with_cases(
+        "[[case]]\nname = \"Base\"\nrule = \"traction\"\nchain = \"base\"\nexpect = \"PASS\"\n",
+        &[],
+    );
+    let path = tmp.path().join("rules/traction.rhai");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replacen("let name = chain.name;", "let name = ;", 1),
+    )
+    .unwrap();
+    let out = rules_test(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("rules/traction.rhai:8:16: error: ")
+            && err.ends_with("1 problem in the rules; no case was run\n"),
+        "{err}"
+    );
+}
+
 /// A case sees no more than a screen would: no date after the dataset's vintage, no point of a
 /// synthetic series after its as-of date, and no field text a terminal would act on.
 #[test]
