@@ -150,8 +150,42 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
             missing_used(&format!("to read `.{prop}`"), ctx, source_line)
         }
         EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown variable `{v}`"),
-        other => without_position(&other.to_string()),
+        // `if x`, `!x`, `x && y` with `x` not a bool.
+        EvalAltResult::ErrorMismatchDataType(expected, actual, _) if expected == "bool" => {
+            format!(
+                "a condition must be true or false, and this one is {}: compare it instead (`x != \"\"`, `n > 0`, `chain.has(\"field\")`)",
+                kind(actual)
+            )
+        }
+        EvalAltResult::ErrorMismatchDataType(expected, actual, _) => {
+            format!("expected {}, found {}", kind(expected), kind(actual))
+        }
+        other => {
+            let text = other.to_string();
+            read_only(&text).unwrap_or_else(|| without_position(&text))
+        }
     }
+}
+
+/// `No writable property 'x' - a setter is not registered for type 'Chain' …`: what the rule
+/// tried to change, said as what it is.
+fn read_only(text: &str) -> Option<String> {
+    let rest = text.strip_prefix("No writable property '")?;
+    let (property, rest) = rest.split_once('\'')?;
+    let on = rest
+        .split_once("for type '")
+        .and_then(|(_, t)| t.split_once('\''))
+        .map(|(t, _)| t)?;
+    Some(match on {
+        "Chain" => format!(
+            "`chain.{property}` cannot be changed: a chain's fields are read-only (copy the value into a variable: `let x = chain.{property};`)"
+        ),
+        "Params" => format!(
+            "`params.{property}` cannot be changed: parameters are read-only, set in screen.toml under [rules.<id>.params]"
+        ),
+        "Peers" => format!("`peers.{property}` cannot be changed: peers are read-only"),
+        other => format!("`.{property}` cannot be set on {}", kind(other)),
+    })
 }
 
 /// `Function not found: > ((), f64)`: a missing value in an operator, a comparison of

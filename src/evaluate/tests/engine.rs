@@ -242,6 +242,30 @@ fn a_property_of_a_missing_value_names_it() {
     );
 }
 
+/// Changing a chain's field or a parameter, and a condition that is not a bool, are said in
+/// the rule's terms (rhai said "No writable property … a setter is not registered for type
+/// 'Chain'" and "Data type incorrect: string (expecting bool)").
+#[test]
+fn read_only_values_and_conditions_that_are_not_bools_are_said_plainly() {
+    let reason = |body: &str| {
+        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        assert_eq!(v.status, Status::Error, "{v:?}");
+        v.reason
+    };
+    assert_eq!(
+        reason("chain.tvl_usd = 5.0; pass(\"x\")"),
+        "`chain.tvl_usd` cannot be changed: a chain's fields are read-only (copy the value into a variable: `let x = chain.tvl_usd;`)"
+    );
+    assert!(
+        reason("params.min = 1; pass(\"x\")")
+            .starts_with("`params.min` cannot be changed: parameters are read-only"),
+    );
+    assert_eq!(
+        reason("if chain.name { pass(\"x\") } else { fail(\"y\", \"z\") }"),
+        "a condition must be true or false, and this one is a string: compare it instead (`x != \"\"`, `n > 0`, `chain.has(\"field\")`)"
+    );
+}
+
 /// `list`, `join` and `to_json` write a date or a chain as `${value}` does (they wrote the Rust
 /// type's path, and `to_json` gave text that was not JSON), and `to_json` is valid JSON
 /// whatever the map holds.
