@@ -286,6 +286,42 @@ fn a_case_cannot_judge_a_future_date_see_a_future_point_or_hold_control_characte
     }
 }
 
+/// A case with a problem still has its name, chain and date checked: one run reports every
+/// problem (an unknown rule hid a duplicate name and a date after the vintage).
+#[test]
+fn a_case_with_a_problem_still_has_its_name_and_date_checked() {
+    let tmp = pack_with_cases(
+        "[[case]]\nname = \"a\"\nrule = \"tracton\"\nas_of = \"2030-01-01\"\nexpect = \"PASS\"\n[case.fields]\nslug = \"probe\"\n\n\
+         [[case]]\nname = \"a\"\nrule = \"traction\"\nchain = \"base\"\nexpect = \"PASS\"\n",
+        &[],
+    );
+    let out = rules_test(tmp.path(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(" error: ")).collect();
+    assert_eq!(errors.len(), 3, "{err}");
+    assert!(
+        errors[0].starts_with("rules/tests/cases.toml:3:8: error: no rule `tracton`"),
+        "{err}"
+    );
+    assert!(
+        errors[1].starts_with(
+            "rules/tests/cases.toml:4:9: error: `as_of` 2030-01-01 is after the dataset's vintage"
+        ),
+        "{err}"
+    );
+    assert!(
+        errors[2].starts_with(
+            "rules/tests/cases.toml:9:1: error: case name `a` is already used at line 1"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("3 problems in the test cases; no case was run\n"),
+        "{err}"
+    );
+}
+
 #[test]
 fn coverage_lists_the_branch_no_case_took() {
     let rule = "fn rule(chain, params, peers) {\n    if chain.has(\"token\") {\n        return pass(\"has a token\");\n    }\n    // no token: fail\n    fail(\"no token\")\n}\n";

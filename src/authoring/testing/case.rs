@@ -67,14 +67,18 @@ pub struct Case {
     pub as_of_at: Option<(usize, usize)>,
 }
 
-/// A chain named by a case that has other problems: it is still checked against the data, so
-/// one run reports every problem.
+/// The chain and date named by a case that has other problems: they are still checked against
+/// the data, so one run reports every problem.
 #[derive(Clone, Debug)]
 pub struct ChainRef {
     pub file: String,
-    pub slug: String,
+    /// The chain, when the case names one.
+    pub slug: Option<String>,
     pub as_of: Option<NaiveDate>,
+    /// Where the chain is written (else the case's start).
     pub at: (usize, usize),
+    /// Where `as_of` is written, when it is.
+    pub as_of_at: Option<(usize, usize)>,
 }
 
 /// What checking a case file found: the sound cases, the chains named by the others, and a
@@ -101,6 +105,7 @@ pub fn parse_file(file: &str, text: &str, pack: &PackView) -> Parsed {
         text,
         errors: Vec::new(),
         unchecked: Vec::new(),
+        last_name: None,
     };
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc.into_inner(),
@@ -134,20 +139,23 @@ pub fn parse_file(file: &str, text: &str, pack: &PackView) -> Parsed {
         };
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for table in tables.iter() {
-            let Some(case) = p.case(table, pack) else {
+            // A name is checked whether or not the rest of its case is sound.
+            p.last_name = None;
+            let case = p.case(table, pack);
+            let line = p.at(table).0;
+            let Some(name) = p.last_name.take() else {
                 continue;
             };
-            match names.get(&case.name) {
+            match names.get(&name) {
                 Some(first) => {
                     let message = format!(
-                        "case name `{}` is already used at line {first}: names must be unique within a file",
-                        case.name
+                        "case name `{name}` is already used at line {first}: names must be unique within a file"
                     );
-                    p.error((case.line, 1), message);
+                    p.error((line, 1), message);
                 }
                 None => {
-                    names.insert(case.name.clone(), case.line);
-                    cases.push(case);
+                    names.insert(name, line);
+                    cases.extend(case);
                 }
             }
         }
@@ -165,6 +173,8 @@ struct Parser<'a> {
     text: &'a str,
     errors: Vec<Diagnostic>,
     unchecked: Vec<ChainRef>,
+    /// The name of the case read last, whether or not the case is sound.
+    last_name: Option<String>,
 }
 
 type Table<'i> = DeTable<'i>;
@@ -296,13 +306,18 @@ impl Parser<'_> {
             (subject, None) => subject,
         };
 
+        self.last_name = name.as_ref().map(|(n, _)| n.clone());
         if self.errors.len() > before {
-            if let (Some((slug, at)), Some(as_of)) = (chain, as_of) {
+            if let Some(as_of) = as_of
+                && (chain.is_some() || as_of.is_some())
+            {
+                let at = chain.as_ref().map_or(start, |(_, at)| *at);
                 self.unchecked.push(ChainRef {
                     file: self.file.to_string(),
-                    slug,
+                    slug: chain.map(|(slug, _)| slug),
                     as_of,
                     at,
+                    as_of_at,
                 });
             }
             return None;
@@ -588,8 +603,8 @@ mod tests {
             "no rule `tokn` in the rule pack: did you mean `token`?"
         );
         assert_eq!(
-            (p.unchecked[0].slug.as_str(), p.unchecked[0].at),
-            ("bsae", (4, 9))
+            (p.unchecked[0].slug.as_deref(), p.unchecked[0].at),
+            (Some("bsae"), (4, 9))
         );
     }
     #[test]

@@ -60,24 +60,34 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
 
     let slugs = dataset_slugs(ds)?;
     let mut problems = parsed.problems;
-    let named = parsed.cases.iter().map(|c| {
-        // As `moat screen` refuses such a date unless told to allow it.
-        let future = c.as_of.filter(|d| *d > vintage).map(|d| {
+    // As `moat screen` refuses such a date unless told to allow it.
+    let future = |as_of: Option<NaiveDate>| {
+        as_of.filter(|d| *d > vintage).map(|d| {
             format!(
                 "`as_of` {d} is after the dataset's vintage {vintage}, when its data was retrieved: a case judges a date the data can speak for"
             )
-        });
-        // A date after the vintage is pointed at where `as_of` is written.
-        let at = match (&future, c.as_of_at) {
-            (Some(_), Some(at)) => at,
-            _ => c.subject_at,
+        })
+    };
+    // A date after the vintage is pointed at where `as_of` is written.
+    let place =
+        |future: &Option<String>, as_of_at: Option<(usize, usize)>, at| match (future, as_of_at) {
+            (Some(_), Some(as_of_at)) => as_of_at,
+            _ => at,
         };
+    let named = parsed.cases.iter().map(|c| {
+        let future = future(c.as_of);
+        let at = place(&future, c.as_of_at, c.subject_at);
         let problem = future.or_else(|| subject_problem(c, universe_of(c.as_of), &slugs));
         (&c.file, at, problem)
     });
     let unchecked = parsed.unchecked.iter().map(|r| {
-        let problem = chain_problem(&r.slug, universe_of(r.as_of), &slugs);
-        (&r.file, r.at, problem)
+        let future = future(r.as_of);
+        let at = place(&future, r.as_of_at, r.at);
+        let problem = future.or_else(|| {
+            let slug = r.slug.as_ref()?;
+            chain_problem(slug, universe_of(r.as_of), &slugs)
+        });
+        (&r.file, at, problem)
     });
     for (file, (line, column), problem) in named.chain(unchecked) {
         if let Some(message) = problem {
