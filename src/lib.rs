@@ -11,6 +11,7 @@
 
 pub mod authoring;
 pub mod cli;
+pub mod contain;
 pub mod dataset;
 pub mod diagnostics;
 pub mod error;

@@ -53,8 +53,13 @@ impl DataLimit {
 /// (at least 16 a cell); `None` if it has no metadata moat can read (its reading says why).
 pub fn estimated_bytes(path: &Path) -> Option<u64> {
     let (file, _) = open_regular(path, "", TABLE_FILE).ok()?;
-    let metadata = ParquetReader::new(file).get_metadata().ok()?.clone();
-    Some(metadata_bytes(&metadata))
+    // A corrupt footer can make the decoder panic: then the reading says why.
+    crate::contain::contained(|| {
+        let metadata = ParquetReader::new(file).get_metadata().ok()?.clone();
+        Some(metadata_bytes(&metadata))
+    })
+    .ok()
+    .flatten()
 }
 
 /// The data's size as `metadata` gives it: Parquet is compressed and encoded (a column of one
@@ -71,6 +76,20 @@ fn metadata_bytes(metadata: &FileMetadata) -> u64 {
 
 /// Read `path` if its data takes at most `limit` decoded; `shown` names it in problems.
 pub fn read(path: &Path, shown: &str, limit: DataLimit) -> Result<ParquetTable, Problem> {
+    // The decoder answers some corrupt files with a panic (a thrift field out of range, a
+    // slice past its end), on this thread or its own: that is a file it cannot read.
+    crate::contain::contained(|| read_file(path, shown, limit)).unwrap_or_else(|panic| {
+        Err(Problem::file(
+            shown,
+            format!(
+                "not a readable Parquet file: the decoder failed on it ({}): expected a Parquet file as written by pyarrow, polars or pandas",
+                crate::diagnostics::escaped(&panic)
+            ),
+        ))
+    })
+}
+
+fn read_file(path: &Path, shown: &str, limit: DataLimit) -> Result<ParquetTable, Problem> {
     let max_data_bytes = limit.bytes;
     let (file, _) = open_regular(path, shown, TABLE_FILE)?;
     let unreadable =

@@ -356,3 +356,30 @@ fn a_large_file_loads_in_a_small_multiple_of_its_size() {
         "loading {bytes} bytes took {kib} KiB more memory: more than 3x the file"
     );
 }
+
+/// A corrupt Parquet file is a problem of that file, never a panic: the decoder answers some
+/// corruptions of its footer with a panic (a thrift field out of range, a slice past its end),
+/// which the load turns into "not a readable Parquet file".
+#[test]
+fn a_corrupt_parquet_file_is_a_problem_not_a_panic() {
+    let mut tvl = load(&mini()).unwrap().tvl.clone();
+    let tmp = with_parquet_tvl(&mut tvl);
+    let path = tmp.path().join("tvl_weekly.parquet");
+    let good = fs::read(&path).unwrap();
+    let mut failed = 0;
+    for at in good.len().saturating_sub(300)..good.len() - 8 {
+        for byte in [0x6B, 0xFF] {
+            let mut bad = good.clone();
+            bad[at] = byte;
+            fs::write(&path, &bad).unwrap();
+            if let Err(errors) = load(tmp.path()) {
+                let text = errors.to_string();
+                assert!(text.contains("tvl_weekly.parquet"), "{text}");
+                if text.contains("the decoder failed on it") {
+                    failed += 1;
+                }
+            }
+        }
+    }
+    assert!(failed > 0, "no corruption made the decoder fail");
+}

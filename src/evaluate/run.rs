@@ -13,6 +13,7 @@ use super::budget::{self, Budget};
 use super::diagnose::{self, Context};
 use super::outcome;
 use super::verdict::{Evidence, Status, Verdict};
+use crate::contain::contained;
 use crate::rules::DeadlineKind;
 use crate::rules::RulePack;
 use crate::rules::api::chain::Chain;
@@ -25,9 +26,7 @@ use crate::rules::engine::Leftovers;
 use crate::rules::limits::{MAX_HINT_BYTES, MAX_REASON_BYTES, bounded_owned};
 use crate::rules::pack::CompiledRule;
 use rhai::{Caches, Dynamic, Engine, EvalAltResult, EvalContext, Position, Scope};
-use std::cell::Cell;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Time the re-run of an evaluation stopped by time may take on the locator engine: enough to
@@ -318,47 +317,4 @@ impl<'p> Slate<'p> {
 
 fn position(p: Position) -> Option<(usize, usize)> {
     p.line().map(|l| (l, p.position().unwrap_or(1)))
-}
-
-thread_local! {
-    /// Set while this thread evaluates a rule: a panic then is the evaluation's, reported in
-    /// its verdict, and the panic hook stays silent (no message, no backtrace on stderr).
-    static EVALUATING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Run `f`, turning a panic into `Err` with its message.
-fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !EVALUATING.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let outer = EVALUATING.with(|e| e.replace(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    EVALUATING.with(|e| e.set(outer));
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_string())
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_is_contained_with_its_message() {
-        assert_eq!(contained(|| 7), Ok(7));
-        let caught = contained(|| -> i32 { panic!("comparison is not a total order") });
-        assert_eq!(caught, Err("comparison is not a total order".to_string()));
-        // The thread is no longer evaluating: its own panics are reported as usual.
-        assert!(!EVALUATING.with(Cell::get));
-    }
 }
