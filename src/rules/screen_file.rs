@@ -289,6 +289,17 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                 ),
             ));
         }
+        if let Some((key, x)) = non_finite_in(&rule.params) {
+            errors.push(Diagnostic::at(
+                file,
+                text,
+                line,
+                column,
+                format!(
+                    "`rules.{id}.params.{key}` is {x}: expected a finite number (every comparison with {x} is false, so a rule would judge as if the threshold were not there)"
+                ),
+            ));
+        }
         rules.insert(
             id,
             RuleSettings {
@@ -381,9 +392,53 @@ fn unprintable_in(params: &toml::Table) -> Option<(String, char)> {
     table(params, "")
 }
 
+/// The first parameter (its dotted path) that is a float but not a finite number (`nan`,
+/// `inf`), with the value.
+fn non_finite_in(params: &toml::Table) -> Option<(String, f64)> {
+    fn value(v: &toml::Value, path: &str) -> Option<(String, f64)> {
+        match v {
+            toml::Value::Float(x) if !x.is_finite() => Some((path.to_string(), *x)),
+            toml::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| value(item, &format!("{path}[{i}]"))),
+            toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
+                value(
+                    v,
+                    &format!("{path}.{}", crate::diagnostics::displayable(k.clone())),
+                )
+            }),
+            _ => None,
+        }
+    }
+    params
+        .iter()
+        .find_map(|(k, v)| value(v, &crate::diagnostics::displayable(k.clone())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parameter_that_is_not_a_finite_number_is_refused() {
+        for (written, shown) in [("nan", "NaN"), ("-inf", "-inf"), ("[1.0, inf]", "inf")] {
+            let text = format!("{GOOD}[rules.traction.params]\nmin_tvl_usd = {written}\n");
+            let errs = parse("screen.toml", &text).unwrap_err();
+            let key = if written.starts_with('[') {
+                "min_tvl_usd[1]"
+            } else {
+                "min_tvl_usd"
+            };
+            assert!(
+                errs[0].message.starts_with(&format!(
+                    "`rules.traction.params.{key}` is {shown}: expected a finite number"
+                )),
+                "{}",
+                errs[0]
+            );
+        }
+    }
 
     const GOOD: &str = "name = \"L2 moat screen\"\npass_mark = 0.6\n\n[rules.token_existence]\nweight = 2.0\ngate = true\n[rules.token_existence.params]\naccepted_origins = [\"chain\", \"app\"]\n\n[rules.traction]\n";
 
