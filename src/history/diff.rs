@@ -306,6 +306,21 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             }
         }
     }
+    let sector_rules: Vec<&str> = scope_of
+        .iter()
+        .filter(|(_, s)| **s == crate::rules::RuleScope::Sector)
+        .map(|(id, _)| *id)
+        .collect();
+    if result.sector.is_none() && !sector_rules.is_empty() {
+        let ids: Vec<String> = sector_rules
+            .iter()
+            .map(|id| format!("\"{}\"", escaped(id)))
+            .collect();
+        out.push(format!(
+            "sector is missing or null, but \"rules\" lists the sector rule {}: expected the sector's verdicts",
+            ids.join(", ")
+        ));
+    }
     if let Some(sector) = &result.sector {
         if let Some(score) = sector.score {
             share("sector.score".into(), score, &mut out);

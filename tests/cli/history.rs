@@ -548,6 +548,21 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
         )
     );
 
+    // A sector dropped would read as no change of the sector's verdicts.
+    assert!(good["sector"].is_object(), "{good}");
+    let mut no_sector = good.clone();
+    no_sector["sector"] = serde_json::Value::Null;
+    fs::write(dir.join("no_sector.json"), no_sector.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "good.json", "no_sector.json"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).ends_with(
+            "  sector is missing or null, but \"rules\" lists the sector rule \"sector_moats\": expected the sector's verdicts\n"
+        ),
+        "{}",
+        stderr(&refused)
+    );
+
     let mut twice = good.clone();
     let verdict = twice["chains"][0]["verdicts"][0].clone();
     twice["chains"][0]["verdicts"]
