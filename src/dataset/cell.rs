@@ -57,6 +57,8 @@ pub enum Why {
     NotDate,
     NotNumber,
     NotFinite,
+    /// Larger in size than [`MAX_MAGNITUDE`].
+    TooLarge,
     Negative,
     NotBool,
     NotAllowed(&'static [&'static str]),
@@ -75,6 +77,10 @@ impl Why {
             Why::NotNumber => format!("\"{v}\" is not a number: expected {}", ty.expected()),
             Why::NotFinite => format!("\"{v}\" is not finite: expected {}", ty.expected()),
             Why::Negative => format!("\"{v}\" is negative: expected {}", ty.expected()),
+            Why::TooLarge => format!(
+                "\"{v}\" is larger in size than 1e15 (a quadrillion): expected {} of at most that size (a value this large is a mistake of units or of the source, and sums of such values overflow)",
+                ty.expected()
+            ),
             Why::NotBool => {
                 format!("\"{v}\" is not a yes/no value: expected yes, no, true or false (any case)")
             }
@@ -228,10 +234,19 @@ pub fn number(v: &str, ty: ColType) -> Result<f64, Why> {
     checked_number(v.parse().map_err(|_| Why::NotNumber)?, ty)
 }
 
-/// A number that is finite, and not negative for an `amount`.
+/// The largest size of a number in the data: a quadrillion, where the largest amount in the
+/// sector (a chain's TVL) is in the tens of billions of dollars. Shares, sums and squares of
+/// values within it stay finite (two TVLs of 1.7e308 made the week's total infinite and every
+/// chain's share 0).
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+/// A number that is finite and within [`MAX_MAGNITUDE`], and not negative for an `amount`.
 pub fn checked_number(x: f64, ty: ColType) -> Result<f64, Why> {
     if !x.is_finite() {
         return Err(Why::NotFinite);
+    }
+    if x.abs() > MAX_MAGNITUDE {
+        return Err(Why::TooLarge);
     }
     if ty == ColType::Amount && x < 0.0 {
         return Err(Why::Negative);
@@ -376,6 +391,9 @@ mod tests {
         assert_eq!(number("-1", ColType::Number), Ok(-1.0));
         assert_eq!(number("-1", ColType::Amount), Err(Why::Negative));
         assert_eq!(number("NaN", ColType::Amount), Err(Why::NotFinite));
+        assert_eq!(number("1.7e308", ColType::Amount), Err(Why::TooLarge));
+        assert_eq!(number("-2e15", ColType::Number), Err(Why::TooLarge));
+        assert_eq!(number("1e15", ColType::Amount), Ok(1e15));
         assert_eq!(number("2.4e9x", ColType::Amount), Err(Why::NotNumber));
         assert_eq!(boolean("YES"), Ok(true));
         assert_eq!(boolean("False"), Ok(false));

@@ -1329,3 +1329,23 @@ fn rows_with_the_wrong_count_of_fields_are_one_problem_per_count() {
         "{text}"
     );
 }
+
+/// A value too large to be an amount (1.7e308, whose sum with another is infinite and made
+/// every chain's TVL share 0) is refused at its cell.
+#[test]
+fn a_value_too_large_in_size_is_refused() {
+    let text = check_fails(|d| {
+        let path = d.join("tvl_weekly.csv");
+        let body = fs::read_to_string(&path).unwrap();
+        let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
+        let cells: Vec<&str> = rows[1].split(',').collect();
+        rows[1] = format!("{},{},1.7e308", cells[0], cells[1]);
+        fs::write(&path, rows.join("\n") + "\n").unwrap();
+    });
+    assert!(
+        text.contains(
+            "tvl_usd: \"1.7e308\" is larger in size than 1e15 (a quadrillion): expected a finite number >= 0 of at most that size"
+        ),
+        "{text}"
+    );
+}
