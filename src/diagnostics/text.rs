@@ -32,10 +32,10 @@ pub fn is_reordering(c: char) -> bool {
 }
 
 /// A character that takes no room when shown (a zero-width space or joiner, a soft hyphen, a
-/// byte-order mark, a left-to-right mark): text holding one reads like text without it
+/// byte-order mark, a left-to-right, right-to-left or Arabic letter mark): text holding one reads like text without it
 /// (`ba<U+200B>se` shows as `base`). Allowed in text, but never quoted as it is in a message.
 pub fn invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// Whether `text` holds a character [`invisible`], known from its bytes for ASCII text.

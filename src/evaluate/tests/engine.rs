@@ -242,6 +242,24 @@ fn a_property_of_a_missing_value_names_it() {
     );
 }
 
+/// A thrown array or map writes a date or a chain as `print` does (it wrote the Rust type's
+/// path), and a value nested without end is cut.
+#[test]
+fn a_thrown_value_writes_dates_and_chains_as_print_does() {
+    let reason = |body: &str| {
+        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+        assert_eq!(v.status, Status::Error, "{v:?}");
+        v.reason
+    };
+    assert_eq!(
+        reason("throw [date(\"2024-01-01\"), chain, #{a: \"x\"}, 1.5];"),
+        "the rule threw an error: [date(\"2024-01-01\"), chain(base), #{\"a\": \"x\"}, 1.5]"
+    );
+    assert_eq!(reason("throw \"plain\";"), "the rule threw an error: plain");
+    let deep = reason("let a = []; for i in 0..1000 { a = [a]; } throw a;");
+    assert!(deep.contains("[[[…]]]") && deep.len() < 100, "{deep}");
+}
+
 /// Changing a chain's field or a parameter, and a condition that is not a bool, are said in
 /// the rule's terms (rhai said "No writable property … a setter is not registered for type
 /// 'Chain'" and "Data type incorrect: string (expecting bool)").
