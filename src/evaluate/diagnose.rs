@@ -358,6 +358,59 @@ fn without_position(text: &str) -> String {
     }
 }
 
+/// A thrown value written as `print` writes it: a date or a chain inside an array or a map
+/// as its `to_debug` (`date("2024-01-01")`, `chain(base)`), not as the Rust type's path that
+/// rhai's own display gives a value of a registered type.
+struct Thrown<'a>(&'a rhai::Dynamic);
+
+impl std::fmt::Display for Thrown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn item(
+            v: &rhai::Dynamic,
+            depth: usize,
+            f: &mut std::fmt::Formatter<'_>,
+        ) -> std::fmt::Result {
+            // Values nested deeper are cut: a hostile rule can nest thousands deep.
+            if depth > 16 {
+                return f.write_str("…");
+            }
+            if let Some(d) = v.read_lock::<crate::rules::api::date::Date>() {
+                write!(f, "date(\"{}\")", *d)
+            } else if let Some(c) = v.read_lock::<crate::rules::api::chain::Chain>() {
+                write!(f, "chain({})", c.slug())
+            } else if let Some(items) = v.read_lock::<rhai::Array>() {
+                f.write_str("[")?;
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    item(x, depth + 1, f)?;
+                }
+                f.write_str("]")
+            } else if let Some(map) = v.read_lock::<rhai::Map>() {
+                f.write_str("#{")?;
+                for (i, (k, x)) in map.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k:?}: ")?;
+                    item(x, depth + 1, f)?;
+                }
+                f.write_str("}")
+            } else if v.is_string() {
+                write!(f, "{v:?}")
+            } else {
+                write!(f, "{v}")
+            }
+        }
+        // A text thrown alone is written as it is; inside an array or a map, quoted.
+        if self.0.is_string() {
+            return write!(f, "{}", self.0);
+        }
+        item(self.0, 0, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,58 +481,5 @@ mod tests {
         assert!(mentions("chain.tvl_usd > 1", "tvl_usd"));
         assert!(!mentions("chain.tvl_usd_x > 1", "tvl_usd"));
         assert!(mentions("chain.change(\"tvl_usd\", 13) > 0", "change("));
-    }
-}
-
-/// A thrown value written as `print` writes it: a date or a chain inside an array or a map
-/// as its `to_debug` (`date("2024-01-01")`, `chain(base)`), not as the Rust type's path that
-/// rhai's own display gives a value of a registered type.
-struct Thrown<'a>(&'a rhai::Dynamic);
-
-impl std::fmt::Display for Thrown<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        fn item(
-            v: &rhai::Dynamic,
-            depth: usize,
-            f: &mut std::fmt::Formatter<'_>,
-        ) -> std::fmt::Result {
-            // Values nested deeper are cut: a hostile rule can nest thousands deep.
-            if depth > 16 {
-                return f.write_str("…");
-            }
-            if let Some(d) = v.read_lock::<crate::rules::api::date::Date>() {
-                write!(f, "date(\"{}\")", *d)
-            } else if let Some(c) = v.read_lock::<crate::rules::api::chain::Chain>() {
-                write!(f, "chain({})", c.slug())
-            } else if let Some(items) = v.read_lock::<rhai::Array>() {
-                f.write_str("[")?;
-                for (i, x) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    item(x, depth + 1, f)?;
-                }
-                f.write_str("]")
-            } else if let Some(map) = v.read_lock::<rhai::Map>() {
-                f.write_str("#{")?;
-                for (i, (k, x)) in map.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k:?}: ")?;
-                    item(x, depth + 1, f)?;
-                }
-                f.write_str("}")
-            } else if v.is_string() {
-                write!(f, "{v:?}")
-            } else {
-                write!(f, "{v}")
-            }
-        }
-        // A text thrown alone is written as it is; inside an array or a map, quoted.
-        if self.0.is_string() {
-            return write!(f, "{}", self.0);
-        }
-        item(self.0, 0, f)
     }
 }
