@@ -277,28 +277,19 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                 value
             }
         };
-        if let Some((key, c)) = unprintable_in(&rule.params) {
-            errors.push(Diagnostic::at(
-                file,
-                text,
-                line,
-                column,
-                format!(
-                    "`rules.{id}.params.{key}` holds the character {}: a parameter's text is plain text on one line, since reasons and every output show it",
-                    code_point(c)
-                ),
-            ));
-        }
-        if let Some((key, x)) = non_finite_in(&rule.params) {
-            errors.push(Diagnostic::at(
-                file,
-                text,
-                line,
-                column,
-                format!(
-                    "`rules.{id}.params.{key}` is {x}: expected a finite number (every comparison with {x} is false, so a rule would judge as if the threshold were not there)"
-                ),
-            ));
+        let unprintable = unprintable_in(&rule.params).map(|(key, c)| {
+            format!(
+                "`rules.{id}.params.{key}` holds the character {}: a parameter's text is plain text on one line, since reasons and every output show it",
+                code_point(c)
+            )
+        });
+        let non_finite = non_finite_in(&rule.params).map(|(key, x)| {
+            format!(
+                "`rules.{id}.params.{key}` is {x}: expected a finite number (every comparison with {x} is false, so a rule would judge as if the threshold were not there)"
+            )
+        });
+        for message in unprintable.into_iter().chain(non_finite) {
+            errors.push(Diagnostic::at(file, text, line, column, message));
         }
         rules.insert(
             id,
