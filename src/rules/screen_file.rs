@@ -259,6 +259,12 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
             ),
         ));
     }
+    if raw.name.get_ref().trim().is_empty() {
+        errors.push(at(
+            raw.name.span(),
+            "`name` is empty: expected the screen's name, which heads every output".to_string(),
+        ));
+    }
     let pass_mark = *raw.pass_mark.get_ref();
     if let Some(message) = pass_mark_problem(pass_mark) {
         errors.push(at(raw.pass_mark.span(), message));
@@ -410,6 +416,16 @@ fn non_finite_in(params: &toml::Table) -> Option<(String, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_name_is_refused() {
+        let text = GOOD.replace("name = \"L2 moat screen\"", "name = \"  \"");
+        let errs = parse("screen.toml", &text).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "screen.toml:1:8: error: `name` is empty: expected the screen's name, which heads every output\n  |\n1 | name = \"  \"\n  |        ^"
+        );
+    }
 
     #[test]
     fn a_parameter_that_is_not_a_finite_number_is_refused() {
