@@ -13,9 +13,10 @@ thread_local! {
     static CONTAINING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Contained runs in progress on any thread: a panic of the decoder's own threads (its
-/// source under a `polars-` crate) during one is theirs.
-static RUNNING: AtomicUsize = AtomicUsize::new(0);
+/// Decoder runs in progress ([`contained_decoding`]): a panic of the decoder's own threads
+/// (its source under a `polars-` crate) during one is theirs. Only those count, so that the
+/// evaluations of a screen, contained one by one, touch no shared counter.
+static DECODING: AtomicUsize = AtomicUsize::new(0);
 
 /// Run `f`, turning a panic into `Err` with its message.
 pub fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
@@ -23,7 +24,7 @@ pub fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     HOOK.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            let decoder = RUNNING.load(Ordering::SeqCst) > 0
+            let decoder = DECODING.load(Ordering::SeqCst) > 0
                 && info
                     .location()
                     .is_some_and(|l| l.file().contains("polars-"));
@@ -33,9 +34,7 @@ pub fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
         }));
     });
     let outer = CONTAINING.with(|e| e.replace(true));
-    RUNNING.fetch_add(1, Ordering::SeqCst);
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    RUNNING.fetch_sub(1, Ordering::SeqCst);
     CONTAINING.with(|e| e.set(outer));
     result.map_err(|payload| {
         payload
@@ -44,6 +43,14 @@ pub fn contained<R>(f: impl FnOnce() -> R) -> Result<R, String> {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".to_string())
     })
+}
+
+/// [`contained`] for a run of the Parquet decoder, whose panics may come from its own threads.
+pub fn contained_decoding<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    DECODING.fetch_add(1, Ordering::SeqCst);
+    let result = contained(f);
+    DECODING.fetch_sub(1, Ordering::SeqCst);
+    result
 }
 
 #[cfg(test)]

@@ -45,7 +45,6 @@ pub struct Records<'a> {
 #[derive(Debug)]
 pub struct Miscount {
     pub first: Problem,
-    pub first_line: usize,
     pub more: usize,
     pub last_line: usize,
 }
@@ -65,7 +64,6 @@ impl Miscounts {
             })
             .or_insert(Miscount {
                 first: problem,
-                first_line: line,
                 more: 0,
                 last_line: line,
             });
@@ -79,7 +77,7 @@ impl Miscounts {
                     self.0.insert(count, theirs);
                 }
                 Some(mine) => {
-                    let (first, second) = if mine.first_line <= theirs.first_line {
+                    let (first, second) = if mine.first.place_key() <= theirs.first.place_key() {
                         (mine, theirs)
                     } else {
                         (theirs, mine)

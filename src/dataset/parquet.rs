@@ -54,7 +54,7 @@ impl DataLimit {
 pub fn estimated_bytes(path: &Path) -> Option<u64> {
     let (file, _) = open_regular(path, "", TABLE_FILE).ok()?;
     // A corrupt footer can make the decoder panic: then the reading says why.
-    crate::contain::contained(|| {
+    crate::contain::contained_decoding(|| {
         let metadata = ParquetReader::new(file).get_metadata().ok()?.clone();
         Some(metadata_bytes(&metadata))
     })
@@ -78,7 +78,7 @@ fn metadata_bytes(metadata: &FileMetadata) -> u64 {
 pub fn read(path: &Path, shown: &str, limit: DataLimit) -> Result<ParquetTable, Problem> {
     // The decoder answers some corrupt files with a panic (a thrift field out of range, a
     // slice past its end), on this thread or its own: that is a file it cannot read.
-    crate::contain::contained(|| read_file(path, shown, limit)).unwrap_or_else(|panic| {
+    crate::contain::contained_decoding(|| read_file(path, shown, limit)).unwrap_or_else(|panic| {
         Err(Problem::file(
             shown,
             format!(

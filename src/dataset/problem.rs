@@ -159,7 +159,7 @@ impl Capped {
 
 impl Problem {
     /// (line, column) or (row, 0): where the problem sits in its file, for ordering.
-    fn place_key(&self) -> (usize, usize) {
+    pub(crate) fn place_key(&self) -> (usize, usize) {
         match self.place {
             Place::File => (0, 0),
             Place::Line { line, column } => (line, column),

@@ -363,54 +363,58 @@ fn key_path(text: &str, line: usize) -> Option<String> {
     }
 }
 
-/// The first key or string in `params` (nested arrays and tables included) that holds a
-/// character a terminal would not show as written: its key path and the character.
-fn unprintable_in(params: &toml::Table) -> Option<(String, char)> {
-    fn value(v: &toml::Value, path: &str) -> Option<(String, char)> {
+/// The first key or value of `params` (nested arrays and tables included) that `key` or
+/// `value` finds wrong: its dotted path and what was found.
+fn first_in<T>(
+    params: &toml::Table,
+    key: &dyn Fn(&str) -> Option<T>,
+    value: &dyn Fn(&toml::Value) -> Option<T>,
+) -> Option<(String, T)> {
+    fn walk<T>(
+        v: &toml::Value,
+        path: &str,
+        key: &dyn Fn(&str) -> Option<T>,
+        value: &dyn Fn(&toml::Value) -> Option<T>,
+    ) -> Option<(String, T)> {
         match v {
-            toml::Value::String(s) => unprintable(s).map(|(_, c)| (path.to_string(), c)),
             toml::Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .find_map(|(i, item)| value(item, &format!("{path}[{i}]"))),
-            toml::Value::Table(t) => table(t, &format!("{path}.")),
-            _ => None,
+                .find_map(|(i, item)| walk(item, &format!("{path}[{i}]"), key, value)),
+            toml::Value::Table(t) => table(t, &format!("{path}."), key, value),
+            v => value(v).map(|found| (path.to_string(), found)),
         }
     }
-    fn table(t: &toml::Table, prefix: &str) -> Option<(String, char)> {
+    fn table<T>(
+        t: &toml::Table,
+        prefix: &str,
+        key: &dyn Fn(&str) -> Option<T>,
+        value: &dyn Fn(&toml::Value) -> Option<T>,
+    ) -> Option<(String, T)> {
         t.iter().find_map(|(k, v)| {
             let path = format!("{prefix}{}", crate::diagnostics::displayable(k.clone()));
-            match unprintable(k) {
-                Some((_, c)) => Some((path, c)),
-                None => value(v, &path),
+            match key(k) {
+                Some(found) => Some((path, found)),
+                None => walk(v, &path, key, value),
             }
         })
     }
-    table(params, "")
+    table(params, "", key, value)
 }
 
-/// The first parameter (its dotted path) that is a float but not a finite number (`nan`,
-/// `inf`), with the value.
+/// The first key or string in `params` that holds a character a terminal would not show as
+/// written: its key path and the character.
+fn unprintable_in(params: &toml::Table) -> Option<(String, char)> {
+    let unshown = |text: &str| unprintable(text).map(|(_, c)| c);
+    first_in(params, &unshown, &|v| v.as_str().and_then(unshown))
+}
+
+/// The first parameter that is a float but not a finite number (`nan`, `inf`): its key path
+/// and the value.
 fn non_finite_in(params: &toml::Table) -> Option<(String, f64)> {
-    fn value(v: &toml::Value, path: &str) -> Option<(String, f64)> {
-        match v {
-            toml::Value::Float(x) if !x.is_finite() => Some((path.to_string(), *x)),
-            toml::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, item)| value(item, &format!("{path}[{i}]"))),
-            toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
-                value(
-                    v,
-                    &format!("{path}.{}", crate::diagnostics::displayable(k.clone())),
-                )
-            }),
-            _ => None,
-        }
-    }
-    params
-        .iter()
-        .find_map(|(k, v)| value(v, &crate::diagnostics::displayable(k.clone())))
+    first_in(params, &|_| None, &|v| {
+        v.as_float().filter(|x| !x.is_finite())
+    })
 }
 
 #[cfg(test)]

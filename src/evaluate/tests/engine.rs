@@ -242,21 +242,23 @@ fn a_property_of_a_missing_value_names_it() {
     );
 }
 
+/// The reason of the ERROR a rule whose body is `body` gives.
+fn erred(body: &str) -> String {
+    let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
+    assert_eq!(v.status, Status::Error, "{v:?}");
+    v.reason
+}
+
 /// A thrown array or map writes a date or a chain as `print` does (it wrote the Rust type's
 /// path), and a value nested without end is cut.
 #[test]
 fn a_thrown_value_writes_dates_and_chains_as_print_does() {
-    let reason = |body: &str| {
-        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
-        assert_eq!(v.status, Status::Error, "{v:?}");
-        v.reason
-    };
     assert_eq!(
-        reason("throw [date(\"2024-01-01\"), chain, #{a: \"x\"}, 1.5];"),
+        erred("throw [date(\"2024-01-01\"), chain, #{a: \"x\"}, 1.5];"),
         "the rule threw an error: [date(\"2024-01-01\"), chain(base), #{\"a\": \"x\"}, 1.5]"
     );
-    assert_eq!(reason("throw \"plain\";"), "the rule threw an error: plain");
-    let deep = reason("let a = []; for i in 0..1000 { a = [a]; } throw a;");
+    assert_eq!(erred("throw \"plain\";"), "the rule threw an error: plain");
+    let deep = erred("let a = []; for i in 0..1000 { a = [a]; } throw a;");
     assert!(deep.contains("[[[…]]]") && deep.len() < 100, "{deep}");
 }
 
@@ -265,21 +267,16 @@ fn a_thrown_value_writes_dates_and_chains_as_print_does() {
 /// 'Chain'" and "Data type incorrect: string (expecting bool)").
 #[test]
 fn read_only_values_and_conditions_that_are_not_bools_are_said_plainly() {
-    let reason = |body: &str| {
-        let v = verdict(&format!("fn rule(chain, params, peers) {{ {body} }}"));
-        assert_eq!(v.status, Status::Error, "{v:?}");
-        v.reason
-    };
     assert_eq!(
-        reason("chain.tvl_usd = 5.0; pass(\"x\")"),
+        erred("chain.tvl_usd = 5.0; pass(\"x\")"),
         "`chain.tvl_usd` cannot be changed: a chain's fields are read-only (copy the value into a variable: `let x = chain.tvl_usd;`)"
     );
     assert!(
-        reason("params.min = 1; pass(\"x\")")
+        erred("params.min = 1; pass(\"x\")")
             .starts_with("`params.min` cannot be changed: parameters are read-only"),
     );
     assert_eq!(
-        reason("if chain.name { pass(\"x\") } else { fail(\"y\", \"z\") }"),
+        erred("if chain.name { pass(\"x\") } else { fail(\"y\", \"z\") }"),
         "a condition must be true or false, and this one is a string: compare it instead (`x != \"\"`, `n > 0`, `chain.has(\"field\")`)"
     );
 }
