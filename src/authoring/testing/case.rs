@@ -105,7 +105,6 @@ pub fn parse_file(file: &str, text: &str, pack: &PackView) -> Parsed {
         text,
         errors: Vec::new(),
         unchecked: Vec::new(),
-        last_name: None,
     };
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc.into_inner(),
@@ -140,10 +139,10 @@ pub fn parse_file(file: &str, text: &str, pack: &PackView) -> Parsed {
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for table in tables.iter() {
             // A name is checked whether or not the rest of its case is sound.
-            p.last_name = None;
-            let case = p.case(table, pack);
+            let mut name = None;
+            let case = p.case(table, pack, &mut name);
             let line = p.at(table).0;
-            let Some(name) = p.last_name.take() else {
+            let Some(name) = name else {
                 continue;
             };
             match names.get(&name) {
@@ -173,8 +172,6 @@ struct Parser<'a> {
     text: &'a str,
     errors: Vec<Diagnostic>,
     unchecked: Vec<ChainRef>,
-    /// The name of the case read last, whether or not the case is sound.
-    last_name: Option<String>,
 }
 
 type Table<'i> = DeTable<'i>;
@@ -218,8 +215,14 @@ impl Parser<'_> {
         line_col(self.text, spanned.span().start)
     }
 
-    /// Check one `[[case]]` table; `None` when it has a problem (already recorded).
-    fn case(&mut self, table: &Spanned<DeValue>, pack: &PackView) -> Option<Case> {
+    /// Check one `[[case]]` table; `None` when it has a problem (already recorded). Its name,
+    /// when it has one, is set in `named` either way.
+    fn case(
+        &mut self,
+        table: &Spanned<DeValue>,
+        pack: &PackView,
+        named: &mut Option<String>,
+    ) -> Option<Case> {
         let start = self.at(table);
         let DeValue::Table(t) = table.get_ref() else {
             return None;
@@ -306,7 +309,7 @@ impl Parser<'_> {
             (subject, None) => subject,
         };
 
-        self.last_name = name.as_ref().map(|(n, _)| n.clone());
+        *named = name.as_ref().map(|(n, _)| n.clone());
         if self.errors.len() > before {
             if let Some(as_of) = as_of
                 && (chain.is_some() || as_of.is_some())
