@@ -17,6 +17,7 @@
 //! evaluations of a rule far below its budget are spared.
 
 use crate::rules::pack::CompiledRule;
+pub(crate) use crate::rules::thread_cpu_time;
 use crate::rules::{DeadlineKind, RulePack};
 use polars::prelude::PlHashMap;
 use std::collections::BTreeMap;
@@ -26,15 +27,6 @@ use std::time::{Duration, Instant};
 
 /// A rule that has spent this part of its budget (a sixteenth) is charged CPU time.
 pub(crate) const PRECISE_FROM: u128 = 16;
-
-/// The CPU time the calling thread has run.
-pub(crate) fn thread_cpu_time() -> Duration {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-    Duration::new(
-        u64::try_from(t.tv_sec).unwrap_or(0),
-        u32::try_from(t.tv_nsec).unwrap_or(0),
-    )
-}
 
 /// The budgets of one run (a screen, an `explain`, a `rules test`), shared by its threads.
 pub struct Budget {

@@ -15,8 +15,9 @@ use rhai::{Dynamic, Engine, Position};
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-/// How often (in operations) the wall-clock deadline is checked: often enough to stop within a
-/// fraction of a millisecond, rarely enough that reading the clock costs nothing measurable.
+/// How often (in operations) the time an evaluation has taken is checked: often enough to stop
+/// within a fraction of a millisecond, rarely enough that reading the clock costs nothing
+/// measurable (an evaluation of the shipped rules never gets to the first check).
 const DEADLINE_CHECK_EVERY: u64 = 256;
 
 /// Names a rule may not use, refused when the rule compiles: they would load code (`eval`,
@@ -99,9 +100,9 @@ pub(crate) fn build(limits: &Limits) -> Engine {
             return None;
         }
         GUARD.with(|g| {
-            let g = g.borrow();
-            let g = g.as_ref()?;
-            (Instant::now() >= g.deadline).then(|| Dynamic::from(g.kind.token()))
+            let mut g = g.borrow_mut();
+            let g = g.as_mut()?;
+            g.out_of_time().then(|| Dynamic::from(g.kind.token()))
         })
     });
     engine.on_print(capture);
@@ -203,12 +204,45 @@ pub struct Leftovers {
 }
 
 struct Guard {
-    deadline: Instant,
+    started: Instant,
+    time: Duration,
     kind: DeadlineKind,
+    /// From the first time check on: the thread's CPU time then, and the wall time taken until
+    /// then.
+    cpu_from: Option<(Duration, Duration)>,
     output: Vec<String>,
     output_bytes: usize,
     dropped_lines: usize,
     last_position: Position,
+}
+
+impl Guard {
+    /// Whether the evaluation has taken its time. Its own time limit and its rule's budget
+    /// count wall time up to the first check and the thread's CPU time from then on: wall time
+    /// also counts the time the thread waited for a core, which a busy machine or more threads
+    /// than cores multiply, and a rule well within its limit in work would run out of it. The
+    /// screen's budget is a bound on the screen's wall time, and counts wall time.
+    fn out_of_time(&mut self) -> bool {
+        let taken = match (self.kind, self.cpu_from) {
+            (DeadlineKind::ScreenBudget, _) => self.started.elapsed(),
+            (_, Some((cpu, wall))) => wall + thread_cpu_time().saturating_sub(cpu),
+            (_, None) => {
+                let wall = self.started.elapsed();
+                self.cpu_from = Some((thread_cpu_time(), wall));
+                wall
+            }
+        };
+        taken >= self.time
+    }
+}
+
+/// The CPU time the calling thread has run (a system call, about 0.4 µs).
+pub fn thread_cpu_time() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
 }
 
 thread_local! {
@@ -225,7 +259,7 @@ pub fn operations_spent() -> u64 {
     SPENT.with(std::cell::Cell::get)
 }
 
-/// Run `f` (one rule evaluation on this thread) with a wall-clock deadline `time` from now and
+/// Run `f` (one rule evaluation on this thread) within `time` (see [`Guard::out_of_time`]) and
 /// the memory limit of `limits`, and return its result with what it printed. The engine's
 /// callbacks are global, so the per-evaluation state lives in a thread-local while `f` runs.
 pub(crate) fn guarded<R>(
@@ -236,8 +270,10 @@ pub(crate) fn guarded<R>(
 ) -> (R, Leftovers) {
     let outer_watch = memory::watch(limits.max_memory);
     let fresh = Guard {
-        deadline: Instant::now() + time,
+        started: Instant::now(),
+        time,
         kind,
+        cpu_from: None,
         output: Vec::new(),
         output_bytes: 0,
         dropped_lines: 0,
@@ -309,5 +345,33 @@ mod tests {
             signatures.iter().any(|s| s.starts_with("get$tvl_usd(")),
             "{signatures:?}"
         );
+    }
+
+    /// An evaluation's own limit is not spent by the time its thread waits (here, sleeps, as a
+    /// thread waiting for a core would); the screen's budget, a bound on wall time, is.
+    #[test]
+    fn an_evaluations_time_after_its_first_check_is_cpu_time() {
+        let guard = |kind| Guard {
+            started: Instant::now(),
+            time: Duration::from_millis(40),
+            kind,
+            cpu_from: None,
+            output: Vec::new(),
+            output_bytes: 0,
+            dropped_lines: 0,
+            last_position: Position::NONE,
+        };
+        let (mut own, mut screen) = (
+            guard(DeadlineKind::Evaluation),
+            guard(DeadlineKind::ScreenBudget),
+        );
+        assert!(!own.out_of_time() && !screen.out_of_time());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(!own.out_of_time(), "a wait is not charged");
+        assert!(screen.out_of_time());
+        let spin = Instant::now();
+        while !own.out_of_time() {
+            assert!(spin.elapsed() < Duration::from_secs(30), "work is charged");
+        }
     }
 }

@@ -35,7 +35,8 @@ pub const MAX_MAP_SIZE: usize = 1_000;
 pub const MAX_VARIABLES: usize = 200;
 /// Functions defined in one rule file.
 pub const MAX_FUNCTIONS: usize = 50;
-/// Wall-clock time of one evaluation (one rule on one chain): the shipped rules take
+/// Time of one evaluation (one rule on one chain), counted in its thread's CPU time after its
+/// first 256 operations (see `engine::Guard::out_of_time`): the shipped rules take
 /// microseconds, so only a runaway rule comes near it.
 pub const TIME_PER_EVALUATION: Duration = Duration::from_secs(1);
 /// Default time budget of one rule across a whole screen (all its evaluations together,

@@ -24,7 +24,7 @@ pub use front_matter::RuleScope;
 pub use limits::Limits;
 pub use pack::{RuleInfo, RulePack, SourceFile};
 
-pub(crate) use engine::{DeadlineKind, guarded};
+pub(crate) use engine::{DeadlineKind, guarded, thread_cpu_time};
 
 use crate::diagnostics::Diagnostics;
 use std::path::Path;
