@@ -31,7 +31,7 @@ pub struct TableRead {
     /// The values of the table's key column, when other columns refer to it and it is there.
     pub keys: Option<KeySet>,
     /// Dates after the dataset's vintage, one warning per date column that has some.
-    pub after_vintage: Vec<Problem>,
+    pub warnings: Vec<Problem>,
 }
 
 /// The key sets read so far, by the table they come from.
@@ -394,6 +394,94 @@ struct Builder<'t> {
     vintage_id: u32,
     /// The position of every row, for the checks across rows of the chains table (hosts).
     positions: Vec<u32>,
+    /// The weekdays of the TVL table's dates (none for other tables).
+    weekdays: Option<Weekdays>,
+}
+
+/// How many of a weekly table's dates fall on each weekday (Monday first), with the first
+/// (position, day) and the last position of each: TVL points are weekly, all on one weekday,
+/// so that the chains ranked in a week are compared on one date. A point on another weekday
+/// is a week of its own, with ranks among the few chains that have a point that day.
+#[derive(Default)]
+struct Weekdays {
+    rows: [usize; 7],
+    first: [Option<(u32, u32)>; 7],
+    last: [u32; 7],
+}
+
+impl Weekdays {
+    /// Count the date of day `id` (as `Values::push` gives it) at `pos`.
+    fn push(&mut self, pos: u32, id: u32) {
+        // FIRST_DAY (0000-01-01) is a Saturday: Monday is 0.
+        let w = ((i64::from(id) + 5) % 7) as usize;
+        self.rows[w] += 1;
+        self.first[w].get_or_insert((pos, id));
+        self.last[w] = pos;
+    }
+
+    /// Take in the counts of the rows read after these.
+    fn absorb(&mut self, other: Weekdays) {
+        for w in 0..7 {
+            if other.rows[w] > 0 {
+                self.rows[w] += other.rows[w];
+                self.first[w] = self.first[w].or(other.first[w]);
+                self.last[w] = other.last[w];
+            }
+        }
+    }
+
+    /// A warning at the first date of each weekday other than the file's own: the weekday of
+    /// most rows (the first one seen, between equals). A warning, not an error: such a file
+    /// loaded before this check, and loads the same.
+    fn warnings(&self, col: &Col, pos_word: &str) -> Vec<Late> {
+        const NAMES: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        let Some(own) = (0..7)
+            .filter(|&w| self.rows[w] > 0)
+            .min_by_key(|&w| (std::cmp::Reverse(self.rows[w]), self.first[w]))
+        else {
+            return Vec::new();
+        };
+        let (own_first, _) = self.first[own].expect("counted");
+        let mut others: Vec<Late> = (0..7)
+            .filter(|&w| w != own && self.rows[w] > 0)
+            .filter_map(|w| {
+                let (pos, id) = self.first[w]?;
+                let more = match self.rows[w] - 1 {
+                    0 => String::new(),
+                    1 => format!("; so is 1 more {pos_word}, {}", self.last[w]),
+                    n => format!(
+                        "; so are {n} more {pos_word}s, up to {pos_word} {}",
+                        self.last[w]
+                    ),
+                };
+                Some(Late {
+                    pos,
+                    field: col.field,
+                    message: format!(
+                        "{}: {} is a {}, where {} {pos_word}{} of the file {} dated on a {} (the first at {pos_word} {own_first}){more}: a week's ranks, shares and leader compare the chains with a point on its date, so each such date is a week of its own, ranking only the chains with a point that day; expected a {}",
+                        col.schema.name,
+                        col.values.id_text(id),
+                        NAMES[w],
+                        self.rows[own],
+                        if self.rows[own] == 1 { "" } else { "s" },
+                        if self.rows[own] == 1 { "is" } else { "are" },
+                        NAMES[own],
+                        NAMES[own],
+                    ),
+                })
+            })
+            .collect();
+        others.sort_by_key(|l| l.pos);
+        others
+    }
 }
 
 impl<'t> Builder<'t> {
@@ -452,6 +540,7 @@ impl<'t> Builder<'t> {
             vintage: ctx.vintage,
             vintage_id: (days_since_epoch(ctx.vintage) - FIRST_DAY) as u32,
             positions: Vec::new(),
+            weekdays: (checking && table.kind == TableKind::Tvl).then(Weekdays::default),
         }
     }
 
@@ -498,6 +587,11 @@ impl<'t> Builder<'t> {
                         let message = Why::NotSlug(why).message(&text(), ty);
                         col.problems
                             .push(|| problem(field, format!("{name}: {message}")));
+                    }
+                    if ty == ColType::Date
+                        && let Some(weekdays) = &mut self.weekdays
+                    {
+                        weekdays.push(pos, id);
                     }
                     // A code of another column is far below any day: one compare for most cells.
                     if id > self.vintage_id && ty == ColType::Date && self.checking {
@@ -551,6 +645,7 @@ impl<'t> Builder<'t> {
             event_problems,
             rows,
             positions,
+            weekdays,
             ..
         } = other;
         let mut recodes: Vec<(Vec<u32>, Vec<Option<u32>>)> = Vec::new();
@@ -589,6 +684,9 @@ impl<'t> Builder<'t> {
         self.event_problems = std::mem::take(&mut self.event_problems).merge(event_problems);
         self.rows += rows;
         self.positions.extend(positions);
+        if let (Some(mine), Some(theirs)) = (&mut self.weekdays, weekdays) {
+            mine.absorb(theirs);
+        }
     }
 
     /// The table read: references to its own keys and repeated keys are checked now, and the
@@ -610,6 +708,7 @@ impl<'t> Builder<'t> {
             pos_word,
             vintage,
             positions,
+            weekdays,
             ..
         } = self;
         let own_keys = key_column(table.kind).and_then(|(name, what)| {
@@ -710,17 +809,23 @@ impl<'t> Builder<'t> {
                 more,
             ));
         }
-        let future: Vec<Late> = built
+        let mut future: Vec<Late> = built
             .iter()
             .filter_map(|c| after_vintage_warning(c, vintage, pos_word))
             .collect();
+        if checked
+            && let Some(weekdays) = &weekdays
+            && let Some(date) = built.iter().find(|c| c.schema.ty == ColType::Date)
+        {
+            future.extend(weekdays.warnings(date, pos_word));
+        }
         TableRead {
             structural,
             header,
             cells,
             columns: checked.then(|| built.into_iter().map(|c| (c.schema, c.values)).collect()),
             keys: own_keys,
-            after_vintage: place_late(&future),
+            warnings: place_late(&future),
         }
     }
 }
@@ -963,7 +1068,7 @@ mod tests {
     fn shown(read: TableRead) -> String {
         let mut out = format!(
             "structural {:?}\nheader {:?}\ncells {:?}\nafter vintage {:?}\n",
-            read.structural, read.header, read.cells, read.after_vintage
+            read.structural, read.header, read.cells, read.warnings
         );
         for (col, values) in read.columns.into_iter().flatten() {
             let column = values.finish(col.name);

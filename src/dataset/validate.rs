@@ -170,7 +170,7 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
     }
     for table in TABLES {
         if let Some(Ok(read)) = reads.get_mut(&table.kind) {
-            manifest.warnings.append(&mut read.after_vintage);
+            manifest.warnings.append(&mut read.warnings);
         }
     }
     let mut take = |kind, by: &[&str]| {

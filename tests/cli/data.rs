@@ -1330,6 +1330,51 @@ fn rows_with_the_wrong_count_of_fields_are_one_problem_per_count() {
     );
 }
 
+/// TVL points on another weekday than the file's are warned about at the first of each
+/// weekday: each such date is a week of its own, ranking only the chains with a point that day
+/// (a chain moved to Saturdays had no rank, and another led every second "week"). A warning,
+/// so that such a file loads as before.
+#[test]
+fn tvl_dates_on_another_weekday_are_warned_about() {
+    let mut lines = 0;
+    let tmp = broken(|d| {
+        let path = d.join("tvl_weekly.csv");
+        let body = fs::read_to_string(&path).unwrap();
+        let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
+        lines = rows.len();
+        // Every arbitrum point a day earlier (Sunday to Saturday), one base point on a Monday.
+        for row in rows.iter_mut().skip(1) {
+            if row.contains(",arbitrum,") {
+                let date = chrono::NaiveDate::parse_from_str(&row[..10], "%Y-%m-%d").unwrap();
+                *row = format!("{}{}", date.pred_opt().unwrap(), &row[10..]);
+            }
+        }
+        rows[2] = rows[2].replacen("2024-11-03", "2024-11-04", 1);
+        fs::write(&path, rows.join("\n") + "\n").unwrap();
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stderr(&out);
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("mini/tvl_weekly.csv") && l.contains(" warning: "))
+        .collect();
+    let sundays = lines - 1 - 9 - 1;
+    let why = "a week's ranks, shares and leader compare the chains with a point on its date, so each such date is a week of its own, ranking only the chains with a point that day; expected a Sunday";
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "mini/tvl_weekly.csv:2:1: warning: date: 2024-11-02 is a Saturday, where {sundays} lines of the file are dated on a Sunday (the first at line 4); so are 8 more lines, up to line 42: {why}"
+            ),
+            format!(
+                "mini/tvl_weekly.csv:3:1: warning: date: 2024-11-04 is a Monday, where {sundays} lines of the file are dated on a Sunday (the first at line 4): {why}"
+            ),
+        ],
+        "{text}"
+    );
+}
+
 /// A value too large to be an amount (1.7e308, whose sum with another is infinite and made
 /// every chain's TVL share 0) is refused at its cell.
 #[test]
