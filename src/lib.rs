@@ -324,6 +324,9 @@ pub fn check_dataset(ds: &Dataset) -> Result<Summary> {
         })
         .collect();
     summary.not_screened = ds.not_screened(&absent, vintage)?;
+    summary
+        .without_tvl
+        .retain(|slug| universe.chain(slug).is_some());
     Ok(summary)
 }
 

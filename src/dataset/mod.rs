@@ -26,7 +26,7 @@ pub(crate) use keys::Dict;
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use problem::{DataErrors, Problem};
 pub use schema::{TABLES, TableKind};
-pub use summary::{NotScreened, Summary, summarize};
+pub use summary::{Gap, GappedSeries, NotScreened, Summary, summarize};
 
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};

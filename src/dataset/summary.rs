@@ -1,9 +1,9 @@
 //! What `moat data check` reports about a valid dataset: chains by layer, each file's rows and
-//! date range, chains without a TVL series, series that stop before the others, and how many
-//! values are missing per column. Plain values, rendered by the CLI as text or JSON.
+//! date range, chains without a TVL series, series that stop before the others, series with
+//! weeks missing inside them, and how many values are missing per column. Plain values, rendered by the CLI as text or JSON.
 
 use super::Dataset;
-use super::cell::day_date;
+use super::cell::{day_date, days_since_epoch};
 use super::frame::texts;
 use super::problem::{Place, Problem};
 use super::schema::{ColType, TABLES, TableKind};
@@ -26,10 +26,16 @@ pub struct Summary {
     /// or no evidence of a launch), with why.
     pub not_screened: Vec<NotScreened>,
     pub files: Vec<FileSummary>,
-    /// Screened chains (not L1) without any TVL point.
+    /// Chains without any TVL point: every chain that is not L1 here, only the chains screened
+    /// at the vintage once the pipeline, which knows the universe, has kept them.
     pub without_tvl: Vec<String>,
-    /// Chains whose TVL series ends before the dataset's last TVL week.
+    /// Chains whose TVL series ends before the dataset's last TVL week on or before the
+    /// vintage (points after the vintage are left out on both sides: no screen at the vintage
+    /// sees them).
     pub stopped_early: Vec<StoppedSeries>,
+    /// Chains whose TVL series misses weeks between its first and last point (every point,
+    /// after the vintage too), with each run of missing weeks.
+    pub gaps: Vec<GappedSeries>,
     /// Columns with empty (unknown) values.
     pub missing: Vec<MissingValues>,
     /// What is not an error but may not be what was meant: dates after the vintage.
@@ -88,6 +94,24 @@ pub struct StoppedSeries {
     pub last_date: NaiveDate,
 }
 
+/// A chain's TVL series with weeks missing inside it.
+#[derive(Debug, Serialize)]
+pub struct GappedSeries {
+    pub chain: String,
+    /// Weeks missing in all its gaps together.
+    pub weeks_missing: usize,
+    pub gaps: Vec<Gap>,
+}
+
+/// A run of weeks missing between two points of a series: the first and the last week missing
+/// (a week after the point before it, a week before the point after it).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Gap {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub weeks: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MissingValues {
     pub table: String,
@@ -141,34 +165,8 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
             }
         }
     }
-    // Read in place: a TVL table can have millions of rows, and only a few chains.
-    let tvl_chains = ds.tvl.column("chain")?.str()?;
-    let tvl_days = ds.tvl.column("date")?.date()?.physical();
-    let mut last_day: BTreeMap<&str, i32> = BTreeMap::new();
-    // The table is sorted by chain: one map entry per run of a chain's rows.
-    let mut run: Option<(&str, i32)> = None;
-    for (c, d) in tvl_chains.iter().zip(tvl_days.iter()) {
-        let (Some(c), Some(d)) = (c, d) else { continue };
-        match &mut run {
-            Some((chain, max)) if *chain == c => *max = (*max).max(d),
-            _ => {
-                if let Some((chain, max)) = run.replace((c, d)) {
-                    let e = last_day.entry(chain).or_insert(max);
-                    *e = (*e).max(max);
-                }
-            }
-        }
-    }
-    if let Some((chain, max)) = run {
-        let e = last_day.entry(chain).or_insert(max);
-        *e = (*e).max(max);
-    }
-    let last: BTreeMap<String, NaiveDate> = last_day
-        .into_iter()
-        .map(|(c, d)| (c.to_string(), day_date(d)))
-        .collect();
-    let latest = last.values().max().copied();
-    let with_tvl: BTreeSet<&String> = last.keys().collect();
+    let tvl = tvl_series(ds)?;
+    let with_tvl: BTreeSet<&String> = tvl.keys().collect();
     let without_tvl = slugs
         .iter()
         .zip(&layers)
@@ -176,12 +174,24 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         .filter_map(|(s, _)| s.clone())
         .filter(|s| !with_tvl.contains(s))
         .collect();
-    let stopped_early = last
+    // Measured at the vintage: a week after it is one no screen at the vintage sees.
+    let latest = tvl.values().filter_map(|t| t.last_at_vintage).max();
+    let stopped_early = tvl
         .iter()
-        .filter(|(_, d)| Some(**d) < latest)
+        .filter_map(|(c, t)| Some((c, t.last_at_vintage?)))
+        .filter(|(_, d)| Some(*d) < latest)
         .map(|(c, d)| StoppedSeries {
             chain: c.clone(),
-            last_date: *d,
+            last_date: day_date(d),
+        })
+        .collect();
+    let gaps = tvl
+        .iter()
+        .filter(|(_, t)| !t.gaps.is_empty())
+        .map(|(c, t)| GappedSeries {
+            chain: c.clone(),
+            weeks_missing: t.gaps.iter().map(|g| g.weeks).sum(),
+            gaps: t.gaps.clone(),
         })
         .collect();
     Ok(Summary {
@@ -189,14 +199,65 @@ pub fn summarize(ds: &Dataset) -> anyhow::Result<Summary> {
         vintage: ds.manifest.vintage.clone(),
         dir: ds.dir.display().to_string(),
         chains,
-        chains_with_tvl: last.len(),
+        chains_with_tvl: tvl.len(),
         screened: 0,
         not_screened: Vec::new(),
         files,
         without_tvl,
         stopped_early,
+        gaps,
         missing,
         warnings: ds.manifest.warnings.iter().map(DataWarning::of).collect(),
+    })
+}
+
+/// One chain's TVL series as the summary needs it.
+#[derive(Default)]
+struct TvlSeries {
+    /// Its last point on or before the vintage (days since 1970-01-01).
+    last_at_vintage: Option<i32>,
+    gaps: Vec<Gap>,
+}
+
+/// Each chain's TVL series: its last point at the vintage and its gaps. Read in place: a TVL
+/// table can have millions of rows, and only a few chains; the table is sorted by chain, then
+/// date, so a chain's points are one run, in order.
+fn tvl_series(ds: &Dataset) -> anyhow::Result<BTreeMap<String, TvlSeries>> {
+    let vintage = days_since_epoch(ds.manifest.vintage_date());
+    let chains = ds.tvl.column("chain")?.str()?;
+    let days = ds.tvl.column("date")?.date()?.physical();
+    let mut series: BTreeMap<String, TvlSeries> = BTreeMap::new();
+    let mut run: Option<(&str, i32)> = None;
+    for (c, d) in chains.iter().zip(days.iter()) {
+        let (Some(c), Some(d)) = (c, d) else { continue };
+        let prev = match run {
+            Some((chain, prev)) if chain == c => Some(prev),
+            _ => None,
+        };
+        if prev.is_none() && !series.contains_key(c) {
+            series.insert(c.to_string(), TvlSeries::default());
+        }
+        let s = series.get_mut(c).expect("inserted above");
+        if d <= vintage {
+            s.last_at_vintage = s.last_at_vintage.max(Some(d));
+        }
+        if let Some(gap) = prev.and_then(|p| gap_between(p, d)) {
+            s.gaps.push(gap);
+        }
+        run = Some((c, d));
+    }
+    Ok(series)
+}
+
+/// The weeks missing between two consecutive points of a weekly series, `a` before `b`
+/// (days since 1970-01-01), if any: the weeks between them rounded to the nearest, so that a
+/// point a day off its weekday (which `data check` warns about) is not a gap.
+fn gap_between(a: i32, b: i32) -> Option<Gap> {
+    let weeks = usize::try_from((b - a + 3) / 7).ok()?.checked_sub(1)?;
+    (weeks > 0).then(|| Gap {
+        first: day_date(a + 7),
+        last: day_date(b - 7),
+        weeks,
     })
 }
 

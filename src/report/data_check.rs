@@ -1,8 +1,8 @@
 //! `moat data check` as text: the dataset's name and vintage, chains by layer and how many
 //! are screened, each file with its rows and date range, screened chains without TVL, series
-//! that stop early, and missing values per column.
+//! that stop early, series with gaps, and missing values per column.
 
-use crate::dataset::Summary;
+use crate::dataset::{Gap, GappedSeries, Summary};
 use std::fmt::Write as _;
 
 pub fn render(s: &Summary) -> String {
@@ -43,11 +43,15 @@ pub fn render(s: &Summary) -> String {
     }
     let _ = writeln!(
         t,
-        "TVL series that stop before the last week: {}",
+        "TVL series that stop before the last week at the vintage: {}",
         s.stopped_early.len()
     );
     for st in &s.stopped_early {
         let _ = writeln!(t, "  {} (last point {})", st.chain, st.last_date);
+    }
+    let _ = writeln!(t, "TVL series with gaps: {}", s.gaps.len());
+    for g in &s.gaps {
+        let _ = writeln!(t, "  {}", gapped(g));
     }
     let _ = writeln!(t, "\nmissing values (empty cells mean unknown)");
     for m in &s.missing {
@@ -58,6 +62,48 @@ pub fn render(s: &Summary) -> String {
         );
     }
     t
+}
+
+/// At most this many gaps of one series are shown, the others counted.
+const GAPS_SHOWN: usize = 5;
+
+/// `base (13 weeks missing, 2025-03-02 to 2025-05-25)`; with several gaps, the total and each.
+fn gapped(g: &GappedSeries) -> String {
+    let run = |gap: &Gap| {
+        if gap.first == gap.last {
+            gap.first.to_string()
+        } else {
+            format!("{} to {}", gap.first, gap.last)
+        }
+    };
+    let weeks = plural(g.weeks_missing, "week");
+    match g.gaps.as_slice() {
+        [one] => format!("{} ({weeks} missing, {})", g.chain, run(one)),
+        many => {
+            let mut runs: Vec<String> = many
+                .iter()
+                .take(GAPS_SHOWN)
+                .map(|gap| format!("{} ({})", run(gap), plural(gap.weeks, "week")))
+                .collect();
+            if many.len() > GAPS_SHOWN {
+                runs.push(format!("{} more", many.len() - GAPS_SHOWN));
+            }
+            format!(
+                "{} ({weeks} missing in {} gaps: {})",
+                g.chain,
+                many.len(),
+                runs.join(", ")
+            )
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn wrap(text: &str, width: usize, indent: &str) -> String {

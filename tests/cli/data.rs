@@ -1394,3 +1394,144 @@ fn a_value_too_large_in_size_is_refused() {
         "{text}"
     );
 }
+/// Remove the lines of `file` in `dir` for which `drop` holds, and append `extra` lines.
+fn edit_lines(dir: &Path, file: &str, drop: impl Fn(&str) -> bool, extra: &[&str]) {
+    let path = dir.join(file);
+    let body = fs::read_to_string(&path).unwrap();
+    let mut rows: Vec<&str> = body.lines().filter(|l| !drop(l)).collect();
+    rows.extend(extra);
+    fs::write(&path, rows.join("\n") + "\n").unwrap();
+}
+
+/// A chains.csv row of the fixture's columns, with `cells` given by column name.
+fn chain_row(dir: &Path, cells: &[(&str, &str)]) -> String {
+    let body = fs::read_to_string(dir.join("chains.csv")).unwrap();
+    let header = body.lines().next().unwrap();
+    header
+        .split(',')
+        .map(|column| {
+            cells
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map_or("", |(_, v)| *v)
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `screened chains without a TVL series` counts only the chains screened at the vintage: a
+/// chain that shut down before it is listed as not screened, not as a screened chain without TVL.
+#[test]
+fn chains_without_tvl_are_only_the_screened_ones() {
+    let tmp = broken(|d| {
+        let quiet = chain_row(
+            d,
+            &[
+                ("slug", "quiet"),
+                ("name", "Quiet"),
+                ("layer", "L2"),
+                ("launch_date", "2023-01-01"),
+            ],
+        );
+        let gone = chain_row(
+            d,
+            &[
+                ("slug", "gone"),
+                ("name", "Gone"),
+                ("layer", "L2"),
+                ("launch_date", "2022-01-01"),
+            ],
+        );
+        edit_lines(d, "chains.csv", |_| false, &[&quiet, &gone]);
+        edit_lines(
+            d,
+            "events.csv",
+            |_| false,
+            &["2024-06-01,gone,shutdown,,,l2beat-summary-2024-11"],
+        );
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("  not screened at the vintage: gone is not in the universe as of 2024-12-29: it shut down on 2024-06-01 (a shutdown event)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nscreened chains without a TVL series: 1\n  quiet\n"),
+        "{text}"
+    );
+    let out = moat(
+        tmp.path(),
+        &["data", "check", "--data", "mini", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["without_tvl"], serde_json::json!(["quiet"]), "{json}");
+}
+
+/// A series stops early when it ends before the last TVL week on or before the vintage: a
+/// point after the vintage, which no screen at the vintage sees, does not make every other
+/// series stop early.
+#[test]
+fn series_that_stop_early_are_measured_at_the_vintage() {
+    let tmp = broken(|d| {
+        edit_lines(
+            d,
+            "tvl_weekly.csv",
+            |l| l.starts_with("2024-12-29,degen,"),
+            &["2025-01-05,base,1"],
+        );
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "TVL series that stop before the last week at the vintage: 1\n  degen (last point 2024-12-22)\nTVL series with gaps: 0\n"
+        ),
+        "{text}"
+    );
+}
+
+/// Weeks missing inside a chain's TVL series (between its first and last point) are reported,
+/// each run of them, as text and in the JSON summary.
+#[test]
+fn gaps_inside_a_tvl_series_are_reported() {
+    let tmp = broken(|d| {
+        edit_lines(
+            d,
+            "tvl_weekly.csv",
+            |l| {
+                let (date, rest) = l.split_at(10);
+                (rest.starts_with(",base,") && ("2024-11-17"..="2024-12-01").contains(&date))
+                    || (rest.starts_with(",optimism,")
+                        && (date == "2024-11-10" || date == "2024-12-15"))
+            },
+            &[],
+        );
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "TVL series with gaps: 2\n  base (3 weeks missing, 2024-11-17 to 2024-12-01)\n  optimism (2 weeks missing in 2 gaps: 2024-11-10 (1 week), 2024-12-15 (1 week))\n"
+        ),
+        "{text}"
+    );
+    let out = moat(
+        tmp.path(),
+        &["data", "check", "--data", "mini", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["gaps"][0],
+        serde_json::json!({
+            "chain": "base",
+            "weeks_missing": 3,
+            "gaps": [{"first": "2024-11-17", "last": "2024-12-01", "weeks": 3}],
+        }),
+        "{json}"
+    );
+    assert_eq!(json["gaps"][1]["weeks_missing"], 2, "{json}");
+}
