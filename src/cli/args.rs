@@ -111,5 +111,6 @@ pub struct AsOfArg {
 
 /// Parse an as-of date (exactly `YYYY-MM-DD`); clap shows the message with the argument name.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::dataset::date::parse_ymd(s).ok_or_else(|| crate::dataset::date::not_a_date(s))
+    use crate::dataset::date;
+    date::parse_ymd(s).ok_or_else(|| date::not_a_date(s, date::FORM))
 }

@@ -73,7 +73,7 @@ impl Why {
     pub fn message(self, v: &str, ty: ColType) -> String {
         let v = escaped(v);
         match self {
-            Why::NotDate => format!("\"{v}\" is not a date: expected a date YYYY-MM-DD"),
+            Why::NotDate => super::date::not_a_date(&v, "a date YYYY-MM-DD"),
             Why::NotNumber => format!("\"{v}\" is not a number: expected {}", ty.expected()),
             Why::NotFinite => format!("\"{v}\" is not finite: expected {}", ty.expected()),
             Why::Negative => format!("\"{v}\" is negative: expected {}", ty.expected()),

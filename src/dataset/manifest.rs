@@ -172,8 +172,8 @@ pub fn read(dir: &Path) -> Result<Manifest, DataErrors> {
         None => errors.push(at(
             vintage_at,
             format!(
-                "vintage \"{}\" is not a date: expected YYYY-MM-DD",
-                escaped(&manifest.vintage)
+                "vintage {}",
+                super::date::not_a_date(&escaped(&manifest.vintage), "YYYY-MM-DD")
             ),
         )),
         Some(vintage) => {

@@ -79,7 +79,7 @@ fn unparsable_date_names_line_column_and_format() {
                 "2024-11-31,base,",
             )
         }), @r#"
-    mini/tvl_weekly.csv:8:1: error: date: "2024-11-31" is not a date: expected a date YYYY-MM-DD
+    mini/tvl_weekly.csv:8:1: error: date: "2024-11-31" is not a date: November 2024 has 30 days
       |
     8 | 2024-11-31,base,2488327187
       | ^
@@ -1394,6 +1394,7 @@ fn a_value_too_large_in_size_is_refused() {
         "{text}"
     );
 }
+
 /// Remove the lines of `file` in `dir` for which `drop` holds, and append `extra` lines.
 fn edit_lines(dir: &Path, file: &str, drop: impl Fn(&str) -> bool, extra: &[&str]) {
     let path = dir.join(file);
@@ -1534,4 +1535,60 @@ fn gaps_inside_a_tvl_series_are_reported() {
         "{json}"
     );
     assert_eq!(json["gaps"][1]["weeks_missing"], 2, "{json}");
+}
+
+/// A text of the form YYYY-MM-DD whose month or day does not exist says which, the same way
+/// in a cell, in the manifest's vintage and in `--as-of`.
+#[test]
+fn a_date_whose_day_or_month_does_not_exist_says_so_everywhere() {
+    let text = check_fails(|d| {
+        replace(
+            &d.join("tvl_weekly.csv"),
+            "2024-11-10,base,",
+            "2024-13-10,base,",
+        );
+        replace(
+            &d.join("dataset.toml"),
+            "vintage = \"2024-12-29\"",
+            "vintage = \"2024-02-30\"",
+        );
+    });
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains(" error: ")).collect();
+    assert_eq!(
+        errors,
+        [
+            "mini/dataset.toml:9:11: error: vintage \"2024-02-30\" is not a date: February 2024 has 29 days"
+        ],
+        "{text}"
+    );
+    let text = check_fails(|d| {
+        replace(
+            &d.join("tvl_weekly.csv"),
+            "2024-11-10,base,",
+            "2024-13-10,base,",
+        );
+    });
+    assert!(
+        text.starts_with("mini/tvl_weekly.csv:8:1: error: date: \"2024-13-10\" is not a date: there is no month 13: expected a month from 01 to 12\n"),
+        "{text}"
+    );
+    let tmp = broken(|_| {});
+    for (bad, why) in [
+        ("2026-02-30", "February 2026 has 28 days"),
+        (
+            "2026-13-01",
+            "there is no month 13: expected a month from 01 to 12",
+        ),
+    ] {
+        let out = moat(
+            tmp.path(),
+            &["data", "show", "base", "--data", "mini", "--as-of", bad],
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("\"{bad}\" is not a date: {why}")),
+            "{bad}: {}",
+            stderr(&out)
+        );
+    }
 }
