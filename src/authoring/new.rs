@@ -74,6 +74,11 @@ impl Plan {
                 "rule id `{id}` must be lowercase letters, digits and `_`, starting with a letter (e.g. `sequencer_revenue`)"
             ));
         }
+        if front_matter::RESERVED_IDS.contains(&id) {
+            out.push(format!(
+                "rule id `{id}` is reserved: a backtest's flips use it beside the rules' ids; choose another id"
+            ));
+        }
         for (what, value) in [("title", title), ("category", category)] {
             if value.trim().is_empty() || value.contains(['\n', '\r']) {
                 out.push(format!(

@@ -92,7 +92,7 @@ pub fn score_text(score: Option<f64>) -> String {
     score.map_or("-".into(), |s| format!("{s:.2}"))
 }
 
-/// Counts of overall and per-verdict statuses, for footers.
+/// Counts of overall and per-verdict statuses (the chains' and the sector's), for footers.
 pub fn counts_line(result: &ScreenResult) -> String {
     use crate::evaluate::Status;
     let pass = result
@@ -101,7 +101,9 @@ pub fn counts_line(result: &ScreenResult) -> String {
         .filter(|c| c.overall == Status::Pass)
         .count();
     let mut by_status = [0usize; 4];
-    for v in result.chains.iter().flat_map(|c| &c.verdicts) {
+    // The sector's verdicts count too: an ERROR of a sector rule is one the exit code counts.
+    let sector = result.sector.iter().flat_map(|s| &s.verdicts);
+    for v in result.chains.iter().flat_map(|c| &c.verdicts).chain(sector) {
         by_status[match v.status {
             Status::Pass => 0,
             Status::Fail => 1,

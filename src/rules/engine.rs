@@ -77,7 +77,9 @@ pub(crate) fn build(limits: &Limits) -> Engine {
         // Sizes are bounded by the rule API's checks and memory by `MAX_MEMORY` instead.
         .set_max_variables(limits.max_variables)
         .set_max_functions(limits.max_functions)
-        .set_max_modules(0);
+        .set_max_modules(0)
+        // Rules are optimised when they load, after their sizes are checked (`loader`).
+        .set_optimization_level(rhai::OptimizationLevel::None);
     engine.on_progress(|_| {
         // The evaluation's own count of operations: rhai counts the operations of a function
         // a native function calls (the comparer of `sort`, the test of `filter`) in a copy of

@@ -173,6 +173,19 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
             ),
         ));
     }
+    if let Some((_, id, line, col)) = get("id")
+        && RESERVED_IDS.contains(&id.as_str())
+    {
+        errors.push(Diagnostic::at(
+            file,
+            source,
+            *line,
+            *col,
+            format!(
+                "rule id `{id}` is reserved: a backtest's flips name a chain's overall verdict `overall` and its entering or leaving the universe `universe`, beside the rules' ids; choose another id"
+            ),
+        ));
+    }
     let scope = match get("scope").map(|(_, v, line, col)| (v.as_str(), *line, *col)) {
         None | Some(("chain", ..)) => RuleScope::Chain,
         Some(("sector", ..)) => RuleScope::Sector,
@@ -199,6 +212,9 @@ pub fn parse(file: &str, source: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         scope,
     })
 }
+
+/// Ids a rule may not take: the backtest names its own rows with them, beside the rules'.
+pub const RESERVED_IDS: &[&str] = &["overall", "universe"];
 
 /// `[a-z][a-z0-9_]*`
 pub fn valid_id(id: &str) -> bool {
@@ -293,5 +309,21 @@ mod tests {
             errs[1].message,
             "scope must be `chain` or `sector`, found `universe`"
         );
+    }
+
+    /// The ids the backtest names its own rows with are refused at the id.
+    #[test]
+    fn reserved_ids_are_refused() {
+        for id in RESERVED_IDS {
+            let errs = parse("a.rhai", &GOOD.replace("token_existence", id)).unwrap_err();
+            assert_eq!((errs[0].line, errs[0].column), (1, 9));
+            assert!(
+                errs[0]
+                    .message
+                    .starts_with(&format!("rule id `{id}` is reserved: ")),
+                "{}",
+                errs[0].message
+            );
+        }
     }
 }

@@ -31,6 +31,10 @@ pub const MAX_ARRAY_SIZE: usize = 10_000;
 /// Entries of one object map grown by `+=`, `+`, `mixin` or `fill_with`. (An insert by index,
 /// `m[key] = v`, is bounded by [`MAX_MEMORY`].)
 pub const MAX_MAP_SIZE: usize = 1_000;
+/// Cases of one `switch`: rhai's optimiser takes time growing with the square of a switch's
+/// cases (10,000 cases took 14 s to compile), and a rule's table of values belongs in its
+/// params.
+pub const MAX_SWITCH_CASES: usize = 256;
 /// Variables alive at once in one function.
 pub const MAX_VARIABLES: usize = 200;
 /// Functions defined in one rule file.
@@ -319,6 +323,7 @@ mod tests {
                 "`MAX_MAP_SIZE`",
                 format!("{} entries", n(MAX_MAP_SIZE as u128)),
             ),
+            ("`MAX_SWITCH_CASES`", n(MAX_SWITCH_CASES as u128)),
             (
                 "`MAX_VARIABLES`, `MAX_FUNCTIONS`",
                 format!("{MAX_VARIABLES}, {MAX_FUNCTIONS}"),

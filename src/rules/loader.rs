@@ -7,7 +7,7 @@ use super::api::params::ParamTable;
 use super::engine;
 use super::files;
 use super::front_matter::{self, FrontMatter};
-use super::limits::Limits;
+use super::limits::{self, Limits};
 use super::pack::{CompiledRule, RuleInfo, RulePack, SourceFile, pack_hash};
 use super::screen_file::{self, SCREEN_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, line_col};
@@ -54,7 +54,10 @@ pub fn read_dir(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), Diagnostics
     for p in paths {
         let shown = p.display().to_string();
         match files::read_text(&p, &shown, files::RULE_FILE) {
-            Ok(text) => rules.push(SourceFile::new(shown, text)),
+            Ok(text) => rules.push(SourceFile::new(
+                shown,
+                files::lone_carriage_returns_as_line_ends(text),
+            )),
             Err(e) => errors.push(e),
         }
     }
@@ -153,7 +156,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
         };
         // Code the sandbox refuses or cannot parse does not stop the screen: the rule stays in
         // the pack as broken, and every verdict it gives is an ERROR at the problem's place.
-        let (ast, entry, broken) = match compile(&engine, file) {
+        let (ast, entry, broken) = match compile(&engine, file, &limits) {
             Ok(ast) => match check_entry(&header, &ast, file) {
                 Ok(at) => (ast, at, None),
                 Err(e) => {
@@ -299,17 +302,88 @@ fn listed_leniently(text: &str) -> Option<BTreeMap<String, (usize, usize)>> {
     )
 }
 
-fn compile(engine: &Engine, file: &SourceFile) -> Result<rhai::AST, Diagnostic> {
-    let mut ast = engine
+/// Compile a rule: parsed without optimisation (the engine's level), its literals and
+/// `switch`es checked against the limits, then optimised. rhai's optimiser takes time growing
+/// with the square of a `switch`'s cases (10,000 cases took 14 s), so their count is checked
+/// before it runs.
+fn compile(engine: &Engine, file: &SourceFile, limits: &Limits) -> Result<rhai::AST, Diagnostic> {
+    let ast = engine
         .compile(&file.text)
-        .map_err(|e| parse_error(file, &e))?;
+        .map_err(|e| parse_error(file, &e, limits.max_functions))?;
+    if let Some((pos, message)) = oversized(&ast, limits) {
+        let (line, column) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        return Err(Diagnostic::at(
+            &file.path, &file.text, line, column, message,
+        ));
+    }
+    let mut ast = engine.optimize_ast(&rhai::Scope::new(), ast, rhai::OptimizationLevel::Simple);
     // The file's name within the pack, as a result names the rule's file: a caught error's
     // `source` (`${e}`) must not depend on where the pack lives.
     ast.set_source(file.file_name());
     Ok(ast)
 }
 
-fn parse_error(file: &SourceFile, e: &ParseError) -> Diagnostic {
+/// The first `switch` of more than [`limits::MAX_SWITCH_CASES`] cases, or literal larger than
+/// a value built at run time may be (an array, a map, a string), with its position and why.
+fn oversized(ast: &rhai::AST, limits: &Limits) -> Option<(rhai::Position, String)> {
+    use rhai::{ASTNode, Expr, Stmt};
+    let mut found = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        found = match path.last() {
+            Some(ASTNode::Stmt(Stmt::Switch(x, pos))) => {
+                let cases = x.1.cases.values().map(|b| b.blocks.len()).sum::<usize>() + x.1.ranges.len();
+                (cases > limits::MAX_SWITCH_CASES).then(|| {
+                    (
+                        *pos,
+                        format!(
+                            "this `switch` has {cases} cases, more than the {} a rule may have (`MAX_SWITCH_CASES`): compiling a switch takes time growing with the square of its cases; a table of values belongs in screen.toml's params",
+                            limits::MAX_SWITCH_CASES
+                        ),
+                    )
+                })
+            }
+            Some(ASTNode::Expr(Expr::Array(items, pos))) => {
+                (items.len() > limits.max_array_size).then(|| {
+                    (
+                        *pos,
+                        format!(
+                            "this array has {} items, more than the {} an array may hold (`MAX_ARRAY_SIZE`)",
+                            items.len(),
+                            limits.max_array_size
+                        ),
+                    )
+                })
+            }
+            Some(ASTNode::Expr(Expr::Map(x, pos))) => (x.0.len() > limits.max_map_size).then(|| {
+                (
+                    *pos,
+                    format!(
+                        "this map has {} entries, more than the {} a map may hold (`MAX_MAP_SIZE`)",
+                        x.0.len(),
+                        limits.max_map_size
+                    ),
+                )
+            }),
+            Some(ASTNode::Expr(Expr::StringConstant(text, pos))) => {
+                (text.len() > limits.max_string_size).then(|| {
+                    (
+                        *pos,
+                        format!(
+                            "this string is {} bytes, more than the {} a string may hold (`MAX_STRING_SIZE`)",
+                            text.len(),
+                            limits.max_string_size
+                        ),
+                    )
+                })
+            }
+            _ => None,
+        };
+        found.is_none()
+    });
+    found
+}
+
+fn parse_error(file: &SourceFile, e: &ParseError, max_functions: usize) -> Diagnostic {
     let pos = e.position();
     let (line, column) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
     // A refused name is reported as refused wherever the parser trips on it (`f.curry(x)`
@@ -346,6 +420,9 @@ fn parse_error(file: &SourceFile, e: &ParseError) -> Diagnostic {
                 "unknown variable `{v}` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)"
             )
         }
+        (None, ParseErrorType::TooManyFunctions) => format!(
+            "more than {max_functions} functions in one rule file (`MAX_FUNCTIONS`): every `fn` and every closure (`|x| ...`) counts"
+        ),
         (None, other) => other.to_string(),
     };
     Diagnostic::at(&file.path, &file.text, line, column, message)
@@ -622,6 +699,94 @@ mod tests {
             err.to_string(),
             "rules/a.rhai:5:33: error: `eval` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | fn rule(chain, params, peers) { eval(\"1\") }\n  |                                 ^\n\
              rules/b.rhai:5:1: error: `import` is not allowed in rules: a rule is one self-contained file and cannot run or load other code\n  |\n5 | import \"os\" as os;\n  | ^"
+        );
+    }
+
+    /// A `switch` of more cases than rhai's optimiser handles quickly, and literals larger than
+    /// a value built at run time may be, are compile errors at their place, found before the
+    /// optimiser runs; at the limits they compile.
+    #[test]
+    fn large_switches_and_literals_are_compile_errors() {
+        let max = limits::MAX_SWITCH_CASES;
+        let switch = |n: usize| {
+            let cases: Vec<String> = (0..n).map(|i| format!("{i} => {i}")).collect();
+            format!(
+                "fn rule(chain, params, peers) {{\n    switch 3 {{ {}, _ => 0 }}\n}}",
+                cases.join(", ")
+            )
+        };
+        let literal = |open: &str, item: &dyn Fn(usize) -> String, n: usize, close: &str| {
+            let items: Vec<String> = (0..n).map(item).collect();
+            format!(
+                "fn rule(chain, params, peers) {{\n    let x = {open}{}{close};\n    1\n}}",
+                items.join(", ")
+            )
+        };
+        let l = Limits::default();
+        let array = |n| literal("[", &|i| i.to_string(), n, "]");
+        let map = |n| literal("#{", &|i| format!("k{i}: {i}"), n, "}");
+        let string = |n| {
+            format!(
+                "fn rule(chain, params, peers) {{\n    \"{}\"\n}}",
+                "a".repeat(n)
+            )
+        };
+        let problems = |code: String| {
+            let screen = "name = \"t\"\npass_mark = 0.5\n[rules.a]\n";
+            let pack = load(screen, &[("rules/a.rhai", rule("a", &code))]).unwrap();
+            pack.problems()
+                .map(|d| format!("{}: {}", d.location(), d.message))
+                .collect::<Vec<_>>()
+        };
+        for ok in [
+            switch(max),
+            array(l.max_array_size),
+            map(l.max_map_size),
+            string(l.max_string_size),
+        ] {
+            assert_eq!(problems(ok), Vec::<String>::new());
+        }
+        assert_eq!(
+            problems(switch(max + 1)),
+            [format!(
+                "rules/a.rhai:6:5: this `switch` has {} cases, more than the {max} a rule may have (`MAX_SWITCH_CASES`): compiling a switch takes time growing with the square of its cases; a table of values belongs in screen.toml's params",
+                max + 1
+            )]
+        );
+        assert_eq!(
+            problems(array(l.max_array_size + 1)),
+            [
+                "rules/a.rhai:6:13: this array has 10001 items, more than the 10000 an array may hold (`MAX_ARRAY_SIZE`)"
+            ]
+        );
+        assert_eq!(
+            problems(map(l.max_map_size + 1)),
+            [
+                "rules/a.rhai:6:13: this map has 1001 entries, more than the 1000 a map may hold (`MAX_MAP_SIZE`)"
+            ]
+        );
+        let closures = |n: usize| {
+            let lets: Vec<String> = (0..n).map(|i| format!("let f{i} = |x| x + {i};")).collect();
+            format!(
+                "fn rule(chain, params, peers) {{\n    {}\n    1\n}}",
+                lets.join(" ")
+            )
+        };
+        assert_eq!(
+            problems(closures(l.max_functions - 1)),
+            Vec::<String>::new()
+        );
+        let too_many = problems(closures(l.max_functions + 1));
+        assert_eq!(too_many.len(), 1);
+        assert!(
+            too_many[0].ends_with(": more than 50 functions in one rule file (`MAX_FUNCTIONS`): every `fn` and every closure (`|x| ...`) counts"),
+            "{too_many:?}"
+        );
+        assert_eq!(
+            problems(string(l.max_string_size + 1)),
+            [
+                "rules/a.rhai:6:5: this string is 10001 bytes, more than the 10000 a string may hold (`MAX_STRING_SIZE`)"
+            ]
         );
     }
 

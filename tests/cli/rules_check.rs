@@ -767,7 +767,7 @@ fn files_that_are_not_rule_files_are_refused_by_name() {
         "{err}"
     );
     assert!(
-        err.contains("big.rhai: error: the file is 1100012 bytes: expected at most 1048576 bytes (1 MiB), the largest a rule file (.rhai) moat reads"),
+        err.contains("big.rhai: error: the file is 1100012 bytes: expected at most 65536 bytes (64 KiB), the largest a rule file (.rhai) moat reads"),
         "{err}"
     );
 
@@ -789,4 +789,31 @@ fn files_that_are_not_rule_files_are_refused_by_name() {
             stderr(&out)
         );
     }
+}
+
+/// A rule file whose lines end in a lone `\r` (classic Mac OS) reads as one whose lines end in
+/// `\n`: it checks clean, and a problem in it is placed at its line.
+#[test]
+fn check_reads_lone_carriage_returns_as_line_ends() {
+    let to_cr = |path: &Path| {
+        let text = fs::read_to_string(path).unwrap();
+        fs::write(path, text.replace('\n', "\r")).unwrap();
+    };
+    let out = check_broken(|r| to_cr(&r.join("security_hygiene.rhai")));
+    assert_eq!(
+        stdout(&out),
+        "rules/: 7 rules, no problems\n",
+        "{}",
+        stderr(&out)
+    );
+    let out = check_broken(|r| {
+        let path = r.join("security_hygiene.rhai");
+        replace(&path, "let problems = [];", "let problems = [;");
+        to_cr(&path);
+    });
+    assert!(
+        problems(&out).starts_with("rules/security_hygiene.rhai:10:21: error: Unexpected ';'"),
+        "{}",
+        stderr(&out)
+    );
 }
