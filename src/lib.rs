@@ -92,8 +92,8 @@ pub fn screen(
 
 /// Screen a universe already cut (a backtest cuts one index at many dates). Chains asked for
 /// that are not in the universe at that date (not launched yet, shut down) are listed with
-/// why in `not_screened`, and the others are screened; a slug the dataset does not know, or
-/// an L1, is an error.
+/// why in `not_screened`, and the others are screened; every chain named is in
+/// `chains_asked`. A slug the dataset does not know, or an L1, is an error.
 pub fn screen_universe(
     ds: &Dataset,
     pack: &RulePack,
@@ -102,6 +102,8 @@ pub fn screen_universe(
 ) -> Result<ScreenResult> {
     let mut options = options.clone();
     let mut not_screened = Vec::new();
+    // Every chain named, those not in the universe at this date too.
+    let chains_asked = options.chains.as_deref().map(evaluate::asked);
     if let Some(chains) = &mut options.chains {
         let known = dataset::frame::texts(&ds.chains, "slug").map_err(anyhow::Error::from)?;
         let l1 = dataset::frame::texts(&ds.chains, "layer").map_err(anyhow::Error::from)?;
@@ -130,6 +132,7 @@ pub fn screen_universe(
     }
     let mut result = evaluate::screen_owned(pack, universe, &options)?;
     result.not_screened = not_screened;
+    result.chains_asked = chains_asked;
     Ok(result)
 }
 

@@ -125,9 +125,18 @@ fn screen_world(
         chains: chain_results,
         sector,
         not_screened: Vec::new(),
+        chains_asked: options.chains.as_deref().map(asked),
     };
     World::free_on(world, &pool);
     Ok(result)
+}
+
+/// The chains named with `--chains`, by slug, each once: what a result says it was asked.
+pub fn asked(chains: &[String]) -> Vec<String> {
+    let mut out = chains.to_vec();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The evaluation threads for `threads` (0: one per core), started once per process and kept:

@@ -88,6 +88,11 @@ pub struct ScreenResult {
     /// Chains asked for (`--chains`) that are not in the universe at the as-of date, and why.
     #[serde(default)]
     pub not_screened: Vec<crate::dataset::NotScreened>,
+    /// The chains the screen was asked to judge (`--chains`), by slug, each once: those in
+    /// `chains` and those in `not_screened`. Absent when no chain was named: every chain of
+    /// the universe was judged (and a result saved before this field reads as such).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chains_asked: Option<Vec<String>>,
 }
 
 impl ChainResult {

@@ -1,13 +1,15 @@
 //! What changed between two screens: verdicts that flipped (chain, rule, from → to, with both
 //! reasons), chains whose overall verdict or score moved, chains that entered or left the
 //! universe, and the sector's verdicts; with both sides' stamps, and notes when the two were
-//! made with different rule packs or datasets (then a change may come from the rules or the
-//! data, not from time). A backtest's flips are the diffs of consecutive dates.
+//! made with different rule packs, datasets (or data of other contents) or pass marks (then a
+//! change may come from the rules or the data, not from time), with different rules (`--only`)
+//! or when a side judged only the chains asked for (`--chains`: a chain it was not asked for
+//! is not compared). A backtest's flips are the diffs of consecutive dates.
 
 use crate::evaluate::{ScreenResult, Stamps, Status, Tally, Verdict};
-use crate::rules::RuleInfo;
+use crate::rules::{RuleInfo, RuleScope};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Scores closer than this are the same score (rounding of a weighted share).
 const SCORE_EPSILON: f64 = 1e-9;
@@ -41,14 +43,16 @@ pub struct OverallChange {
 pub struct Diff {
     pub before: Stamps,
     pub after: Stamps,
-    /// What differs besides the date: the rule pack, the dataset, the pass mark.
+    /// What differs besides the date: the rule pack, the dataset or its contents, the pass
+    /// mark, the rules run, the chains judged.
     pub notes: Vec<String>,
     /// Verdicts that changed, chains by slug then rules in the order of the screen, then the
     /// sector's rules.
     pub verdicts: Vec<Change>,
     /// Chains whose overall verdict or score changed, by slug.
     pub overall: Vec<OverallChange>,
-    /// Chains judged after but not before, and the reverse, by slug.
+    /// Chains judged after but not before, and the reverse, by slug; a chain a side was not
+    /// asked to judge (`--chains`) is in neither.
     pub entered: Vec<String>,
     pub left: Vec<String>,
     /// The sector's overall verdict, when it changed.
@@ -81,6 +85,16 @@ pub fn diff(before: &ScreenResult, after: &ScreenResult) -> Diff {
             "the datasets differ ({} of {} before, {} of {} after): a change may come from the data's revision, not from time",
             b.dataset, b.vintage, a.dataset, a.vintage
         ));
+    } else if b.as_of == a.as_of && b.dataset_hash != a.dataset_hash {
+        // At one as-of date both saw the same rows of one dataset: other hashes are other
+        // contents. (At two dates the hashes differ anyway: each covers the rows seen then.)
+        notes.push(format!(
+            "the data's contents differ (dataset {} of {}, content {} before, {} after): a change may come from a revision of the data, not from time",
+            b.dataset,
+            b.vintage,
+            short(&b.dataset_hash),
+            short(&a.dataset_hash)
+        ));
     }
     if b.pass_mark != a.pass_mark {
         notes.push(format!(
@@ -88,6 +102,9 @@ pub fn diff(before: &ScreenResult, after: &ScreenResult) -> Diff {
             b.pass_mark, a.pass_mark
         ));
     }
+    notes.extend(rules_note(before, after));
+    let (judged_before, judged_after) = (Judged::of(before), Judged::of(after));
+    notes.extend(chains_notes(&judged_before, &judged_after, before, after));
     let old: BTreeMap<&str, _> = before.chains.iter().map(|c| (c.slug.as_str(), c)).collect();
     let new: BTreeMap<&str, _> = after.chains.iter().map(|c| (c.slug.as_str(), c)).collect();
     let order: Vec<&str> = after
@@ -136,18 +153,169 @@ pub fn diff(before: &ScreenResult, after: &ScreenResult) -> Diff {
         notes,
         verdicts,
         overall,
+        // A chain a side was not asked to judge is not out of its universe: only not compared.
         entered: new
             .keys()
-            .filter(|s| !old.contains_key(*s))
+            .filter(|s| !old.contains_key(*s) && judged_before.would_judge(s))
             .map(|s| s.to_string())
             .collect(),
         left: old
             .keys()
-            .filter(|s| !new.contains_key(*s))
+            .filter(|s| !new.contains_key(*s) && judged_after.would_judge(s))
             .map(|s| s.to_string())
             .collect(),
         sector,
     }
+}
+
+/// Which chains of its universe a side judged.
+enum Judged<'a> {
+    /// Every chain (no `--chains`).
+    All,
+    /// Only the chains asked for with `--chains`.
+    Asked(BTreeSet<&'a str>),
+    /// None: the side ran no chain rule (a screen of sector rules alone).
+    NoChainRule,
+}
+
+impl<'a> Judged<'a> {
+    fn of(r: &'a ScreenResult) -> Judged<'a> {
+        if !r.rules.iter().any(|x| x.scope == RuleScope::Chain) {
+            return Judged::NoChainRule;
+        }
+        match &r.chains_asked {
+            Some(asked) => Judged::Asked(asked.iter().map(String::as_str).collect()),
+            // Saved before `chains_asked` was written: only a screen with `--chains` lists
+            // chains it could not screen, and it judged every other chain it was asked for.
+            None if !r.not_screened.is_empty() => Judged::Asked(
+                r.chains
+                    .iter()
+                    .map(|c| c.slug.as_str())
+                    .chain(r.not_screened.iter().map(|n| n.chain.as_str()))
+                    .collect(),
+            ),
+            None => Judged::All,
+        }
+    }
+
+    /// Whether the side would have judged `slug` had it been in its universe.
+    fn would_judge(&self, slug: &str) -> bool {
+        match self {
+            Judged::All => true,
+            Judged::Asked(asked) => asked.contains(slug),
+            Judged::NoChainRule => false,
+        }
+    }
+}
+
+/// At most this many slugs are named in a note; the rest are counted.
+const NAMED_IN_NOTE: usize = 10;
+
+/// `ids` joined with commas, the first [`NAMED_IN_NOTE`] of them, then how many more.
+fn named<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let mut out = ids
+        .iter()
+        .take(NAMED_IN_NOTE)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > NAMED_IN_NOTE {
+        out.push_str(&format!(" and {} more", ids.len() - NAMED_IN_NOTE));
+    }
+    out
+}
+
+/// The note when a side judged only some chains (`--chains`, or no chain rule at all): the
+/// chains the other side judged beyond them are not compared, neither entered nor left.
+fn chains_notes(
+    judged_before: &Judged,
+    judged_after: &Judged,
+    before: &ScreenResult,
+    after: &ScreenResult,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Judged::Asked(x), Judged::Asked(y)) = (judged_before, judged_after)
+        && x == y
+    {
+        out.push(format!(
+            "both sides judged only the chains asked for with --chains ({}): no other chain is compared",
+            named(x.iter().copied())
+        ));
+        return out;
+    }
+    for (side, judged, other) in [
+        ("before", judged_before, after),
+        ("after", judged_after, before),
+    ] {
+        match judged {
+            Judged::All => {}
+            Judged::Asked(asked) => out.push(format!(
+                "the {side} side judged only the chains asked for with --chains ({}): a chain it was not asked for is not compared, and neither entered nor left the universe",
+                named(asked.iter().copied())
+            )),
+            Judged::NoChainRule if !other.chains.is_empty() => out.push(format!(
+                "the {side} side ran no chain rule and judged no chain: chains are not compared, and none entered or left the universe"
+            )),
+            Judged::NoChainRule => {}
+        }
+    }
+    out
+}
+
+/// The note when one side ran rules the other did not (`--only`, or another rule pack): their
+/// verdicts are not compared, and overall verdicts and scores are taken over other rules.
+fn rules_note(before: &ScreenResult, after: &ScreenResult) -> Option<String> {
+    let only = |one: &ScreenResult, other: &ScreenResult| -> Vec<(String, RuleScope)> {
+        one.rules
+            .iter()
+            .filter(|r| !other.rules.iter().any(|o| o.id == r.id))
+            .map(|r| (r.id.clone(), r.scope))
+            .collect()
+    };
+    let (only_before, only_after) = (only(before, after), only(after, before));
+    if only_before.is_empty() && only_after.is_empty() {
+        return None;
+    }
+    let mut sides = Vec::new();
+    for (side, ids) in [("before", &only_before), ("after", &only_after)] {
+        if !ids.is_empty() {
+            sides.push(format!(
+                "only the {side} side ran {} {}",
+                if ids.len() == 1 {
+                    "the rule"
+                } else {
+                    "the rules"
+                },
+                named(ids.iter().map(|(id, _)| id.as_str()))
+            ));
+        }
+    }
+    // Whose overall verdicts and scores, compared, rest on rules of one side only.
+    let scoped = |scope| {
+        only_before
+            .iter()
+            .chain(&only_after)
+            .any(|(_, s)| *s == scope)
+    };
+    let chains = scoped(RuleScope::Chain) && !before.chains.is_empty() && !after.chains.is_empty();
+    let sector = scoped(RuleScope::Sector) && before.sector.is_some() && after.sector.is_some();
+    let whose = match (chains, sector) {
+        (true, true) => {
+            ", and the chains' and the sector's overall verdicts and scores are taken over different rules"
+        }
+        (true, false) => {
+            ", and the chains' overall verdicts and scores are taken over different rules"
+        }
+        (false, true) => {
+            ", and the sector's overall verdict and score are taken over different rules"
+        }
+        (false, false) => "",
+    };
+    Some(format!(
+        "{}: their verdicts are not compared{whose}",
+        sides.join("; ")
+    ))
 }
 
 /// The verdicts of one chain (or the sector) whose status changed, in `order`.
@@ -306,6 +474,9 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             }
         }
     }
+    if let Some(asked) = &result.chains_asked {
+        asked_problems(result, asked, &mut out);
+    }
     let sector_rules: Vec<&str> = scope_of
         .iter()
         .filter(|(_, s)| **s == crate::rules::RuleScope::Sector)
@@ -350,6 +521,49 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         out.push(format!("… and {more} more"));
     }
     out
+}
+
+/// What makes a saved result's `chains_asked` other than the chains it judged and those it
+/// could not screen: a chain asked for missing from both would read as one that left the
+/// universe, a chain judged but not asked for as one not compared.
+fn asked_problems(result: &ScreenResult, asked: &[String], out: &mut Vec<String>) {
+    use crate::diagnostics::escaped;
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, slug) in asked.iter().enumerate() {
+        if let Some(first) = listed_before(&mut seen, slug, i) {
+            out.push(format!(
+                "chains_asked[{i}] \"{}\" is listed twice (first at chains_asked[{first}]): expected each chain once",
+                escaped(slug)
+            ));
+        }
+    }
+    let unasked = |at: String, slug: &str, out: &mut Vec<String>| {
+        if !seen.contains_key(slug) {
+            out.push(format!(
+                "{at} \"{}\" is not among chains_asked: expected only the chains the screen was asked to judge",
+                escaped(slug)
+            ));
+        }
+    };
+    for (i, c) in result.chains.iter().enumerate() {
+        unasked(format!("chains[{i}].slug"), &c.slug, out);
+    }
+    for (i, n) in result.not_screened.iter().enumerate() {
+        unasked(format!("not_screened[{i}].chain"), &n.chain, out);
+    }
+    // A screen of sector rules alone judges no chain, whichever were asked for.
+    if result.rules.iter().any(|r| r.scope == RuleScope::Chain) {
+        for (i, slug) in asked.iter().enumerate() {
+            let judged = result.chains.iter().any(|c| &c.slug == slug);
+            let not_screened = result.not_screened.iter().any(|n| &n.chain == slug);
+            if !judged && !not_screened && seen.get(slug.as_str()) == Some(&i) {
+                out.push(format!(
+                    "chains_asked[{i}] \"{}\" is in neither chains nor not_screened: expected a result, or why there is none, for each chain asked for",
+                    escaped(slug)
+                ));
+            }
+        }
+    }
 }
 
 /// What a saved tally of `at` (a chain or the sector) says against what its `verdicts` give

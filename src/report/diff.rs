@@ -1,6 +1,7 @@
-//! `moat diff` rendered: a stamps line for each side, notes when the rule packs or datasets
-//! differ, then chains that entered or left, verdicts that changed with both reasons, and
-//! overall and score changes; or the same as JSON.
+//! `moat diff` rendered: a stamps line for each side, notes on what differs besides the date
+//! (rule packs, datasets or their contents, pass marks, rules run, chains asked for), then
+//! chains that entered or left, verdicts that changed with both reasons, and overall and score
+//! changes; or the same as JSON.
 
 use super::escape::{one_line, shown};
 use super::{score_text, stamps_text};

@@ -687,3 +687,248 @@ fn a_default_backtest_ends_at_the_vintage() {
     assert_eq!(dates(&after), dates(&before));
     assert_eq!(dates(&after).last().unwrap(), "2024-12-29");
 }
+
+/// Save the screen of `dir/mini` with `extra_args` as `dir/name`, and return its JSON.
+fn saved(dir: &Path, name: &str, extra_args: &[&str]) -> serde_json::Value {
+    let (json, out) = screen_json(dir, extra_args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    fs::write(dir.join(name), &out.stdout).unwrap();
+    json
+}
+
+/// `moat diff A B --format json` in `dir`.
+fn diff_json(dir: &Path, a: &str, b: &str) -> serde_json::Value {
+    json_of(dir, &["diff", a, b, "--format", "json"])
+}
+
+/// A screen narrowed with `--chains` says which chains it was asked for; a diff against it
+/// compares only those: a chain it was not asked for neither entered nor left the universe,
+/// while one it was asked for and could not screen did. A file saved without the field (an
+/// older moat) still reads.
+#[test]
+fn diff_with_a_screen_of_some_chains_compares_only_the_chains_asked_for() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let full = saved(dir, "full.json", &[]);
+    assert!(full.get("chains_asked").is_none(), "{full}");
+    assert_eq!(full["chains"].as_array().unwrap().len(), 5);
+    let sub = saved(dir, "sub.json", &["--chains", "base,arbitrum,base"]);
+    assert_eq!(sub["chains_asked"], serde_json::json!(["arbitrum", "base"]));
+
+    for (a, b, side) in [
+        ("full.json", "sub.json", "after"),
+        ("sub.json", "full.json", "before"),
+    ] {
+        let out = moat(dir, &["diff", a, b]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!(
+                "\nnote: the {side} side judged only the chains asked for with --chains (arbitrum, base): a chain it was not asked for is not compared, and neither entered nor left the universe\n"
+            )),
+            "{text}"
+        );
+        assert!(text.ends_with("\nno change\n"), "{text}");
+        assert!(!text.contains("the universe:"), "{text}");
+        let json = diff_json(dir, a, b);
+        assert_eq!(json["entered"], serde_json::json!([]), "{json}");
+        assert_eq!(json["left"], serde_json::json!([]), "{json}");
+    }
+
+    // Base launched in 2023-07: asked for at 2023-01-01, it is not screened, and enters.
+    let early = saved(
+        dir,
+        "early.json",
+        &["--chains", "base,arbitrum", "--as-of", "2023-01-01"],
+    );
+    assert_eq!(early["not_screened"][0]["chain"], "base", "{early}");
+    assert_eq!(
+        early["chains_asked"],
+        serde_json::json!(["arbitrum", "base"])
+    );
+    let json = diff_json(dir, "early.json", "sub.json");
+    assert_eq!(json["entered"], serde_json::json!(["base"]), "{json}");
+    assert_eq!(json["left"], serde_json::json!([]), "{json}");
+    assert_eq!(
+        json["notes"],
+        serde_json::json!([
+            "both sides judged only the chains asked for with --chains (arbitrum, base): no other chain is compared"
+        ])
+    );
+    // Against the whole screen, it was asked for base and did not have it: base left; the
+    // chains it was not asked for did not.
+    let json = diff_json(dir, "full.json", "early.json");
+    assert_eq!(json["left"], serde_json::json!(["base"]), "{json}");
+    assert_eq!(json["entered"], serde_json::json!([]), "{json}");
+
+    // Saved without `chains_asked` (an older moat): the chains it could not screen show it
+    // was narrowed, and what it was asked for is read from them and the chains it judged.
+    let mut older = early.clone();
+    older.as_object_mut().unwrap().remove("chains_asked");
+    fs::write(dir.join("older.json"), older.to_string()).unwrap();
+    assert_eq!(
+        diff_json(dir, "older.json", "sub.json")["entered"],
+        serde_json::json!(["base"])
+    );
+    let mut plain = full.clone();
+    plain.as_object_mut().unwrap().remove("not_screened");
+    fs::write(dir.join("plain.json"), plain.to_string()).unwrap();
+    let same = moat(dir, &["diff", "plain.json", "full.json"]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(
+        stdout(&same).ends_with("\nno change\n"),
+        "{}",
+        stdout(&same)
+    );
+
+    // Asked only for a chain not in the universe: nothing judged, nothing left.
+    saved(dir, "all_2023.json", &["--as-of", "2023-01-01"]);
+    let gone = saved(
+        dir,
+        "gone.json",
+        &["--chains", "base", "--as-of", "2023-01-01"],
+    );
+    assert_eq!(gone["chains"], serde_json::json!([]), "{gone}");
+    let out = moat(dir, &["diff", "all_2023.json", "gone.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).split_once("note: ").unwrap().1,
+        "the after side judged only the chains asked for with --chains (base): a chain it was not asked for is not compared, and neither entered nor left the universe\n\nno change\n"
+    );
+
+    // A `chains_asked` other than the chains judged and not screened is refused: it would
+    // read as chains leaving, or not compared.
+    let mut odd = sub.clone();
+    odd["chains_asked"] = serde_json::json!(["arbitrum", "optimism"]);
+    fs::write(dir.join("odd.json"), odd.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "full.json", "odd.json"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains(
+            ".slug \"base\" is not among chains_asked: expected only the chains the screen was asked to judge\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "  chains_asked[1] \"optimism\" is in neither chains nor not_screened: expected a result, or why there is none, for each chain asked for\n"
+        ),
+        "{err}"
+    );
+}
+
+/// A diff of screens that ran other rules (`--only`) names the rules only one side ran:
+/// their verdicts are not compared, and overall verdicts and scores rest on other rules.
+#[test]
+fn diff_of_screens_of_other_rules_names_the_rules_only_one_side_ran() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    saved(dir, "full.json", &[]);
+    saved(dir, "only.json", &["--only", "traction"]);
+    let out = moat(dir, &["diff", "full.json", "only.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "\nnote: only the before side ran the rules differentiation, ecosystem_interconnection, sector_moats, security_hygiene, token_existence, tvl_leadership: their verdicts are not compared, and the chains' overall verdicts and scores are taken over different rules\n"
+        ),
+        "{text}"
+    );
+    // The overall and score changes are still listed (the note says what they rest on).
+    assert!(text.contains("\noverall and score changes: "), "{text}");
+    let json = diff_json(dir, "full.json", "only.json");
+    assert!(
+        json["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["rule"] == "traction"),
+        "{json}"
+    );
+    let back = stdout(&moat(dir, &["diff", "only.json", "full.json"]));
+    assert!(
+        back.contains("\nnote: only the after side ran the rules differentiation, "),
+        "{back}"
+    );
+
+    // Rules on both sides: the rule each ran alone is named on its side.
+    saved(dir, "other.json", &["--only", "traction,token_existence"]);
+    saved(dir, "some.json", &["--only", "traction,tvl_leadership"]);
+    assert_eq!(
+        diff_json(dir, "other.json", "some.json")["notes"],
+        serde_json::json!([
+            "only the before side ran the rule token_existence; only the after side ran the rule tvl_leadership: their verdicts are not compared, and the chains' overall verdicts and scores are taken over different rules"
+        ])
+    );
+
+    // A screen of sector rules alone judged no chain: none entered or left.
+    saved(dir, "sector.json", &["--only", "sector_moats"]);
+    let out = moat(dir, &["diff", "full.json", "sector.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "\nnote: the after side ran no chain rule and judged no chain: chains are not compared, and none entered or left the universe\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("the universe:"), "{text}");
+}
+
+/// Two screens of one dataset name and vintage at one as-of date whose contents differ (a
+/// revised file) are noted, with both content hashes; two dates of one dataset are not.
+#[test]
+fn diff_of_revised_data_of_one_name_and_vintage_notes_the_contents_differ() {
+    let tmp = screen_dir(&[]);
+    let dir = tmp.path();
+    let before = saved(dir, "before.json", &[]);
+    replace(
+        &dir.join("mini/tvl_weekly.csv"),
+        "2024-12-29,zksync-era,98146605",
+        "2024-12-29,zksync-era,98146606",
+    );
+    let after = saved(dir, "after.json", &[]);
+    let hash =
+        |j: &serde_json::Value| j["stamps"]["dataset_hash"].as_str().unwrap()[..12].to_string();
+    assert_eq!(before["stamps"]["dataset"], after["stamps"]["dataset"]);
+    assert_eq!(before["stamps"]["vintage"], after["stamps"]["vintage"]);
+    assert_ne!(hash(&before), hash(&after));
+    let out = moat(dir, &["diff", "before.json", "after.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let note = format!(
+        "the data's contents differ (dataset mini of 2024-12-29, content {} before, {} after): a change may come from a revision of the data, not from time",
+        hash(&before),
+        hash(&after)
+    );
+    assert!(text.contains(&format!("\nnote: {note}\n")), "{text}");
+    assert_eq!(
+        diff_json(dir, "before.json", "after.json")["notes"],
+        serde_json::json!([note])
+    );
+    let same = stdout(&moat(dir, &["diff", "after.json", "after.json"]));
+    assert!(!same.contains("note:"), "{same}");
+
+    // Two as-of dates, screened from one dataset with the same arguments: their hashes differ
+    // (each covers the rows seen then), their contents do not.
+    let out = moat(
+        dir,
+        &[
+            "diff",
+            "2024-12-01",
+            "2024-12-29",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("before: L2 moat screen as of 2024-12-01 | dataset mini "),
+        "{text}"
+    );
+    assert!(!text.contains("note:"), "{text}");
+}
