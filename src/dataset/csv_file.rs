@@ -102,13 +102,15 @@ impl Miscounts {
             .into_values()
             .map(|m| {
                 let mut p = m.first;
-                if m.more > 0 {
-                    p.message.push_str(&format!(
-                        "; so do {} more {} up to line {}",
-                        m.more,
-                        if m.more == 1 { "line" } else { "lines" },
+                match m.more {
+                    0 => {}
+                    1 => p
+                        .message
+                        .push_str(&format!("; so does 1 more line, line {}", m.last_line)),
+                    more => p.message.push_str(&format!(
+                        "; so do {more} more lines up to line {}",
                         m.last_line
-                    ));
+                    )),
                 }
                 p
             })
@@ -223,6 +225,15 @@ impl<'a> Records<'a> {
         if self.plain.is_some() {
             return self.next_plain_record();
         }
+        loop {
+            if let Some(record) = self.next_csv_record()? {
+                return Some(record);
+            }
+        }
+    }
+
+    /// [`Records::next_record`] with the `csv` crate: `Some(None)` for a blank line, skipped.
+    fn next_csv_record(&mut self) -> Option<Option<Result<RecordAt, Problem>>> {
         let read = self.reader.read_record(&mut self.record);
         let at = |lines: &mut LineCounter, offset: u64| {
             let start = true_start(self.bytes, offset as usize);
@@ -256,13 +267,18 @@ impl<'a> Records<'a> {
                     ),
                     _ => self.whole_line(at, format!("unreadable record: {e}")),
                 };
-                Some(Err(problem))
+                Some(Some(Err(problem)))
             }
             Ok(true) => {
                 let offset = self.record.position().map_or(0, |p| p.byte());
                 let at = at(&mut self.lines, offset);
+                // A line of white space alone is blank, as an empty line is (the crate skips
+                // those): one field, and no quote on the line.
+                if self.record.len() == 1 && blank(&line_text(self.bytes, at.start)) {
+                    return Some(None);
+                }
                 let lengths = self.record.iter().map(str::len);
-                Some(self.checked(at, self.record.len(), lengths))
+                Some(Some(self.checked(at, self.record.len(), lengths)))
             }
         }
     }
@@ -280,7 +296,8 @@ impl<'a> Records<'a> {
         }
         if count != self.width {
             let message = format!(
-                "found {count} fields, expected {} (one per header column)",
+                "found {count} field{}, expected {} (one per header column)",
+                if count == 1 { "" } else { "s" },
                 self.width
             );
             self.miscount.set(Some((count, at.line)));
@@ -301,7 +318,7 @@ impl<'a> Records<'a> {
             let start = *next;
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             *next = end + 1;
-            if end > start {
+            if end > start && !blank(&text[start..end]) {
                 break (start, end);
             }
         };
@@ -422,6 +439,12 @@ fn plain_text(bytes: &[u8]) -> Option<&str> {
         return None;
     }
     std::str::from_utf8(bytes).ok()
+}
+
+/// Whether a line is blank: empty, or white space alone (spaces, tabs, any Unicode white
+/// space, as a cell is trimmed of). Blank lines are skipped, wherever they are.
+fn blank(line: &str) -> bool {
+    line.trim().is_empty()
 }
 
 /// The byte order mark (UTF-8) a file may start with.
@@ -650,13 +673,30 @@ mod tests {
         );
     }
 
+    /// A line of white space alone is skipped as an empty line is, with the csv crate (a file
+    /// with a quote) and split at its commas alike; a quoted blank field is a field.
+    #[test]
+    fn lines_of_white_space_alone_are_blank() {
+        for text in ["a,b\n  \nx,1\n\t \ny,2\n", "a,b\n  \nx,\"1\"\n\t \ny,2\n"] {
+            let (rows, problems) = read(text);
+            assert_eq!(rows, [(3, "x".into()), (5, "y".into())], "{text:?}");
+            assert!(problems.is_empty(), "{text:?}: {problems:?}");
+        }
+        let (rows, problems) = read("a,b\n\"  \"\nx,1\n");
+        assert_eq!(rows, [(3, "x".into())]);
+        assert!(
+            problems[0].starts_with("t.csv:2:1: error: found 1 field, expected 2"),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn records_that_cannot_be_rows_are_placed() {
         let (rows, problems) = read(b"a,b\r\nx\r\ny,2\r\nz,\xc3\xa9\xff\r\n");
         assert_eq!(rows, [(3, "y".into())]);
         assert_eq!(
             problems[0],
-            "t.csv:2:1: error: found 1 fields, expected 2 (one per header column)\n  |\n2 | x\n  | ^"
+            "t.csv:2:1: error: found 1 field, expected 2 (one per header column)\n  |\n2 | x\n  | ^"
         );
         assert_eq!(
             problems[1],

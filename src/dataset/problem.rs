@@ -239,7 +239,10 @@ impl DataErrors {
         for (file, n) in &self.omitted {
             out.push(Diagnostic::file(
                 file,
-                format!("{n} more problems not shown (limit {PER_FILE_LIMIT} per file)"),
+                format!(
+                    "{n} more problem{} not shown (limit {PER_FILE_LIMIT} per file)",
+                    if *n == 1 { "" } else { "s" }
+                ),
             ));
         }
         out

@@ -16,12 +16,13 @@ pub fn text(b: &Backtest) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} backtest, every {} from {} to {} ({} dates) | dataset {} (vintage {}) | rule pack {} | pass mark {:.2} | moat {}",
+        "{} backtest, every {} from {} to {} ({} date{}) | dataset {} (vintage {}) | rule pack {} | pass mark {:.2} | moat {}",
         s.screen,
         s.every,
         s.from,
         s.to,
         s.dates,
+        if s.dates == 1 { "" } else { "s" },
         s.dataset,
         s.vintage,
         short_hash(&s.rule_pack_hash),

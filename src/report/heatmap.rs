@@ -93,8 +93,13 @@ fn draw(
     let s = &backtest.stamps;
     root.draw(&Text::new(
         format!(
-            "{}: overall verdict, {} to {} ({}, {} dates)",
-            s.screen, s.from, s.to, s.every, s.dates
+            "{}: overall verdict, {} to {} ({}, {} date{})",
+            s.screen,
+            s.from,
+            s.to,
+            s.every,
+            s.dates,
+            if s.dates == 1 { "" } else { "s" }
         ),
         (LEFT as i32, 14),
         (FONT, 16).into_font(),

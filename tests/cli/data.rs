@@ -1592,3 +1592,89 @@ fn a_date_whose_day_or_month_does_not_exist_says_so_everywhere() {
         );
     }
 }
+
+/// A line of white space alone (spaces, tabs) is blank, skipped as an empty line is, in a file
+/// split at its commas and in one read with quotes alike; a row of one field says "1 field",
+/// and one problem more than the limit says "1 more problem".
+#[test]
+fn a_line_of_white_space_alone_is_blank_and_counts_are_in_words() {
+    for quoted in [false, true] {
+        let tmp = broken(|d| {
+            let path = d.join("tvl_weekly.csv");
+            let mut text = fs::read_to_string(&path).unwrap();
+            text = text.replacen("\n2024-11-10,base,", "\n   \n2024-11-10,base,", 1);
+            text.push_str(" \t \n");
+            if quoted {
+                text = text.replacen("2024-11-17,base,", "\"2024-11-17\",base,", 1);
+            }
+            fs::write(&path, text).unwrap();
+        });
+        let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+        assert_eq!(out.status.code(), Some(0), "{quoted}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("  tvl      tvl_weekly.csv             45 rows"),
+            "{}",
+            stdout(&out)
+        );
+    }
+    let text = check_fails(|d| {
+        replace(
+            &d.join("tvl_weekly.csv"),
+            "2024-11-10,base,",
+            "x\n2024-11-10,base,",
+        );
+        replace(
+            &d.join("tvl_weekly.csv"),
+            "2024-11-17,base,",
+            "y\n2024-11-17,base,",
+        );
+    });
+    assert!(
+        text.contains(
+            "mini/tvl_weekly.csv:8:1: error: found 1 field, expected 3 (one per header column); so does 1 more line, line 14\n"
+        ),
+        "{text}"
+    );
+    let text = check_fails(|d| {
+        let p = d.join("tvl_weekly.csv");
+        let mut text = fs::read_to_string(&p).unwrap();
+        for i in 0..51 {
+            text.push_str(&format!(
+                "2025-{:02}-{:02},bsae,1\n",
+                i / 28 + 1,
+                i % 28 + 1
+            ));
+        }
+        fs::write(p, text).unwrap();
+    });
+    assert!(
+        text.contains("mini/tvl_weekly.csv: error: 1 more problem not shown (limit 50 per file)\n"),
+        "{text}"
+    );
+}
+
+/// A backtest of one date says "1 date".
+#[test]
+fn a_backtest_of_one_date_says_one_date() {
+    let tmp = screen_dir(&[]);
+    let out = moat(
+        tmp.path(),
+        &[
+            "backtest",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--from",
+            "2024-12-29",
+            "--to",
+            "2024-12-29",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("from 2024-12-29 to 2024-12-29 (1 date) |"),
+        "{}",
+        stdout(&out)
+    );
+}
