@@ -72,7 +72,7 @@ pub fn read(value: &Dynamic) -> Result<Outcome, String> {
             ));
         }
     };
-    if r.reason.trim().is_empty() {
+    if blank(&r.reason) {
         return Err(format!(
             "the rule returned {} with an empty reason: say why, with the numbers",
             status.as_str()
@@ -81,7 +81,36 @@ pub fn read(value: &Dynamic) -> Result<Outcome, String> {
     Ok(Outcome {
         status,
         reason: r.reason,
-        hint: r.hint.filter(|h| !h.trim().is_empty()),
+        hint: r.hint.filter(|h| !blank(h)),
+    })
+}
+
+/// Whether `text` shows nothing: white space and characters that are never drawn (zero-width
+/// spaces and joiners, the byte-order mark, soft hyphens, variation selectors and the other
+/// default-ignorable code points), so that a reason of `"\u{200B}"` is as empty as `" "`.
+fn blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{061C}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{17B4}'
+                    | '\u{17B5}'
+                    | '\u{180B}'..='\u{180F}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FE00}'..='\u{FE0F}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+                    | '\u{1D173}'..='\u{1D17A}'
+                    | '\u{E0000}'..='\u{E0FFF}'
+            )
     })
 }
 
@@ -132,6 +161,27 @@ mod tests {
                 hint: Some("grow".into())
             }
         );
+    }
+
+    /// A reason of white space or of characters that are never drawn is empty; a hint of them
+    /// is none; a reason with something to read beside them is kept as it is.
+    #[test]
+    fn a_reason_that_shows_nothing_is_empty() {
+        for reason in ["", " \t\n", "\u{200B}\u{200B}", "\u{FEFF}", "\u{2060} \u{00AD}"] {
+            let m = map(&[("status", "SKIP".into()), ("reason", reason.into())]);
+            assert_eq!(
+                read(&m).unwrap_err(),
+                "the rule returned SKIP with an empty reason: say why, with the numbers",
+                "{reason:?}"
+            );
+        }
+        let m = map(&[
+            ("status", "PASS".into()),
+            ("reason", "ok\u{200B}".into()),
+            ("hint", "\u{200B}".into()),
+        ]);
+        let read = read(&m).unwrap();
+        assert_eq!((read.reason.as_str(), read.hint), ("ok\u{200B}", None));
     }
 
     #[test]
