@@ -31,7 +31,7 @@ pub struct MemoArgs {
     /// Chains to write a memo for (slugs, e.g. base arbitrum)
     #[arg(value_name = "CHAIN", conflicts_with = "all")]
     pub chains: Vec<String>,
-    /// A memo for every screened chain
+    /// A memo for every screened chain (an error when no chain is screened at the date)
     #[arg(long)]
     pub all: bool,
     /// The sector memo (`sector.md` / `sector.html`), alone or beside chain memos
@@ -79,7 +79,19 @@ pub fn run(args: MemoArgs) -> crate::Result<Outcome> {
     let mut seen = std::collections::BTreeSet::new();
     chains.retain(|c| seen.insert(c.clone()));
     let memos = if args.all {
-        crate::memo(&ds, &pack, date, None)?
+        let memos = crate::memo(&ds, &pack, date, None)?;
+        if memos.is_empty() {
+            // As `moat memo <chain>` is refused for a chain not screened at the date: an empty
+            // --all is a mistake of the date (or the data), not a run that wrote nothing.
+            return Err(crate::Error::messages(
+                &[format!(
+                    "no chain of dataset {} is screened as of {date} (none had launched by then, or every one had shut down): --all has no memo to write; give a later --as-of",
+                    ds.manifest.name
+                )],
+                "no memo was written",
+            ));
+        }
+        memos
     } else if chains.is_empty() {
         Vec::new()
     } else {

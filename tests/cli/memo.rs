@@ -536,3 +536,33 @@ fn an_error_in_an_included_template_is_shown_where_it_is() {
     );
     assert!(!tmp.path().join("memos/base.md").exists());
 }
+
+/// `--all` at a date where no chain is screened is refused, as a chain that is not screened is
+/// (exit 2, a message saying why, nothing written, not even the out directory), with
+/// `--sector` too.
+#[test]
+fn all_with_no_chain_screened_writes_nothing() {
+    let tmp = screen_dir(&[]);
+    for extra in [&[][..], &["--sector"][..]] {
+        let mut args = vec![
+            "memo",
+            "--all",
+            "--as-of",
+            "1900-01-01",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+        ];
+        args.extend_from_slice(extra);
+        let out = moat(tmp.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{extra:?}");
+        assert_eq!(
+            stderr(&out),
+            "error: no chain of dataset mini is screened as of 1900-01-01 (none had launched by then, or every one had shut down): --all has no memo to write; give a later --as-of\nno memo was written\n",
+            "{extra:?}"
+        );
+        assert!(!tmp.path().join("memos").exists(), "{extra:?}");
+    }
+}
