@@ -167,7 +167,13 @@ mod tests {
     /// is none; a reason with something to read beside them is kept as it is.
     #[test]
     fn a_reason_that_shows_nothing_is_empty() {
-        for reason in ["", " \t\n", "\u{200B}\u{200B}", "\u{FEFF}", "\u{2060} \u{00AD}"] {
+        for reason in [
+            "",
+            " \t\n",
+            "\u{200B}\u{200B}",
+            "\u{FEFF}",
+            "\u{2060} \u{00AD}",
+        ] {
             let m = map(&[("status", "SKIP".into()), ("reason", reason.into())]);
             assert_eq!(
                 read(&m).unwrap_err(),

@@ -817,3 +817,50 @@ fn check_reads_lone_carriage_returns_as_line_ends() {
         stderr(&out)
     );
 }
+
+/// One place where chains fail in different ways gets each way with its chains, the most
+/// chains' first (a chain without the field, and the others comparing a date with a number);
+/// an unknown variable does not hide an unknown function elsewhere in the file.
+#[test]
+fn check_reports_each_way_a_place_fails_and_every_unknown_name() {
+    let body = "fn rule(chain, params, peers) {
+    if chain.launch_date > 2023 {
+        return pass(\"recent\");
+    }
+    fail(\"old\")
+}
+";
+    let typos = "fn rule(chain, params, peers) {
+    let y = peers.medain(\"tvl_usd\");
+    let v = undefined_var + 1;
+    pass(\"ok\")
+}
+";
+    let out = check_broken(|r| {
+        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+        fs::write(
+            r.join("depth.rhai"),
+            format!("{}{typos}", RULE_HEADER.replace("liquidity", "depth")),
+        )
+        .unwrap();
+        let screen = r.join("screen.toml");
+        let mut text = fs::read_to_string(&screen).unwrap();
+        text.push_str("\n[rules.liquidity]\nweight = 1.0\n\n[rules.depth]\nweight = 1.0\n");
+        fs::write(screen, text).unwrap();
+    });
+    insta::assert_snapshot!(problems(&out), @r#"
+    rules/depth.rhai:7:19: error: unknown function `medain`: did you mean `median`? (written peers.median("field"))
+      |
+    7 |     let y = peers.medain("tvl_usd");
+      |                   ^
+    rules/depth.rhai:8:13: error: unknown variable `undefined_var` (a rule sees only its parameters, e.g. chain, params, peers, and its own `let`s)
+      |
+    8 |     let v = undefined_var + 1;
+      |             ^
+    rules/liquidity.rhai:7:26: error: `>` mixes a date with a number: compare dates with dates (date("YYYY-MM-DD")), and add or subtract whole days (an int) or use add_days/add_weeks (a screen gives ERROR here: on arbitrum, optimism and 2 more); and on degen: chain.launch_date is missing for degen and was used in `>`: test it with chain.has("launch_date") and return skip(..)
+      |
+    7 |     if chain.launch_date > 2023 {
+      |                          ^
+    3 problems in rules/
+    "#);
+}

@@ -107,8 +107,11 @@ impl Names {
                     .iter()
                     .flat_map(|s| s.verdicts.iter().map(|v| (None, v))),
             );
-        // Other ERRORs by place: the first message, and where it happened.
-        let mut errors: BTreeMap<(String, usize, usize), (String, Vec<String>)> = BTreeMap::new();
+        // Other ERRORs by place, and at one place by what they say (the chain's slug left out:
+        // "missing for degate3" and "missing for loopring" are one problem, a type mismatch on
+        // other chains another): the first message of each, and the chains it happened on.
+        type Said = Vec<(String, String, Vec<String>)>;
+        let mut errors: BTreeMap<(String, usize, usize), Said> = BTreeMap::new();
         for (chain, v) in verdicts {
             for name in v.params.keys() {
                 self.read_param(&v.rule, name);
@@ -120,22 +123,37 @@ impl Names {
                 && pack.compiled(&v.rule).is_some_and(|r| r.broken.is_none())
                 && let Some((file, line, column)) = place(v, files)
             {
-                let entry = errors
-                    .entry((file.path.clone(), line, column))
-                    .or_insert_with(|| (v.reason.clone(), Vec::new()));
-                entry.1.push(chain.unwrap_or("the sector").to_string());
+                let said = errors.entry((file.path.clone(), line, column)).or_default();
+                let on = chain.unwrap_or("the sector").to_string();
+                let kind = match chain {
+                    Some(slug) => v.reason.replace(slug, "\u{0}"),
+                    None => v.reason.clone(),
+                };
+                match said.iter_mut().find(|(k, ..)| *k == kind) {
+                    Some((_, _, chains)) => chains.push(on),
+                    None => said.push((kind, v.reason.clone(), vec![on])),
+                }
             }
         }
-        for ((path, line, column), (message, chains)) in errors {
+        let shown = |chains: &[String]| match chains.len() {
+            1 => chains[0].clone(),
+            n if n <= 3 => crate::rules::format::list(chains),
+            n => format!("{}, {} and {} more", chains[0], chains[1], n - 2),
+        };
+        for ((path, line, column), mut said) in errors {
             let Some(file) = files.iter().find(|f| f.path == path) else {
                 continue;
             };
-            let shown = match chains.len() {
-                1 => chains[0].clone(),
-                n if n <= 3 => crate::rules::format::list(&chains),
-                n => format!("{}, {} and {} more", chains[0], chains[1], n - 2),
-            };
-            let message = format!("{message} (a screen gives ERROR here: on {shown})");
+            // The problem of most chains first (the first seen, between equals).
+            said.sort_by_key(|(_, _, chains)| std::cmp::Reverse(chains.len()));
+            let mut message = String::new();
+            for (i, (_, first, chains)) in said.iter().enumerate() {
+                if i == 0 {
+                    message = format!("{first} (a screen gives ERROR here: on {})", shown(chains));
+                } else {
+                    message.push_str(&format!("; and on {}: {first}", shown(chains)));
+                }
+            }
             self.push(file, line, column, message);
         }
         Ok(())
