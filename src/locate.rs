@@ -15,6 +15,8 @@ pub struct Located {
     /// Found by none of the flag, the environment or the working directory: the copy shipped
     /// with moat.
     pub shipped: bool,
+    /// Found by the environment variable (`MOAT_DATA`, `MOAT_RULES`).
+    pub from_env: bool,
     what: &'static str,
     flag: &'static str,
     env: &'static str,
@@ -32,6 +34,22 @@ impl Located {
                 self.flag,
                 self.env,
                 self.relative
+            )
+        })
+    }
+
+    /// When the directory was named by the environment and is not there: an error naming the
+    /// variable, which a message about the path alone (`/x/dataset.toml: cannot read`) would
+    /// leave the user to guess.
+    pub fn missing_from_env(&self) -> Option<String> {
+        (self.from_env && !self.path.exists()).then(|| {
+            format!(
+                "${} is {}, which does not exist: expected the {} directory; set ${} to one, unset it, or pass {} DIR",
+                self.env,
+                self.path.display(),
+                self.what,
+                self.env,
+                self.flag
             )
         })
     }
@@ -58,23 +76,24 @@ fn resolve(
     (what, flag_name, env, relative): (&'static str, &'static str, &'static str, &'static str),
     marker: &str,
 ) -> Located {
-    let located = |path: PathBuf, shipped: bool| Located {
+    let located = |path: PathBuf, shipped: bool, from_env: bool| Located {
         path,
         shipped,
+        from_env,
         what,
         flag: flag_name,
         env,
         relative,
     };
     if let Some(p) = flag {
-        return located(p.to_path_buf(), false);
+        return located(p.to_path_buf(), false, false);
     }
     if let Some(p) = std::env::var_os(env).filter(|v| !v.is_empty()) {
-        return located(PathBuf::from(p), false);
+        return located(PathBuf::from(p), false, true);
     }
     let local = PathBuf::from(relative);
     if local.join(marker).is_file() {
-        return located(local, false);
+        return located(local, false, false);
     }
-    located(Path::new(SHIPPED_ROOT).join(relative), true)
+    located(Path::new(SHIPPED_ROOT).join(relative), true, false)
 }

@@ -77,6 +77,9 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 
 pub fn run(args: PullArgs) -> crate::Result<()> {
     let located = locate::data_dir(args.data.data.as_deref());
+    if let Some(missing) = located.missing_from_env() {
+        return Err(anyhow::anyhow!("{missing}").into());
+    }
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/l2");
     let is_shipped =
         located.shipped || (args.data.data.is_none() && same_dir(&located.path, &shipped));

@@ -28,8 +28,8 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> crate::Result<Outcome> {
-    let rules = rules_dir(&args.rules);
-    let data = data_dir(&args.data);
+    let rules = rules_dir(&args.rules)?;
+    let data = data_dir(&args.data)?;
     let ds = crate::load_dataset(&data).map_err(|e| match e {
         Error::Problems {
             diagnostics,

@@ -29,6 +29,9 @@ pub struct NewArgs {
 
 pub fn run(args: NewArgs) -> crate::Result<Outcome> {
     let located = locate::rules_dir(args.rules.rules.as_deref());
+    if let Some(missing) = located.missing_from_env() {
+        return Err(anyhow::anyhow!("{missing}").into());
+    }
     if located.shipped {
         return Err(anyhow::anyhow!(
             "no rule pack to add `{}` to: pass --rules DIR, set $MOAT_RULES, or run moat where ./rules holds screen.toml (the rule pack shipped with moat, {}, is never written to)",

@@ -35,7 +35,7 @@ pub enum TestFormat {
 pub fn run(args: TestArgs) -> crate::Result<Outcome> {
     // A rule whose code does not compile is a bad rule here, not a rule whose verdicts are
     // ERROR: its cases could only fail, and its problem says why.
-    let pack = crate::load_rules(&rules_dir(&args.rules))?;
+    let pack = crate::load_rules(&rules_dir(&args.rules)?)?;
     let broken: Vec<_> = pack.problems().cloned().collect();
     if !broken.is_empty() {
         let n = broken.len();
@@ -48,7 +48,7 @@ pub fn run(args: TestArgs) -> crate::Result<Outcome> {
         ));
     }
     let ds = load_dataset(&args.data)?;
-    let dir = rules_dir(&args.rules);
+    let dir = rules_dir(&args.rules)?;
     let report = testing::run(pack, &dir, &ds)?;
     match args.format {
         TestFormat::Text => print(&report::rules_test::render(&report))?,

@@ -1678,3 +1678,51 @@ fn a_backtest_of_one_date_says_one_date() {
         stdout(&out)
     );
 }
+
+/// `$MOAT_DATA` or `$MOAT_RULES` naming a directory that is not there is an error naming the
+/// variable, not only the path (which the user never typed on the command line).
+#[test]
+fn an_environment_variable_naming_no_directory_is_named() {
+    let tmp = broken(|_| {});
+    let missing = tmp.path().join("nowhere");
+    for (var, what, flag, args) in [
+        ("MOAT_DATA", "dataset", "--data", &["data", "check"][..]),
+        (
+            "MOAT_DATA",
+            "dataset",
+            "--data",
+            &["screen", "--rules", "rules"][..],
+        ),
+        (
+            "MOAT_RULES",
+            "rule pack",
+            "--rules",
+            &["screen", "--data", "mini"][..],
+        ),
+        (
+            "MOAT_RULES",
+            "rule pack",
+            "--rules",
+            &["rules", "check", "--data", "mini"][..],
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_moat"))
+            .args(args)
+            .current_dir(tmp.path())
+            .env_remove("MOAT_DATA")
+            .env_remove("MOAT_RULES")
+            .env(var, &missing)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: ${var} is {}, which does not exist: expected the {what} directory; set ${var} to one, unset it, or pass {flag} DIR\n",
+                missing.display()
+            ),
+            "{args:?}"
+        );
+    }
+}
