@@ -60,6 +60,7 @@ impl Templates {
         // Template files that could not be read, reported with the problems of the rest.
         let mut unread = Vec::new();
         if let Some(dir) = dir {
+            let inside = dir.canonicalize().ok();
             let entries = std::fs::read_dir(dir)
                 .with_context(|| format!("cannot read the template directory {}", dir.display()))?;
             for entry in entries {
@@ -75,6 +76,19 @@ impl Templates {
                     continue;
                 }
                 let shown = path.display().to_string();
+                // A memo is passed on: a link must not write a file from elsewhere into it.
+                if let (Some(inside), Ok(target)) = (&inside, path.canonicalize())
+                    && !target.starts_with(inside)
+                {
+                    unread.push(Diagnostic::file(
+                        &shown,
+                        format!(
+                            "a symbolic link to {}, outside the template directory: expected a template file inside it",
+                            target.display()
+                        ),
+                    ));
+                    continue;
+                }
                 match crate::rules::files::read_text(&path, &shown, TEMPLATE_FILE) {
                     Ok(text) => {
                         files.insert(name.to_string(), (text, shown));
@@ -258,10 +272,17 @@ fn diagnostic(files: &BTreeMap<String, (String, String)>, e: &minijinja::Error) 
         }
         return d;
     }
-    let message = match e.detail() {
+    let mut message = match e.detail() {
         Some(detail) => format!("{}: {detail}", e.kind()),
         None => e.kind().to_string(),
     };
+    if e.kind() == minijinja::ErrorKind::TemplateNotFound {
+        let names: Vec<&str> = files.keys().map(String::as_str).collect();
+        message.push_str(&format!(
+            " (the templates are the `*.j2` files of the template directory itself, not of its subdirectories, and the built-in ones: {})",
+            names.join(", ")
+        ));
+    }
     let file = e.name().and_then(|n| files.get(n));
     match (file, e.line()) {
         (Some((text, shown)), Some(line)) => {

@@ -481,6 +481,68 @@ fn templates_are_bounded_files_and_bounded_renderings() {
     assert!(!tmp.path().join("memos/base.md").exists());
 }
 
+/// A template file that is a symbolic link leading out of the template directory is refused
+/// (a memo is passed on: a link must not write a file from elsewhere into it); one leading
+/// to a file inside it is read. A template that includes one the directory does not hold
+/// (one in a subdirectory) is told which templates there are.
+#[cfg(unix)]
+#[test]
+fn template_links_stay_inside_the_directory_and_missing_includes_say_what_there_is() {
+    let tmp = screen_dir(&[]);
+    let tpl = tmp.path().join("tpl");
+    fs::create_dir(&tpl).unwrap();
+    fs::write(tmp.path().join("secret.txt"), "SECRET").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), tpl.join("pw.j2")).unwrap();
+    fs::write(tpl.join("part.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(tpl.join("part.txt"), tpl.join("part.j2")).unwrap();
+    fs::write(tpl.join("chain.md.j2"), "{% include \"pw.j2\" %}\n").unwrap();
+    let memo = |dir: &Path| {
+        moat(
+            dir,
+            &[
+                "memo",
+                "base",
+                "--data",
+                "mini",
+                "--rules",
+                "rules",
+                "--template",
+                "tpl",
+                "--format",
+                "md",
+            ],
+        )
+    };
+    let out = memo(tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("tpl/pw.j2: error: a symbolic link to ")
+            && err.contains(
+                "secret.txt, outside the template directory: expected a template file inside it"
+            ),
+        "{err}"
+    );
+    assert!(!err.contains("SECRET"), "{err}");
+    assert!(!tmp.path().join("memos/base.md").exists());
+    fs::remove_file(tpl.join("pw.j2")).unwrap();
+    fs::write(tpl.join("chain.md.j2"), "{% include \"part.j2\" %}\n").unwrap();
+    let out = memo(tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("memos/base.md")).unwrap(),
+        "inside"
+    );
+    fs::write(tpl.join("chain.md.j2"), "{% include \"partials/p.j2\" %}\n").unwrap();
+    let out = memo(tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(the templates are the `*.j2` files of the template directory itself, not of its subdirectories, and the built-in ones: chain.html.j2, chain.md.j2,"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// An error inside an included template is shown where it is, with the include it came
 /// through; a template that includes itself says it ran past the recursion limit.
 #[test]
