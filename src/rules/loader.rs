@@ -436,7 +436,12 @@ fn check_entry(
 ) -> Result<(usize, usize), Diagnostic> {
     let (name, params) = header.scope.entry();
     let expected = format!("fn {name}({})", params.join(", "));
-    let found = ast.iter_functions().find(|f| f.name == name);
+    // rhai tells functions apart by their count of parameters too: one of the right count is
+    // the entry, whatever else the file defines by the name.
+    let found = ast
+        .iter_functions()
+        .filter(|f| f.name == name)
+        .min_by_key(|f| f.params.len() != params.len());
     match found {
         Some(f) if f.params.len() == params.len() => {
             Ok(entry_position(&file.text, name, params.len()))
@@ -673,6 +678,23 @@ mod tests {
             err.to_string(),
             "rules/a.rhai:5:1: error: the entry function must be `fn rule(chain, params, peers)`; found `fn rule(chain)`\n  |\n5 | fn rule(chain) { 1 }\n  | ^"
         );
+        // A `rule` of another count of parameters beside the entry is a helper like any other.
+        let pack = load(
+            SCREEN,
+            &[
+                (
+                    "rules/a.rhai",
+                    rule(
+                        "a",
+                        "fn rule(chain) { 1 }\nfn rule(chain, params, peers) { rule(chain) }",
+                    ),
+                ),
+                ("rules/b.rhai", rule("b", "fn rule(a, b, c) { 1 }")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(pack.problems().count(), 0);
+        assert_eq!(pack.compiled("a").unwrap().entry_at, (6, 1));
     }
 
     #[test]
