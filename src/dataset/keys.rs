@@ -87,6 +87,9 @@ pub struct KeySet {
     /// "chain" or "source key".
     what: &'static str,
     file: String,
+    /// Where the first of the file's records that could not be read as a row is ("line 3"):
+    /// a key on it is not among the keys, and a reference to it is not known for that reason.
+    unread: Option<String>,
 }
 
 impl KeySet {
@@ -99,7 +102,14 @@ impl KeySet {
             keys: keys.map(Arc::from).collect(),
             what,
             file,
+            unread: None,
         }
+    }
+
+    /// These keys, read from a file whose first record that could not be a row is `at`.
+    pub fn with_unread(mut self, at: Option<String>) -> KeySet {
+        self.unread = at;
+        self
     }
 
     /// What in `value`, a cell of type `ty`, is not a key: the first space-separated part that
@@ -127,8 +137,14 @@ impl KeySet {
                 self.file,
             );
         }
+        let unread = self.unread.as_ref().map_or(String::new(), |at| {
+            format!(
+                " ({} has a record that could not be read as a row, at {at}, which may hold it)",
+                self.file
+            )
+        });
         format!(
-            "\"{}\" is not a known {}: expected {} ({}){}",
+            "\"{}\" is not a known {}: expected {} ({}){}{unread}",
             super::cell::escaped(first),
             self.what,
             ty.expected().trim_start_matches("space-separated "),

@@ -139,6 +139,15 @@ impl Capped {
         self.kept.len() + self.more
     }
 
+    /// Where the first problem kept is, as a message names it ("line 3", "row 3").
+    pub fn first_place(&self) -> Option<String> {
+        self.kept.iter().find_map(|p| match p.place {
+            Place::Line { line, .. } => Some(format!("line {line}")),
+            Place::Row { row } => Some(format!("row {row}")),
+            Place::File => None,
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

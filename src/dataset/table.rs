@@ -714,7 +714,7 @@ impl<'t> Builder<'t> {
         let own_keys = key_column(table.kind).and_then(|(name, what)| {
             let col = columns.iter().find(|c| c.schema.name == name)?;
             let values = col.values.dict()?.values();
-            Some(KeySet::new(values, what, shown.to_string()))
+            Some(KeySet::new(values, what, shown.to_string()).with_unread(structural.first_place()))
         });
         // Records refused for their shape are rows of the file all the same: it has data,
         // whose problems are named.

@@ -1726,3 +1726,40 @@ fn an_environment_variable_naming_no_directory_is_named() {
         );
     }
 }
+
+/// A chains row that cannot be read (a byte that is not UTF-8) is not a chain, so references
+/// to its slug are not known: each such problem says the unread record may hold it, rather
+/// than claiming a mistake in the referring file.
+#[test]
+fn a_reference_to_a_chain_on_an_unread_row_says_it_may_be_there() {
+    let mut line = 0;
+    let text = check_fails(|d| {
+        let path = d.join("chains.csv");
+        line = line_of(&path, "arbitrum,Arbitrum One");
+        let mut bytes = Vec::new();
+        for (i, l) in fs::read(&path).unwrap().split(|b| *b == b'\n').enumerate() {
+            if i > 0 {
+                bytes.push(b'\n');
+            }
+            bytes.extend_from_slice(l);
+            if i + 1 == line {
+                bytes.push(0xE9);
+            }
+        }
+        fs::write(&path, bytes).unwrap();
+    });
+    assert!(text.contains("is not valid UTF-8"), "{text}");
+    let unknown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("\"arbitrum\" is not a known chain"))
+        .collect();
+    assert!(!unknown.is_empty(), "{text}");
+    for l in unknown {
+        assert!(
+            l.ends_with(&format!(
+                "(mini/chains.csv has a record that could not be read as a row, at line {line}, which may hold it)"
+            )),
+            "{l}"
+        );
+    }
+}
