@@ -5,15 +5,21 @@
 /// How similar (Jaro-Winkler, 0..1) a known name must be to count as the likely intent.
 const THRESHOLD: f64 = 0.8;
 
-/// The candidate closest to `name`, if it is close enough to be a plausible typo. Ties go to
-/// the alphabetically first candidate, so the answer never depends on the candidates' order.
+/// The candidate closest to `name`, if it is close enough to be a plausible typo. Case counts
+/// for nothing (`BASE` finds `base`), and then for the first ties; other ties go to the
+/// alphabetically first candidate, so the answer never depends on the candidates' order.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let lower = name.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .map(|c| {
+            let score = strsim::jaro_winkler(&lower, &c.to_lowercase())
+                + strsim::jaro_winkler(name, c) * 1e-6;
+            (score, c)
+        })
         .filter(|(score, _)| *score > THRESHOLD)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
@@ -49,6 +55,8 @@ mod tests {
             Some("tvl_usd")
         );
         assert_eq!(did_you_mean("zzz", ["tvl_usd", "tvl_rank"]), None);
+        assert_eq!(did_you_mean("BASE", ["base", "blast"]), Some("base"));
+        assert_eq!(did_you_mean("Base", ["BASE", "base"]), Some("base"));
     }
 
     #[test]
