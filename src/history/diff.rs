@@ -397,6 +397,18 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             ));
         }
     }
+    // A weight screen.toml could not set: the scores it gives are not compared (each would
+    // be a problem of its own, hiding the one that explains them).
+    let mut weights_ok = true;
+    for (i, r) in result.rules.iter().enumerate() {
+        if !(r.weight > 0.0 && r.weight <= crate::rules::screen_file::MAX_WEIGHT) {
+            weights_ok = false;
+            out.push(format!(
+                "rules[{i}].weight is {}: expected a number greater than 0 and at most 1000000, as screen.toml's weights are",
+                r.weight
+            ));
+        }
+    }
     let scope_of: BTreeMap<&str, crate::rules::RuleScope> = result
         .rules
         .iter()
@@ -457,7 +469,7 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
         complete(&at, &c.verdicts, crate::rules::RuleScope::Chain, &mut out);
         // The overall, score, gates, errors and deciding verdict follow from the verdicts:
         // checked once the verdicts themselves are whole.
-        if out.len() == before {
+        if out.len() == before && weights_ok {
             recounted(&at, &c.tally(), &c.verdicts, &info, s.pass_mark, &mut out);
             let weight = |id: &str| info.get(id).map_or(0.0, |r| r.weight);
             let decides = crate::evaluate::deciding_by(c, weight);
@@ -504,7 +516,7 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             crate::rules::RuleScope::Sector,
             &mut out,
         );
-        if out.len() == before {
+        if out.len() == before && weights_ok {
             recounted(
                 "sector",
                 &sector.tally(),

@@ -66,7 +66,7 @@ pub struct ScreenSettings {
 
 /// The largest weight: a score is a weighted mean, and weights near the largest float would
 /// overflow its sums (every verdict PASS, yet a score that is not a number).
-const MAX_WEIGHT: f64 = 1e6;
+pub(crate) const MAX_WEIGHT: f64 = 1e6;
 
 /// Why `pass_mark` cannot be `value`, if it cannot.
 fn pass_mark_problem(value: f64) -> Option<String> {
