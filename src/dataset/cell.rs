@@ -106,6 +106,11 @@ impl Why {
     }
 }
 
+/// Why `v` cannot be a chain's slug, as a load of the chains table says it, if it cannot.
+pub fn slug_message(v: &str) -> Option<String> {
+    slug_problem(v).map(|why| Why::NotSlug(why).message(v, ColType::Chain))
+}
+
 /// What a chain's slug may be, for messages.
 pub const SLUG: &str = "1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or a digit, not `sector`, `index` or a Windows device name (`con`, `nul`, `com1`, …)";
 

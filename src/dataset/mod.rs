@@ -21,6 +21,7 @@ mod table;
 mod validate;
 pub mod vocabulary;
 
+pub use cell::slug_message;
 pub use hash::{Building, ContentHash, HashAt};
 pub(crate) use keys::Dict;
 pub use manifest::{MANIFEST_FILE, Manifest};

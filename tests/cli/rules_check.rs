@@ -864,3 +864,32 @@ fn check_reports_each_way_a_place_fails_and_every_unknown_name() {
     3 problems in rules/
     "#);
 }
+
+/// A function of the rule file named like one of the rule API silently replaces it in that
+/// file: a warning at its name, and the check still passes.
+#[test]
+fn check_warns_about_a_function_named_like_the_rule_api() {
+    let body = "fn usd(x) {
+    `${x}`
+}
+
+fn rule(chain, params, peers) {
+    pass(`TVL ${usd(chain.get(\"tvl_usd\", 0.0))}`)
+}
+";
+    let out = check_broken(|r| {
+        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+        let screen = r.join("screen.toml");
+        let mut text = fs::read_to_string(&screen).unwrap();
+        text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
+        fs::write(screen, text).unwrap();
+    });
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @"
+    rules/: 8 rules, no problems, 1 warning
+    rules/liquidity.rhai:6:4: warning: `fn usd` has the name of a function of the rule API: in this file a call of `usd` with 1 argument runs this function instead; give it another name
+      |
+    6 | fn usd(x) {
+      |    ^
+    ");
+}

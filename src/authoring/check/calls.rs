@@ -90,3 +90,50 @@ pub fn unknown_calls(file: &SourceFile) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// Functions of the rule file named like a function of the rule API (`fn pass(x)`, `fn
+/// usd(x)`): rhai calls the file's own function for a call of that name and count of
+/// arguments, so the API's is silently replaced in this file. A warning at the definition.
+pub fn shadowed_api(file: &SourceFile) -> Vec<Diagnostic> {
+    let mut engine = crate::rules::engine::build(&Limits::default());
+    engine.set_strict_variables(false);
+    let Ok(ast) = engine.compile(&file.text) else {
+        return Vec::new();
+    };
+    let api: BTreeSet<&str> = reference::REFERENCE
+        .iter()
+        .flat_map(|s| s.helpers)
+        .map(|h| h.registered)
+        .filter(|r| !r.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for f in ast.iter_fn_def() {
+        if !api.contains(f.name.as_str()) {
+            continue;
+        }
+        // At the name in `fn name(`, on the line the body starts (or the file's first line).
+        let line = f.body.start_position().line().unwrap_or(1);
+        let text = file.text.lines().nth(line - 1).unwrap_or("");
+        let column = text
+            .find(&format!("{}(", f.name))
+            .or_else(|| text.find(f.name.as_str()))
+            .map_or(1, |b| text[..b].chars().count() + 1);
+        let n = f.params.len();
+        out.push(
+            Diagnostic::at(
+                &file.path,
+                &file.text,
+                line,
+                column,
+                format!(
+                    "`fn {}` has the name of a function of the rule API: in this file a call of `{}` with {n} argument{} runs this function instead; give it another name",
+                    f.name,
+                    f.name,
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .warning(),
+        );
+    }
+    out
+}

@@ -57,13 +57,52 @@ pub fn field(name: &str, value: &Spanned<DeValue>) -> Result<Value, Problem> {
         (Kind::Date, _) => date(value.get_ref()).ok().map(Value::Date),
         _ => None,
     };
-    checked.ok_or_else(|| {
+    let checked = checked.ok_or_else(|| {
         Problem::Value(format!(
             "`{name}` must be {}, found {}",
             kind_name(field.kind),
             describe(&v)
         ))
-    })
+    })?;
+    if let Value::Text(slug) = &checked
+        && name == "slug"
+        && let Some(message) = crate::dataset::slug_message(slug)
+    {
+        return Err(Problem::Value(format!("`slug`: {message}")));
+    }
+    match out_of_range(name, &checked) {
+        Some(expected) => Err(Problem::Value(format!(
+            "`{name}` is {}: no dataset gives that; expected {expected}",
+            describe(&v)
+        ))),
+        None => Ok(checked),
+    }
+}
+
+/// What a field's value must be that `value` is not, where the data bounds it: an amount (TVL, block time, latency) not below 0, a share from 0 to 1,
+/// a percentile from 0 to 100, a change not below -1 (all of it lost), a rank or a family size
+/// from 1, any other count or age from 0. A case of a chain no dataset could hold tests
+/// nothing a screen will meet.
+fn out_of_range(name: &str, value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Int(i) if name.ends_with("rank") || name == "stack_family_size" => {
+            (*i < 1).then_some("a number from 1")
+        }
+        Value::Int(i) => (*i < 0).then_some("a number from 0"),
+        Value::Num(x) if matches!(name, "tvl_usd" | "block_time_s" | "preconf_latency_ms") => {
+            (*x < 0.0).then_some("an amount from 0")
+        }
+        Value::Num(x) if name.ends_with("_share") => {
+            (!(0.0..=1.0).contains(x)).then_some("a share from 0 to 1")
+        }
+        Value::Num(x) if name.ends_with("_pctl") => {
+            (!(0.0..=100.0).contains(x)).then_some("a percentile from 0 to 100")
+        }
+        Value::Num(x) if name.starts_with("tvl_change_") => {
+            (*x < -1.0).then_some("a change from -1 (all of it lost)")
+        }
+        _ => None,
+    }
 }
 
 /// A series of a synthetic chain: `tvl_usd` or a metric name, and `[[date, value], …]` with
@@ -289,6 +328,59 @@ mod tests {
                 "unknown field `tvl_usdd`: did you mean `tvl_usd`?".into()
             ))
         );
+    }
+
+    /// A value no dataset could give is refused at the value, with what the data allows; at
+    /// the bounds it is taken.
+    #[test]
+    fn fields_hold_values_a_dataset_could_give() {
+        let refused = |text: &str, name: &str| match check(text, |v| field(name, v)) {
+            Err(Problem::Value(m)) => m,
+            other => panic!("{name} = {text}: {other:?}"),
+        };
+        assert_eq!(
+            refused("-5.0", "tvl_usd"),
+            "`tvl_usd` is a float -5.0: no dataset gives that; expected an amount from 0"
+        );
+        assert_eq!(
+            refused("7.0", "tvl_share"),
+            "`tvl_share` is a float 7.0: no dataset gives that; expected a share from 0 to 1"
+        );
+        assert_eq!(
+            refused("0", "tvl_rank"),
+            "`tvl_rank` is an integer 0: no dataset gives that; expected a number from 1"
+        );
+        assert_eq!(
+            refused("-1", "l3_count"),
+            "`l3_count` is an integer -1: no dataset gives that; expected a number from 0"
+        );
+        assert_eq!(
+            refused("101", "daa_pctl"),
+            "`daa_pctl` is an integer 101: no dataset gives that; expected a percentile from 0 to 100"
+        );
+        assert_eq!(
+            refused("-1.5", "tvl_change_13w"),
+            "`tvl_change_13w` is a float -1.5: no dataset gives that; expected a change from -1 (all of it lost)"
+        );
+        assert!(
+            refused("\"Not A Slug!\"", "slug")
+                .starts_with("`slug`: \"Not A Slug!\" is not a slug: "),
+            "{}",
+            refused("\"Not A Slug!\"", "slug")
+        );
+        for (text, name) in [
+            ("0", "tvl_usd"),
+            ("1", "tvl_share"),
+            ("1", "tvl_rank"),
+            ("0", "l3_count"),
+            ("100", "daa_pctl"),
+            ("-1", "tvl_change_13w"),
+            ("3.5", "tvl_change_4w"),
+            ("-2e6", "onchain_profit_usd"),
+            ("\"base\"", "slug"),
+        ] {
+            assert!(check(text, |v| field(name, v)).is_ok(), "{name} = {text}");
+        }
     }
 
     #[test]
