@@ -81,6 +81,11 @@ fn message(err: &EvalAltResult, ctx: &Context, source_line: &str) -> String {
     let l = ctx.limits;
     match err {
         EvalAltResult::ErrorFunctionNotFound(sig, _) => function_not_found(sig, ctx, source_line),
+        // rhai says "argument #1 of function 'push'": a closure that captured a variable was
+        // handed to a function changing that variable (`let f = || a; a.push(f)`).
+        EvalAltResult::ErrorDataRace(what, _) => format!(
+            "{what} is a value shared with the variable the call changes (a closure that captured it): a value cannot be changed while it is read, nor hold itself; give the closure a copy (`let copy = a; let f = || copy;`)"
+        ),
         EvalAltResult::ErrorMismatchDataType(expected, actual, _) if actual == "()" => {
             missing_used(&format!("where {expected} was expected"), ctx, source_line)
         }

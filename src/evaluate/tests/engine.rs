@@ -891,3 +891,17 @@ fn status_serializes_uppercase() {
         "[\"PASS\",\"FAIL\",\"SKIP\",\"ERROR\"]"
     );
 }
+
+/// A closure that captured a variable, handed to a call that changes that variable, is said in
+/// the rule's terms rather than as rhai's "data race".
+#[test]
+fn a_value_holding_itself_is_said_as_such() {
+    let (reason, location) = error(
+        "fn rule(chain, params, peers) {\n    let a = [1];\n    let f = || a;\n    a.push(f);\n    pass(\"x\")\n}",
+    );
+    assert_eq!(
+        reason,
+        "argument #1 of function 'push' is a value shared with the variable the call changes (a closure that captured it): a value cannot be changed while it is read, nor hold itself; give the closure a copy (`let copy = a; let f = || copy;`)"
+    );
+    assert!(location.ends_with(":8:6"), "{location}");
+}
