@@ -279,7 +279,7 @@ fn a_case_cannot_judge_a_future_date_see_a_future_point_or_hold_control_characte
     assert_eq!(out.status.code(), Some(2), "{err}");
     for expected in [
         "cases.toml:5:9: error: `as_of` 2030-01-01 is after the dataset's vintage 2024-12-29",
-        "error: series `tvl_usd` has a point dated 2024-12-08, after the case's as-of date 2024-12-01",
+        "cases.toml:17:11: error: series `tvl_usd` has a point dated 2024-12-08, after the case's as-of date 2024-12-01",
         "error: `slug` holds the character U+001B: a field's text is plain text on one line",
     ] {
         assert!(err.contains(expected), "{expected:?} not in {err}");

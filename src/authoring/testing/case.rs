@@ -65,6 +65,8 @@ pub struct Case {
     pub subject_at: (usize, usize),
     /// Where `as_of` is written, when it is: a date the data cannot judge points there.
     pub as_of_at: Option<(usize, usize)>,
+    /// Where each series of `[case.series]` is written: a point after `as_of` points there.
+    pub series_at: BTreeMap<String, (usize, usize)>,
 }
 
 /// The chain and date named by a case that has other problems: they are still checked against
@@ -273,7 +275,10 @@ impl Parser<'_> {
             status
         });
         let fields = self.fields(t);
-        let series = self.series(t);
+        let (series, series_at) = match self.series(t) {
+            Some((series, at, places)) => (Some((series, at)), places),
+            None => (None, BTreeMap::new()),
+        };
         let params = match (t.get("params"), &rule) {
             (Some(v), Some((id, _))) if scope.is_some() => self.params(v, id, pack.params),
             (Some(v), _) if !v.get_ref().is_table() => {
@@ -338,6 +343,7 @@ impl Parser<'_> {
             reason_contains: reason_contains.map(|(s, _)| s),
             subject_at,
             as_of_at,
+            series_at,
         })
     }
 
@@ -485,7 +491,15 @@ impl Parser<'_> {
 
     /// `[case.series]`: `None` when absent; the checked series (`None` on a problem) with where
     /// the table is. Each is `name = [["YYYY-MM-DD", value], …]`.
-    fn series(&mut self, t: &Table) -> Option<(Option<BTreeMap<String, Series>>, Place)> {
+    #[allow(clippy::type_complexity)]
+    fn series(
+        &mut self,
+        t: &Table,
+    ) -> Option<(
+        Option<BTreeMap<String, Series>>,
+        Place,
+        BTreeMap<String, Place>,
+    )> {
         let v = t.get("series")?;
         let at = self.at(v);
         let DeValue::Table(given) = v.get_ref() else {
@@ -496,11 +510,13 @@ impl Parser<'_> {
                     "`series` must be a table of series (name = [[date, value], …]), found {found}"
                 ),
             );
-            return Some((None, at));
+            return Some((None, at, BTreeMap::new()));
         };
         let mut out = BTreeMap::new();
+        let mut places = BTreeMap::new();
         let mut ok = true;
         for (key, value) in given.iter() {
+            places.insert(key.get_ref().to_string(), self.at(value));
             match self.checked(key, value, values::series(key.get_ref(), value)) {
                 Some(s) => {
                     out.insert(key.get_ref().to_string(), s);
@@ -508,7 +524,7 @@ impl Parser<'_> {
                 None => ok = false,
             }
         }
-        Some((ok.then_some(out), at))
+        Some((ok.then_some(out), at, places))
     }
 
     /// `params`: overrides of the rule's screen.toml params, each checked against it.

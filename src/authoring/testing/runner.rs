@@ -76,8 +76,15 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
         };
     let named = parsed.cases.iter().map(|c| {
         let future = future(c.as_of);
-        let at = place(&future, c.as_of_at, c.subject_at);
-        let problem = future.or_else(|| subject_problem(c, universe_of(c.as_of), &slugs));
+        let mut at = place(&future, c.as_of_at, c.subject_at);
+        let problem = future.or_else(|| {
+            let (message, series) = subject_problem(c, universe_of(c.as_of), &slugs)?;
+            // A point of a series is placed at the series.
+            if let Some(series_at) = series.and_then(|name| c.series_at.get(&name)) {
+                at = *series_at;
+            }
+            Some(message)
+        });
         (&c.file, at, problem)
     });
     let unchecked = parsed.unchecked.iter().map(|r| {
@@ -190,24 +197,35 @@ fn dataset_slugs(ds: &Dataset) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// Why the chain a case names cannot be judged at its date, if it cannot.
-fn subject_problem(c: &Case, universe: &Universe, slugs: &[String]) -> Option<String> {
+/// Why the chain a case names cannot be judged at its date, if it cannot, with the series it
+/// is about (if one is).
+fn subject_problem(
+    c: &Case,
+    universe: &Universe,
+    slugs: &[String],
+) -> Option<(String, Option<String>)> {
     let date = universe.as_of;
     match &c.subject {
         Subject::Sector => None,
-        Subject::Chain(slug) => chain_problem(slug, universe, slugs),
+        Subject::Chain(slug) => chain_problem(slug, universe, slugs).map(|m| (m, None)),
         Subject::Synthetic { slug, series, .. } => {
             if universe.chain(slug).is_some() {
-                return Some(format!(
-                    "the synthetic chain's slug `{slug}` is a real chain as of {date}: give it another `slug` under [case.fields]"
+                return Some((
+                    format!(
+                        "the synthetic chain's slug `{slug}` is a real chain as of {date}: give it another `slug` under [case.fields]"
+                    ),
+                    None,
                 ));
             }
             // A rule sees nothing dated after its as-of date, a synthetic chain's series
             // included.
             series.iter().find_map(|(name, points)| {
                 let (day, _) = points.iter().find(|(day, _)| *day > date)?;
-                Some(format!(
-                    "series `{name}` has a point dated {day}, after the case's as-of date {date}: a rule sees nothing dated after it; leave the point out or move `as_of`"
+                Some((
+                    format!(
+                        "series `{name}` has a point dated {day}, after the case's as-of date {date}: a rule sees nothing dated after it; leave the point out or move `as_of`"
+                    ),
+                    Some(name.clone()),
                 ))
             })
         }
