@@ -396,6 +396,71 @@ struct Builder<'t> {
     positions: Vec<u32>,
     /// The weekdays of the TVL table's dates (none for other tables).
     weekdays: Option<Weekdays>,
+    /// The events table's values of an attribute per chain and day (none for other tables).
+    same_day: Option<SameDay>,
+}
+
+/// The value each event gives an attribute of a chain on a day (stage, stack, DA, proof
+/// system, token, token status, Superchain membership), by (chain code, day, attribute),
+/// with the position of the first event that gave it; and the events that gave another value
+/// on the same day, which change nothing (on one day the first event in file order wins).
+#[derive(Default)]
+struct SameDay {
+    first: std::collections::HashMap<(u32, u32, &'static str), (u32, String)>,
+    contradictions: Vec<Late>,
+}
+
+impl SameDay {
+    /// The attribute an event of `kind` gives a value to, and the value (its `value`, or the
+    /// kind itself for the kinds that are their value).
+    fn attribute(kind: &str, value: Option<&str>) -> Option<(&'static str, String)> {
+        let of_value = |attribute| value.map(|v| (attribute, v.to_string()));
+        match kind {
+            "stage_observed" | "stage_change" => of_value("stage"),
+            "stack_observed" | "stack_change" => of_value("stack"),
+            "da_observed" | "da_change" => of_value("da"),
+            "proof_system_observed" | "proof_system_change" => of_value("proof_system"),
+            "token_launch" | "token_observed" => of_value("token"),
+            "token_announced" | "token_exploration" | "no_token_statement" => {
+                Some(("token status", kind.to_string()))
+            }
+            "superchain_join" | "superchain_leave" => {
+                Some(("Superchain membership", kind.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Note the event at `pos`; a contradiction of an earlier one is kept as a warning at it.
+    fn push(
+        &mut self,
+        pos: u32,
+        field: usize,
+        key: (u32, u32, &'static str),
+        value: String,
+        pos_word: &str,
+    ) {
+        match self.first.entry(key) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((pos, value));
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (first_pos, first_value) = e.get();
+                if *first_value != value && self.contradictions.len() < PER_FILE_LIMIT {
+                    self.contradictions.push(Late {
+                        pos,
+                        field,
+                        message: format!(
+                            "this event gives the chain's {} the value \"{}\" on the day the event at {pos_word} {first_pos} gives it \"{}\": on one day the first in file order is used, so this one changes nothing; expected one value a day (keep the row the sources support, and mark a disagreement with CONFLICT in its note)",
+                            key.2,
+                            escaped(&value),
+                            escaped(first_value),
+                        ),
+                    });
+                }
+            }
+        }
+    }
 }
 
 /// How many of a weekly table's dates fall on each weekday (Monday first), with the first
@@ -541,6 +606,7 @@ impl<'t> Builder<'t> {
             vintage_id: (days_since_epoch(ctx.vintage) - FIRST_DAY) as u32,
             positions: Vec::new(),
             weekdays: (checking && table.kind == TableKind::Tvl).then(Weekdays::default),
+            same_day: (checking && table.kind == TableKind::Events).then(SameDay::default),
         }
     }
 
@@ -559,6 +625,8 @@ impl<'t> Builder<'t> {
         }
         let mut key = [0u32; KEY_PARTS];
         let mut whole_key = !self.table.unique.is_empty();
+        // An event's chain (code) and day, for the events of one day.
+        let (mut event_chain, mut event_day) = (None, None);
         for col in &mut self.columns {
             let c = cell(col.field);
             let (name, ty, field) = (col.schema.name, col.schema.ty, col.field);
@@ -580,6 +648,13 @@ impl<'t> Builder<'t> {
                 }
                 Ok(Some(id)) => {
                     col.check_reference(pos, id, problem);
+                    if self.same_day.is_some() {
+                        match name {
+                            "chain" => event_chain = Some(id),
+                            "date" => event_day = Some(id),
+                            _ => {}
+                        }
+                    }
                     if col.is_slug
                         && self.checking
                         && let Some(why) = c.as_text().and_then(cell::slug_problem)
@@ -631,6 +706,17 @@ impl<'t> Builder<'t> {
             if event_value_is_bad(kind, value) {
                 self.event_problems
                     .push(|| problem(value_field, event_value_message(kind, value)));
+            } else if let (Some(same_day), Some(chain), Some(day)) =
+                (&mut self.same_day, event_chain, event_day)
+                && let Some((attribute, given)) = SameDay::attribute(kind, value)
+            {
+                same_day.push(
+                    pos,
+                    value_field,
+                    (chain, day, attribute),
+                    given,
+                    self.pos_word,
+                );
             }
         }
     }
@@ -646,6 +732,7 @@ impl<'t> Builder<'t> {
             rows,
             positions,
             weekdays,
+            same_day,
             ..
         } = other;
         let mut recodes: Vec<(Vec<u32>, Vec<Option<u32>>)> = Vec::new();
@@ -687,6 +774,23 @@ impl<'t> Builder<'t> {
         if let (Some(mine), Some(theirs)) = (&mut self.weekdays, weekdays) {
             mine.absorb(theirs);
         }
+        if let (Some(mine), Some(theirs)) = (&mut self.same_day, same_day) {
+            // Their chain codes are their dictionary's: recoded into this one's.
+            let chain = self.columns.iter().position(|c| c.schema.name == "chain");
+            let recode = chain.map(|i| &recodes[i].0);
+            let field = self.events.map_or(0, |(_, value_field)| value_field);
+            let mut firsts: Vec<_> = theirs.first.into_iter().collect();
+            firsts.sort_by_key(|(_, (pos, _))| *pos);
+            for ((code, day, attribute), (pos, value)) in firsts {
+                let code = match recode {
+                    Some(r) if !r.is_empty() => r[code as usize],
+                    _ => code,
+                };
+                mine.push(pos, field, (code, day, attribute), value, self.pos_word);
+            }
+            mine.contradictions.extend(theirs.contradictions);
+            mine.contradictions.truncate(PER_FILE_LIMIT);
+        }
     }
 
     /// The table read: references to its own keys and repeated keys are checked now, and the
@@ -709,6 +813,7 @@ impl<'t> Builder<'t> {
             vintage,
             positions,
             weekdays,
+            same_day,
             ..
         } = self;
         let own_keys = key_column(table.kind).and_then(|(name, what)| {
@@ -818,6 +923,11 @@ impl<'t> Builder<'t> {
             && let Some(date) = built.iter().find(|c| c.schema.ty == ColType::Date)
         {
             future.extend(weekdays.warnings(date, pos_word));
+        }
+        if checked && let Some(same_day) = same_day {
+            let mut contradictions = same_day.contradictions;
+            contradictions.sort_by_key(|l| l.pos);
+            future.extend(contradictions);
         }
         TableRead {
             structural,

@@ -1763,3 +1763,50 @@ fn a_reference_to_a_chain_on_an_unread_row_says_it_may_be_there() {
         );
     }
 }
+
+/// Two events giving one attribute of one chain different values on one day: the second
+/// changes nothing (the first in file order wins), so it is warned about at its value with the
+/// first's line; a repeat of the same value, and events of other days or chains, are not.
+#[test]
+fn events_contradicting_each_other_on_one_day_are_warned_about() {
+    let mut first = 0;
+    let mut lines = 0;
+    let tmp = broken(|d| {
+        let path = d.join("events.csv");
+        first = line_of(&path, "2024-11-09,arbitrum,stage_observed,1");
+        let mut text = fs::read_to_string(&path).unwrap();
+        text.push_str(
+            "2024-11-09,arbitrum,stage_change,0,a second source,l2beat-summary-2024-11\n",
+        );
+        text.push_str(
+            "2024-11-09,arbitrum,stage_observed,1,the same again,l2beat-summary-2024-11\n",
+        );
+        text.push_str("2024-11-10,arbitrum,stage_observed,2,another day,l2beat-summary-2024-11\n");
+        text.push_str("2024-11-09,base,superchain_join,,,l2beat-summary-2024-11\n");
+        text.push_str("2024-11-09,base,superchain_leave,,,l2beat-summary-2024-11\n");
+        fs::write(&path, &text).unwrap();
+        lines = text.lines().count();
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(" warning: this event gives"))
+        .collect();
+    let why = "on one day the first in file order is used, so this one changes nothing; expected one value a day (keep the row the sources support, and mark a disagreement with CONFLICT in its note)";
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "mini/events.csv:{}:34: warning: this event gives the chain's stage the value \"0\" on the day the event at line {first} gives it \"1\": {why}",
+                lines - 4
+            ),
+            format!(
+                "mini/events.csv:{lines}:34: warning: this event gives the chain's Superchain membership the value \"superchain_leave\" on the day the event at line {} gives it \"superchain_join\": {why}",
+                lines - 1
+            ),
+        ],
+        "{err}"
+    );
+}
