@@ -90,7 +90,19 @@ pub enum ShowFormat {
 pub fn run(command: DataCommand) -> crate::Result<Outcome> {
     match command {
         DataCommand::Check { data, format } => {
-            let ds = load_dataset(&data)?;
+            let ds = match load_dataset(&data) {
+                Ok(ds) => ds,
+                Err(e) => {
+                    // A program reading the JSON gets the problems as JSON too (and people
+                    // the text on stderr, as always).
+                    if matches!(format, CheckFormat::Json)
+                        && let Some(doc) = problems_json(&e)
+                    {
+                        print(&doc)?;
+                    }
+                    return Err(e);
+                }
+            };
             let summary = crate::check_dataset(&ds)?;
             // Warnings on stderr, as `rules check` writes them (and in the JSON, `warnings`).
             if matches!(format, CheckFormat::Text) {
@@ -147,4 +159,33 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
         DataCommand::Pull(args) => super::data_pull::run(args)?,
     }
     Ok(Outcome::Clean)
+}
+
+/// The problems of a dataset that did not load, as `data check --format json` writes them:
+/// `{"problems": [{file, line, column, message}, …], "summary": "…"}`, `line` and `column`
+/// left out for a problem about a whole file.
+fn problems_json(e: &crate::Error) -> Option<String> {
+    let crate::Error::Problems {
+        diagnostics,
+        summary,
+    } = e
+    else {
+        return None;
+    };
+    let problems: Vec<serde_json::Value> = diagnostics
+        .0
+        .iter()
+        .map(|d| {
+            let mut p = serde_json::Map::new();
+            p.insert("file".into(), d.file.clone().into());
+            if d.line > 0 {
+                p.insert("line".into(), d.line.into());
+                p.insert("column".into(), d.column.into());
+            }
+            p.insert("message".into(), d.message.clone().into());
+            serde_json::Value::Object(p)
+        })
+        .collect();
+    let doc = serde_json::json!({ "problems": problems, "summary": summary });
+    serde_json::to_string_pretty(&doc).ok().map(|s| s + "\n")
 }

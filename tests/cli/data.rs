@@ -1810,3 +1810,40 @@ fn events_contradicting_each_other_on_one_day_are_warned_about() {
         "{err}"
     );
 }
+
+/// `data check --format json` on a dataset that does not load writes its problems to stdout as
+/// JSON (a program reads them there), the text on stderr as always, and exits 2.
+#[test]
+fn data_check_json_gives_the_problems_of_a_bad_dataset_as_json() {
+    let tmp = broken(|d| {
+        let path = d.join("tvl_weekly.csv");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen(",base,", ",bsae,", 1)).unwrap();
+    });
+    let out = moat(
+        tmp.path(),
+        &["data", "check", "--data", "mini", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = doc["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{doc}");
+    assert_eq!(problems[0]["file"], "mini/tvl_weekly.csv");
+    assert!(problems[0]["line"].as_u64().unwrap() > 1, "{doc}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("chain: \"bsae\" is not a known chain"),
+        "{doc}"
+    );
+    assert_eq!(
+        doc["summary"],
+        "1 problem found; the dataset was not loaded"
+    );
+    assert!(
+        stderr(&out).contains("error: chain: \"bsae\""),
+        "{}",
+        stderr(&out)
+    );
+}
