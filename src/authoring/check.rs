@@ -136,7 +136,7 @@ pub fn check_sources(
     );
     for file in &files {
         problems.extend(discarded::discarded_verdicts(file));
-        problems.extend(calls::shadowed_api(file));
+        problems.extend(calls::function_warnings(file));
     }
 
     // screen.toml first, then the rule files by name; whole-file problems before placed ones.

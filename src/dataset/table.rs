@@ -401,7 +401,7 @@ struct Builder<'t> {
 }
 
 /// The value each event gives an attribute of a chain on a day (stage, stack, DA, proof
-/// system, token, token status, Superchain membership), by (chain code, day, attribute),
+/// system: those of which the first event of a day wins), by (chain code, day, attribute),
 /// with the position of the first event that gave it; and the events that gave another value
 /// on the same day, which change nothing (on one day the first event in file order wins).
 #[derive(Default)]
@@ -411,22 +411,15 @@ struct SameDay {
 }
 
 impl SameDay {
-    /// The attribute an event of `kind` gives a value to, and the value (its `value`, or the
-    /// kind itself for the kinds that are their value).
+    /// The attribute an event of `kind` gives a value to, and the value.
     fn attribute(kind: &str, value: Option<&str>) -> Option<(&'static str, String)> {
         let of_value = |attribute| value.map(|v| (attribute, v.to_string()));
         match kind {
             "stage_observed" | "stage_change" => of_value("stage"),
             "stack_observed" | "stack_change" => of_value("stack"),
-            "da_observed" | "da_change" => of_value("da"),
-            "proof_system_observed" | "proof_system_change" => of_value("proof_system"),
-            "token_launch" | "token_observed" => of_value("token"),
-            "token_announced" | "token_exploration" | "no_token_statement" => {
-                Some(("token status", kind.to_string()))
-            }
-            "superchain_join" | "superchain_leave" => {
-                Some(("Superchain membership", kind.to_string()))
-            }
+            "da_observed" | "da_change" => of_value("DA"),
+            "proof_system_observed" | "proof_system_change" => of_value("proof system"),
+            // The others are decided otherwise on one day (a Superchain join beats a leave).
             _ => None,
         }
     }

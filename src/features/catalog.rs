@@ -162,7 +162,7 @@ const STATIC: &[(&str, Kind, &str)] = &[
     (
         "window_weeks",
         Kind::Int,
-        "weeks with TVL data in the leadership window ending at the reference week",
+        "weeks of the leadership window ending at the reference week that have TVL data (of any chain: the same for every chain, the window's length once the data is that long; the chain's own weeks with a point are `tvl_weeks` at most)",
     ),
     (
         "lead_weeks",

@@ -893,3 +893,32 @@ fn rule(chain, params, peers) {
       |    ^
     ");
 }
+
+/// A chain rule that also defines `fn sector(peers, params)` (and never calls it) holds code
+/// that never runs: a warning at it.
+#[test]
+fn check_warns_about_the_entry_function_of_the_other_scope() {
+    let body = "fn rule(chain, params, peers) {
+    pass(\"ok\")
+}
+
+fn sector(peers, params) {
+    pass(\"the sector\")
+}
+";
+    let out = check_broken(|r| {
+        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+        let screen = r.join("screen.toml");
+        let mut text = fs::read_to_string(&screen).unwrap();
+        text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
+        fs::write(screen, text).unwrap();
+    });
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @"
+    rules/: 8 rules, no problems, 1 warning
+    rules/liquidity.rhai:10:4: warning: `fn sector` never runs in a chain rule, which only `fn rule(chain, params, peers)` starts: to judge the sector, give it a rule file of its own with `//! scope: sector`
+       |
+    10 | fn sector(peers, params) {
+       |    ^
+    ");
+}

@@ -6,6 +6,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::rules::Limits;
+use crate::rules::RuleScope;
 use crate::rules::api::reference;
 use crate::rules::pack::SourceFile;
 use rhai::{ASTNode, Expr, Position, Stmt};
@@ -91,10 +92,11 @@ pub fn unknown_calls(file: &SourceFile) -> Vec<Diagnostic> {
     out
 }
 
-/// Functions of the rule file named like a function of the rule API (`fn pass(x)`, `fn
-/// usd(x)`): rhai calls the file's own function for a call of that name and count of
-/// arguments, so the API's is silently replaced in this file. A warning at the definition.
-pub fn shadowed_api(file: &SourceFile) -> Vec<Diagnostic> {
+/// Functions of the rule file that do not do what they seem to: one named like a function of
+/// the rule API (`fn pass(x)`, `fn usd(x)`), which rhai calls for a call of that name and count
+/// of arguments, so the API's is silently replaced in this file; and the entry function of the
+/// other scope (`fn sector` in a chain rule), which never runs. A warning at each definition.
+pub fn function_warnings(file: &SourceFile) -> Vec<Diagnostic> {
     let mut engine = crate::rules::engine::build(&Limits::default());
     engine.set_strict_variables(false);
     let Ok(ast) = engine.compile(&file.text) else {
@@ -107,17 +109,48 @@ pub fn shadowed_api(file: &SourceFile) -> Vec<Diagnostic> {
         .filter(|r| !r.is_empty())
         .collect();
     let mut out = Vec::new();
+    // The entry function of the other scope, never called: it never runs.
+    let scope = crate::rules::front_matter::parse(&file.path, &file.text)
+        .map(|h| h.scope)
+        .ok();
+    let mut called: BTreeSet<String> = BTreeSet::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, _) | Expr::MethodCall(call, _))) => {
+                called.insert(call.name.to_string());
+            }
+            Some(ASTNode::Stmt(Stmt::FnCall(call, _))) => {
+                called.insert(call.name.to_string());
+            }
+            _ => {}
+        }
+        true
+    });
+    for f in ast.iter_fn_def() {
+        let other = match scope {
+            Some(RuleScope::Chain) => RuleScope::Sector,
+            Some(RuleScope::Sector) => RuleScope::Chain,
+            None => break,
+        };
+        let (name, params) = other.entry();
+        if f.name == name && f.params.len() == params.len() && !called.contains(name) {
+            let (line, column) = name_at(file, f.body.start_position(), name);
+            let message = match other {
+                RuleScope::Sector => {
+                    "`fn sector` never runs in a chain rule, which only `fn rule(chain, params, peers)` starts: to judge the sector, give it a rule file of its own with `//! scope: sector`"
+                }
+                RuleScope::Chain => {
+                    "`fn rule` never runs in a sector rule, which only `fn sector(peers, params)` starts: to judge each chain, give it a rule file of its own (chain scope, the default)"
+                }
+            };
+            out.push(Diagnostic::at(&file.path, &file.text, line, column, message).warning());
+        }
+    }
     for f in ast.iter_fn_def() {
         if !api.contains(f.name.as_str()) {
             continue;
         }
-        // At the name in `fn name(`, on the line the body starts (or the file's first line).
-        let line = f.body.start_position().line().unwrap_or(1);
-        let text = file.text.lines().nth(line - 1).unwrap_or("");
-        let column = text
-            .find(&format!("{}(", f.name))
-            .or_else(|| text.find(f.name.as_str()))
-            .map_or(1, |b| text[..b].chars().count() + 1);
+        let (line, column) = name_at(file, f.body.start_position(), &f.name);
         let n = f.params.len();
         out.push(
             Diagnostic::at(
@@ -136,4 +169,16 @@ pub fn shadowed_api(file: &SourceFile) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// Where the name of the function whose body starts at `body` is: on the line the body starts,
+/// at `name(` (else the name, else the line's start).
+fn name_at(file: &SourceFile, body: Position, name: &str) -> (usize, usize) {
+    let line = body.line().unwrap_or(1);
+    let text = file.text.lines().nth(line - 1).unwrap_or("");
+    let column = text
+        .find(&format!("{name}("))
+        .or_else(|| text.find(name))
+        .map_or(1, |b| text[..b].chars().count() + 1);
+    (line, column)
 }
