@@ -922,3 +922,47 @@ fn sector(peers, params) {
        |    ^
     ");
 }
+
+/// Names handed to `provenance`, `value_on`, `aligned` and `links` are checked in the source,
+/// in a branch no chain takes too, as those handed to `get` and `series` are.
+#[test]
+fn check_reports_names_given_to_every_helper_in_a_branch_no_chain_takes() {
+    let body = "fn rule(chain, params, peers) {
+    if chain.slug == \"never-a-chain\" {
+        let a = chain.links(\"spawned\");
+        let b = chain.provenance(\"stagge\");
+        let c = chain.value_on(\"fees\", \"2024-01-01\");
+        let d = chain.aligned([\"fees_paid_usd\", \"rent\"]);
+    }
+    pass(\"ok\")
+}
+";
+    let out = check_broken(|r| {
+        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+        let screen = r.join("screen.toml");
+        let mut text = fs::read_to_string(&screen).unwrap();
+        text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
+        fs::write(screen, text).unwrap();
+    });
+    let err = problems(&out);
+    let placed: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("rules/liquidity.rhai:"))
+        .map(|l| l.split(": error: ").next().unwrap())
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            "rules/liquidity.rhai:8:30",
+            "rules/liquidity.rhai:9:35",
+            "rules/liquidity.rhai:10:33",
+            "rules/liquidity.rhai:11:50",
+        ],
+        "{err}"
+    );
+    assert!(
+        err.contains("chain.links(\"spawned\"): no link kind `spawned`"),
+        "{err}"
+    );
+    assert!(err.ends_with("4 problems in rules/\n"), "{err}");
+}

@@ -69,6 +69,7 @@ impl Names {
                     Read::Field => world.field(&r.name).err(),
                     Read::Series => world.series_slot(&r.name).err(),
                     Read::Peers => unknown_peers_property(world, &r.name),
+                    Read::LinkKind => unknown_link_kind(&r.name),
                     Read::Param | Read::ParamTest => {
                         self.read_param(&id, &r.name);
                         match (&table, r.read) {
@@ -173,6 +174,21 @@ impl Names {
             ));
         }
     }
+}
+
+/// The message for `chain.links("<kind>")` when `kind` is not a link kind, as the evaluation
+/// gives it.
+fn unknown_link_kind(kind: &str) -> Option<String> {
+    let kinds = crate::dataset::vocabulary::LINK_KINDS;
+    if kinds.contains(&kind) {
+        return None;
+    }
+    let hint = crate::diagnostics::suggestion(kind, kinds.iter().copied())
+        .map_or(String::new(), |s| format!(": {s}"));
+    Some(format!(
+        "chain.links(\"{kind}\"): no link kind `{kind}`{hint} (kinds: {})",
+        kinds.join(", ")
+    ))
 }
 
 /// The message for `peers.<name>` when `name` is not a property.

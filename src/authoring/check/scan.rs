@@ -13,7 +13,8 @@ use crate::rules::RuleScope;
 pub enum Read {
     /// A chain field: `chain.x`, `chain["x"]`, `chain.has("x")`, `chain.get("x", d)`.
     Field,
-    /// A series: `chain.change("x", n)`, `chain.series("x")`.
+    /// A series: `chain.change("x", n)`, `chain.series("x")`, `chain.value_on("x", d)`,
+    /// `chain.aligned(["x", "y"])`.
     Series,
     /// A parameter read that must be defined: `params.x`, `params["x"]`.
     Param,
@@ -21,6 +22,8 @@ pub enum Read {
     ParamTest,
     /// A property of the peers: `peers.x`.
     Peers,
+    /// A kind of ecosystem link: `chain.links("kind")`.
+    LinkKind,
 }
 
 /// One name read at one place.
@@ -120,8 +123,23 @@ pub fn scan(source: &str, scope: RuleScope) -> Scan {
                     )
                 );
                 match method.as_str() {
-                    "has" | "get" if is_chain && literal => push(Read::Field, i + 4),
-                    "change" | "series" if is_chain && literal => push(Read::Series, i + 4),
+                    "has" | "get" | "provenance" if is_chain && literal => push(Read::Field, i + 4),
+                    "change" | "series" | "value_on" if is_chain && literal => {
+                        push(Read::Series, i + 4)
+                    }
+                    "links" if is_chain && literal => push(Read::LinkKind, i + 4),
+                    // `chain.aligned(["a", "b"])`: every name of the array written out.
+                    "aligned" if is_chain && next == Some(&Tok::Punct('[')) => {
+                        let mut j = i + 5;
+                        while let Some(tok) = at(j) {
+                            match tok {
+                                Tok::Str(_) => push(Read::Series, j),
+                                Tok::Punct(',') => {}
+                                _ => break,
+                            }
+                            j += 1;
+                        }
+                    }
                     "has" if is_params && literal => push(Read::ParamTest, i + 4),
                     "filter" | "count" | "share" | "mean" | "median" | "min" | "max" | "sum"
                     | "top" | "bottom"
