@@ -137,8 +137,9 @@ pub struct WhatIf {
     pub flips: Vec<Flip>,
     /// The fields it read that were tried.
     pub fields_tried: Vec<String>,
-    /// The fields it read that are never varied: dates, and text without a list of values
-    /// (a name, a token's symbol).
+    /// What it read that is never varied: dates, text without a list of values (a name, a
+    /// token's symbol), and what is not a field of the chain (a series read through a helper,
+    /// `aligned(..)`, `change(..)`; the peers' values), by the label of its evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields_not_varied: Vec<String>,
     pub evaluations: usize,
@@ -222,7 +223,7 @@ impl WhatIf {
             let untried = match self.fields_not_varied.as_slice() {
                 [] => String::new(),
                 fields => format!(
-                    "; {} not varied (dates and free text never are)",
+                    "; {} not varied (dates, free text, series and what the peers give never are)",
                     fields.join(", ")
                 ),
             };
@@ -415,6 +416,14 @@ fn search_here(
                     out.flips.push(f);
                 }
             }
+        }
+    }
+    // What it read that is not a field of the chain (a series through a helper, the peers'
+    // values) is never varied: said, so that "no change flips it" is not read as "nothing could".
+    let fields = catalog::fields();
+    for e in &verdict.evidence {
+        if !fields.iter().any(|f| f.name == e.field) && !out.fields_not_varied.contains(&e.field) {
+            out.fields_not_varied.push(e.field.clone());
         }
     }
     out.evaluations = s.evaluations;
@@ -730,7 +739,7 @@ mod tests {
         assert_eq!(
             found.lines(),
             [
-                "no change of one field it read (none could be varied) flips it; name not varied (dates and free text never are)"
+                "no change of one field it read (none could be varied) flips it; name not varied (dates, free text, series and what the peers give never are)"
             ]
         );
     }
