@@ -23,7 +23,6 @@
 //! of operations does not see) reaches. It says when it found no flip, and when a bound cut it
 //! short.
 
-use crate::dataset::vocabulary::{CATEGORIES, DA, LAYERS, PROOF_SYSTEMS, STAGES, TOKEN_ORIGINS};
 use crate::evaluate::{self, Status, Verdict};
 use crate::features::catalog::{self, Kind};
 use crate::features::{Universe, Value};
@@ -102,9 +101,6 @@ const UNIT_STEPS: u32 = 10;
 const PRECISION: f64 = 1e-4;
 /// … or after this many halvings.
 const MAX_HALVINGS: usize = 40;
-
-/// The token statuses a rule can see.
-const TOKEN_STATUSES: &[&str] = &["live", "announced", "exploring", "none"];
 
 /// One field changed: `field op value`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -662,15 +658,9 @@ fn peer_values(universe: &Universe, field: &str, kind: Kind) -> Vec<Value> {
 /// The values a text field of a screened chain can take, when it has a vocabulary: the data's
 /// categories (a layer other than L1), or for the stack every stack of the universe.
 fn allowed(universe: &Universe, field: &str) -> Option<Vec<String>> {
-    let fixed: &[&str] = match field {
-        "layer" => LAYERS,
-        "category" => CATEGORIES,
-        "da" => DA,
-        "proof_system" => PROOF_SYSTEMS,
-        "stage" => STAGES,
-        "token_origin" => TOKEN_ORIGINS,
-        "token_status" => TOKEN_STATUSES,
-        "stack" => {
+    let fixed: &[&str] = match catalog::vocabulary(field) {
+        Some(fixed) => fixed,
+        None if field == "stack" => {
             let mut stacks: Vec<String> = universe
                 .chains
                 .iter()
@@ -683,7 +673,7 @@ fn allowed(universe: &Universe, field: &str) -> Option<Vec<String>> {
             stacks.dedup();
             return Some(stacks);
         }
-        _ => return None,
+        None => return None,
     };
     Some(
         fixed

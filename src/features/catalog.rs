@@ -253,6 +253,27 @@ const STATIC: &[(&str, Kind, &str)] = &[
 ];
 
 /// Every chain field, in documentation order (built once).
+/// The values a text field can hold when the data fixes them (a category of the chains table,
+/// a token status); `None` for free text and for the stack (any slug of a stack family).
+pub fn vocabulary(field: &str) -> Option<&'static [&'static str]> {
+    use crate::dataset::vocabulary::{
+        CATEGORIES, DA, LAYERS, PROOF_SYSTEMS, STAGES, TOKEN_ORIGINS,
+    };
+    Some(match field {
+        "layer" => LAYERS,
+        "category" => CATEGORIES,
+        "da" => DA,
+        "proof_system" => PROOF_SYSTEMS,
+        "stage" => STAGES,
+        "token_origin" => TOKEN_ORIGINS,
+        "token_status" => TOKEN_STATUSES,
+        _ => return None,
+    })
+}
+
+/// What `token_status` can be.
+pub const TOKEN_STATUSES: &[&str] = &["live", "announced", "exploring", "none"];
+
 pub fn fields() -> &'static [Field] {
     static FIELDS: std::sync::OnceLock<Vec<Field>> = std::sync::OnceLock::new();
     FIELDS.get_or_init(build)

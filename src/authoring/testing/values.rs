@@ -64,6 +64,17 @@ pub fn field(name: &str, value: &Spanned<DeValue>) -> Result<Value, Problem> {
             describe(&v)
         ))
     })?;
+    if let Value::Text(text) = &checked
+        && let Some(allowed) = catalog::vocabulary(name)
+        && !allowed.contains(&text.as_str())
+    {
+        let hint = crate::diagnostics::suggestion(text, allowed.iter().copied())
+            .map_or(String::new(), |s| format!("; {s}"));
+        return Err(Problem::Value(format!(
+            "`{name}` is \"{text}\": no dataset gives that; expected one of {}{hint}",
+            allowed.join(", ")
+        )));
+    }
     if let Value::Text(slug) = &checked
         && name == "slug"
         && let Some(message) = crate::dataset::slug_message(slug)
@@ -361,6 +372,15 @@ mod tests {
         assert_eq!(
             refused("-1.5", "tvl_change_13w"),
             "`tvl_change_13w` is a float -1.5: no dataset gives that; expected a change from -1 (all of it lost)"
+        );
+        assert_eq!(
+            refused("\"3\"", "stage"),
+            "`stage` is \"3\": no dataset gives that; expected one of 0, 1, 2, na, under_review"
+        );
+        assert!(
+            refused("\"Celestia\"", "da").ends_with("; did you mean `celestia`?"),
+            "{}",
+            refused("\"Celestia\"", "da")
         );
         assert!(
             refused("\"Not A Slug!\"", "slug")
