@@ -195,6 +195,13 @@ pub fn param(
     let v = to_toml(value)?;
     match (default, v) {
         (toml::Value::Float(_), toml::Value::Integer(i)) => Ok(toml::Value::Float(i as f64)),
+        // A rule sees a TOML date as its "YYYY-MM-DD" text: the text written so is the same.
+        (toml::Value::Datetime(_), toml::Value::String(text))
+            if crate::dataset::date::parse_ymd(&text).is_some()
+                && let Ok(day) = text.parse::<toml::value::Datetime>() =>
+        {
+            Ok(toml::Value::Datetime(day))
+        }
         (d, v) if same_type(d, &v) => Ok(v),
         (d, v) => Err(Problem::Value(format!(
             "param `{name}` is {} in screen.toml, found {}",
@@ -430,6 +437,16 @@ mod tests {
                 "param `n` is a number in screen.toml, found a string \"x\"".into()
             ))
         );
+        let dated: ParamsOf = [(
+            "t".to_string(),
+            toml::from_str("since = 2024-01-01").unwrap(),
+        )]
+        .into();
+        assert_eq!(
+            check("\"2020-02-29\"", |v| param("t", &dated, "since", v)),
+            Ok(toml::Value::Datetime("2020-02-29".parse().unwrap()))
+        );
+        assert!(check("\"2020-02-30\"", |v| param("t", &dated, "since", v)).is_err());
         assert_eq!(
             check("1", |v| param("t", &all, "mn", v)),
             Err(Problem::Key(
