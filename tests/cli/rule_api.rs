@@ -103,7 +103,7 @@ fn mixing_dates_with_numbers_or_bad_dates_is_an_error_that_says_so() {
         ),
         (
             "fn rule(chain, params, peers) { let d = date(\"2024-02-30\"); pass(`${d}`) }\n",
-            "date(\"2024-02-30\"): not a date: expected \"YYYY-MM-DD\"",
+            "date(\"2024-02-30\"): not a date: February 2024 has 29 days",
         ),
         (
             "fn rule(chain, params, peers) { if chain.launch_date >= \"March 2023\" { return pass(\"x\"); } fail(\"y\") }\n",

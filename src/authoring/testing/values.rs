@@ -54,6 +54,13 @@ pub fn field(name: &str, value: &Spanned<DeValue>) -> Result<Value, Problem> {
             }
             Some(Value::Text(s.clone()))
         }
+        (Kind::Date, toml::Value::String(text))
+            if let Some(why) = crate::dataset::date::impossible(text) =>
+        {
+            return Err(Problem::Value(format!(
+                "`{name}`: \"{text}\" is not a date: {why}"
+            )));
+        }
         (Kind::Date, _) => date(value.get_ref()).ok().map(Value::Date),
         _ => None,
     };
@@ -379,6 +386,10 @@ mod tests {
         assert_eq!(
             refused("-1.5", "tvl_change_13w"),
             "`tvl_change_13w` is a float -1.5: no dataset gives that; expected a change from -1 (all of it lost)"
+        );
+        assert_eq!(
+            refused("\"2024-13-01\"", "token_date"),
+            "`token_date`: \"2024-13-01\" is not a date: there is no month 13: expected a month from 01 to 12"
         );
         assert_eq!(
             refused("\"3\"", "stage"),

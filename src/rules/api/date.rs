@@ -23,9 +23,13 @@ impl fmt::Display for Date {
 /// `date("2024-12-15")`.
 fn parse(s: &str) -> Res<Date> {
     crate::dataset::date::parse_ymd(s).map(Date).ok_or_else(|| {
-        api_error(format!(
-            "date(\"{s}\"): not a date: expected \"YYYY-MM-DD\", e.g. date(\"2024-12-15\")"
-        ))
+        api_error(match crate::dataset::date::impossible(s) {
+            // "February 2026 has 28 days", "there is no month 13".
+            Some(why) => format!("date(\"{s}\"): not a date: {why}"),
+            None => format!(
+                "date(\"{s}\"): not a date: expected \"YYYY-MM-DD\", e.g. date(\"2024-12-15\")"
+            ),
+        })
     })
 }
 
