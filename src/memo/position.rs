@@ -47,7 +47,8 @@ pub struct Peer {
 pub struct Position {
     pub now: Standing,
     pub year_ago: Standing,
-    /// The chains ranked up to `NEAREST` places above and below it, the chain included.
+    /// The chains of a window of `2 * NEAREST + 1` ranks around it (shifted to stay whole at
+    /// either end of the ranking), the chain included.
     pub nearest: Vec<Peer>,
     /// The chain's stack, and the chains running it (the chain included), largest first.
     pub stack: Option<String>,

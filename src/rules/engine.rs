@@ -219,6 +219,20 @@ struct Guard {
 }
 
 impl Guard {
+    /// The guard of an evaluation starting now, allowed `time`.
+    fn new(time: Duration, kind: DeadlineKind) -> Guard {
+        Guard {
+            started: Instant::now(),
+            time,
+            kind,
+            cpu_from: None,
+            output: Vec::new(),
+            output_bytes: 0,
+            dropped_lines: 0,
+            last_position: Position::NONE,
+        }
+    }
+
     /// Whether the evaluation has taken its time. Its own time limit and its rule's budget
     /// count wall time up to the first check and the thread's CPU time from then on: wall time
     /// also counts the time the thread waited for a core, which a busy machine or more threads
@@ -271,16 +285,7 @@ pub(crate) fn guarded<R>(
     f: impl FnOnce() -> R,
 ) -> (R, Leftovers) {
     let outer_watch = memory::watch(limits.max_memory);
-    let fresh = Guard {
-        started: Instant::now(),
-        time,
-        kind,
-        cpu_from: None,
-        output: Vec::new(),
-        output_bytes: 0,
-        dropped_lines: 0,
-        last_position: Position::NONE,
-    };
+    let fresh = Guard::new(time, kind);
     let outer = GUARD.with(|g| g.borrow_mut().replace(fresh));
     // 0 is no limit, as rhai reads it.
     let max = match limits.max_operations {
@@ -353,16 +358,7 @@ mod tests {
     /// thread waiting for a core would); the screen's budget, a bound on wall time, is.
     #[test]
     fn an_evaluations_time_after_its_first_check_is_cpu_time() {
-        let guard = |kind| Guard {
-            started: Instant::now(),
-            time: Duration::from_millis(40),
-            kind,
-            cpu_from: None,
-            output: Vec::new(),
-            output_bytes: 0,
-            dropped_lines: 0,
-            last_position: Position::NONE,
-        };
+        let guard = |kind| Guard::new(Duration::from_millis(40), kind);
         let (mut own, mut screen) = (
             guard(DeadlineKind::Evaluation),
             guard(DeadlineKind::ScreenBudget),

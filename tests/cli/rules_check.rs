@@ -23,6 +23,16 @@ fn problems(out: &Output) -> String {
     stderr(out)
 }
 
+/// Add the rule `liquidity` with `body` (after its header) to the pack in `r`, with its
+/// screen.toml entry.
+fn add_liquidity(r: &Path, body: &str) {
+    fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+    let screen = r.join("screen.toml");
+    let mut text = fs::read_to_string(&screen).unwrap();
+    text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
+    fs::write(screen, text).unwrap();
+}
+
 const RULE_HEADER: &str =
     "//! id: liquidity\n//! title: Liquid\n//! category: traction\n//! why: Depth matters.\n\n";
 
@@ -878,11 +888,7 @@ fn rule(chain, params, peers) {
 }
 ";
     let out = check_broken(|r| {
-        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
-        let screen = r.join("screen.toml");
-        let mut text = fs::read_to_string(&screen).unwrap();
-        text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
-        fs::write(screen, text).unwrap();
+        add_liquidity(r, body);
     });
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @"
@@ -907,11 +913,7 @@ fn sector(peers, params) {
 }
 ";
     let out = check_broken(|r| {
-        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
-        let screen = r.join("screen.toml");
-        let mut text = fs::read_to_string(&screen).unwrap();
-        text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
-        fs::write(screen, text).unwrap();
+        add_liquidity(r, body);
     });
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @"
@@ -938,11 +940,7 @@ fn check_reports_names_given_to_every_helper_in_a_branch_no_chain_takes() {
 }
 ";
     let out = check_broken(|r| {
-        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
-        let screen = r.join("screen.toml");
-        let mut text = fs::read_to_string(&screen).unwrap();
-        text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
-        fs::write(screen, text).unwrap();
+        add_liquidity(r, body);
     });
     let err = problems(&out);
     let placed: Vec<&str> = err
