@@ -23,13 +23,14 @@ fn problems(out: &Output) -> String {
     stderr(out)
 }
 
-/// Add the rule `liquidity` with `body` (after its header) to the pack in `r`, with its
-/// screen.toml entry.
-fn add_liquidity(r: &Path, body: &str) {
-    fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
+/// Add the rule `id` with `body` (after the header of [`RULE_HEADER`], its id replaced) to the
+/// pack in `r`, with its screen.toml entry.
+fn add_rule(r: &Path, id: &str, body: &str) {
+    let header = RULE_HEADER.replace("liquidity", id);
+    fs::write(r.join(format!("{id}.rhai")), format!("{header}{body}")).unwrap();
     let screen = r.join("screen.toml");
     let mut text = fs::read_to_string(&screen).unwrap();
-    text.push_str("\n[rules.liquidity]\nweight = 1.0\n");
+    text.push_str(&format!("\n[rules.{id}]\nweight = 1.0\n"));
     fs::write(screen, text).unwrap();
 }
 
@@ -709,16 +710,8 @@ fn check_reports_what_a_screen_would_error_on_and_a_discarded_verdict() {
 }
 ";
     let out = check_broken(|r| {
-        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
-        fs::write(
-            r.join("depth.rhai"),
-            format!("{}{discarded}", RULE_HEADER.replace("liquidity", "depth")),
-        )
-        .unwrap();
-        let screen = r.join("screen.toml");
-        let mut text = fs::read_to_string(&screen).unwrap();
-        text.push_str("\n[rules.liquidity]\nweight = 1.0\n\n[rules.depth]\nweight = 1.0\n");
-        fs::write(screen, text).unwrap();
+        add_rule(r, "liquidity", body);
+        add_rule(r, "depth", discarded);
     });
     insta::assert_snapshot!(problems(&out), @r#"
     rules/depth.rhai:8:9: warning: the verdict of `pass(..)` is thrown away: it is neither returned nor the last value of the function, so the rule goes on to another verdict; write `return pass(..)`
@@ -847,16 +840,8 @@ fn check_reports_each_way_a_place_fails_and_every_unknown_name() {
 }
 ";
     let out = check_broken(|r| {
-        fs::write(r.join("liquidity.rhai"), format!("{RULE_HEADER}{body}")).unwrap();
-        fs::write(
-            r.join("depth.rhai"),
-            format!("{}{typos}", RULE_HEADER.replace("liquidity", "depth")),
-        )
-        .unwrap();
-        let screen = r.join("screen.toml");
-        let mut text = fs::read_to_string(&screen).unwrap();
-        text.push_str("\n[rules.liquidity]\nweight = 1.0\n\n[rules.depth]\nweight = 1.0\n");
-        fs::write(screen, text).unwrap();
+        add_rule(r, "liquidity", body);
+        add_rule(r, "depth", typos);
     });
     insta::assert_snapshot!(problems(&out), @r#"
     rules/depth.rhai:7:19: error: unknown function `medain`: did you mean `median`? (written peers.median("field"))
@@ -888,7 +873,7 @@ fn rule(chain, params, peers) {
 }
 ";
     let out = check_broken(|r| {
-        add_liquidity(r, body);
+        add_rule(r, "liquidity", body);
     });
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @"
@@ -913,7 +898,7 @@ fn sector(peers, params) {
 }
 ";
     let out = check_broken(|r| {
-        add_liquidity(r, body);
+        add_rule(r, "liquidity", body);
     });
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!(format!("{}{}", stdout(&out), stderr(&out)), @"
@@ -940,7 +925,7 @@ fn check_reports_names_given_to_every_helper_in_a_branch_no_chain_takes() {
 }
 ";
     let out = check_broken(|r| {
-        add_liquidity(r, body);
+        add_rule(r, "liquidity", body);
     });
     let err = problems(&out);
     let placed: Vec<&str> = err
