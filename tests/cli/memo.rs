@@ -543,6 +543,40 @@ fn template_links_stay_inside_the_directory_and_missing_includes_say_what_there_
     );
 }
 
+/// A template nesting a value 300,000 deep renders (at 50,000 levels the value's drop
+/// overflowed the main thread's stack and aborted moat).
+#[test]
+fn a_value_nested_deep_in_a_template_does_not_abort() {
+    let tmp = screen_dir(&[]);
+    let tpl = tmp.path().join("tpl");
+    fs::create_dir(&tpl).unwrap();
+    fs::write(
+        tpl.join("chain.md.j2"),
+        "{% set ns = namespace(a=[]) %}{% for j in range(3) %}{% for i in range(100000) %}{% set ns.a = [ns.a] %}{% endfor %}{% endfor %}deep",
+    )
+    .unwrap();
+    let out = moat(
+        tmp.path(),
+        &[
+            "memo",
+            "base",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--template",
+            "tpl",
+            "--format",
+            "md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("memos/base.md")).unwrap(),
+        "deep"
+    );
+}
+
 /// An error inside an included template is shown where it is, with the include it came
 /// through; a template that includes itself says it ran past the recursion limit.
 #[test]
