@@ -124,8 +124,10 @@ pub fn check_sources(
     // Calls of unknown functions, found in every branch, before the evaluation's errors: an
     // evaluation that failed at the same place says the same thing less well.
     let mut placed = std::collections::BTreeSet::new();
-    for file in &files {
-        for p in calls::unknown_calls(file) {
+    let asts = calls::parse_all(&files);
+    for (file, ast) in files.iter().zip(&asts) {
+        let Some(ast) = ast else { continue };
+        for p in calls::unknown_calls(file, ast) {
             placed.insert((p.file.clone(), p.line, p.column));
             problems.push(p);
         }
@@ -134,9 +136,10 @@ pub fn check_sources(
         (names.problems.into_iter())
             .filter(|p| !placed.contains(&(p.file.clone(), p.line, p.column))),
     );
-    for file in &files {
-        problems.extend(discarded::discarded_verdicts(file));
-        problems.extend(calls::function_warnings(file));
+    for (file, ast) in files.iter().zip(&asts) {
+        let Some(ast) = ast else { continue };
+        problems.extend(discarded::discarded_verdicts(file, ast));
+        problems.extend(calls::function_warnings(file, ast));
     }
 
     // screen.toml first, then the rule files by name; whole-file problems before placed ones.

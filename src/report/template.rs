@@ -139,22 +139,21 @@ impl Templates {
                 )
             })
         };
-        // Handed to the thread, or kept here when there is none.
-        let context = std::sync::Mutex::new(Some(context));
-        let take = || {
-            let mut held = context.lock().unwrap_or_else(|e| e.into_inner());
-            held.take().expect("rendered once")
-        };
         std::thread::scope(|s| {
             let spawned = std::thread::Builder::new()
                 .name("template".into())
                 .stack_size(RENDER_STACK)
-                .spawn_scoped(s, || render(take()));
+                // A value is shared, not copied: the clone is kept for a system without the
+                // thread.
+                .spawn_scoped(s, {
+                    let context = context.clone();
+                    || render(context)
+                });
             match spawned {
                 Ok(thread) => thread
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(_) => render(take()),
+                Err(_) => render(context),
             }
         })
     }
@@ -183,9 +182,9 @@ const MEMORY: usize = 512 << 20;
 /// it), and a template can nest one as deep as its fuel allows (`{% set ns.a = [ns.a] %}` in
 /// nested loops): 50,000 levels overflowed the 8 MiB of the main thread, which aborts the
 /// process, and a template spending all its fuel so overflowed 2 GiB in a debug build (it
-/// ends with its out-of-fuel error in 4 GiB, at 2.65 GB of peak memory). The stack is reserved,
-/// not used: a rendering touches only what it needs (the built-in ones a few hundred KB); a
-/// system that refuses the reservation renders on the calling thread, as before.
+/// ends with its out-of-fuel error in 4 GiB, at 2.65 GB of peak memory). The stack is reserved
+/// address space: a rendering touches only what it uses; a system that refuses the
+/// reservation renders on the calling thread, as before.
 const RENDER_STACK: usize = 4 << 30;
 
 /// The auto-escape mode of `*.md*` templates: values are written as Markdown that shows them

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// The largest rule file: 64 KiB, where the shipped rules are at most 3.3 KB each. rhai's
 /// parser takes time growing with the square of some counts (the constants of a function, the
-/// entries of a map literal): a 1 MiB file of them would take minutes to compile.
+/// entries of a map literal): 8,000 constants took 2.0 s to compile in a debug build.
 pub const RULE_FILE: Expected = Expected {
     max_bytes: 64 << 10,
     what: "a rule file (.rhai)",

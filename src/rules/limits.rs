@@ -32,8 +32,8 @@ pub const MAX_ARRAY_SIZE: usize = 10_000;
 /// `m[key] = v`, is bounded by [`MAX_MEMORY`].)
 pub const MAX_MAP_SIZE: usize = 1_000;
 /// Cases of one `switch`: rhai's optimiser takes time growing with the square of a switch's
-/// cases (10,000 cases took 14 s to compile), and a rule's table of values belongs in its
-/// params.
+/// cases (10,000 cases took 14 s to compile in a debug build), and a rule's table of values
+/// belongs in its params.
 pub const MAX_SWITCH_CASES: usize = 256;
 /// Variables alive at once in one function.
 pub const MAX_VARIABLES: usize = 200;

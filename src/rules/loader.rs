@@ -304,8 +304,8 @@ fn listed_leniently(text: &str) -> Option<BTreeMap<String, (usize, usize)>> {
 
 /// Compile a rule: parsed without optimisation (the engine's level), its literals and
 /// `switch`es checked against the limits, then optimised. rhai's optimiser takes time growing
-/// with the square of a `switch`'s cases (10,000 cases took 14 s), so their count is checked
-/// before it runs.
+/// with the square of a `switch`'s cases (10,000 cases took 14 s in a debug build), so their
+/// count is checked before it runs.
 fn compile(engine: &Engine, file: &SourceFile, limits: &Limits) -> Result<rhai::AST, Diagnostic> {
     let ast = engine
         .compile(&file.text)

@@ -1302,13 +1302,11 @@ fn a_manifest_key_of_the_wrong_type_is_named() {
 fn rows_with_the_wrong_count_of_fields_are_one_problem_per_count() {
     let mut lines = 0;
     let text = check_fails(|d| {
-        let path = d.join("tvl_weekly.csv");
-        let body = fs::read_to_string(&path).unwrap();
-        let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
-        rows[0].push_str(",extra");
-        rows[2].push_str(",x,y");
-        lines = rows.len();
-        fs::write(&path, rows.join("\n") + "\n").unwrap();
+        edit_rows(d, "tvl_weekly.csv", |rows| {
+            rows[0].push_str(",extra");
+            rows[2].push_str(",x,y");
+            lines = rows.len();
+        });
     });
     assert!(lines > 10, "{lines}");
     let errors: Vec<&str> = text.lines().filter(|l| l.contains(" error: ")).collect();
@@ -1338,19 +1336,17 @@ fn rows_with_the_wrong_count_of_fields_are_one_problem_per_count() {
 fn tvl_dates_on_another_weekday_are_warned_about() {
     let mut lines = 0;
     let tmp = broken(|d| {
-        let path = d.join("tvl_weekly.csv");
-        let body = fs::read_to_string(&path).unwrap();
-        let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
-        lines = rows.len();
-        // Every arbitrum point a day earlier (Sunday to Saturday), one base point on a Monday.
-        for row in rows.iter_mut().skip(1) {
-            if row.contains(",arbitrum,") {
-                let date = chrono::NaiveDate::parse_from_str(&row[..10], "%Y-%m-%d").unwrap();
-                *row = format!("{}{}", date.pred_opt().unwrap(), &row[10..]);
+        edit_rows(d, "tvl_weekly.csv", |rows| {
+            lines = rows.len();
+            // Every arbitrum point a day earlier (Sunday to Saturday), one base point on a Monday.
+            for row in rows.iter_mut().skip(1) {
+                if row.contains(",arbitrum,") {
+                    let date = chrono::NaiveDate::parse_from_str(&row[..10], "%Y-%m-%d").unwrap();
+                    *row = format!("{}{}", date.pred_opt().unwrap(), &row[10..]);
+                }
             }
-        }
-        rows[2] = rows[2].replacen("2024-11-03", "2024-11-04", 1);
-        fs::write(&path, rows.join("\n") + "\n").unwrap();
+            rows[2] = rows[2].replacen("2024-11-03", "2024-11-04", 1);
+        });
     });
     let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -1380,12 +1376,10 @@ fn tvl_dates_on_another_weekday_are_warned_about() {
 #[test]
 fn a_value_too_large_in_size_is_refused() {
     let text = check_fails(|d| {
-        let path = d.join("tvl_weekly.csv");
-        let body = fs::read_to_string(&path).unwrap();
-        let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
-        let cells: Vec<&str> = rows[1].split(',').collect();
-        rows[1] = format!("{},{},1.7e308", cells[0], cells[1]);
-        fs::write(&path, rows.join("\n") + "\n").unwrap();
+        edit_rows(d, "tvl_weekly.csv", |rows| {
+            let cells: Vec<&str> = rows[1].split(',').collect();
+            rows[1] = format!("{},{},1.7e308", cells[0], cells[1]);
+        });
     });
     assert!(
         text.contains(
@@ -1393,6 +1387,15 @@ fn a_value_too_large_in_size_is_refused() {
         ),
         "{text}"
     );
+}
+
+/// Rewrite the lines of `file` in `dir` with `edit`.
+fn edit_rows(dir: &Path, file: &str, edit: impl FnOnce(&mut Vec<String>)) {
+    let path = dir.join(file);
+    let body = fs::read_to_string(&path).unwrap();
+    let mut rows: Vec<String> = body.lines().map(str::to_string).collect();
+    edit(&mut rows);
+    fs::write(&path, rows.join("\n") + "\n").unwrap();
 }
 
 /// Remove the lines of `file` in `dir` for which `drop` holds, and append `extra` lines.
@@ -1706,15 +1709,7 @@ fn an_environment_variable_naming_no_directory_is_named() {
             &["rules", "check", "--data", "mini"][..],
         ),
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_moat"))
-            .args(args)
-            .current_dir(tmp.path())
-            .env_remove("MOAT_DATA")
-            .env_remove("MOAT_RULES")
-            .env(var, &missing)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+        let out = moat_env(tmp.path(), args, &[(var, missing.as_os_str())]);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(
             stderr(&out),

@@ -32,12 +32,19 @@ pub fn replace(path: &Path, from: &str, to: &str) {
 }
 
 pub fn moat(dir: &Path, args: &[&str]) -> Output {
+    moat_env(dir, args, &[])
+}
+
+/// [`moat`] with the environment variables `env` set (`$MOAT_DATA` and `$MOAT_RULES` are unset
+/// unless `env` sets them).
+pub fn moat_env(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_moat"))
         .args(args)
         .current_dir(dir)
         .env_remove("MOAT_DATA")
         .env_remove("MOAT_RULES")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }

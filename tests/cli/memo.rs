@@ -13,6 +13,22 @@ fn memo_in(dir: &Path, args: &[&str]) -> Output {
     out
 }
 
+/// `moat memo base` on the mini fixture with the templates of `tpl/` in `dir`, and `extra`.
+fn memo_with_tpl(dir: &Path, extra: &[&str]) -> Output {
+    let mut all = vec![
+        "memo",
+        "base",
+        "--data",
+        "mini",
+        "--rules",
+        "rules",
+        "--template",
+        "tpl",
+    ];
+    all.extend_from_slice(extra);
+    moat(dir, &all)
+}
+
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -298,19 +314,7 @@ fn a_template_error_names_the_file_and_line_and_leaves_the_old_memo() {
         "# {{ name }}\n\nTVL {{ position.now.tvl|usdd }}\n",
     )
     .unwrap();
-    let out = moat(
-        tmp.path(),
-        &[
-            "memo",
-            "base",
-            "--data",
-            "mini",
-            "--rules",
-            "rules",
-            "--template",
-            "tpl",
-        ],
-    );
+    let out = memo_with_tpl(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!(stderr(&out), @"
     tpl/chain.md.j2:3:25: error: unknown filter: filter usdd is unknown
@@ -326,19 +330,7 @@ fn a_template_error_names_the_file_and_line_and_leaves_the_old_memo() {
         "# {{ name }}\n{{ summary.overal }}\n",
     )
     .unwrap();
-    let out = moat(
-        tmp.path(),
-        &[
-            "memo",
-            "base",
-            "--data",
-            "mini",
-            "--rules",
-            "rules",
-            "--template",
-            "tpl",
-        ],
-    );
+    let out = memo_with_tpl(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("tpl/chain.md.j2:2:"),
@@ -424,22 +416,7 @@ fn templates_are_bounded_files_and_bounded_renderings() {
     fs::create_dir(&tpl).unwrap();
     super::data::mkfifo(&tpl.join("sector.md.j2"));
     fs::write(tpl.join("chain.html.j2"), "x".repeat((1 << 20) + 1)).unwrap();
-    let memo = |dir: &Path| {
-        moat(
-            dir,
-            &[
-                "memo",
-                "base",
-                "--data",
-                "mini",
-                "--rules",
-                "rules",
-                "--template",
-                "tpl",
-            ],
-        )
-    };
-    let out = memo(tmp.path());
+    let out = memo_with_tpl(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!(stderr(&out), @"
     tpl/chain.html.j2: error: the file is 1048577 bytes: expected at most 1048576 bytes (1 MiB), the largest a template (.j2) moat reads
@@ -453,7 +430,7 @@ fn templates_are_bounded_files_and_bounded_renderings() {
         "# {{ name }}\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
     )
     .unwrap();
-    let out = memo(tmp.path());
+    let out = memo_with_tpl(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("tpl/chain.md.j2:2:"),
@@ -471,7 +448,7 @@ fn templates_are_bounded_files_and_bounded_renderings() {
         "# {{ name }}\n{% set s = \"x\" * 100000000 %}{{ s ~ s ~ s ~ s ~ s ~ s ~ s }}\n",
     )
     .unwrap();
-    let out = memo(tmp.path());
+    let out = memo_with_tpl(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("the template holds more than 512 MiB of memory"),
@@ -496,24 +473,7 @@ fn template_links_stay_inside_the_directory_and_missing_includes_say_what_there_
     fs::write(tpl.join("part.txt"), "inside").unwrap();
     std::os::unix::fs::symlink(tpl.join("part.txt"), tpl.join("part.j2")).unwrap();
     fs::write(tpl.join("chain.md.j2"), "{% include \"pw.j2\" %}\n").unwrap();
-    let memo = |dir: &Path| {
-        moat(
-            dir,
-            &[
-                "memo",
-                "base",
-                "--data",
-                "mini",
-                "--rules",
-                "rules",
-                "--template",
-                "tpl",
-                "--format",
-                "md",
-            ],
-        )
-    };
-    let out = memo(tmp.path());
+    let out = memo_with_tpl(tmp.path(), &["--format", "md"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -527,14 +487,11 @@ fn template_links_stay_inside_the_directory_and_missing_includes_say_what_there_
     assert!(!tmp.path().join("memos/base.md").exists());
     fs::remove_file(tpl.join("pw.j2")).unwrap();
     fs::write(tpl.join("chain.md.j2"), "{% include \"part.j2\" %}\n").unwrap();
-    let out = memo(tmp.path());
+    let out = memo_with_tpl(tmp.path(), &["--format", "md"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        fs::read_to_string(tmp.path().join("memos/base.md")).unwrap(),
-        "inside"
-    );
+    assert_eq!(read(&tmp.path().join("memos/base.md")), "inside");
     fs::write(tpl.join("chain.md.j2"), "{% include \"partials/p.j2\" %}\n").unwrap();
-    let out = memo(tmp.path());
+    let out = memo_with_tpl(tmp.path(), &["--format", "md"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("(the templates are the `*.j2` files of the template directory itself, not of its subdirectories, and the built-in ones: chain.html.j2, chain.md.j2,"),
@@ -555,26 +512,9 @@ fn a_value_nested_deep_in_a_template_does_not_abort() {
         "{% set ns = namespace(a=[]) %}{% for j in range(3) %}{% for i in range(100000) %}{% set ns.a = [ns.a] %}{% endfor %}{% endfor %}deep",
     )
     .unwrap();
-    let out = moat(
-        tmp.path(),
-        &[
-            "memo",
-            "base",
-            "--data",
-            "mini",
-            "--rules",
-            "rules",
-            "--template",
-            "tpl",
-            "--format",
-            "md",
-        ],
-    );
+    let out = memo_with_tpl(tmp.path(), &["--format", "md"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        fs::read_to_string(tmp.path().join("memos/base.md")).unwrap(),
-        "deep"
-    );
+    assert_eq!(read(&tmp.path().join("memos/base.md")), "deep");
 }
 
 /// An error inside an included template is shown where it is, with the include it came
@@ -590,24 +530,7 @@ fn an_error_in_an_included_template_is_shown_where_it_is() {
     )
     .unwrap();
     fs::write(tpl.join("part.md.j2"), "a line\n{{ nope.x }}\n").unwrap();
-    let memo = || {
-        moat(
-            tmp.path(),
-            &[
-                "memo",
-                "base",
-                "--data",
-                "mini",
-                "--rules",
-                "rules",
-                "--template",
-                "tpl",
-                "--format",
-                "md",
-            ],
-        )
-    };
-    let out = memo();
+    let out = memo_with_tpl(tmp.path(), &["--format", "md"]);
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!(stderr(&out), @r"
     tpl/part.md.j2:2:4: error: undefined value: `nope` is undefined (included from tpl/chain.md.j2:2)
@@ -621,7 +544,7 @@ fn an_error_in_an_included_template_is_shown_where_it_is() {
         "# memo\n{% include \"chain.md.j2\" %}\n",
     )
     .unwrap();
-    let out = memo();
+    let out = memo_with_tpl(tmp.path(), &["--format", "md"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with(

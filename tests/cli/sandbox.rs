@@ -29,17 +29,13 @@ fn screen_with(extra: &[(&str, &str)], data: &str, settings: &str) -> (serde_jso
     } else {
         repo().join(data).display().to_string()
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_moat"))
-        .args([
+    let out = moat_env(
+        dir.path(),
+        &[
             "screen", "--data", &data, "--rules", "rules", "--format", "json",
-        ])
-        .current_dir(dir.path())
-        .env_remove("MOAT_DATA")
-        .env_remove("MOAT_RULES")
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap();
+        ],
+        &[("RUST_BACKTRACE", "1".as_ref())],
+    );
     let json = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: exit {:?}: {}", out.status, stderr(&out)));
     (json, out)

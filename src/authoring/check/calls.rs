@@ -9,7 +9,7 @@ use crate::rules::Limits;
 use crate::rules::RuleScope;
 use crate::rules::api::reference;
 use crate::rules::pack::SourceFile;
-use rhai::{ASTNode, Expr, Position, Stmt};
+use rhai::{AST, ASTNode, Expr, Position, Stmt};
 use std::collections::BTreeSet;
 
 /// Names rhai handles itself rather than as registered functions.
@@ -27,14 +27,18 @@ const KEYWORDS: &[&str] = &[
     "this",
 ];
 
-/// The errors of one rule file (none when it does not compile: loading reports that).
-pub fn unknown_calls(file: &SourceFile) -> Vec<Diagnostic> {
+/// The syntax tree of each rule file the source checks read (`None` for one that does not
+/// compile: loading reports that), parsed once with the pack's engine, unoptimised (nothing
+/// folded away) and with unknown variables allowed (the loader reports them; the other checks
+/// go on all the same).
+pub fn parse_all(files: &[SourceFile]) -> Vec<Option<AST>> {
     let mut engine = crate::rules::engine::build(&Limits::default());
-    // An unknown variable is the loader's problem to report; the calls are checked all the same.
     engine.set_strict_variables(false);
-    let Ok(ast) = engine.compile(&file.text) else {
-        return Vec::new();
-    };
+    files.iter().map(|f| engine.compile(&f.text).ok()).collect()
+}
+
+/// The errors of one rule file.
+pub fn unknown_calls(file: &SourceFile, ast: &AST) -> Vec<Diagnostic> {
     let known = crate::rules::engine::function_names();
     let mut defined: BTreeSet<String> = BTreeSet::new();
     for f in ast.iter_fn_def() {
@@ -96,12 +100,7 @@ pub fn unknown_calls(file: &SourceFile) -> Vec<Diagnostic> {
 /// the rule API (`fn pass(x)`, `fn usd(x)`), which rhai calls for a call of that name and count
 /// of arguments, so the API's is silently replaced in this file; and the entry function of the
 /// other scope (`fn sector` in a chain rule), which never runs. A warning at each definition.
-pub fn function_warnings(file: &SourceFile) -> Vec<Diagnostic> {
-    let mut engine = crate::rules::engine::build(&Limits::default());
-    engine.set_strict_variables(false);
-    let Ok(ast) = engine.compile(&file.text) else {
-        return Vec::new();
-    };
+pub fn function_warnings(file: &SourceFile, ast: &AST) -> Vec<Diagnostic> {
     let api: BTreeSet<&str> = reference::REFERENCE
         .iter()
         .flat_map(|s| s.helpers)

@@ -7,19 +7,13 @@
 //! in any loop body, its value is lost.
 
 use crate::diagnostics::Diagnostic;
-use crate::rules::Limits;
 use crate::rules::pack::SourceFile;
 use rhai::{ASTNode, Expr, OptimizationLevel, Position, Stmt, StmtBlock};
 
 const VERDICTS: &[&str] = &["pass", "fail", "skip"];
 
-/// The warnings of one rule file (none when it does not compile: loading reports that).
-pub fn discarded_verdicts(file: &SourceFile) -> Vec<Diagnostic> {
-    let mut engine = crate::rules::engine::build(&Limits::default());
-    engine.set_optimization_level(OptimizationLevel::None);
-    let Ok(ast) = engine.compile(&file.text) else {
-        return Vec::new();
-    };
+/// The warnings of one rule file, from its syntax tree (see `calls::parse_all`).
+pub fn discarded_verdicts(file: &SourceFile, ast: &rhai::AST) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     // A function's body is compiled again on its own, as a script's statements, from the text
     // between its braces (everything else blanked, so lines and columns stay the file's).
