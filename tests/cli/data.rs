@@ -1656,32 +1656,6 @@ fn a_line_of_white_space_alone_is_blank_and_counts_are_in_words() {
     );
 }
 
-/// A backtest of one date says "1 date".
-#[test]
-fn a_backtest_of_one_date_says_one_date() {
-    let tmp = screen_dir(&[]);
-    let out = moat(
-        tmp.path(),
-        &[
-            "backtest",
-            "--data",
-            "mini",
-            "--rules",
-            "rules",
-            "--from",
-            "2024-12-29",
-            "--to",
-            "2024-12-29",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("from 2024-12-29 to 2024-12-29 (1 date) |"),
-        "{}",
-        stdout(&out)
-    );
-}
-
 /// `$MOAT_DATA` or `$MOAT_RULES` naming a directory that is not there is an error naming the
 /// variable, not only the path (which the user never typed on the command line).
 #[test]

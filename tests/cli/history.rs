@@ -657,6 +657,32 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
 }
 
+/// A backtest of one date says "1 date".
+#[test]
+fn a_backtest_of_one_date_says_one_date() {
+    let tmp = screen_dir(&[]);
+    let out = moat(
+        tmp.path(),
+        &[
+            "backtest",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
+            "--from",
+            "2024-12-29",
+            "--to",
+            "2024-12-29",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("from 2024-12-29 to 2024-12-29 (1 date) |"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 /// A TVL point dated after the vintage (a `data check` warning) does not stop a backtest of
 /// the default span: it ends at the vintage, and gives what it gave without that point.
 #[test]
