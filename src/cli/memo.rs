@@ -78,18 +78,22 @@ pub fn run(args: MemoArgs) -> crate::Result<Outcome> {
     let mut chains = args.chains.clone();
     let mut seen = std::collections::BTreeSet::new();
     chains.retain(|c| seen.insert(c.clone()));
+    // As `moat memo <chain>` is refused for a chain not screened at the date: a memo of an
+    // empty universe (--all, --sector) is a mistake of the date (or the data), not a run that
+    // writes nothing, or a sector memo of no chain.
+    let nothing_screened = |what: &str| {
+        crate::Error::messages(
+            &[format!(
+                "no chain of dataset {} is screened as of {date} (none had launched by then, or every one had shut down): {what}; give a later --as-of",
+                ds.manifest.name
+            )],
+            "no memo was written",
+        )
+    };
     let memos = if args.all {
         let memos = crate::memo(&ds, &pack, date, None)?;
         if memos.is_empty() {
-            // As `moat memo <chain>` is refused for a chain not screened at the date: an empty
-            // --all is a mistake of the date (or the data), not a run that wrote nothing.
-            return Err(crate::Error::messages(
-                &[format!(
-                    "no chain of dataset {} is screened as of {date} (none had launched by then, or every one had shut down): --all has no memo to write; give a later --as-of",
-                    ds.manifest.name
-                )],
-                "no memo was written",
-            ));
+            return Err(nothing_screened("--all has no memo to write"));
         }
         memos
     } else if chains.is_empty() {
@@ -101,6 +105,9 @@ pub fn run(args: MemoArgs) -> crate::Result<Outcome> {
         .sector
         .then(|| crate::sector_memo(&ds, &pack, date))
         .transpose()?;
+    if sector.as_ref().is_some_and(|s| s.chains == 0) {
+        return Err(nothing_screened("a sector memo needs chains to judge"));
+    }
     // Render everything before writing anything.
     let mut batches: Vec<Vec<OutFile>> = Vec::new();
     for memo in &memos {

@@ -556,11 +556,10 @@ fn an_error_in_an_included_template_is_shown_where_it_is() {
     assert!(!tmp.path().join("memos/base.md").exists());
 }
 
-/// `--all` at a date where no chain is screened is refused, as a chain that is not screened is
-/// (exit 2, a message saying why, nothing written, not even the out directory), with
-/// `--sector` too.
+/// `--all` or `--sector` at a date where no chain is screened is refused, as a chain that is not
+/// screened is (exit 2, a message saying why, nothing written, not even the out directory).
 #[test]
-fn all_with_no_chain_screened_writes_nothing() {
+fn a_memo_of_no_chain_screened_writes_nothing() {
     let tmp = screen_dir(&[]);
     for extra in [&[][..], &["--sector"][..]] {
         let mut args = vec![
@@ -584,4 +583,18 @@ fn all_with_no_chain_screened_writes_nothing() {
         );
         assert!(!tmp.path().join("memos").exists(), "{extra:?}");
     }
+    // The sector memo alone: a sector of no chain is the same mistake of the date.
+    let out = moat(
+        tmp.path(),
+        &[
+            "memo", "--sector", "--as-of", "1900-01-01", "--data", "mini", "--rules", "rules",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: no chain of dataset mini is screened as of 1900-01-01 (none had launched by then, or every one had shut down): a sector memo needs chains to judge; give a later --as-of\nno memo was written\n"
+    );
+    assert!(!tmp.path().join("memos").exists());
 }
