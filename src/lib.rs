@@ -231,7 +231,7 @@ pub fn memo(
     slugs
         .iter()
         .map(|slug| {
-            let what_if = holding_back(pack, &universe, &result, slug, &mut run);
+            let what_if = holding_back(pack, &universe, &result, slug, &mut run)?;
             Ok(memo::chain_memo(
                 &result, &universe, &year_ago, &weekly, slug, &what_if,
             )?)
@@ -247,7 +247,7 @@ fn holding_back(
     result: &ScreenResult,
     slug: &str,
     run: &mut authoring::whatif::RunBound,
-) -> Vec<authoring::whatif::WhatIf> {
+) -> anyhow::Result<Vec<authoring::whatif::WhatIf>> {
     let gate = |rule: &str| result.rules.iter().any(|r| r.id == rule && r.gate);
     result
         .chain(slug)

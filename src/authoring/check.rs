@@ -25,6 +25,20 @@ use names::Names;
 use params::ParamSettings;
 use std::path::Path;
 
+/// The parameters a rule tests with `params.has("name")` (in any branch): optional ones, which
+/// screen.toml may leave undefined and a test case may set.
+pub(crate) fn optional_params(
+    source: &str,
+    scope: crate::rules::RuleScope,
+) -> std::collections::BTreeSet<String> {
+    scan::scan(source, scope)
+        .references
+        .into_iter()
+        .filter(|r| r.read == scan::Read::ParamTest)
+        .map(|r| r.name)
+        .collect()
+}
+
 /// What `rules check` found in one rule directory.
 #[derive(Clone, Debug)]
 pub struct Report {

@@ -98,14 +98,20 @@ pub fn explain(
         .chain(&sector)
         .filter_map(|v| Some((v.rule.clone(), caret(pack, v)?)))
         .collect();
-    let what_if = what_if.then(|| {
-        result
-            .verdicts
-            .iter()
-            .map(|v| super::whatif::search(pack, universe, chain, v))
-            .chain(sector.iter().map(super::whatif::WhatIf::of_sector))
-            .collect()
-    });
+    let what_if = what_if
+        .then(|| {
+            result
+                .verdicts
+                .iter()
+                .map(|v| super::whatif::search(pack, universe, chain, v))
+                .chain(
+                    sector
+                        .iter()
+                        .map(|v| Ok(super::whatif::WhatIf::of_sector(v))),
+                )
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .transpose()?;
     Ok(Explanation {
         what_if,
         stamps: evaluate::stamps(pack, universe)?,

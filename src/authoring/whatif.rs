@@ -321,7 +321,12 @@ impl Search<'_> {
 }
 
 /// Search what would flip `verdict` (of rule `verdict.rule` on `chain` in `universe`).
-pub fn search(pack: &RulePack, universe: &Universe, chain: &str, verdict: &Verdict) -> WhatIf {
+pub fn search(
+    pack: &RulePack,
+    universe: &Universe,
+    chain: &str,
+    verdict: &Verdict,
+) -> anyhow::Result<WhatIf> {
     search_within(pack, universe, chain, verdict, &mut RunBound::new())
 }
 
@@ -332,12 +337,12 @@ pub fn search_within(
     chain: &str,
     verdict: &Verdict,
     run: &mut RunBound,
-) -> WhatIf {
+) -> anyhow::Result<WhatIf> {
     if let Some(why) = run.spent() {
         let mut out = WhatIf::none(verdict);
         out.cut_short = true;
         out.not_searched = Some(why);
-        return out;
+        return Ok(out);
     }
     evaluate::on_evaluation_stack(|| search_here(pack, universe, chain, verdict, run))
 }
@@ -724,7 +729,7 @@ mod tests {
             "if chain.name == \"Nope\" && chain.launch_date != () && chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") }",
         );
         assert_eq!(verdict.status, Status::Fail, "{verdict:?}");
-        let found = search(&pack, &universe, "base", &verdict);
+        let found = search(&pack, &universe, "base", &verdict).unwrap();
         assert_eq!(found.fields_not_varied, ["name"]);
         assert_eq!(
             found.lines(),
@@ -756,7 +761,7 @@ mod tests {
             ("op", "PASS if l3_count >= 2 (now 1, +100%)"),
         ] {
             let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some(slug)).unwrap();
-            let found = search(&pack, &universe, slug, &verdict);
+            let found = search(&pack, &universe, slug, &verdict).unwrap();
             assert_eq!(found.lines(), [line], "{slug}: {found:?}");
         }
     }
@@ -789,7 +794,7 @@ mod tests {
             ("op", vec!["FAIL if l3_count <= 4 (now 7, -43%)"]),
         ] {
             let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some(slug)).unwrap();
-            let found = search(&pack, &universe, slug, &verdict);
+            let found = search(&pack, &universe, slug, &verdict).unwrap();
             assert_eq!(found.lines(), lines, "{slug}: {found:?}");
         }
     }
@@ -801,7 +806,7 @@ mod tests {
         let (pack, universe, verdict) =
             judged("if chain.stage == \"2\" { pass(\"x\") } else { fail(\"y\") }");
         let mut run = RunBound::new();
-        let whole = search_within(&pack, &universe, "base", &verdict, &mut run);
+        let whole = search_within(&pack, &universe, "base", &verdict, &mut run).unwrap();
         assert!(
             whole.flips.iter().any(|f| f.status == Status::Pass) && !whole.cut_short,
             "{whole:?}"
@@ -813,10 +818,10 @@ mod tests {
             operations_left: spent / whole.evaluations as u64,
             ..RunBound::new()
         };
-        let cut = search_within(&pack, &universe, "base", &verdict, &mut run);
+        let cut = search_within(&pack, &universe, "base", &verdict, &mut run).unwrap();
         assert_eq!((cut.evaluations, cut.cut_short), (1, true), "{cut:?}");
         assert_eq!(run.operations_left, 0);
-        let none = search_within(&pack, &universe, "base", &verdict, &mut run);
+        let none = search_within(&pack, &universe, "base", &verdict, &mut run).unwrap();
         assert_eq!((none.evaluations, none.cut_short), (0, true));
         assert_eq!(
             none.lines(),

@@ -154,6 +154,19 @@ fn files(text: &str, value: &Spanned<DeValue>, out: &mut Vec<(usize, String)>) {
             }
         }
     }
+    // A table without its entry, with the other problems rather than after they are fixed
+    // (the same message as when it is the manifest's only problem).
+    for table in crate::dataset::schema::TABLES {
+        if !tables.contains_key(table.key) {
+            out.push((
+                0,
+                format!(
+                    "missing [files.{}] entry: expected the file holding {}",
+                    table.key, table.what
+                ),
+            ));
+        }
+    }
 }
 
 /// A table's `columns`: each column's type as a quoted string.

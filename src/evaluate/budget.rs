@@ -25,12 +25,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// A rule that has spent this part of its budget (a sixteenth) is charged CPU time.
+/// A rule that has spent this part of its budget (a sixteenth) is charged CPU time (see
+/// [`Budget::precise`]).
 pub(crate) const PRECISE_FROM: u128 = 16;
 
 /// The budgets of one run (a screen, an `explain`, a `rules test`), shared by its threads.
 pub struct Budget {
     rule: Duration,
+    /// One rule's budget for this screen alone (`rule` less what earlier dates add).
+    fresh: Duration,
     screen: Duration,
     started: Instant,
     spent: PlHashMap<String, Spent>,
@@ -45,45 +48,67 @@ pub(crate) struct Spent {
     pub(crate) stopped_at: OnceLock<String>,
 }
 
-/// The rules that ran out of their time budget in an earlier screen of one run, each with where
-/// its first failing evaluation stopped: a backtest hands it from one date to the next, so a
-/// runaway rule spends its budget once, not once per date (250 weekly dates would otherwise
-/// take a runaway rule's budget 250 times over), and is ERROR without running at every later
-/// date.
+/// What the rules spent in the earlier screens of one run (a backtest's dates): the time each
+/// rule took, where its first failing evaluation stopped, and the chains judged. A backtest
+/// hands it from one date to the next, and a rule's budget at a date is its budget for that
+/// screen plus [`RULE_TIME_PER_CHAIN`] for each chain judged at the dates before, less what it
+/// spent at them: the fixed part of a budget is spent once in a run, not once per date, and only
+/// the allowance each chain judged adds comes again. So a runaway rule, whether it runs out of
+/// its budget at one date or is stopped by the operations limit on every chain of every date
+/// without ever running out within one, spends about one budget in the whole backtest (250
+/// weekly dates would otherwise take it 250 times over) and is ERROR without running at every
+/// date after; a rule far within the allowance per chain never comes near it.
+///
+/// [`RULE_TIME_PER_CHAIN`]: crate::rules::limits::RULE_TIME_PER_CHAIN
 #[derive(Debug, Default)]
-pub struct SpentRules(Mutex<BTreeMap<String, String>>);
+pub struct SpentRules(Mutex<Carried>);
+
+#[derive(Debug, Default)]
+struct Carried {
+    /// Chains judged at the earlier dates, all together.
+    chains: u64,
+    /// Each rule's time spent at the earlier dates (nanoseconds), and where its first failing
+    /// evaluation stopped.
+    rules: BTreeMap<String, (u64, Option<String>)>,
+}
 
 impl SpentRules {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Carried> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Budget {
-    /// [`Budget::new`], with the rules of `before` already out of budget.
+    /// [`Budget::new`], with what the rules spent at the earlier dates of `before` charged and
+    /// the allowance of the chains judged there added.
     pub fn after(pack: &RulePack, chains: usize, before: &SpentRules) -> Budget {
-        let budget = Budget::new(pack, chains);
-        for (id, stopped_at) in before.lock().iter() {
+        let mut budget = Budget::new(pack, chains);
+        let carried = before.lock();
+        let earlier = u32::try_from(carried.chains).unwrap_or(u32::MAX);
+        budget.rule = budget
+            .rule
+            .saturating_add(crate::rules::limits::RULE_TIME_PER_CHAIN.saturating_mul(earlier));
+        for (id, (nanos, stopped_at)) in &carried.rules {
             if let Some(spent) = budget.spent.get(id) {
-                spent.nanos.store(
-                    u64::try_from(budget.rule.as_nanos()).unwrap_or(u64::MAX),
-                    Ordering::Relaxed,
-                );
-                let _ = spent.stopped_at.set(stopped_at.clone());
+                spent.nanos.store(*nanos, Ordering::Relaxed);
+                if let Some(at) = stopped_at {
+                    let _ = spent.stopped_at.set(at.clone());
+                }
             }
         }
         budget
     }
 
-    /// Add the rules that ran out of their budget in this run to `spent`.
-    pub fn pass_on(&self, spent: &SpentRules) {
-        let rule = u64::try_from(self.rule.as_nanos()).unwrap_or(u64::MAX);
+    /// Record in `spent` what this screen's rules have spent (counting what they had spent
+    /// before it, as [`Budget::after`] started them) and the chains it judged.
+    pub fn pass_on(&self, spent: &SpentRules, chains: usize) {
         let mut out = spent.lock();
+        out.chains = out.chains.saturating_add(chains as u64);
         for (id, s) in &self.spent {
-            if s.nanos.load(Ordering::Relaxed) >= rule
-                && let Some(at) = s.stopped_at.get()
-            {
-                out.entry(id.clone()).or_insert_with(|| at.clone());
+            let entry = out.rules.entry(id.clone()).or_default();
+            entry.0 = s.nanos.load(Ordering::Relaxed);
+            if entry.1.is_none() {
+                entry.1 = s.stopped_at.get().cloned();
             }
         }
     }
@@ -94,6 +119,7 @@ impl Budget {
         let (rule, screen) = pack.time_budgets(chains);
         Budget {
             rule,
+            fresh: rule,
             screen,
             started: Instant::now(),
             spent: pack
@@ -135,9 +161,17 @@ impl Budget {
         .expect("three candidates"))
     }
 
-    /// Whether a rule that has spent `spent` is charged CPU time rather than wall time.
+    /// Whether a rule that has spent `spent` is charged CPU time rather than wall time: once
+    /// what it has left is less than a screen's budget less a sixteenth of it (in one screen,
+    /// once it has spent a sixteenth; in a backtest, what the earlier dates spent and the
+    /// allowance of their chains count as well).
     pub(crate) fn precise(&self, spent: &Spent) -> bool {
-        u128::from(spent.nanos.load(Ordering::Relaxed)) >= self.rule.as_nanos() / PRECISE_FROM
+        let left = self
+            .rule
+            .as_nanos()
+            .saturating_sub(u128::from(spent.nanos.load(Ordering::Relaxed)));
+        let fresh = self.fresh.as_nanos();
+        left <= fresh - fresh / PRECISE_FROM
     }
 
     /// Charge `time` to a rule.
@@ -169,6 +203,7 @@ mod tests {
     fn budget(rule: u64, screen: u64) -> Budget {
         Budget {
             rule: Duration::from_millis(rule),
+            fresh: Duration::from_millis(rule),
             screen: Duration::from_millis(screen),
             started: Instant::now(),
             spent: [("r".to_string(), Spent::default())].into_iter().collect(),

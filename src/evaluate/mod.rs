@@ -116,7 +116,7 @@ fn screen_world(
         (results, sector)
     });
     if let Some(before) = &options.spent_before {
-        budget.pass_on(before);
+        budget.pass_on(before, chains.len());
     }
     chain_results.sort_by(ranking);
     let result = ScreenResult {
@@ -210,7 +210,7 @@ pub fn evaluate_chain(
         .filter(|r| r.info.scope == RuleScope::Chain)
         .collect();
     let budget = Budget::new(pack, 1);
-    Ok(on_evaluation_stack(|| {
+    on_evaluation_stack(|| {
         chain_result(
             pack,
             &rules,
@@ -219,18 +219,26 @@ pub fn evaluate_chain(
             &mut Slate::new(),
             &budget,
         )
-    }))
+    })
 }
 
-/// Run `f` (evaluations) on a thread with the evaluation stack, whatever thread calls.
-pub fn on_evaluation_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+/// Run `f` (evaluations) on a thread with the evaluation stack, whatever thread calls. `Err`
+/// when the thread cannot start (its stack is address space the process may not have, under
+/// `ulimit -v`), as for the screen's threads.
+pub fn on_evaluation_stack<R: Send>(f: impl FnOnce() -> R + Send) -> anyhow::Result<R> {
     std::thread::scope(|s| {
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .stack_size(STACK_SIZE)
             .spawn_scoped(s, f)
-            .expect("an evaluation thread starts")
+            .with_context(|| {
+                format!(
+                    "cannot start an evaluation thread with {} MiB of stack reserved (address space, not memory in use)",
+                    STACK_SIZE >> 20
+                )
+            })?;
+        Ok(thread
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     })
 }
 
@@ -242,7 +250,9 @@ pub fn evaluate_rule(
     rule: &str,
     chain: Option<&str>,
 ) -> anyhow::Result<Verdict> {
-    on_evaluation_stack(|| evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack, 1)))
+    on_evaluation_stack(|| {
+        evaluate_rule_within(pack, universe, rule, chain, &Budget::new(pack, 1))
+    })?
 }
 
 /// [`evaluate_rule`] within the time budgets of a longer run (the cases of `rules test`), on

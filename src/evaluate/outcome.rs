@@ -78,10 +78,19 @@ pub fn read(value: &Dynamic) -> Result<Outcome, String> {
             status.as_str()
         ));
     }
+    let hint = r.hint.filter(|h| !blank(h));
+    if hint.is_some() && status != Status::Fail {
+        // As `pass(reason, hint)` and `skip(reason, hint)` are not forms: a hint is what would
+        // have to change to pass, which only a FAIL has.
+        return Err(format!(
+            "the rule returned {} with a hint: a hint says what would have to change for the chain to pass, so only a FAIL has one (leave it out, or make it ())",
+            status.as_str()
+        ));
+    }
     Ok(Outcome {
         status,
         reason: r.reason,
-        hint: r.hint.filter(|h| !blank(h)),
+        hint,
     })
 }
 
@@ -237,5 +246,38 @@ mod tests {
             read(&m).unwrap_err(),
             "rule must return pass(..), fail(..) or skip(..); got a map with the key `why` (a verdict map holds status, reason and, for a FAIL, hint)"
         );
+    }
+
+    /// Only a FAIL says what would make the chain pass: a hint on a PASS or a SKIP is refused,
+    /// as `pass(reason, hint)` is not a form; an empty or `()` hint is no hint.
+    #[test]
+    fn a_hint_belongs_to_a_fail() {
+        for status in ["PASS", "SKIP"] {
+            let m = map(&[
+                ("status", status.into()),
+                ("reason", "x".into()),
+                ("hint", "h".into()),
+            ]);
+            assert_eq!(
+                read(&m).unwrap_err(),
+                format!(
+                    "the rule returned {status} with a hint: a hint says what would have to change for the chain to pass, so only a FAIL has one (leave it out, or make it ())"
+                )
+            );
+            for none in [Dynamic::UNIT, " ".into()] {
+                let m = map(&[
+                    ("status", status.into()),
+                    ("reason", "x".into()),
+                    ("hint", none),
+                ]);
+                assert_eq!(read(&m).unwrap().hint, None);
+            }
+        }
+        let m = map(&[
+            ("status", "FAIL".into()),
+            ("reason", "x".into()),
+            ("hint", "h".into()),
+        ]);
+        assert_eq!(read(&m).unwrap().hint.as_deref(), Some("h"));
     }
 }

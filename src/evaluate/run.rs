@@ -174,7 +174,7 @@ pub fn run<'p>(
                 }
             })
             .collect(),
-        params: data.params,
+        params: data.params(),
         location,
         output: leftovers.output,
     }

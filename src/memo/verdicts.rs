@@ -145,7 +145,7 @@ fn is_name(s: &str) -> bool {
 /// any other (`len`, `count`, `percentile`, …) a plain number.
 pub fn shown(label: &str, value: &Value) -> String {
     let Some(x) = value.as_f64() else {
-        return value.to_string();
+        return top_shown(label, value).unwrap_or_else(|| value.to_string());
     };
     let unit = match label.rfind('(') {
         Some(open) => {
@@ -166,6 +166,29 @@ pub fn shown(label: &str, value: &Value) -> String {
         Unit::SignedPct => format::signed_pct(x),
         Unit::Num => format::num(x),
     }
+}
+
+/// A `peers.top("field")` or `peers.bottom("field")` result, recorded as `slug (value)`, with
+/// its value written in the field's unit: `base ($4.5B)`.
+fn top_shown(label: &str, value: &Value) -> Option<String> {
+    let Value::Text(text) = value else {
+        return None;
+    };
+    let open = label.rfind('(')?;
+    let method = label[..open].rsplit('.').next()?;
+    if !matches!(method, "top" | "bottom") {
+        return None;
+    }
+    let field = label[open..].split('"').nth(1)?;
+    let (slug, number) = text.strip_suffix(')')?.rsplit_once(" (")?;
+    let x: f64 = number.parse().ok()?;
+    let written = match field_unit(field) {
+        Unit::Usd => format::usd(x),
+        Unit::Pct => format::pct(x),
+        Unit::SignedPct => format::signed_pct(x),
+        Unit::Num => format::num(x),
+    };
+    Some(format!("{slug} ({written})"))
 }
 
 enum Unit {
@@ -255,5 +278,27 @@ mod tests {
         assert_eq!(shown("lead_weeks", &Value::Int(1234)), "1,234");
         assert_eq!(shown("token", &Value::Missing), "missing");
         assert_eq!(shown("stack", &Value::Text("op_stack".into())), "op_stack");
+        // The chain a `top`/`bottom` found, with its value in the field's unit.
+        let text = |s: &str| Value::Text(s.into());
+        assert_eq!(
+            shown("peers.top(\"tvl_usd\")", &text("base (4454264985)")),
+            "base ($4.5B)"
+        );
+        assert_eq!(
+            shown(
+                "peers.filter(\"layer\", \"==\", \"L2\").bottom(\"block_time_s\")",
+                &text("megaeth (0.01)")
+            ),
+            "megaeth (0.01)"
+        );
+        assert_eq!(
+            shown("peers.top(\"tvl_share\")", &text("base (0.4946)")),
+            "base (49%)"
+        );
+        // Text that is not a chain and a value is kept.
+        assert_eq!(
+            shown("peers.top(\"tvl_usd\")", &text("odd text")),
+            "odd text"
+        );
     }
 }

@@ -230,6 +230,16 @@ fn environment() -> Environment<'static> {
     env.add_filter("score", |x: Option<f64>| super::score_text(x));
     env.add_filter("short", |s: String| super::short_hash(&s).to_string());
     env.add_filter("words", |items: Vec<String>| format::list(&items));
+    env.add_filter("code", |state: &minijinja::State, s: String| {
+        if *state.auto_escape() == MARKDOWN {
+            Value::from_safe_string(super::escape::markdown_code(&s))
+        } else if *state.auto_escape() == AutoEscape::Html {
+            let cleaned = super::escape::shown(&s);
+            Value::from_safe_string(format!("<code>{}</code>", minijinja::HtmlEscape(&cleaned)))
+        } else {
+            Value::from(s)
+        }
+    });
     env.add_filter("cell", |state: &minijinja::State, s: String| {
         if *state.auto_escape() == MARKDOWN {
             // Escaped here, whole: escaping the cell's `\|` again would undo it.

@@ -77,6 +77,11 @@ pub const MAX_OUTPUT_BYTES: usize = 2_000;
 pub const MAX_EVIDENCE: usize = 24;
 pub const MAX_LABEL_BYTES: usize = 80;
 pub const MAX_VALUE_BYTES: usize = 80;
+/// Bytes of a parameter's value as a verdict lists it (its JSON text), and the parameters a
+/// verdict lists: screen.toml's thresholds and lists are a few bytes, and a larger value is
+/// listed once, with the rule (`rules` of a screen), not again with each of its verdicts.
+pub const MAX_PARAM_BYTES: usize = 1_000;
+pub const MAX_PARAMS_LISTED: usize = 24;
 /// Bytes of a verdict's reason and of its hint: a sentence with its numbers is a few hundred.
 pub const MAX_REASON_BYTES: usize = 1_000;
 pub const MAX_HINT_BYTES: usize = 500;
@@ -354,6 +359,13 @@ mod tests {
             (
                 "`MAX_REASON_BYTES`, `MAX_HINT_BYTES`",
                 format!("{}, {MAX_HINT_BYTES} bytes", n(MAX_REASON_BYTES as u128)),
+            ),
+            (
+                "`MAX_PARAMS_LISTED`, `MAX_PARAM_BYTES`",
+                format!(
+                    "{MAX_PARAMS_LISTED} entries, {} bytes",
+                    n(MAX_PARAM_BYTES as u128)
+                ),
             ),
         ];
         for (names, value) in rows {

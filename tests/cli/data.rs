@@ -348,7 +348,17 @@ fn every_manifest_shape_problem_is_named_at_once() {
         replace(&toml, "chain = \"chain\", tvl_usd", "chain = 5, tvl_usd");
         replace(&toml, "path = \"speed.csv\"", "pathh = \"speed.csv\"");
         replace(&toml, "description = ", "description = [\"a\"]\nnotes = ");
+        // A table without its entry is named with the rest, not after they are fixed.
+        replace(
+            &toml,
+            "[files.events]\npath = \"events.csv\"\n",
+            "[files.no_events]\npath = \"events.csv\"\n",
+        );
     }), @r#"
+    mini/dataset.toml:1:1: error: missing [files.events] entry: expected the file holding a dated change or observation for a chain
+      |
+    1 | # moat dataset manifest. Every table moat reads, its file (.csv or .parquet, chosen by the
+      | ^
     mini/dataset.toml:8:15: error: description is an array ["a"]: expected a quoted string
       |
     8 | description = ["a"]
@@ -373,7 +383,7 @@ fn every_manifest_shape_problem_is_named_at_once() {
        |
     37 | pathh = "speed.csv"
        | ^
-    6 problems found; the dataset was not loaded
+    7 problems found; the dataset was not loaded
     "#);
 }
 

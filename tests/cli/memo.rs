@@ -587,7 +587,14 @@ fn a_memo_of_no_chain_screened_writes_nothing() {
     let out = moat(
         tmp.path(),
         &[
-            "memo", "--sector", "--as-of", "1900-01-01", "--data", "mini", "--rules", "rules",
+            "memo",
+            "--sector",
+            "--as-of",
+            "1900-01-01",
+            "--data",
+            "mini",
+            "--rules",
+            "rules",
         ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

@@ -351,3 +351,33 @@ fn coverage_lists_the_branch_no_case_took() {
     assert!(traction.ends_with(" lines (no case)"), "{traction}");
     assert!(text.ends_with("\n2 passed, 0 failed\n"), "{text}");
 }
+
+/// A parameter the rule tests with `params.has` may be left out of screen.toml (optional), and
+/// a case may set it, of any type, so both branches can be covered; a parameter the rule does
+/// not test so is still refused when screen.toml does not define it.
+#[test]
+fn a_case_sets_an_optional_parameter() {
+    let rule = "fn rule(chain, params, peers) {\n    if params.has(\"since\") {\n        return pass(`since ${params.since}`);\n    }\n    fail(\"no since\")\n}\n";
+    let tmp = pack_with_cases(
+        "[[case]]\nname = \"without\"\nrule = \"optional\"\nchain = \"base\"\nexpect = \"FAIL\"\n\n\
+         [[case]]\nname = \"with\"\nrule = \"optional\"\nchain = \"base\"\nparams = { since = 2024-01-01 }\nexpect = \"PASS\"\nreason_contains = \"since 2024-01-01\"\n",
+        &[("optional", rule)],
+    );
+    let out = rules_test(tmp.path(), &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("\ncoverage: optional 3/3 lines\n"), "{text}");
+    assert!(text.ends_with("\n2 passed, 0 failed\n"), "{text}");
+
+    let tmp = pack_with_cases(
+        "[[case]]\nname = \"not optional\"\nrule = \"optional\"\nchain = \"base\"\nparams = { until = 1 }\nexpect = \"FAIL\"\n",
+        &[("optional", rule)],
+    );
+    let out = rules_test(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("error: rule `optional` has no param `until`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -127,7 +127,7 @@ impl Names {
                 let said = errors.entry((file.path.clone(), line, column)).or_default();
                 let on = chain.unwrap_or("the sector").to_string();
                 let kind = match chain {
-                    Some(slug) => v.reason.replace(slug, "\u{0}"),
+                    Some(slug) => without_slug(&v.reason, slug),
                     None => v.reason.clone(),
                 };
                 match said.iter_mut().find(|(k, ..)| *k == kind) {
@@ -249,7 +249,9 @@ fn unknown_name_error<'f>(
         reason
             .strip_prefix("param `")
             .filter(|rest| rest.contains("` is not defined for rule `"))
-    })?
+    })
+    // `chain.links("kind"): no link kind `kind`: …`, which the scan places at the kind.
+    .or_else(|| reason.split_once("): no link kind `").map(|(_, rest)| rest))?
     .split('`')
     .next()?;
     let mut parts = v.location.as_deref()?.rsplitn(3, ':');
@@ -264,6 +266,28 @@ fn unknown_name_error<'f>(
         name_column(text, name, column),
         reason.to_string(),
     ))
+}
+
+/// `reason` with each mention of the chain `slug` as a word of its own (not inside another
+/// word: `ink` in "kinds" is no mention of the chain ink) replaced by a NUL: what an error says
+/// whichever chain it happened on.
+fn without_slug(reason: &str, slug: &str) -> String {
+    if slug.is_empty() {
+        return reason.to_string();
+    }
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(at) = rest.find(slug) {
+        let (before, after) = (&rest[..at], &rest[at + slug.len()..]);
+        let alone = !before.chars().next_back().is_some_and(word)
+            && !after.chars().next().is_some_and(word);
+        out.push_str(before);
+        out.push_str(if alone { "\u{0}" } else { slug });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The 1-based column of `name` (as a whole word) on `line`: the first occurrence at or after
@@ -289,6 +313,16 @@ fn name_column(line: &str, name: &str, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slug_is_left_out_only_where_it_is_a_word() {
+        assert_eq!(
+            without_slug("missing for ink; kinds: ink-2, ink.", "ink"),
+            "missing for \u{0}; kinds: ink-2, \u{0}."
+        );
+        assert_eq!(without_slug("ink", "ink"), "\u{0}");
+        assert_eq!(without_slug("no mention", "ink"), "no mention");
+    }
 
     #[test]
     fn name_column_points_at_the_name_after_the_dot() {

@@ -98,6 +98,9 @@ pub struct PackView<'a> {
     pub scopes: BTreeMap<&'a str, RuleScope>,
     /// Every rule's params from screen.toml.
     pub params: &'a ParamsOf,
+    /// The parameters each rule tests with `params.has("name")`: a case may set one that
+    /// screen.toml leaves undefined, of any type.
+    pub optional: BTreeMap<&'a str, std::collections::BTreeSet<String>>,
 }
 
 /// Parse and check one case file.
@@ -280,7 +283,9 @@ impl Parser<'_> {
             None => (None, BTreeMap::new()),
         };
         let params = match (t.get("params"), &rule) {
-            (Some(v), Some((id, _))) if scope.is_some() => self.params(v, id, pack.params),
+            (Some(v), Some((id, _))) if scope.is_some() => {
+                self.params(v, id, pack.params, pack.optional.get(id.as_str()))
+            }
             (Some(v), _) if !v.get_ref().is_table() => {
                 self.error_at(v, "`params` must be a table of parameter overrides");
                 None
@@ -527,8 +532,15 @@ impl Parser<'_> {
         Some((ok.then_some(out), at, places))
     }
 
-    /// `params`: overrides of the rule's screen.toml params, each checked against it.
-    fn params(&mut self, v: &Spanned<DeValue>, rule: &str, all: &ParamsOf) -> Option<toml::Table> {
+    /// `params`: overrides of the rule's screen.toml params, each checked against it, and
+    /// optional parameters the rule tests with `params.has`.
+    fn params(
+        &mut self,
+        v: &Spanned<DeValue>,
+        rule: &str,
+        all: &ParamsOf,
+        optional: Option<&std::collections::BTreeSet<String>>,
+    ) -> Option<toml::Table> {
         let DeValue::Table(given) = v.get_ref() else {
             self.error_at(v, "`params` must be a table of parameter overrides");
             return None;
@@ -536,7 +548,9 @@ impl Parser<'_> {
         let mut out = toml::Table::new();
         let mut ok = true;
         for (key, value) in given.iter() {
-            match self.checked(key, value, values::param(rule, all, key.get_ref(), value)) {
+            let name = key.get_ref();
+            let optional = optional.is_some_and(|o| o.contains(name.as_ref()));
+            match self.checked(key, value, values::param(rule, all, name, value, optional)) {
                 Some(v) => {
                     out.insert(key.get_ref().to_string(), v);
                 }
@@ -560,6 +574,7 @@ mod tests {
         let pack = PackView {
             scopes: [("token", RuleScope::Chain), ("sector", RuleScope::Sector)].into(),
             params: &params,
+            optional: [("token", ["since".to_string()].into())].into(),
         };
         parse_file("tests/t.toml", text, &pack)
     }

@@ -130,7 +130,7 @@ fn run_cases(mut pack: RulePack, dir: &Path, ds: &Dataset) -> anyhow::Result<Rep
             results.push(result);
         }
         Ok(())
-    })?;
+    })??;
     Ok(report(&pack, results, &executed))
 }
 
@@ -169,6 +169,14 @@ fn read_cases(dir: &Path, pack: &RulePack, params: &ParamsOf) -> anyhow::Result<
     let view = PackView {
         scopes: pack.rules().map(|r| (r.id.as_str(), r.scope)).collect(),
         params,
+        optional: pack
+            .rules
+            .iter()
+            .map(|r| {
+                let optional = crate::authoring::check::optional_params(&r.source, r.info.scope);
+                (r.info.id.as_str(), optional)
+            })
+            .collect(),
     };
     let (mut files, mut all) = (Vec::new(), Parsed::default());
     for path in paths {

@@ -177,16 +177,22 @@ pub fn series(name: &str, value: &Spanned<DeValue>) -> Result<Series, Problem> {
 }
 
 /// A parameter override: a param the rule's screen.toml entry has, with a value of its type.
-/// An integer given for a float param becomes a float, as screen.toml would have it.
+/// An integer given for a float param becomes a float, as screen.toml would have it. An
+/// `optional` parameter (one the rule tests with `params.has`) that screen.toml leaves
+/// undefined takes any value.
 pub fn param(
     rule: &str,
     all: &ParamsOf,
     name: &str,
     value: &Spanned<DeValue>,
+    optional: bool,
 ) -> Result<toml::Value, Problem> {
     let empty = toml::Table::new();
     let table = all.get(rule).unwrap_or(&empty);
     let Some(default) = table.get(name) else {
+        if optional {
+            return to_toml(value);
+        }
         let hint = match did_you_mean(name, table.keys().map(String::as_str)) {
             Some(s) => format!(": did you mean `{s}`?"),
             None if table.is_empty() => format!(": [rules.{rule}.params] in screen.toml is empty"),
@@ -272,6 +278,8 @@ fn describe_type(v: &toml::Value) -> String {
             Some(first) => format!("an array of {}s", first.type_str()),
             None => "an array".to_string(),
         },
+        // What a date param takes: a TOML date or its text (the rule reads the text).
+        toml::Value::Datetime(_) => "a date (a TOML date or its \"YYYY-MM-DD\" text)".to_string(),
         other => article(other.type_str()).to_string() + " " + other.type_str(),
     }
 }
@@ -429,21 +437,21 @@ mod tests {
         )]
         .into();
         assert_eq!(
-            check("1", |v| param("t", &all, "min", v)),
+            check("1", |v| param("t", &all, "min", v, false)),
             Ok(toml::Value::Float(1.0))
         );
         assert_eq!(
-            check("[\"b\", \"c\"]", |v| param("t", &all, "list", v)),
+            check("[\"b\", \"c\"]", |v| param("t", &all, "list", v, false)),
             Ok(toml::Value::Array(vec!["b".into(), "c".into()]))
         );
         assert_eq!(
-            check("[1]", |v| param("t", &all, "list", v)),
+            check("[1]", |v| param("t", &all, "list", v, false)),
             Err(Problem::Value(
                 "param `list` is an array of strings in screen.toml, found an array [1]".into()
             ))
         );
         assert_eq!(
-            check("\"x\"", |v| param("t", &all, "n", v)),
+            check("\"x\"", |v| param("t", &all, "n", v, false)),
             Err(Problem::Value(
                 "param `n` is a number in screen.toml, found a string \"x\"".into()
             ))
@@ -454,21 +462,26 @@ mod tests {
         )]
         .into();
         assert_eq!(
-            check("\"2020-02-29\"", |v| param("t", &dated, "since", v)),
+            check("\"2020-02-29\"", |v| param("t", &dated, "since", v, false)),
             Ok(toml::Value::Datetime("2020-02-29".parse().unwrap()))
         );
-        assert!(check("\"2020-02-30\"", |v| param("t", &dated, "since", v)).is_err());
+        assert!(check("\"2020-02-30\"", |v| param("t", &dated, "since", v, false)).is_err());
         assert_eq!(
-            check("1", |v| param("t", &all, "mn", v)),
+            check("1", |v| param("t", &all, "mn", v, false)),
             Err(Problem::Key(
                 "rule `t` has no param `mn` (its params: list, min, n)".into()
             ))
         );
         assert_eq!(
-            check("1", |v| param("t", &all, "lists", v)),
+            check("1", |v| param("t", &all, "lists", v, false)),
             Err(Problem::Key(
                 "rule `t` has no param `lists`: did you mean `list`?".into()
             ))
+        );
+        // An optional parameter (tested with `params.has`) screen.toml leaves out: any type.
+        assert_eq!(
+            check("\"x\"", |v| param("t", &all, "mode", v, true)),
+            Ok(toml::Value::String("x".into()))
         );
     }
 }

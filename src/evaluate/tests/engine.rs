@@ -748,6 +748,41 @@ fn scores_gates_and_order() {
     assert_eq!(r.stamps.as_of, "2026-04-19");
 }
 
+/// In a run of screens (a backtest's dates) a rule's budget is one budget for the run, plus
+/// the allowance of each chain judged at an earlier date: a rule stopped on every chain by the
+/// operations limit, which never runs out within one date, runs out within a few, and is
+/// refused at every date after. Timed by hand here, so nothing depends on the machine.
+#[test]
+fn a_rule_spends_one_budget_over_the_dates_of_a_run() {
+    use crate::evaluate::{Budget, SpentRules};
+    use crate::rules::DeadlineKind;
+    let p = pack(
+        &[("r", "fn rule(chain, params, peers) { pass(\"x\") }")],
+        "rule_time_budget_ms = 100\n[rules.r]\n",
+    );
+    let ms = Duration::from_millis;
+    let run = SpentRules::default();
+    let left = |b: &Budget| match b.allowance(b.of(p.compiled("r").unwrap()), ms(1_000)) {
+        Ok((time, _)) => Ok(time),
+        Err(kind) => Err(kind),
+    };
+    // The first date: the screen's budget; 60 ms spent on 10 chains.
+    let first = Budget::after(&p, 10, &run);
+    assert_eq!(left(&first), Ok(ms(100)));
+    first.charge(first.of(p.compiled("r").unwrap()), ms(60));
+    first.pass_on(&run, 10);
+    // The second: 100 ms + 0.1 ms for each of the 10 chains judged before, less the 60 spent.
+    let second = Budget::after(&p, 10, &run);
+    assert_eq!(left(&second), Ok(ms(41)));
+    second.charge(second.of(p.compiled("r").unwrap()), ms(60));
+    second.pass_on(&run, 10);
+    // The third: 102 ms for the run, 120 spent: refused without running.
+    let third = Budget::after(&p, 10, &run);
+    assert_eq!(left(&third), Err(DeadlineKind::RuleBudget));
+    // A screen outside any run starts afresh.
+    assert_eq!(left(&Budget::new(&p, 10)), Ok(ms(100)));
+}
+
 /// A backtest hands the rules that ran out of their time budget from one date's screen to the
 /// next: there, a runaway rule is refused at once on every chain, where a fresh budget would
 /// let its first evaluation run (and stop at its own time limit) again.

@@ -14,14 +14,20 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct ParamTable {
     rule: String,
-    entries: BTreeMap<String, (Dynamic, serde_json::Value)>,
+    /// Each parameter as the rule reads it, as JSON, and as a verdict lists it (see
+    /// [`listed`]).
+    entries: BTreeMap<String, (Dynamic, serde_json::Value, serde_json::Value)>,
 }
 
 impl ParamTable {
     pub fn from_toml(rule: &str, table: &toml::Table) -> ParamTable {
         let entries = table
             .iter()
-            .map(|(k, v)| (k.clone(), (toml_to_dynamic(v), toml_to_json(v))))
+            .map(|(k, v)| {
+                let json = toml_to_json(v);
+                let shown = listed(&json);
+                (k.clone(), (toml_to_dynamic(v), json, shown))
+            })
             .collect();
         ParamTable {
             rule: rule.to_string(),
@@ -33,9 +39,26 @@ impl ParamTable {
     pub fn to_json(&self) -> BTreeMap<String, serde_json::Value> {
         self.entries
             .iter()
-            .map(|(k, (_, j))| (k.clone(), j.clone()))
+            .map(|(k, (_, j, _))| (k.clone(), j.clone()))
             .collect()
     }
+}
+
+/// A parameter's value as a verdict lists it: itself when its JSON text is at most
+/// `MAX_PARAM_BYTES`, else that text's start and its size, as a string. Every verdict of the
+/// rule lists what it read, so a large value would be written once per chain; its whole value
+/// is the rule's (`rules[].params` of a screen).
+fn listed(json: &serde_json::Value) -> serde_json::Value {
+    use crate::rules::limits::{MAX_PARAM_BYTES, MAX_VALUE_BYTES, bounded};
+    let text = json.to_string();
+    if text.len() <= MAX_PARAM_BYTES {
+        return json.clone();
+    }
+    serde_json::Value::String(format!(
+        "{} ({} bytes of JSON: the whole value is the rule's params)",
+        bounded(&text, MAX_VALUE_BYTES),
+        crate::rules::format::num(text.len() as f64)
+    ))
 }
 
 /// `params.<name>` is `params["name"]`: a getter for each parameter name the pack's screen.toml
@@ -64,8 +87,8 @@ impl Params {
     /// `params.<name>` / `params["name"]`
     pub fn get(&mut self, name: ImmutableString) -> Result<Dynamic, Box<rhai::EvalAltResult>> {
         match self.table.entries.get(name.as_str()) {
-            Some((value, json)) => {
-                self.trace.param(&name, || json.clone());
+            Some((value, _, shown)) => {
+                self.trace.param(&name, || shown.clone());
                 Ok(value.clone())
             }
             None => {
@@ -118,5 +141,31 @@ fn toml_to_json(v: &toml::Value) -> serde_json::Value {
                 .map(|(k, v)| (k.clone(), toml_to_json(v)))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large parameter is listed with a verdict as its start and size; the rule reads it
+    /// whole, and `rules[].params` shows it whole.
+    #[test]
+    fn a_large_parameter_is_listed_short() {
+        let big = "x".repeat(2_000);
+        let table: toml::Table =
+            toml::from_str(&format!("small = [1, 2]\nbig = \"{big}\"\n")).unwrap();
+        let t = ParamTable::from_toml("r", &table);
+        let (value, json, shown) = &t.entries["big"];
+        assert_eq!(value.clone().into_string().unwrap(), big);
+        assert_eq!(json, &serde_json::Value::String(big.clone()));
+        let shown = shown.as_str().unwrap();
+        assert!(shown.starts_with("\"xxx"), "{shown}");
+        assert!(
+            shown.ends_with("… (2,002 bytes of JSON: the whole value is the rule's params)"),
+            "{shown}"
+        );
+        assert_eq!(t.entries["small"].2, serde_json::json!([1, 2]));
+        assert_eq!(t.to_json()["big"], serde_json::Value::String(big));
     }
 }

@@ -808,7 +808,13 @@ impl Peers {
         let share = led as f64 / dates as f64;
         self.record(
             &label,
-            Value::Text(format!("led on {led} of {dates} dates ({:.0}%) from {first} to {last}; latest beats {latest:.0}%", share * 100.0)),
+            // Percents as `pct` writes them, so that a reason's `pct(lead.share)` and the
+            // evidence beside it agree (0.6%, not 1%).
+            Value::Text(format!(
+                "led on {led} of {dates} dates ({}) from {first} to {last}; latest beats {}",
+                super::format::pct(share),
+                super::format::pct(latest / 100.0)
+            )),
         );
         let mut m = Map::new();
         m.insert("dates".into(), Dynamic::from(dates));

@@ -530,7 +530,7 @@ pub const REFERENCE: &[Section] = &[
                 "verdict",
                 "",
                 &[],
-                "The same as a map (`hint` optional).",
+                "The same as a map (`hint` optional, and only on a FAIL: a PASS or SKIP with a hint is an ERROR).",
             ),
         ],
     },

@@ -3,7 +3,9 @@
 //! missing values a rule read are kept too, to name them when one is used in arithmetic.
 
 use crate::features::Value;
-use crate::rules::limits::{MAX_EVIDENCE, MAX_LABEL_BYTES, MAX_VALUE_BYTES, bounded_owned};
+use crate::rules::limits::{
+    MAX_EVIDENCE, MAX_LABEL_BYTES, MAX_PARAMS_LISTED, MAX_VALUE_BYTES, bounded_owned,
+};
 use std::collections::BTreeMap;
 
 /// Missing reads kept for naming the culprit of an error: the latest ones matter.
@@ -42,6 +44,8 @@ pub struct TraceData {
     quiet: u32,
     /// Readings not recorded because the verdict already had `MAX_EVIDENCE`.
     dropped: usize,
+    /// Parameters not listed because the verdict already had `MAX_PARAMS_LISTED`.
+    params_dropped: std::collections::BTreeSet<String>,
 }
 
 impl TraceData {
@@ -58,6 +62,22 @@ impl TraceData {
             });
         }
         readings
+    }
+
+    /// The parameters read, with a last entry `…` saying how many were not listed when some
+    /// were not.
+    pub fn params(&mut self) -> BTreeMap<String, serde_json::Value> {
+        let mut params = std::mem::take(&mut self.params);
+        if !self.params_dropped.is_empty() {
+            params.insert(
+                "…".to_string(),
+                serde_json::Value::String(format!(
+                    "{} more parameters read, not listed (at most {MAX_PARAMS_LISTED} per verdict)",
+                    self.params_dropped.len()
+                )),
+            );
+        }
+        params
     }
 }
 
@@ -163,7 +183,13 @@ impl Trace {
     pub fn param(&self, name: &str, value: impl FnOnce() -> serde_json::Value) {
         let mut t = self.lock();
         if !t.params.contains_key(name) {
-            t.params.insert(name.to_string(), value());
+            if t.params.len() >= MAX_PARAMS_LISTED {
+                if !t.params_dropped.contains(name) {
+                    t.params_dropped.insert(name.to_string());
+                }
+            } else {
+                t.params.insert(name.to_string(), value());
+            }
         }
     }
 
@@ -207,6 +233,27 @@ mod tests {
         assert_eq!(
             only.value,
             Value::Text(format!("{}…", "y".repeat(MAX_VALUE_BYTES - 3)))
+        );
+    }
+
+    /// A verdict lists at most `MAX_PARAMS_LISTED` parameters, each once, then says how many
+    /// more were read.
+    #[test]
+    fn parameters_listed_are_bounded_with_a_marker() {
+        let t = Trace::default();
+        for round in 0..2 {
+            for i in 0..MAX_PARAMS_LISTED + 3 {
+                t.param(&format!("p{i:03}"), || serde_json::json!(round));
+            }
+        }
+        let params = t.take().params();
+        assert_eq!(params.len(), MAX_PARAMS_LISTED + 1);
+        assert_eq!(params["p000"], serde_json::json!(0));
+        assert_eq!(
+            params["…"],
+            serde_json::json!(format!(
+                "3 more parameters read, not listed (at most {MAX_PARAMS_LISTED} per verdict)"
+            ))
         );
     }
 
