@@ -11,10 +11,13 @@
 //! - A category takes each of its allowed values; a boolean the other value.
 //! - A missing number is given the peers' lowest, median and highest values.
 //!
-//! When no change of one field flips the verdict but a change gets the rule past the check on
-//! that field (it then reads fields it did not read before: a chain below the TVL bar that is
-//! also draining), the field is held at the value that gets past and each newly read field is
-//! searched the same way: the flip then needs both changes, and says so.
+//! When no change of one field reaches the verdict the chain is held back from (a PASS, for a
+//! FAIL or a SKIP; any other, for a PASS) but a change gets the rule past the check on that
+//! field (it then reads fields it did not read before: a chain below the TVL bar that is also
+//! draining, or too young to have a yearly change), the field is held at the value that gets
+//! past and each newly read field is searched for that verdict: the flip then needs both
+//! changes, and says so. A change of one field that gives another verdict still (a FAIL that
+//! becomes a SKIP) is reported, and does not stop that search.
 //!
 //! The search is bounded: [`MAX_EVALUATIONS`] evaluations per verdict, and for a run that
 //! searches many verdicts ([`RunBound`]) [`RUN_OPERATIONS`] rule operations in all. Both count
@@ -372,6 +375,11 @@ fn search_here(
     };
     let read = plain_fields(verdict);
     let status = verdict.status;
+    // The verdict the chain is held back from: a PASS, or for a PASS any other.
+    let goal = move |v: &Verdict| match status {
+        Status::Pass => v.status != Status::Pass,
+        _ => v.status == Status::Pass,
+    };
     for (field, kind) in &read {
         if s.cut_short {
             break;
@@ -387,7 +395,10 @@ fn search_here(
         }
         out.fields_tried.push(field.clone());
         let found = vary(&mut s, &[], field, *kind, &|v: &Verdict| v.status != status);
-        let single = !found.is_empty();
+        let single = found.iter().any(|f| match status {
+            Status::Pass => f.status != Status::Pass,
+            _ => f.status == Status::Pass,
+        });
         out.flips.extend(found);
         if single || !matches!(kind, Kind::Int | Kind::Num) {
             continue;
@@ -410,7 +421,7 @@ fn search_here(
                     &[(field.as_str(), &held.value)],
                     &next,
                     next_kind,
-                    &|v: &Verdict| v.status != status,
+                    &goal,
                 );
                 for mut f in flips {
                     f.conditions.insert(0, held.clone());
@@ -797,6 +808,52 @@ mod tests {
             let found = search(&pack, &universe, slug, &verdict).unwrap();
             assert_eq!(found.lines(), lines, "{slug}: {found:?}");
         }
+    }
+
+    /// A change of one field that gives a SKIP (a chain over the TVL bar but too young for a
+    /// yearly change) does not end the search for a PASS: that change is held, and the field
+    /// the rule then reads is searched, so the PASS that needs both is found.
+    #[test]
+    fn a_flip_to_skip_does_not_end_the_search_for_a_pass() {
+        use crate::evaluate::tests::{chain, pack, universe};
+        let universe = universe(vec![
+            chain("base", &[("tvl_usd", Value::Num(5.0))]),
+            chain(
+                "op",
+                &[
+                    ("tvl_usd", Value::Num(500.0)),
+                    ("tvl_change_52w", Value::Num(0.5)),
+                ],
+            ),
+        ]);
+        let pack = pack(
+            &[(
+                "r",
+                "fn rule(chain, params, peers) {\n\
+                 if chain.tvl_usd < 100.0 { return fail(\"small\"); }\n\
+                 if !chain.has(\"tvl_change_52w\") { return skip(\"too young\"); }\n\
+                 if chain.tvl_change_52w > 0.1 { pass(\"growing\") } else { fail(\"shrinking\") }\n}",
+            )],
+            "",
+        );
+        let verdict = evaluate::evaluate_rule(&pack, &universe, "r", Some("base")).unwrap();
+        assert_eq!(verdict.status, Status::Fail, "{verdict:?}");
+        let found = search(&pack, &universe, "base", &verdict).unwrap();
+        let lines = found.lines();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("SKIP if tvl_usd >= $100 ")),
+            "{lines:?}"
+        );
+        let pass = found
+            .flips
+            .iter()
+            .find(|f| f.status == Status::Pass)
+            .unwrap_or_else(|| panic!("{lines:?}"));
+        let fields: Vec<&str> = pass.conditions.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["tvl_usd", "tvl_change_52w"], "{lines:?}");
+        assert_eq!(pass.conditions[1].value, Value::Num(0.5), "{lines:?}");
     }
 
     /// A run's searches share its bound on operations: a search that would start after they
