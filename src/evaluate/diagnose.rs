@@ -27,7 +27,37 @@ pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, Option<(usize, us
     let source_line = at
         .and_then(|(line, _)| ctx.source.lines().nth(line.saturating_sub(1)))
         .unwrap_or("");
-    (message(inner, ctx, source_line), at)
+    let mut text = message(inner, ctx, source_line);
+    if let Some(read_only) = at.and_then(|(_, column)| assigned_param(&text, source_line, column)) {
+        text = read_only;
+    }
+    (text, at)
+}
+
+/// `params.foo += 1` with `foo` undefined: rhai reads the parameter before it changes it, and
+/// that read's error ("not defined: add it to screen.toml") would send the author to define
+/// what the rule must not change. Said as the change it is, as for a defined parameter.
+fn assigned_param(message: &str, source_line: &str, column: usize) -> Option<String> {
+    let (name, rest) = message.strip_prefix("param `")?.split_once('`')?;
+    let rule = rest
+        .strip_prefix(" is not defined for rule `")?
+        .split('`')
+        .next()?;
+    let at: String = source_line.chars().skip(column.checked_sub(1)?).collect();
+    let after = at
+        .strip_prefix(&format!(".{name}"))
+        .or_else(|| at.strip_prefix(&format!("[\"{name}\"]")))?;
+    if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let after = after.trim_start();
+    let assigns = (after.starts_with('=') && !after.starts_with("=="))
+        || [
+            "**=", "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+        ]
+        .iter()
+        .any(|op| after.starts_with(op));
+    assigns.then(|| crate::rules::api::params::read_only(name, rule))
 }
 
 /// Whether the error is a rule running out of operations or time.
@@ -188,9 +218,7 @@ fn read_only(text: &str) -> Option<String> {
         "Chain" => format!(
             "`chain.{property}` cannot be changed: a chain's fields are read-only (copy the value into a variable: `let x = chain.{property};`)"
         ),
-        "Params" => format!(
-            "`params.{property}` cannot be changed: parameters are read-only, set in screen.toml under [rules.<id>.params]"
-        ),
+        "Params" => crate::rules::api::params::read_only(property, "<id>"),
         "Peers" => format!("`peers.{property}` cannot be changed: peers are read-only"),
         other => format!("`.{property}` cannot be set on {}", kind(other)),
     })

@@ -222,6 +222,31 @@ fn check_reports_an_unknown_param() {
     ");
 }
 
+/// An assignment to a parameter is said read-only whether or not screen.toml defines it, in
+/// every branch (it said "param `floor` is not defined …: add `floor = …`" for an undefined one,
+/// leading the author to define what the rule must not change), once, at the name.
+#[test]
+fn check_reports_an_assignment_to_any_param_as_read_only() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("traction.rhai"),
+            "if tvl < params.min_tvl_usd {",
+            "params.floor = 5;\n    if tvl < 0.0 { params.min_tvl_usd += 1; }\n    if tvl < params.min_tvl_usd {",
+        )
+    });
+    insta::assert_snapshot!(problems(&out), @"
+    rules/traction.rhai:14:12: error: `params.floor` cannot be changed: parameters are read-only, set in screen.toml under [rules.traction.params] (copy the value into a variable: `let x = params.floor;`)
+       |
+    14 |     params.floor = 5;
+       |            ^
+    rules/traction.rhai:15:27: error: `params.min_tvl_usd` cannot be changed: parameters are read-only, set in screen.toml under [rules.traction.params] (copy the value into a variable: `let x = params.min_tvl_usd;`)
+       |
+    15 |     if tvl < 0.0 { params.min_tvl_usd += 1; }
+       |                           ^
+    2 problems in rules/
+    ");
+}
+
 /// A param set in screen.toml that its rule never reads is a warning: exit 0.
 #[test]
 fn check_warns_about_a_param_no_rule_reads() {

@@ -70,6 +70,9 @@ impl Names {
                     Read::Series => world.series_slot(&r.name).err(),
                     Read::Peers => unknown_peers_property(world, &r.name),
                     Read::LinkKind => unknown_link_kind(&r.name),
+                    // Said for every rule and name: "not defined, add it to screen.toml" would
+                    // send the author to define what the rule must not change.
+                    Read::ParamWrite => Some(crate::rules::api::params::read_only(&r.name, &id)),
                     Read::Param | Read::ParamTest => {
                         self.read_param(&id, &r.name);
                         match (&table, r.read) {
@@ -218,8 +221,8 @@ fn api_message(err: &EvalAltResult) -> String {
     }
 }
 
-/// An ERROR verdict about an unknown field, series, peers property or parameter, placed at
-/// the name in the rule's source (the evaluator places it at the `.` before it).
+/// An ERROR verdict about an unknown field, series, peers property or parameter, or about a
+/// change to a parameter, placed at the name in the rule's source (the evaluator places it at the `.` before it).
 /// The rule file, line and column of an ERROR verdict's location.
 fn place<'f>(v: &Verdict, files: &'f [SourceFile]) -> Option<(&'f SourceFile, usize, usize)> {
     let mut parts = v.location.as_deref()?.rsplitn(3, ':');
@@ -249,6 +252,11 @@ fn unknown_name_error<'f>(
         reason
             .strip_prefix("param `")
             .filter(|rest| rest.contains("` is not defined for rule `"))
+    })
+    .or_else(|| {
+        reason
+            .strip_prefix("`params.")
+            .filter(|rest| rest.contains("` cannot be changed: parameters are read-only"))
     })
     // `chain.links("kind"): no link kind `kind`: …`, which the scan places at the kind.
     .or_else(|| reason.split_once("): no link kind `").map(|(_, rest)| rest))?

@@ -20,6 +20,8 @@ pub enum Read {
     Param,
     /// A parameter tested with `params.has("x")`: read, but allowed to be undefined.
     ParamTest,
+    /// A parameter assigned to: `params.x = v`, `params["x"] += v` (parameters are read-only).
+    ParamWrite,
     /// A property of the peers: `peers.x`.
     Peers,
     /// A kind of ecosystem link: `chain.links("kind")`.
@@ -155,6 +157,8 @@ pub fn scan(source: &str, scope: RuleScope) -> Scan {
             (Some(Tok::Punct('.')), Some(Tok::Ident(_)), ..) => {
                 if is_chain {
                     push(Read::Field, i + 2);
+                } else if is_params && assigns(&tokens[i + 3..]) {
+                    push(Read::ParamWrite, i + 2);
                 } else if is_params {
                     push(Read::Param, i + 2);
                 } else {
@@ -164,6 +168,8 @@ pub fn scan(source: &str, scope: RuleScope) -> Scan {
             (Some(Tok::Punct('[')), Some(Tok::Str(_)), Some(Tok::Punct(']')), _) => {
                 if is_chain {
                     push(Read::Field, i + 2);
+                } else if is_params && assigns(&tokens[i + 4..]) {
+                    push(Read::ParamWrite, i + 2);
                 } else if is_params {
                     push(Read::Param, i + 2);
                 }
@@ -173,6 +179,22 @@ pub fn scan(source: &str, scope: RuleScope) -> Scan {
         }
     }
     out
+}
+
+/// Whether `tokens` start with an assignment: `=` (not `==`) or an operator and `=` (`+=`,
+/// `**=`, `<<=`, …; not `<=`, `>=` or `!=`).
+fn assigns(tokens: &[Token]) -> bool {
+    let punct = |i: usize| match tokens.get(i).map(|t| &t.tok) {
+        Some(Tok::Punct(c)) => Some(*c),
+        _ => None,
+    };
+    match (punct(0), punct(1), punct(2)) {
+        (Some('='), next, _) => next != Some('='),
+        (Some('+' | '-' | '*' | '/' | '%' | '&' | '|' | '^'), Some('='), _) => true,
+        (Some('*'), Some('*'), Some('=')) => true,
+        (Some('<'), Some('<'), Some('=')) | (Some('>'), Some('>'), Some('=')) => true,
+        _ => false,
+    }
 }
 
 /// The parameter names of `fn <entry>(a, b, c)`, if the source defines it.
@@ -439,6 +461,32 @@ mod tests {
     fn methods_and_properties_of_other_values_are_not_reads() {
         let src = "fn rule(chain, params, peers) { peers.len() + x.chain.y + peers.chain(\"base\").tvl_usd + chain.to_string() }";
         assert!(reads(src, RuleScope::Chain).is_empty());
+    }
+
+    /// An assignment to a parameter is a write, defined or not, whatever the operator; a
+    /// comparison is a read.
+    #[test]
+    fn assignments_to_parameters_are_writes() {
+        let src = "fn rule(chain, params, peers) {\n    params.a = 1; params[\"b\"] += 2; params.c **= 2; params.d <<= 1;\n    params.e == 1 || params.f <= 2 || params.g != 3 || params.h >= 4\n}";
+        let kinds: Vec<(Read, String)> = reads(src, RuleScope::Chain)
+            .into_iter()
+            .map(|r| (r.0, r.1))
+            .collect();
+        let w = |n: &str| (Read::ParamWrite, n.to_string());
+        let r = |n: &str| (Read::Param, n.to_string());
+        assert_eq!(
+            kinds,
+            [
+                w("a"),
+                w("b"),
+                w("c"),
+                w("d"),
+                r("e"),
+                r("f"),
+                r("g"),
+                r("h")
+            ]
+        );
     }
 
     #[test]

@@ -250,7 +250,8 @@ fn api_definitions() -> String {
     for f in registered
         .iter()
         .filter(|f| !is_operator(&f.name) && !written.contains(&f.key()))
-        .filter(|f| f.name != "index$get$" && f.name != "to_debug")
+        // `index$set$` only refuses a change to a parameter: nothing to call.
+        .filter(|f| !matches!(f.name.as_str(), "index$get$" | "index$set$" | "to_debug"))
         // Registered getters (`get$year`) are written as `fn get year` from their forms.
         .filter(|f| !f.name.starts_with("get$"))
     {

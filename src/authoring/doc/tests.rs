@@ -6,8 +6,9 @@ use super::*;
 use crate::rules::api::reference::Helper;
 use std::collections::BTreeSet;
 
-/// Registered for Rhai's own use, not called by rule authors: `debug(chain)` prints with it.
-const NOT_FOR_AUTHORS: &[&str] = &["to_debug"];
+/// Registered for Rhai's own use, not called by rule authors: `debug(chain)` prints with
+/// `to_debug`; `index$set$` refuses a change to a parameter (`params.x = 1`) as read-only.
+const NOT_FOR_AUTHORS: &[&str] = &["to_debug", "index$set$"];
 
 fn forms() -> impl Iterator<Item = (&'static Helper, definitions::Form)> {
     REFERENCE

@@ -275,6 +275,42 @@ fn read_only_values_and_conditions_that_are_not_bools_are_said_plainly() {
         erred("params.min = 1; pass(\"x\")")
             .starts_with("`params.min` cannot be changed: parameters are read-only"),
     );
+    // Defined or not, by name or by index, assigned or changed in place: read-only. (An
+    // undefined one said "param `foo` is not defined …: add `foo = …`"; `params["foo"] = 1`
+    // said "Indexer unavailable: Params [string] = i64"; a push changed a copy silently.)
+    let said = |name: &str| {
+        format!(
+            "`params.{name}` cannot be changed: parameters are read-only, set in screen.toml under [rules.r.params] (copy the value into a variable: `let x = params.{name};`)"
+        )
+    };
+    let toml = "[rules.r.params]\nmin = 1\nlist = [\"a\", 2.5, true]\n";
+    for (body, name) in [
+        ("params.foo = 1", "foo"),
+        ("params[\"foo\"] = 1", "foo"),
+        ("params.foo += 1", "foo"),
+        ("params[\"foo\"] += 1", "foo"),
+        ("params.min += 1", "min"),
+        ("params[\"min\"] = 2", "min"),
+        ("params.list.push(1)", "list"),
+        ("params.list[0] = \"b\"", "list"),
+    ] {
+        let v = verdict_with(
+            &format!("fn rule(chain, params, peers) {{ {body}; pass(\"x\") }}"),
+            toml,
+            Limits::default(),
+        );
+        assert_eq!((v.status, v.reason), (Status::Error, said(name)), "{body}");
+    }
+    // Reading a parameter's value with a method hands it back unchanged: no error. (Rhai hands
+    // it to the setter "in case it changed", so the setter lets the value it has through, and
+    // an assignment of that same value changes nothing; `rules check` reports it from the
+    // source.)
+    let v = verdict_with(
+        "fn rule(chain, params, peers) { pass(`${params.list.len()} ${params.list.contains(\"a\")} ${params[\"list\"].len()} ${params.list.index_of(2.5)}`) }",
+        toml,
+        Limits::default(),
+    );
+    assert_eq!((v.status, v.reason.as_str()), (Status::Pass, "3 true 3 1"));
     assert_eq!(
         erred("if chain.name { pass(\"x\") } else { fail(\"y\", \"z\") }"),
         "a condition must be true or false, and this one is a string: compare it instead (`x != \"\"`, `n > 0`, `chain.has(\"field\")`)"
@@ -779,6 +815,11 @@ fn a_rule_spends_one_budget_over_the_dates_of_a_run() {
     // The third: 102 ms for the run, 120 spent: refused without running.
     let third = Budget::after(&p, 10, &run);
     assert_eq!(left(&third), Err(DeadlineKind::RuleBudget));
+    third.pass_on(&run, 1_000);
+    // Out of its budget, it stays out, whatever the allowance of the chains judged since adds
+    // (here 100 ms more than it has spent).
+    let fourth = Budget::after(&p, 10, &run);
+    assert_eq!(left(&fourth), Err(DeadlineKind::RuleBudget));
     // A screen outside any run starts afresh.
     assert_eq!(left(&Budget::new(&p, 10)), Ok(ms(100)));
 }

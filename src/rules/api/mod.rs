@@ -177,6 +177,7 @@ pub fn register(engine: &mut Engine) {
     engine
         .register_type_with_name::<Params>("Params")
         .register_indexer_get(Params::get)
+        .register_indexer_set(Params::set)
         .register_fn("has", Params::has);
 
     register_verdict(engine, "pass", |r: ImmutableString| {

@@ -107,6 +107,58 @@ impl Params {
     pub fn has(&mut self, name: &str) -> bool {
         self.table.entries.contains_key(name)
     }
+
+    /// `params.<name> = v` and `params["name"] = v`, defined or not, and a parameter's value
+    /// changed in place (`params.list.push(x)`): refused as read-only. Rhai also hands back a
+    /// value a method was called on (`params.list.len()`) to this setter "in case it changed":
+    /// the same value as the parameter's is let through.
+    pub fn set(
+        &mut self,
+        name: ImmutableString,
+        value: Dynamic,
+    ) -> Result<(), Box<rhai::EvalAltResult>> {
+        match self.table.entries.get(name.as_str()) {
+            Some((stored, ..)) if same(stored, &value) => Ok(()),
+            _ => Err(api_error(read_only(&name, &self.table.rule))),
+        }
+    }
+}
+
+/// The message for a change to the parameter `name` of `rule`.
+pub fn read_only(name: &str, rule: &str) -> String {
+    format!(
+        "`params.{name}` cannot be changed: parameters are read-only, set in screen.toml under [rules.{rule}.params] (copy the value into a variable: `let x = params.{name};`)"
+    )
+}
+
+/// Whether two values a parameter can hold (see [`toml_to_dynamic`]) are the same; a float is
+/// compared by its bits, so that a NaN is the same as itself.
+fn same(a: &Dynamic, b: &Dynamic) -> bool {
+    if a.type_id() != b.type_id() {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<rhai::Array>(), b.read_lock::<rhai::Array>()) {
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(x, y)| same(x, y));
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<rhai::Map>(), b.read_lock::<rhai::Map>()) {
+        return x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)));
+    }
+    if let (Ok(x), Ok(y)) = (a.as_float(), b.as_float()) {
+        return x.to_bits() == y.to_bits();
+    }
+    if let (Ok(x), Ok(y)) = (a.as_int(), b.as_int()) {
+        return x == y;
+    }
+    if let (Ok(x), Ok(y)) = (a.as_bool(), b.as_bool()) {
+        return x == y;
+    }
+    match (
+        a.read_lock::<ImmutableString>(),
+        b.read_lock::<ImmutableString>(),
+    ) {
+        (Some(x), Some(y)) => *x == *y,
+        _ => false,
+    }
 }
 
 fn toml_to_dynamic(v: &toml::Value) -> Dynamic {
