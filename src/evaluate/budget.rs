@@ -52,12 +52,12 @@ pub(crate) struct Spent {
 /// rule took, where its first failing evaluation stopped, and the chains judged. A backtest
 /// hands it from one date to the next, and a rule's budget at a date is its budget for that
 /// screen plus [`RULE_TIME_PER_CHAIN`] for each chain judged at the dates before, less what it
-/// spent at them: the fixed part of a budget is spent once in a run, not once per date, and only
-/// the allowance each chain judged adds comes again. So a runaway rule, whether it runs out of
-/// its budget at one date or is stopped by the operations limit on every chain of every date
-/// without ever running out within one, spends about one budget in the whole backtest (250
-/// weekly dates would otherwise take it 250 times over) and is ERROR without running at every
-/// date after; a rule far within the allowance per chain never comes near it.
+/// spent at them: the fixed part of a budget is spent once in a run, not once per date. A rule
+/// that has run out of it stays out: it is ERROR without running at every later date. So a
+/// runaway rule, whether it runs out of its budget at one date or is stopped by the operations
+/// limit on every chain of every date without ever running out within one, spends about one
+/// budget in the whole backtest (250 weekly dates would otherwise take it 250 times over); a
+/// rule far within the allowance per chain never comes near it.
 ///
 /// [`RULE_TIME_PER_CHAIN`]: crate::rules::limits::RULE_TIME_PER_CHAIN
 #[derive(Debug, Default)]
@@ -67,9 +67,9 @@ pub struct SpentRules(Mutex<Carried>);
 struct Carried {
     /// Chains judged at the earlier dates, all together.
     chains: u64,
-    /// Each rule's time spent at the earlier dates (nanoseconds), and where its first failing
-    /// evaluation stopped.
-    rules: BTreeMap<String, (u64, Option<String>)>,
+    /// Each rule's time spent at the earlier dates (nanoseconds), where its first failing
+    /// evaluation stopped, and whether it ran out of its budget.
+    rules: BTreeMap<String, (u64, Option<String>, bool)>,
 }
 
 impl SpentRules {
@@ -88,9 +88,13 @@ impl Budget {
         budget.rule = budget
             .rule
             .saturating_add(crate::rules::limits::RULE_TIME_PER_CHAIN.saturating_mul(earlier));
-        for (id, (nanos, stopped_at)) in &carried.rules {
+        let all = u64::try_from(budget.rule.as_nanos()).unwrap_or(u64::MAX);
+        for (id, (nanos, stopped_at, out)) in &carried.rules {
             if let Some(spent) = budget.spent.get(id) {
-                spent.nanos.store(*nanos, Ordering::Relaxed);
+                spent.nanos.store(
+                    if *out { all.max(*nanos) } else { *nanos },
+                    Ordering::Relaxed,
+                );
                 if let Some(at) = stopped_at {
                     let _ = spent.stopped_at.set(at.clone());
                 }
@@ -102,6 +106,7 @@ impl Budget {
     /// Record in `spent` what this screen's rules have spent (counting what they had spent
     /// before it, as [`Budget::after`] started them) and the chains it judged.
     pub fn pass_on(&self, spent: &SpentRules, chains: usize) {
+        let all = u64::try_from(self.rule.as_nanos()).unwrap_or(u64::MAX);
         let mut out = spent.lock();
         out.chains = out.chains.saturating_add(chains as u64);
         for (id, s) in &self.spent {
@@ -110,6 +115,7 @@ impl Budget {
             if entry.1.is_none() {
                 entry.1 = s.stopped_at.get().cloned();
             }
+            entry.2 |= entry.0 >= all;
         }
     }
 
