@@ -345,11 +345,23 @@ fn missing_used(how: &str, ctx: &Context, source_line: &str) -> String {
 }
 
 /// The variables `line` uses that `source` assigns (`let x = …;` or `x = …;`), each with the
-/// expression of its last assignment, in the order the line names them.
+/// expression of its last assignment, in the order the line names them. On a line that is an
+/// assignment itself (`let a = s.to_chars();`), only its expression uses variables: the one it
+/// sets holds nothing yet when the expression fails.
 fn assignments<'a>(source: &'a str, line: &'a str) -> Vec<(&'a str, &'a str)> {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let used = {
+        let l = line.trim_start();
+        let l = l.strip_prefix("let ").map_or(l, str::trim_start);
+        let name_end = l.find(|c: char| !word(c)).unwrap_or(l.len());
+        let rest = l[name_end..].trim_start();
+        match rest.strip_prefix('=') {
+            Some(expr) if name_end > 0 && !expr.starts_with('=') => expr,
+            _ => line,
+        }
+    };
     let mut out: Vec<(&str, &str)> = Vec::new();
-    for name in line.split(|c: char| !word(c)) {
+    for name in used.split(|c: char| !word(c)) {
         if name.is_empty()
             || name.starts_with(|c: char| c.is_ascii_digit())
             || out.iter().any(|(n, _)| *n == name)
@@ -491,6 +503,19 @@ mod tests {
         assert_eq!(
             function_not_found(">= ((), i64)", &ctx, "    if p >= 50 {"),
             "`p` is a missing value `()` (set from `peers.percentile(chain, \"daa\")`) and was used in `>=`: test it with `p == ()` and return skip(..)"
+        );
+        // On a line that assigns, the variable it sets is not the culprit: it holds nothing
+        // yet (`pad` changes a string in place and gives `()`).
+        let source =
+            "let k = chain.slug.len();\nlet s = \"x\".pad(20, \"y\");\nlet a = s.to_chars();\n";
+        let ctx = Context {
+            source,
+            missing: &[],
+            ..ctx
+        };
+        assert_eq!(
+            function_not_found("to_chars (())", &ctx, "    let a = s.to_chars();"),
+            "`s` is a missing value `()` (set from `\"x\".pad(20, \"y\")`) and was used in `to_chars`: test it with `s == ()` and return skip(..)"
         );
     }
 
