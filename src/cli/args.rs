@@ -101,7 +101,7 @@ pub struct RulesArg {
 #[derive(Debug, Clone, clap::Args)]
 pub struct AsOfArg {
     /// Judge as of this date (YYYY-MM-DD): only data dated on or before it is seen [default: the dataset's vintage]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = DateParser)]
     pub as_of: Option<NaiveDate>,
     /// Allow an as-of date after the dataset's vintage (when its data was retrieved): the
     /// result then judges data that may be stale as if it were current
@@ -109,8 +109,42 @@ pub struct AsOfArg {
     pub allow_future: bool,
 }
 
-/// Parse an as-of date (exactly `YYYY-MM-DD`); clap shows the message with the argument name.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+/// The message for a command-line text that is not a date (exactly `YYYY-MM-DD`), quoted as
+/// messages quote a value: a control character written as `<U+001B>`, never dropped.
+pub fn not_a_date(s: &str) -> String {
     use crate::dataset::date;
-    date::parse_ymd(s).ok_or_else(|| date::not_a_date(s, date::FORM))
+    date::not_a_date(&crate::diagnostics::escaped(s), date::FORM)
+}
+
+/// The value parser of every date option (`--as-of`, `--from`, `--to`, `--since`). A function
+/// parser's error is quoted by clap with the value as given, and its output drops an escape
+/// sequence (`\x1b]0;…\x07`) from a pipe and sends it to a terminal: this one says the whole
+/// message, the value escaped as the README says.
+#[derive(Clone, Copy, Debug)]
+pub struct DateParser;
+
+impl clap::builder::TypedValueParser for DateParser {
+    type Value = NaiveDate;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<NaiveDate, clap::Error> {
+        let text = value.to_string_lossy();
+        crate::dataset::date::parse_ymd(&text).ok_or_else(|| {
+            let arg = arg.map_or_else(|| "a date".to_string(), |a| format!("'{a}'"));
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                // As clap ends its own messages (a raw message gets no ending of clap's).
+                format!(
+                    "invalid value '{}' for {arg}: {}\n\nFor more information, try '--help'.\n",
+                    crate::diagnostics::escaped(&text),
+                    not_a_date(&text)
+                ),
+            )
+            .with_cmd(cmd)
+        })
+    }
 }

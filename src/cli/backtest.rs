@@ -9,7 +9,7 @@
 //! bar is drawn on stderr when it is a terminal, never in a pipe.
 
 use super::Outcome;
-use super::args::{DataArg, RulesArg, parse_date};
+use super::args::{DataArg, DateParser, RulesArg};
 use super::inputs::load_both;
 use super::output::print;
 use crate::evaluate::ScreenOptions;
@@ -25,10 +25,10 @@ pub struct BacktestArgs {
     #[command(flatten)]
     pub rules: RulesArg,
     /// First date [default: the dataset's first TVL point]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = DateParser)]
     pub from: Option<NaiveDate>,
     /// Last date [default: the dataset's last TVL point on or before its vintage]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = DateParser)]
     pub to: Option<NaiveDate>,
     /// Step: 1w (every week), 4w (every four weeks), 1m (month ends), 1q (quarter ends)
     #[arg(long, value_name = "STEP", default_value = "1w")]

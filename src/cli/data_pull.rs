@@ -6,7 +6,7 @@
 //!                [--base-url defillama=URL] [--base-url l2beat=URL] [--timeout SECONDS] [--retries N]
 //! ```
 
-use super::args::{DataArg, parse_date};
+use super::args::{DataArg, DateParser};
 use super::output::print;
 use crate::locate;
 use crate::pull::{HttpOptions, Progress, PullOptions, Sources};
@@ -25,7 +25,7 @@ pub struct PullArgs {
     #[arg(long, value_enum, default_value_t = SourceArg::All)]
     pub source: SourceArg,
     /// Merge only weekly TVL points dated on or after DATE (YYYY-MM-DD); the APIs send whole histories
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = DateParser)]
     pub since: Option<NaiveDate>,
     /// Add the chains L2BEAT lists that the dataset does not know (otherwise they are only reported)
     #[arg(long)]

@@ -65,7 +65,7 @@ fn read_screen(path: &Path) -> crate::Result<ScreenResult> {
     if !path.is_file() {
         return Err(anyhow::anyhow!(
             "\"{}\" is neither a date (YYYY-MM-DD) nor a file: a side of `moat diff` is an as-of date or a JSON file written by `moat screen --format json`",
-            path.display()
+            crate::diagnostics::escaped(&path.display().to_string())
         )
         .into());
     }

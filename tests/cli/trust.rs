@@ -219,6 +219,44 @@ fn a_date_after_the_vintage_is_refused_unless_allowed() {
     }
 }
 
+/// A date option's value with control characters is quoted with them written as `<U+001B>`
+/// (they were dropped: `"2024-01-0" is not a date`), in clap's part of the message and in
+/// moat's, and `moat diff` quotes a side the same way.
+#[test]
+fn a_date_with_control_characters_is_quoted_with_them_escaped() {
+    let bad = "2024-01-0\x1b]0;pwned\x07";
+    let shown = "2024-01-0<U+001B>]0;pwned<U+0007>";
+    for option in [
+        &["screen", "--as-of"][..],
+        &["backtest", "--from"],
+        &["backtest", "--to"],
+        &["data", "show", "base", "--as-of"],
+        &["data", "pull", "--since"],
+    ] {
+        let mut args = option.to_vec();
+        args.push(bad);
+        let out = moat(&repo(), &args);
+        let flag = option.last().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: invalid value '{shown}' for '{flag} <DATE>': \"{shown}\" is not a date: expected YYYY-MM-DD, e.g. 2024-12-15\n\nFor more information, try '--help'.\n"
+            ),
+            "{args:?}"
+        );
+    }
+    let out = moat(&repo(), &["diff", bad, "2024-01-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: \"{shown}\" is neither a date (YYYY-MM-DD) nor a file"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn dates_are_only_yyyy_mm_dd_on_the_command_line() {
     for bad in ["2024-1-5", "+2024-01-05", "-0001-01-01"] {
