@@ -62,6 +62,16 @@ pub fn run(args: DiffArgs) -> crate::Result<Outcome> {
 
 /// A screen result saved as JSON.
 fn read_screen(path: &Path) -> crate::Result<ScreenResult> {
+    let given = path.to_string_lossy();
+    if !path.is_file()
+        && let Some(why) = crate::dataset::date::impossible(&given)
+    {
+        // `2024-02-30`: meant as a date, so say what is wrong with it, as `--as-of` does.
+        return Err(anyhow::anyhow!(
+            "\"{given}\" is not a date: {why}; nor is it a file: a side of `moat diff` is an as-of date (YYYY-MM-DD) or a JSON file written by `moat screen --format json`"
+        )
+        .into());
+    }
     if !path.is_file() {
         return Err(anyhow::anyhow!(
             "\"{}\" is neither a date (YYYY-MM-DD) nor a file: a side of `moat diff` is an as-of date or a JSON file written by `moat screen --format json`",

@@ -257,6 +257,38 @@ fn a_date_with_control_characters_is_quoted_with_them_escaped() {
     );
 }
 
+/// A side of `moat diff` of the date's form whose month or day does not exist, and no file of
+/// that name, says what is wrong with the date as `--as-of` does (it said "neither a date nor
+/// a file"); a file of that name is read as a file.
+#[test]
+fn diff_says_why_a_side_of_the_date_form_is_not_a_date() {
+    for (bad, why) in [
+        ("2024-02-30", "February 2024 has 29 days"),
+        (
+            "2024-13-01",
+            "there is no month 13: expected a month from 01 to 12",
+        ),
+    ] {
+        let out = moat(&repo(), &["diff", bad, "2024-01-01"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: \"{bad}\" is not a date: {why}; nor is it a file: a side of `moat diff` is an as-of date (YYYY-MM-DD) or a JSON file written by `moat screen --format json`\n"
+            )
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("2024-02-30"), "{").unwrap();
+    let out = moat(tmp.path(), &["diff", "2024-02-30", "2024-02-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("2024-02-30:1:1: not a screen result"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn dates_are_only_yyyy_mm_dd_on_the_command_line() {
     for bad in ["2024-1-5", "+2024-01-05", "-0001-01-01"] {
