@@ -283,18 +283,23 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                 value
             }
         };
-        let unprintable = unprintable_in(&rule.params).map(|(key, c)| {
-            format!(
+        let unprintable = unprintable_in(&rule.params).map(|(key, c, steps)| {
+            let message = format!(
                 "`rules.{id}.params.{key}` holds the character {}: a parameter's text is plain text on one line, since reasons and every output show it",
                 code_point(c)
-            )
+            );
+            (message, steps)
         });
-        let non_finite = non_finite_in(&rule.params).map(|(key, x)| {
-            format!(
+        let non_finite = non_finite_in(&rule.params).map(|(key, x, steps)| {
+            let message = format!(
                 "`rules.{id}.params.{key}` is {x}: expected a finite number (every comparison with {x} is false, so a rule would judge as if the threshold were not there)"
-            )
+            );
+            (message, steps)
         });
-        for message in unprintable.into_iter().chain(non_finite) {
+        for (message, steps) in unprintable.into_iter().chain(non_finite) {
+            // At the key or value itself; at the `[rules.<id>]` table if it cannot be found.
+            let (line, column) =
+                param_span(text, &id, &steps).map_or((line, column), |s| line_col(text, s.start));
             errors.push(Diagnostic::at(file, text, line, column, message));
         }
         rules.insert(
@@ -363,55 +368,120 @@ fn key_path(text: &str, line: usize) -> Option<String> {
     }
 }
 
+/// One step of the way from a rule's `params` table to a key or value in it.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    /// The value of a key.
+    Value(String),
+    /// The key itself (the problem is the key's).
+    Key(String),
+    /// An item of an array.
+    Item(usize),
+}
+
 /// The first key or value of `params` (nested arrays and tables included) that `key` or
-/// `value` finds wrong: its dotted path and what was found.
+/// `value` finds wrong: its dotted path, what was found, and the way to it (for its place).
 fn first_in<T>(
     params: &toml::Table,
     key: &dyn Fn(&str) -> Option<T>,
     value: &dyn Fn(&toml::Value) -> Option<T>,
-) -> Option<(String, T)> {
+) -> Option<(String, T, Vec<Step>)> {
+    type Found<T> = Option<(String, T, Vec<Step>)>;
     fn walk<T>(
         v: &toml::Value,
         path: &str,
+        steps: &[Step],
         key: &dyn Fn(&str) -> Option<T>,
         value: &dyn Fn(&toml::Value) -> Option<T>,
-    ) -> Option<(String, T)> {
+    ) -> Found<T> {
         match v {
-            toml::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, item)| walk(item, &format!("{path}[{i}]"), key, value)),
-            toml::Value::Table(t) => table(t, &format!("{path}."), key, value),
-            v => value(v).map(|found| (path.to_string(), found)),
+            toml::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let steps = [steps, &[Step::Item(i)]].concat();
+                walk(item, &format!("{path}[{i}]"), &steps, key, value)
+            }),
+            toml::Value::Table(t) => table(t, &format!("{path}."), steps, key, value),
+            v => value(v).map(|found| (path.to_string(), found, steps.to_vec())),
         }
     }
     fn table<T>(
         t: &toml::Table,
         prefix: &str,
+        steps: &[Step],
         key: &dyn Fn(&str) -> Option<T>,
         value: &dyn Fn(&toml::Value) -> Option<T>,
-    ) -> Option<(String, T)> {
+    ) -> Found<T> {
         t.iter().find_map(|(k, v)| {
             let path = format!("{prefix}{}", crate::diagnostics::displayable(k.clone()));
             match key(k) {
-                Some(found) => Some((path, found)),
-                None => walk(v, &path, key, value),
+                Some(found) => Some((path, found, [steps, &[Step::Key(k.clone())]].concat())),
+                None => {
+                    let steps = [steps, &[Step::Value(k.clone())]].concat();
+                    walk(v, &path, &steps, key, value)
+                }
             }
         })
     }
-    table(params, "", key, value)
+    table(params, "", &[], key, value)
+}
+
+/// Where in `text` the key or value of `[rules.<id>.params]` that `steps` lead to is written.
+fn param_span(text: &str, id: &str, steps: &[Step]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    fn entry<'a, 'i>(
+        t: &'a DeTable<'i>,
+        name: &str,
+    ) -> Option<(
+        &'a Spanned<toml::de::DeString<'i>>,
+        &'a Spanned<DeValue<'i>>,
+    )> {
+        t.iter().find(|(k, _)| k.get_ref().as_ref() == name)
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut here = doc.get_ref();
+    for name in ["rules", id, "params"] {
+        let DeValue::Table(t) = entry(here, name)?.1.get_ref() else {
+            return None;
+        };
+        here = t;
+    }
+    let mut span = None;
+    let mut value: Option<&Spanned<DeValue>> = None;
+    for step in steps {
+        let table = match value.map(Spanned::get_ref) {
+            None => Some(here),
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        };
+        match step {
+            Step::Value(name) => {
+                let (_, v) = entry(table?, name)?;
+                span = Some(v.span());
+                value = Some(v);
+            }
+            Step::Key(name) => return Some(entry(table?, name)?.0.span()),
+            Step::Item(i) => {
+                let DeValue::Array(items) = value?.get_ref() else {
+                    return None;
+                };
+                let v = items.get(*i)?;
+                span = Some(v.span());
+                value = Some(v);
+            }
+        }
+    }
+    span
 }
 
 /// The first key or string in `params` that holds a character a terminal would not show as
-/// written: its key path and the character.
-fn unprintable_in(params: &toml::Table) -> Option<(String, char)> {
+/// written: its key path, the character and the way to it.
+fn unprintable_in(params: &toml::Table) -> Option<(String, char, Vec<Step>)> {
     let unshown = |text: &str| unprintable(text).map(|(_, c)| c);
     first_in(params, &unshown, &|v| v.as_str().and_then(unshown))
 }
 
-/// The first parameter that is a float but not a finite number (`nan`, `inf`): its key path
-/// and the value.
-fn non_finite_in(params: &toml::Table) -> Option<(String, f64)> {
+/// The first parameter that is a float but not a finite number (`nan`, `inf`): its key path,
+/// the value and the way to it.
+fn non_finite_in(params: &toml::Table) -> Option<(String, f64, Vec<Step>)> {
     first_in(params, &|_| None, &|v| {
         v.as_float().filter(|x| !x.is_finite())
     })
@@ -432,14 +502,19 @@ mod tests {
     }
 
     #[test]
-    fn a_parameter_that_is_not_a_finite_number_is_refused() {
-        for (written, shown) in [("nan", "NaN"), ("-inf", "-inf"), ("[1.0, inf]", "inf")] {
+    fn a_parameter_that_is_not_a_finite_number_is_refused_at_its_value() {
+        for (written, shown, at) in [
+            ("nan", "NaN", "12:15"),
+            ("-inf", "-inf", "12:15"),
+            ("[1.0, inf]", "inf", "12:21"),
+            ("{ low = 1.0, high = nan }", "NaN", "12:35"),
+        ] {
             let text = format!("{GOOD}[rules.traction.params]\nmin_tvl_usd = {written}\n");
             let errs = parse("screen.toml", &text).unwrap_err();
-            let key = if written.starts_with('[') {
-                "min_tvl_usd[1]"
-            } else {
-                "min_tvl_usd"
+            let key = match written.chars().next() {
+                Some('[') => "min_tvl_usd[1]",
+                Some('{') => "min_tvl_usd.high",
+                _ => "min_tvl_usd",
             };
             assert!(
                 errs[0].message.starts_with(&format!(
@@ -448,6 +523,8 @@ mod tests {
                 "{}",
                 errs[0]
             );
+            // At the value, not at the `[rules.traction]` header (10:1), where it was.
+            assert_eq!(errs[0].location(), format!("screen.toml:{at}"), "{written}");
         }
     }
 
@@ -508,20 +585,23 @@ mod tests {
     }
 
     #[test]
-    fn a_parameter_with_a_control_or_bidi_character_is_refused_by_its_key() {
-        for (params, key, c) in [
+    fn a_parameter_with_a_control_or_bidi_character_is_refused_by_its_key_at_it() {
+        // Each at the string or key that holds it (all were at the `[rules.<id>]` header, 4:1).
+        for (params, key, c, at) in [
             (
                 "accepted_origins = [\"chain\", \"a\\u202Eb\"]",
                 "accepted_origins[1]",
                 "U+202E",
+                "8:30",
             ),
-            ("label = \"x\\u0007\"", "label", "U+0007"),
+            ("label = \"x\\u0007\"", "label", "U+0007", "8:9"),
             (
                 "[rules.token_existence.params.nested]\nk = \"\\u001b[2J\"",
                 "nested.k",
                 "U+001B",
+                "9:5",
             ),
-            ("\"a\\u2066\" = 1", "a\u{FFFD}", "U+2066"),
+            ("\"a\\u2066\" = 1", "a\u{FFFD}", "U+2066", "8:1"),
         ] {
             let text = GOOD.replace("accepted_origins = [\"chain\", \"app\"]", params);
             let errs = parse("screen.toml", &text).unwrap_err();
@@ -532,7 +612,7 @@ mod tests {
                 ),
                 "{params}"
             );
-            assert_eq!(errs[0].location(), "screen.toml:4:1");
+            assert_eq!(errs[0].location(), format!("screen.toml:{at}"), "{params}");
         }
     }
 
