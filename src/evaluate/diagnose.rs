@@ -276,7 +276,7 @@ fn kind(rhai_type: &str) -> String {
         t if t.contains("ImmutableString") => "a string".into(),
         "bool" => "a bool".into(),
         "()" => "()".into(),
-        other => other.rsplit("::").next().unwrap_or(other).to_string(),
+        other => crate::rules::api::api_type_name(other).to_string(),
     }
 }
 
@@ -442,8 +442,15 @@ impl std::fmt::Display for Thrown<'_> {
                     item(x, depth + 1, f)?;
                 }
                 f.write_str("}")
+            } else if let Some(e) = v.read_lock::<ApiError>() {
+                // A caught error, as its `to_debug` writes it.
+                write!(f, "error({:?})", e.0)
             } else if v.is_string() {
                 write!(f, "{v:?}")
+            } else if let Some(name) = crate::rules::api::moat_type_name(v.type_name()) {
+                // Peers, parameters: by the name the rule API gives the type, as `${value}`
+                // writes it (rhai's text of them is the Rust path).
+                f.write_str(name)
             } else {
                 write!(f, "{v}")
             }

@@ -131,7 +131,7 @@ fn describe(value: &Dynamic) -> String {
         "f64" => format!("float ({value})"),
         "string" | "ImmutableString" => format!("string ({value:?})"),
         "array" => "array".to_string(),
-        other => other.rsplit("::").next().unwrap_or(other).to_string(),
+        other => crate::rules::api::api_type_name(other).to_string(),
     }
 }
 

@@ -257,6 +257,18 @@ fn a_thrown_value_writes_dates_and_chains_as_print_does() {
         erred("throw [date(\"2024-01-01\"), chain, #{a: \"x\"}, 1.5];"),
         "the rule threw an error: [date(\"2024-01-01\"), chain(base), #{\"a\": \"x\"}, 1.5]"
     );
+    // Peers, parameters and a caught error by the rule API's names (they were written as
+    // moat's Rust paths, `moat::rules::api::peers::Peers`), alone and nested.
+    assert_eq!(
+        erred("try { chain.nope } catch (e) { throw [chain, peers, params, #{p: peers}, e]; }"),
+        "the rule threw an error: [chain(base), Peers, Params, #{\"p\": Peers}, error(\"unknown field `nope` (`moat rules doc` lists every field)\")]"
+    );
+    assert_eq!(erred("throw peers;"), "the rule threw an error: Peers");
+    assert_eq!(erred("throw params;"), "the rule threw an error: Params");
+    assert_eq!(
+        erred("try { chain.nope } catch (e) { return e; }"),
+        "rule must return pass(..), fail(..) or skip(..); got Error"
+    );
     assert_eq!(erred("throw \"plain\";"), "the rule threw an error: plain");
     let deep = erred("let a = []; for i in 0..1000 { a = [a]; } throw a;");
     assert!(deep.contains("[[[…]]]") && deep.len() < 100, "{deep}");

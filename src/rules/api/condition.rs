@@ -61,7 +61,7 @@ pub fn matches(value: &Value, op: Op, target: &Dynamic) -> Result<bool, String> 
         let Some(items) = target.read_lock::<rhai::Array>() else {
             return Err(format!(
                 "`in` needs an array of values, found {}",
-                target.type_name()
+                super::api_type_name(target.type_name())
             ));
         };
         for item in items.iter() {

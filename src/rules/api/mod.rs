@@ -28,6 +28,29 @@ use std::sync::LazyLock;
 #[derive(Clone, Debug)]
 pub struct ApiError(pub String);
 
+/// The name the rule API gives one of moat's types (the name each is registered with, which
+/// `${value}`, `type_of` and the reference use), from rhai's name for it, the Rust path
+/// (`moat::rules::api::peers::Peers`); `None` for a type that is not moat's.
+pub fn moat_type_name(rhai_name: &str) -> Option<&'static str> {
+    use std::any::type_name;
+    [
+        (type_name::<Chain>(), "Chain"),
+        (type_name::<Peers>(), "Peers"),
+        (type_name::<Params>(), "Params"),
+        (type_name::<date::Date>(), "Date"),
+        (type_name::<ApiError>(), "Error"),
+    ]
+    .into_iter()
+    .find(|(rust, _)| *rust == rhai_name)
+    .map(|(_, name)| name)
+}
+
+/// A type's name as a message to a rule author says it: moat's types by their API names
+/// ([`moat_type_name`]), any other without a Rust path.
+pub fn api_type_name(rhai_name: &str) -> &str {
+    moat_type_name(rhai_name).unwrap_or_else(|| rhai_name.rsplit("::").next().unwrap_or(rhai_name))
+}
+
 pub fn api_error(message: impl Into<String>) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(Dynamic::from(ApiError(message.into())), Position::NONE).into()
 }

@@ -375,10 +375,9 @@ fn sort(array: &mut Array, descending: bool) -> Res<()> {
     }
     if compare(first, first).is_none() {
         // The type as a rule names it (`Chain`, not moat's Rust path).
-        let name = first.type_name();
         return refuse(format!(
             "sort: values of type {} do not sort",
-            name.rsplit("::").next().unwrap_or(name)
+            super::api_type_name(first.type_name())
         ));
     }
     let order = |a: &Dynamic, b: &Dynamic| compare(a, b).unwrap_or(Ordering::Equal);
@@ -612,7 +611,15 @@ pub(super) fn returned(value: &Dynamic) -> String {
         _ if value.is_array() => format!("the array {shown}"),
         _ if value.is_map() => format!("the map {shown}"),
         // A value of the rule API (a chain, a date) by its type's name alone.
-        _ => format!("a {}", name.rsplit("::").next().unwrap_or(name)),
+        _ => {
+            let name = super::api_type_name(name);
+            let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {name}")
+        }
     }
 }
 
