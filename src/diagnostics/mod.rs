@@ -18,7 +18,7 @@ mod text;
 
 pub use position::{LineIndex, csv_field_column, line_col};
 pub use suggest::{did_you_mean, suggestion, unknown};
-pub use text::{code_point, displayable, escaped, is_reordering, unprintable, unshown};
+pub use text::{code_point, displayable, escaped, is_reordering, number, unprintable, unshown};
 
 use anstyle::{AnsiColor, Style};
 use std::fmt;

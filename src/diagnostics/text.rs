@@ -60,6 +60,17 @@ pub fn displayable(line: String) -> String {
         .collect()
 }
 
+/// A number as a message quotes it: as Rust writes it (`0.6`, `-5`), but past a million
+/// billion or below a millionth in scientific notation (`1e300`, `2.5e-310`), which Rust would
+/// write out in all its hundreds of digits.
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
 /// `U+001B`: how a problem names a character it cannot print.
 pub fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
@@ -88,6 +99,18 @@ pub fn escaped(v: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_far_from_one_is_written_in_scientific_notation() {
+        assert_eq!(number(0.6), "0.6");
+        assert_eq!(number(-5.0), "-5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(1e300), "1e300");
+        assert_eq!(number(-1.7976931348623157e308), "-1.7976931348623157e308");
+        assert_eq!(number(2.5e-310), "2.5e-310");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(999_999_999_999_999.0), "999999999999999");
+    }
 
     #[test]
     fn control_and_reordering_characters_are_found_tabs_and_letters_pass() {

@@ -384,7 +384,10 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
     }
     let share = |field: String, value: f64, out: &mut Vec<String>| {
         if !(0.0..=1.0).contains(&value) {
-            out.push(format!("{field} is {value}: expected a number from 0 to 1"));
+            out.push(format!(
+                "{field} is {}: expected a number from 0 to 1",
+                crate::diagnostics::number(value)
+            ));
         }
     };
     share("stamps.pass_mark".into(), s.pass_mark, &mut out);
@@ -405,7 +408,7 @@ pub fn saved_problems(result: &ScreenResult) -> Vec<String> {
             weights_ok = false;
             out.push(format!(
                 "rules[{i}].weight is {}: expected a number greater than 0 and at most 1000000, as screen.toml's weights are",
-                r.weight
+                crate::diagnostics::number(r.weight)
             ));
         }
     }
@@ -594,7 +597,7 @@ fn recounted(
         Some((v, rule.weight, rule.gate))
     });
     let want = crate::evaluate::score(weighed, pass_mark);
-    let number = |score: Option<f64>| score.map_or("null".to_string(), |x| x.to_string());
+    let number = |score: Option<f64>| score.map_or("null".to_string(), crate::diagnostics::number);
     let names = |ids: &[String]| {
         let quoted: Vec<String> = ids
             .iter()

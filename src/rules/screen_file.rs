@@ -70,8 +70,12 @@ pub(crate) const MAX_WEIGHT: f64 = 1e6;
 
 /// Why `pass_mark` cannot be `value`, if it cannot.
 fn pass_mark_problem(value: f64) -> Option<String> {
-    (!(0.0..=1.0).contains(&value))
-        .then(|| format!("`pass_mark` must be between 0 and 1, found {value}"))
+    (!(0.0..=1.0).contains(&value)).then(|| {
+        format!(
+            "`pass_mark` must be between 0 and 1, found {}",
+            crate::diagnostics::number(value)
+        )
+    })
 }
 
 /// Why rule `id`'s weight cannot be `value`, if it cannot.
@@ -79,11 +83,7 @@ fn weight_problem(id: &str, value: f64) -> Option<String> {
     (!(value > 0.0 && value <= MAX_WEIGHT)).then(|| {
         format!(
             "`rules.{id}.weight` must be a number greater than 0 and at most 1000000, found {}",
-            if value.abs() >= 1e15 {
-                format!("{value:e}")
-            } else {
-                value.to_string()
-            }
+            crate::diagnostics::number(value)
         )
     })
 }
@@ -570,7 +570,7 @@ mod tests {
             .replace("weight = 2.0", "weight = 1e308")
             .replace(
                 "pass_mark = 0.6",
-                "pass_mark = 0.6\nwindow_weeks = 13783694",
+                "pass_mark = 1e300\nwindow_weeks = 13783694",
             );
         let errs = parse("screen.toml", &text).unwrap_err();
         let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
@@ -578,6 +578,7 @@ mod tests {
             msgs,
             [
                 "`name` holds the character U+001B: a screen's name is plain text on one line",
+                "`pass_mark` must be between 0 and 1, found 1e300",
                 "`rules.token_existence.weight` must be a number greater than 0 and at most 1000000, found 1e308",
                 "`window_weeks` must be from 1 to 5200 (a century), found 13783694",
             ]

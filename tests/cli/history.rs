@@ -559,6 +559,18 @@ fn a_saved_result_moat_could_not_have_written_is_refused_by_field() {
         "error: weighed.json: not a screen result as `moat screen --format json` writes it:\n  \
          rules[1].weight is -5: expected a number greater than 0 and at most 1000000, as screen.toml's weights are\n"
     );
+    // A number out of range is written in scientific notation, not in its 301 digits.
+    weighed["rules"][1]["weight"] = 1e300.into();
+    weighed["stamps"]["pass_mark"] = (-1.5e300).into();
+    fs::write(dir.join("weighed.json"), weighed.to_string()).unwrap();
+    let refused = moat(dir, &["diff", "good.json", "weighed.json"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert_eq!(
+        stderr(&refused),
+        "error: weighed.json: not a screen result as `moat screen --format json` writes it:\n  \
+         stamps.pass_mark is -1.5e300: expected a number from 0 to 1\n  \
+         rules[1].weight is 1e300: expected a number greater than 0 and at most 1000000, as screen.toml's weights are\n"
+    );
 
     // A sector dropped would read as no change of the sector's verdicts.
     assert!(good["sector"].is_object(), "{good}");
