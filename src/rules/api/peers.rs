@@ -106,9 +106,12 @@ impl Peers {
                 self.record(&label, Value::date(u.tvl_week));
                 u.tvl_week.map_or(Dynamic::UNIT, |d| Dynamic::from(date(d)))
             }
+            // The weeks the window holds data for, as the chains' `window_weeks` counts them:
+            // a rule saying "in N weeks" is then true of a history shorter than the window.
             "window_weeks" => {
-                self.record(&label, Value::Int(u.window_weeks));
-                Dynamic::from(u.window_weeks)
+                let weeks = u.leaders.len() as INT;
+                self.record(&label, Value::Int(weeks));
+                Dynamic::from(weeks)
             }
             "leader_changes" => {
                 let changes = self.world.leader_runs.len().saturating_sub(1) as INT;

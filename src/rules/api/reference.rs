@@ -215,7 +215,7 @@ pub const REFERENCE: &[Section] = &[
                 "int",
                 "",
                 &["get window_weeks(peers: Peers) -> int"],
-                "Length of the leadership window, in weeks.",
+                "The weeks of the leadership window that hold TVL data: its length (screen.toml's `window_weeks`) once the data is that long, fewer before; the same as every chain's `window_weeks`, and the weeks `leaders` lists.",
             ),
             h(
                 "peers.leaders",
