@@ -23,7 +23,9 @@ screening rules written in Rhai against every chain, answering PASS, FAIL, SKIP 
 and the evidence behind them.\n\n\
 Defaults: the dataset is --data, else $MOAT_DATA, else ./datasets/l2, else the dataset shipped \
 with moat; the rules are --rules, else $MOAT_RULES, else ./rules, else the shipped rule pack.\n\n\
-Exit codes: 0 ran; 1 ran but a rule ERRORed or a check failed; 2 bad usage, rules or data."
+Exit codes: 0 ran; 1 ran, but a rule ERRORed (screen, explain, memo, backtest) or a test case \
+failed (rules test); 2 bad usage, rules or data, including the problems `rules check` and `data check` \
+find."
 )]
 pub struct Cli {
     /// When to colour the output: on a terminal (auto; never with NO_COLOR set), always (even in a pipe), or never

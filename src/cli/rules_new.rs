@@ -46,6 +46,9 @@ pub fn run(args: NewArgs) -> crate::Result<Outcome> {
         args.title.as_deref(),
         &args.category,
     )?;
-    print(&report::rules_new::render(&created))?;
+    print(&report::rules_new::render(
+        &created,
+        args.rules.rules.as_deref(),
+    ))?;
     Ok(Outcome::Clean)
 }

@@ -560,7 +560,7 @@ fn new_writes_a_rule_that_checks_screens_and_has_test_cases() {
         "wrote rules/sequencer_revenue.rhai
 added [rules.sequencer_revenue] to rules/screen.toml (weight 1, not a gate, param min_tvl_usd)
 wrote rules/tests/sequencer_revenue.toml
-next: edit the rule and its test cases, then run `moat rules check` and `moat rules test`
+next: edit the rule and its test cases, then run `moat rules check --rules rules` and `moat rules test --rules rules`
 "
     );
     assert_eq!(stderr(&out), "");
