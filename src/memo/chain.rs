@@ -152,7 +152,7 @@ fn name_of(c: &ChainFeatures) -> String {
     }
 }
 
-/// The chain's TVL against its nearest peers, its rank over time, its share of L2 TVL.
+/// The chain's TVL against its nearest peers, its rank over time, its share of L2/L3 TVL.
 fn charts(universe: &Universe, weekly: &Weekly, chain: &ChainFeatures, name: &str) -> Vec<Chart> {
     let tvl = |c: &ChainFeatures| c.series.get("tvl_usd").cloned().unwrap_or_default();
     let mut lines = vec![Line {
@@ -211,7 +211,7 @@ fn charts(universe: &Universe, weekly: &Weekly, chain: &ChainFeatures, name: &st
         },
         Chart {
             id: "share".into(),
-            title: format!("{name}'s share of L2 TVL"),
+            title: format!("{name}'s share of L2/L3 TVL"),
             y_label: "share of L2/L3 TVL".into(),
             measure: Measure::Share,
             lines: vec![Line {

@@ -254,7 +254,7 @@ fn charts(weekly: &Weekly, top: &[TopChain]) -> Vec<Chart> {
     vec![
         Chart {
             id: "shares".into(),
-            title: format!("Share of L2 TVL of the {} largest chains now", top.len()),
+            title: format!("Share of L2/L3 TVL of the {} largest chains now", top.len()),
             y_label: "share of L2/L3 TVL".into(),
             measure: Measure::Share,
             lines: top
