@@ -20,10 +20,12 @@ pub struct Context<'a> {
     pub missing: &'a [MissingRead],
 }
 
-/// The ERROR message and the (line, column) the error carries, if any.
+/// The ERROR message and the (line, column) the error carries, if any. An error whose message
+/// names a name the rule wrote (see `named`) is placed at that name, as `moat rules check`
+/// places it, not at the `.` or `[` before it where rhai does.
 pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, Option<(usize, usize)>) {
     let (inner, pos) = innermost(err);
-    let at = pos.line().map(|l| (l, pos.position().unwrap_or(1)));
+    let mut at = pos.line().map(|l| (l, pos.position().unwrap_or(1)));
     let source_line = at
         .and_then(|(line, _)| ctx.source.lines().nth(line.saturating_sub(1)))
         .unwrap_or("");
@@ -31,7 +33,62 @@ pub fn explain(err: &EvalAltResult, ctx: &Context) -> (String, Option<(usize, us
     if let Some(read_only) = at.and_then(|(_, column)| assigned_param(&text, source_line, column)) {
         text = read_only;
     }
+    if let (Some((_, column)), Some(name)) = (at.as_mut(), named(&text)) {
+        *column = name_column(source_line, name, *column);
+    }
     (text, at)
+}
+
+/// The name the rule wrote that an error is about, for the errors whose message names one: an
+/// unknown field, series or peers property, a parameter read undefined or changed, an unknown
+/// link kind.
+pub fn named(message: &str) -> Option<&str> {
+    [
+        "unknown field `",
+        "unknown series `",
+        "peers has no property `",
+    ]
+    .iter()
+    .find_map(|prefix| message.strip_prefix(prefix))
+    .or_else(|| {
+        message
+            .strip_prefix("param `")
+            .filter(|rest| rest.contains("` is not defined for rule `"))
+    })
+    .or_else(|| {
+        message
+            .strip_prefix("`params.")
+            .filter(|rest| rest.contains("` cannot be changed: parameters are read-only"))
+    })
+    // `chain.links("kind"): no link kind `kind`: …`.
+    .or_else(|| {
+        message
+            .split_once("): no link kind `")
+            .map(|(_, rest)| rest)
+    })?
+    .split('`')
+    .next()
+    .filter(|name| !name.is_empty())
+}
+
+/// The 1-based column of `name` (as a whole word) on `line`: the first occurrence at or after
+/// `column`, else the last one before it, else `column`.
+pub fn name_column(line: &str, name: &str, column: usize) -> usize {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let starts: Vec<usize> = line
+        .match_indices(name)
+        .filter(|(i, _)| {
+            !line[..*i].chars().next_back().is_some_and(word)
+                && !line[i + name.len()..].chars().next().is_some_and(word)
+        })
+        .map(|(i, _)| line[..i].chars().count() + 1)
+        .collect();
+    starts
+        .iter()
+        .find(|&&c| c >= column)
+        .or(starts.last())
+        .copied()
+        .unwrap_or(column)
 }
 
 /// `params.foo += 1` with `foo` undefined: rhai reads the parameter before it changes it, and
@@ -466,6 +523,19 @@ impl std::fmt::Display for Thrown<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_column_points_at_the_name_after_the_dot() {
+        assert_eq!(
+            name_column("    let tvl = chain.tvl_usdd;", "tvl_usdd", 20),
+            21
+        );
+        assert_eq!(
+            name_column("peers.median(\"tvl\") + chain.tvl", "tvl", 6),
+            15
+        );
+        assert_eq!(name_column("x.tvl_usd", "tvl", 1), 1);
+    }
 
     fn read(label: &str, subject: &str, needle: &str) -> MissingRead {
         MissingRead {

@@ -17,6 +17,7 @@ pub(crate) mod tests;
 
 pub use budget::{Budget, SpentRules};
 pub use deciding::deciding_by;
+pub(crate) use diagnose::named as named_in_error;
 pub use result::{ChainResult, Deciding, ScreenResult, SectorResult, Stamps};
 pub use score::{Tally, tally as score};
 pub use verdict::{Evidence, Status, Verdict};

@@ -201,10 +201,10 @@ fn explain_an_error_shows_the_location_the_source_line_and_a_caret() {
   Hostile rule typo_field (category test, weight 1)
   why      \"Exercises the sandbox.\"
   reason   unknown field `tvl_usdd`: did you mean `tvl_usd`?
-  at       rules/typo_field.rhai:{line}:13
+  at       rules/typo_field.rhai:{line}:14
              |
            {line} |     if chain.tvl_usdd > 1 {{
-             |             ^
+             |              ^
   read     nothing
   params   none read
 "

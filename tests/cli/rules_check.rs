@@ -148,6 +148,45 @@ fn check_reports_an_unknown_field_once_at_the_field() {
     ");
 }
 
+/// A screen's verdict, `explain` and `rules check` place an unknown name at the same column,
+/// the name's (the screen and explain placed it at the `.` before it, one column left).
+#[test]
+fn screen_explain_and_check_place_an_unknown_name_alike() {
+    let tmp = screen_dir(&[]);
+    replace(
+        &tmp.path().join("rules/traction.rhai"),
+        "let tvl = chain.tvl_usd;",
+        "let tvl = chain.tvl_usd_typo;",
+    );
+    let out = moat(
+        tmp.path(),
+        &["rules", "check", "--rules", "rules", "--data", "mini"],
+    );
+    assert!(
+        problems(&out).starts_with("rules/traction.rhai:12:21: error: unknown field"),
+        "{}",
+        stderr(&out)
+    );
+    let (json, _) = screen_json(tmp.path(), &[]);
+    assert_eq!(
+        verdict(&json, "base", "traction")["location"],
+        "traction.rhai:12:21"
+    );
+    let out = moat(
+        tmp.path(),
+        &[
+            "explain", "base", "--data", "mini", "--rules", "rules", "--rule", "traction",
+        ],
+    );
+    assert!(
+        stdout(&out).contains(
+            "  at       rules/traction.rhai:12:21\n              |\n           12 |     let tvl = chain.tvl_usd_typo;\n              |                     ^\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
 /// No chain of the fixture has a one-year TVL change, so evaluating never reaches this line.
 #[test]
 fn check_reports_an_unknown_field_in_a_branch_no_chain_takes() {

@@ -138,7 +138,7 @@ fn hostile_rules_error_with_their_location_and_change_nothing_else() {
         (
             "h_field",
             "fn rule(chain, params, peers) {\n    if chain.tvl_usdd > 0.0 { pass(\"big\") } else { fail(\"small\") }\n}\n",
-            "h_field.rhai:7:13",
+            "h_field.rhai:7:14",
             "did you mean `tvl_usd`",
         ),
         (

@@ -221,8 +221,6 @@ fn api_message(err: &EvalAltResult) -> String {
     }
 }
 
-/// An ERROR verdict about an unknown field, series, peers property or parameter, or about a
-/// change to a parameter, placed at the name in the rule's source (the evaluator places it at the `.` before it).
 /// The rule file, line and column of an ERROR verdict's location.
 fn place<'f>(v: &Verdict, files: &'f [SourceFile]) -> Option<(&'f SourceFile, usize, usize)> {
     let mut parts = v.location.as_deref()?.rsplitn(3, ':');
@@ -233,6 +231,8 @@ fn place<'f>(v: &Verdict, files: &'f [SourceFile]) -> Option<(&'f SourceFile, us
     Some((file, line, column))
 }
 
+/// An ERROR verdict about an unknown field, series, peers property or link kind, or about a
+/// parameter read undefined or changed: the evaluation places it at the name, as the scan does.
 fn unknown_name_error<'f>(
     v: &Verdict,
     files: &'f [SourceFile],
@@ -240,40 +240,9 @@ fn unknown_name_error<'f>(
     if v.status != Status::Error {
         return None;
     }
-    let reason = v.reason.as_str();
-    let name = [
-        "unknown field `",
-        "unknown series `",
-        "peers has no property `",
-    ]
-    .iter()
-    .find_map(|prefix| reason.strip_prefix(prefix))
-    .or_else(|| {
-        reason
-            .strip_prefix("param `")
-            .filter(|rest| rest.contains("` is not defined for rule `"))
-    })
-    .or_else(|| {
-        reason
-            .strip_prefix("`params.")
-            .filter(|rest| rest.contains("` cannot be changed: parameters are read-only"))
-    })
-    // `chain.links("kind"): no link kind `kind`: …`, which the scan places at the kind.
-    .or_else(|| reason.split_once("): no link kind `").map(|(_, rest)| rest))?
-    .split('`')
-    .next()?;
-    let mut parts = v.location.as_deref()?.rsplitn(3, ':');
-    let column: usize = parts.next()?.parse().ok()?;
-    let line: usize = parts.next()?.parse().ok()?;
-    let path = parts.next()?;
-    let file = files.iter().find(|f| f.file_name() == path)?;
-    let text = file.text.lines().nth(line.checked_sub(1)?)?;
-    Some((
-        file,
-        line,
-        name_column(text, name, column),
-        reason.to_string(),
-    ))
+    evaluate::named_in_error(&v.reason)?;
+    let (file, line, column) = place(v, files)?;
+    Some((file, line, column, v.reason.clone()))
 }
 
 /// `reason` with each mention of the chain `slug` as a word of its own (not inside another
@@ -298,26 +267,6 @@ fn without_slug(reason: &str, slug: &str) -> String {
     out
 }
 
-/// The 1-based column of `name` (as a whole word) on `line`: the first occurrence at or after
-/// `column`, else the last one before it, else `column`.
-fn name_column(line: &str, name: &str, column: usize) -> usize {
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let starts: Vec<usize> = line
-        .match_indices(name)
-        .filter(|(i, _)| {
-            !line[..*i].chars().next_back().is_some_and(word)
-                && !line[i + name.len()..].chars().next().is_some_and(word)
-        })
-        .map(|(i, _)| line[..i].chars().count() + 1)
-        .collect();
-    starts
-        .iter()
-        .find(|&&c| c >= column)
-        .or(starts.last())
-        .copied()
-        .unwrap_or(column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,18 +279,5 @@ mod tests {
         );
         assert_eq!(without_slug("ink", "ink"), "\u{0}");
         assert_eq!(without_slug("no mention", "ink"), "no mention");
-    }
-
-    #[test]
-    fn name_column_points_at_the_name_after_the_dot() {
-        assert_eq!(
-            name_column("    let tvl = chain.tvl_usdd;", "tvl_usdd", 20),
-            21
-        );
-        assert_eq!(
-            name_column("peers.median(\"tvl\") + chain.tvl", "tvl", 6),
-            15
-        );
-        assert_eq!(name_column("x.tvl_usd", "tvl", 1), 1);
     }
 }

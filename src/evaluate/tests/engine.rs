@@ -470,7 +470,74 @@ fn misspelt_field_suggests_the_right_one() {
         "fn rule(chain, params, peers) {\n    if chain.tvl_usdd > 1.0 { pass(\"big\") } else { fail(\"small\") }\n}",
     );
     assert_eq!(reason, "unknown field `tvl_usdd`: did you mean `tvl_usd`?");
-    assert_eq!(at, "r.rhai:6:13");
+    assert_eq!(at, "r.rhai:6:14");
+}
+
+/// An error whose message names a name the rule wrote is placed at that name, where `moat
+/// rules check` places it (rhai places it at the `.` or `[` before it); every other error
+/// stays where rhai places it.
+#[test]
+fn an_error_about_a_name_is_placed_at_the_name() {
+    let at = |line: &str| {
+        let (reason, at) = error(&format!("fn rule(chain, params, peers) {{\n{line}\n}}"));
+        (reason.split(':').next().unwrap_or("").to_string(), at)
+    };
+    let cases = [
+        (
+            "    let x = chain.tvl_usdd; pass(\"a\")",
+            "unknown field `tvl_usdd`",
+            "r.rhai:6:19",
+        ),
+        (
+            "    let x = chain[\"tvl_usdd\"]; pass(\"a\")",
+            "unknown field `tvl_usdd`",
+            "r.rhai:6:20",
+        ),
+        (
+            "    let x = chain.get(\"tvl_usdd\", 0); pass(\"a\")",
+            "unknown field `tvl_usdd`",
+            "r.rhai:6:24",
+        ),
+        (
+            "    let x = peers.leader; pass(\"a\")",
+            "peers has no property `leader`",
+            "r.rhai:6:19",
+        ),
+        (
+            "    let x = params.min_tvl; pass(\"a\")",
+            "param `min_tvl` is not defined for rule `r`",
+            "r.rhai:6:20",
+        ),
+        (
+            "    let x = params[\"min_tvl\"]; pass(\"a\")",
+            "param `min_tvl` is not defined for rule `r`",
+            "r.rhai:6:21",
+        ),
+        (
+            "    params.min_tvl += 1; pass(\"a\")",
+            "`params.min_tvl` cannot be changed",
+            "r.rhai:6:12",
+        ),
+        (
+            "    let x = chain.links(\"bridg\"); pass(\"a\")",
+            "chain.links(\"bridg\")",
+            "r.rhai:6:26",
+        ),
+        // Not about a name: where rhai places it.
+        (
+            "    let x = chain.tvl_usd; throw `tvl_usd ${x}`;",
+            "the rule threw an error",
+            "r.rhai:6:28",
+        ),
+    ];
+    for (line, said, place) in cases {
+        let (reason, location) = at(line);
+        assert_eq!(
+            (reason.as_str(), location.as_str()),
+            (said, place),
+            "{line}"
+        );
+    }
 }
 
 #[test]
@@ -556,7 +623,7 @@ fn undefined_param_names_it() {
         reason,
         "param `min_tvl` is not defined for rule `r`: add `min_tvl = …` under [rules.r.params] in screen.toml"
     );
-    assert_eq!(at, "r.rhai:6:30");
+    assert_eq!(at, "r.rhai:6:31");
     let v = verdict_with(
         "fn rule(chain, params, peers) { if chain.tvl_usd > params.min_tvl { pass(\"a\") } else { fail(\"b\") } }",
         "[rules.r.params]\nmin_tvl_usd = 1\n",
@@ -706,7 +773,7 @@ fn errors_inside_helper_functions_point_into_them() {
         "fn size(c) {\n    c.tvl_usdx\n}\nfn rule(chain, params, peers) { if size(chain) > 1 { pass(\"a\") } else { fail(\"b\") } }",
     );
     assert_eq!(reason, "unknown field `tvl_usdx`: did you mean `tvl_usd`?");
-    assert_eq!(at, "r.rhai:6:6");
+    assert_eq!(at, "r.rhai:6:7");
 }
 
 #[test]
