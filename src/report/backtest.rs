@@ -169,6 +169,15 @@ pub fn csv(b: &Backtest) -> anyhow::Result<String> {
                 row("chain", Some(&c.slug), rule, status.as_str(), None)?;
             }
         }
+        // A chain entering or leaving the universe at this date: a row of rule `universe`,
+        // status `in` or `out`, as the flips list it (a chain that left has no other row).
+        for f in b
+            .flips
+            .iter()
+            .filter(|f| f.date == d.date && f.rule == "universe")
+        {
+            row("chain", f.chain.as_deref(), "universe", &f.to, None)?;
+        }
         if let Some(sector) = &d.sector {
             row(
                 "sector",

@@ -982,3 +982,59 @@ fn diff_of_revised_data_of_one_name_and_vintage_notes_the_contents_differ() {
     );
     assert!(!text.contains("note:"), "{text}");
 }
+
+/// The CSV backtest holds the chains entering or leaving the universe as the flips list them:
+/// a row of rule `universe`, status `in` or `out`, flipped from the other.
+#[test]
+fn a_backtest_csv_has_the_universe_flips() {
+    let args = |format: &'static str| {
+        [
+            "backtest",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+            "--only",
+            "token_existence",
+            "--chains",
+            "base",
+            "--from",
+            "2023-07-02",
+            "--to",
+            "2023-07-23",
+            "--format",
+            format,
+        ]
+    };
+    let json = moat(&repo(), &args("json"));
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let expected: Vec<String> = json["flips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "universe")
+        .map(|f| {
+            format!(
+                "{},{},universe,{},,{}",
+                f["date"].as_str().unwrap(),
+                f["chain"].as_str().unwrap(),
+                f["to"].as_str().unwrap(),
+                f["from"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(expected, ["2023-07-16,base,universe,in,,out"]);
+    let csv = moat(&repo(), &args("csv"));
+    assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
+    let got: Vec<String> = stdout(&csv)
+        .lines()
+        .filter(|l| l.contains(",universe,"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            // date, chain, rule, status, score, flipped_from
+            [cells[0], cells[7], cells[8], cells[9], cells[10], cells[11]].join(",")
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
