@@ -1,10 +1,10 @@
 //! `moat data show`: one chain's fields at a date, exactly what rules see, as an aligned table
-//! (every field of the catalogue in its order, `missing` where the data says nothing, the
-//! ecosystem link facts that touch the chain, then a line per series) or as JSON (with where
-//! each dated value comes from).
+//! (every field of the catalogue in its order, `missing` where the data says nothing, each
+//! dated value with its date and source, the ecosystem link facts that touch the chain, then a
+//! line per series) or as JSON (the same, where each dated value comes from as `provenance`).
 
 use crate::features::catalog;
-use crate::features::{ChainFeatures, Link, Universe};
+use crate::features::{ChainFeatures, Link, Provenance, Universe};
 use std::fmt::Write as _;
 
 pub fn table(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<String> {
@@ -24,12 +24,33 @@ pub fn table(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<Strin
     );
     let fields = catalog::fields();
     let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-    for field in fields {
-        let value = chain
-            .get(&field.name)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "missing".into());
-        let _ = writeln!(t, "  {:<width$}  {value}", field.name);
+    let rows: Vec<(&str, String, Option<String>)> = fields
+        .iter()
+        .map(|field| {
+            let value = chain
+                .get(&field.name)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "missing".into());
+            let from = chain.provenance.get(field.name.as_str()).map(observed);
+            (field.name.as_str(), value, from)
+        })
+        .collect();
+    // Where each dated value comes from, in a column of its own after the values that have one.
+    let values = rows
+        .iter()
+        .filter(|(_, _, from)| from.is_some())
+        .map(|(_, value, _)| value.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (name, value, from) in rows {
+        match from {
+            Some(from) => {
+                let _ = writeln!(t, "  {name:<width$}  {value:<values$}  {from}");
+            }
+            None => {
+                let _ = writeln!(t, "  {name:<width$}  {value}");
+            }
+        }
     }
     if !chain.links.is_empty() {
         let _ = writeln!(t, "  ecosystem links ({}):", chain.links.len());
@@ -49,6 +70,19 @@ pub fn table(universe: &Universe, chain: &ChainFeatures) -> anyhow::Result<Strin
         }
     }
     Ok(t)
+}
+
+/// Where a dated value comes from: `2025-10-04  page-xpool-eu, flagged WEAK SOURCE` (the
+/// observation's date, its source's key, and that source's quality flags when it has any).
+fn observed(p: &Provenance) -> String {
+    let date = p
+        .date
+        .map_or_else(|| "undated".to_string(), |d| d.to_string());
+    let mut text = format!("{date:<10}  {}", p.source.as_deref().unwrap_or("no source"));
+    if !p.flags.is_empty() {
+        text.push_str(&format!(", flagged {}", p.flags.join(", ")));
+    }
+    text
 }
 
 /// `2024-01-31 spawned_token  Farcaster (/degen channel) [optimism] → DEGEN [base]; born in

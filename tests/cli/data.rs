@@ -507,6 +507,60 @@ fn base_has_no_token_at_the_latest_date() {
     );
 }
 
+/// The table gives each dated value its date and source, as the JSON's `provenance` does, and
+/// the source's quality flags when it has any; a value of no dated observation stands alone.
+#[test]
+fn show_gives_each_dated_value_its_date_and_source() {
+    let show = |format: &str| {
+        let out = moat(
+            &repo(),
+            &[
+                "data",
+                "show",
+                "base",
+                "--data",
+                "datasets/l2",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let table = show("table");
+    let json: serde_json::Value = serde_json::from_str(&show("json")).unwrap();
+    let provenance = json["provenance"].as_object().unwrap();
+    assert!(provenance.len() > 5, "{json}");
+    for (field, p) in provenance {
+        let mut said = format!(
+            "{}  {}",
+            p["date"].as_str().unwrap(),
+            p["source"].as_str().unwrap()
+        );
+        let flags: Vec<&str> = p["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        if !flags.is_empty() {
+            said.push_str(&format!(", flagged {}", flags.join(", ")));
+        }
+        let line = table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(field.as_str()))
+            .unwrap_or_else(|| panic!("{field} not shown:\n{table}"));
+        assert!(line.ends_with(&said), "{field}: {line:?} lacks {said:?}");
+    }
+    assert!(
+        table.contains("  token_status  ")
+            && shown_field(&table, "token_status").ends_with("page-xpool-eu, flagged WEAK SOURCE"),
+        "{table}"
+    );
+    // TVL has no dated observation of a source: its value alone.
+    assert!(!shown_field(&table, "tvl_usd").contains(' '), "{table}");
+}
+
 #[test]
 fn show_explains_chains_it_cannot_show() {
     let out = moat(&repo(), &["data", "show", "bsae", "--data", "datasets/l2"]);
