@@ -149,22 +149,38 @@ fn pool(threads: usize) -> anyhow::Result<Arc<rayon::ThreadPool>> {
     if let Some((_, pool)) = pools.iter().find(|(n, _)| *n == threads) {
         return Ok(pool.clone());
     }
+    let n = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let refused = || {
+        format!(
+            "cannot start {n} evaluation threads, each with {} MiB of stack reserved (address space, not memory in use): give fewer with --threads",
+            STACK_SIZE >> 20
+        )
+    };
+    // Refused before any starts when the process's address space (`ulimit -v`) cannot hold
+    // their stacks with room to spare: a pool that fails part way leaves the threads it started
+    // holding the space, and another thread of the process then failing to set itself up
+    // aborts the process instead of this error.
+    if let Some(limit) = rustix::process::getrlimit(rustix::process::Resource::As).current {
+        let stacks = (n as u64).saturating_mul(STACK_SIZE as u64);
+        if stacks > limit / 2 {
+            bail!(
+                "{}: the address space is limited to {} MiB, and the stacks would take {} MiB of it",
+                refused(),
+                limit >> 20,
+                stacks >> 20
+            );
+        }
+    }
     let pool = Arc::new(
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .stack_size(STACK_SIZE)
             .build()
-            .with_context(|| {
-                let n = if threads == 0 {
-                    std::thread::available_parallelism().map_or(1, |n| n.get())
-                } else {
-                    threads
-                };
-                format!(
-                    "cannot start {n} evaluation threads, each with {} MiB of stack reserved (address space, not memory in use): give fewer with --threads",
-                    STACK_SIZE >> 20
-                )
-            })?,
+            .with_context(refused)?,
     );
     pools.push((threads, pool.clone()));
     Ok(pool)
