@@ -230,6 +230,11 @@ fn environment() -> Environment<'static> {
     env.add_filter("score", |x: Option<f64>| super::score_text(x));
     env.add_filter("short", |s: String| super::short_hash(&s).to_string());
     env.add_filter("words", |items: Vec<String>| format::list(&items));
+    // Rule titles are sentences of their own: quoted, so that a list of them reads in one.
+    env.add_filter("titles", |items: Vec<String>| {
+        let quoted: Vec<String> = items.iter().map(|t| format!("“{t}”")).collect();
+        format::list(&quoted)
+    });
     env.add_filter("code", |state: &minijinja::State, s: String| {
         if *state.auto_escape() == MARKDOWN {
             Value::from_safe_string(super::escape::markdown_code(&s))
