@@ -6,8 +6,9 @@
 
 use crate::memo::{Chart, Line, Measure};
 use crate::rules::format;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use plotters::coord::Shift;
+use plotters::coord::combinators::BindKeyPoints;
 use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters_backend::{BackendCoord, DrawingErrorKind as BackendError};
@@ -74,6 +75,7 @@ fn draw(root: &Area, chart: &Chart) -> DrawResult {
     } else {
         (first, last)
     };
+    let (ticks, label) = x_ticks(first, last);
     let max = points.map(|p| p.1).fold(0.0_f64, f64::max);
     let (y0, y1) = match chart.measure {
         // Ranks are drawn negated, so that #1 is at the top.
@@ -99,10 +101,10 @@ fn draw(root: &Area, chart: &Chart) -> DrawResult {
         .margin_right(36)
         .x_label_area_size(44)
         .y_label_area_size(78)
-        .build_cartesian_2d(first..last, y0..y1)?;
+        .build_cartesian_2d((first..last).with_key_points(ticks.clone()), y0..y1)?;
     c.configure_mesh()
-        .x_labels(8)
-        .x_label_formatter(&|d: &NaiveDate| d.format("%Y-%m").to_string())
+        .x_labels(ticks.len().max(1))
+        .x_label_formatter(&|d: &NaiveDate| d.format(label).to_string())
         // Every rank while there are few, so that #1 is labelled.
         .y_labels(match measure {
             Measure::Rank if max <= 15.0 => max as usize + 1,
@@ -167,7 +169,7 @@ type Cartesian<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
     Cartesian2d<
-        plotters::coord::types::RangedDate<NaiveDate>,
+        plotters::coord::combinators::WithKeyPoints<plotters::coord::types::RangedDate<NaiveDate>>,
         plotters::coord::types::RangedCoordf64,
     >,
 >;
@@ -245,6 +247,40 @@ impl<C, DB: DrawingBackend> Drawable<DB> for Mark<C> {
     }
 }
 
+/// The x axis' ticks and their label format: the first of every month, or of every 2nd, 3rd,
+/// 6th, 12th … month counted from January (at most 10), labelled `YYYY-MM`, so that equal
+/// steps on the axis are equal steps of the calendar; a span of less than four months has a
+/// tick every week or every few weeks from its first date, labelled with the day.
+fn x_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static str) {
+    let month = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let (m0, m1) = (month(first), month(last));
+    if m1 - m0 >= 4 {
+        let step = [1, 2, 3, 6, 12, 24, 60, 120, 600]
+            .into_iter()
+            .find(|s| (m1 - m0) / s <= 9)
+            .unwrap_or(1_200);
+        let ticks = (m0..=m1)
+            .filter(|m| m % step == 0)
+            .filter_map(|m| {
+                NaiveDate::from_ymd_opt(
+                    i32::try_from(m.div_euclid(12)).ok()?,
+                    (m.rem_euclid(12) + 1) as u32,
+                    1,
+                )
+            })
+            .filter(|d| *d >= first && *d <= last)
+            .collect();
+        return (ticks, "%Y-%m");
+    }
+    let weeks = (last - first).num_days() / 7;
+    let step = (weeks / 7 + 1).max(1);
+    let ticks = (0..=weeks / step)
+        .map(|k| first + Duration::days(7 * step * k))
+        .filter(|d| *d <= last)
+        .collect();
+    (ticks, "%Y-%m-%d")
+}
+
 /// A y tick in the measure's words.
 fn tick(measure: Measure, v: f64) -> String {
     match measure {
@@ -289,5 +325,51 @@ mod tests {
                 "{measure:?}"
             );
         }
+    }
+
+    /// Ticks fall on calendar steps: the first of every month or of every few months from
+    /// January for a long span, every week or few weeks for a short one.
+    #[test]
+    fn x_ticks_are_steps_of_the_calendar() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let shown = |(ticks, label): (Vec<NaiveDate>, &str)| -> Vec<String> {
+            ticks.iter().map(|t| t.format(label).to_string()).collect()
+        };
+        // Base's TVL: 2021-08-08 to 2026-04-19, 56 months: every 6th month from January.
+        assert_eq!(
+            shown(x_ticks(d(2021, 8, 8), d(2026, 4, 19))),
+            [
+                "2022-01", "2022-07", "2023-01", "2023-07", "2024-01", "2024-07", "2025-01",
+                "2025-07", "2026-01"
+            ]
+        );
+        // 32 months: every 6th.
+        assert_eq!(
+            shown(x_ticks(d(2023, 7, 16), d(2026, 3, 1))),
+            ["2024-01", "2024-07", "2025-01", "2025-07", "2026-01"]
+        );
+        // 5 months: every month.
+        assert_eq!(
+            shown(x_ticks(d(2024, 8, 4), d(2025, 1, 5))),
+            [
+                "2024-09-01",
+                "2024-10-01",
+                "2024-11-01",
+                "2024-12-01",
+                "2025-01-01"
+            ]
+            .map(|t| t[..7].to_string())
+        );
+        // Nine weeks: every second week from the first.
+        assert_eq!(
+            shown(x_ticks(d(2024, 11, 3), d(2024, 12, 29))),
+            [
+                "2024-11-03",
+                "2024-11-17",
+                "2024-12-01",
+                "2024-12-15",
+                "2024-12-29"
+            ]
+        );
     }
 }
