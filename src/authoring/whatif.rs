@@ -376,9 +376,9 @@ fn search_here(
     let read = plain_fields(verdict);
     let status = verdict.status;
     // The verdict the chain is held back from: a PASS, or for a PASS any other.
-    let goal = move |v: &Verdict| match status {
-        Status::Pass => v.status != Status::Pass,
-        _ => v.status == Status::Pass,
+    let goal = |to: Status| match status {
+        Status::Pass => to != Status::Pass,
+        _ => to == Status::Pass,
     };
     for (field, kind) in &read {
         if s.cut_short {
@@ -395,10 +395,7 @@ fn search_here(
         }
         out.fields_tried.push(field.clone());
         let found = vary(&mut s, &[], field, *kind, &|v: &Verdict| v.status != status);
-        let single = found.iter().any(|f| match status {
-            Status::Pass => f.status != Status::Pass,
-            _ => f.status == Status::Pass,
-        });
+        let single = found.iter().any(|f| goal(f.status));
         out.flips.extend(found);
         if single || !matches!(kind, Kind::Int | Kind::Num) {
             continue;
@@ -421,7 +418,7 @@ fn search_here(
                     &[(field.as_str(), &held.value)],
                     &next,
                     next_kind,
-                    &goal,
+                    &|v: &Verdict| goal(v.status),
                 );
                 for mut f in flips {
                     f.conditions.insert(0, held.clone());

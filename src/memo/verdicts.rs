@@ -160,12 +160,7 @@ pub fn shown(label: &str, value: &Value) -> String {
         }
         None => field_unit(label.rsplit('.').next().unwrap_or(label)),
     };
-    match unit {
-        Unit::Usd => format::usd(x),
-        Unit::Pct => format::pct(x),
-        Unit::SignedPct => format::signed_pct(x),
-        Unit::Num => format::num(x),
-    }
+    unit.write(x)
 }
 
 /// A `peers.top("field")` or `peers.bottom("field")` result, recorded as `slug (value)`, with
@@ -182,13 +177,7 @@ fn top_shown(label: &str, value: &Value) -> Option<String> {
     let field = label[open..].split('"').nth(1)?;
     let (slug, number) = text.strip_suffix(')')?.rsplit_once(" (")?;
     let x: f64 = number.parse().ok()?;
-    let written = match field_unit(field) {
-        Unit::Usd => format::usd(x),
-        Unit::Pct => format::pct(x),
-        Unit::SignedPct => format::signed_pct(x),
-        Unit::Num => format::num(x),
-    };
-    Some(format!("{slug} ({written})"))
+    Some(format!("{slug} ({})", field_unit(field).write(x)))
 }
 
 enum Unit {
@@ -196,6 +185,18 @@ enum Unit {
     Pct,
     SignedPct,
     Num,
+}
+
+impl Unit {
+    /// `x` as a reason writes a value of this unit.
+    fn write(&self, x: f64) -> String {
+        match self {
+            Unit::Usd => format::usd(x),
+            Unit::Pct => format::pct(x),
+            Unit::SignedPct => format::signed_pct(x),
+            Unit::Num => format::num(x),
+        }
+    }
 }
 
 fn field_unit(field: &str) -> Unit {
