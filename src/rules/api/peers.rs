@@ -174,13 +174,9 @@ impl Peers {
         })
     }
 
+    /// The leader history as evidence (see `world::runs_summary`).
     fn runs_summary(&self) -> String {
-        self.world
-            .leader_runs
-            .iter()
-            .map(|r| format!("{} {} to {} ({} weeks)", r.slug, r.from, r.to, r.weeks))
-            .collect::<Vec<_>>()
-            .join("; ")
+        super::world::runs_summary(&self.world.leader_runs)
     }
 
     /// `peers.len()`

@@ -229,7 +229,7 @@ pub const REFERENCE: &[Section] = &[
                 "array of #{slug, from, to, weeks}",
                 "",
                 &["get leader_runs(peers: Peers) -> Array"],
-                "The same history as uninterrupted runs of one leader.",
+                "The same history as uninterrupted runs of one leader. As evidence (also of `peers.leaders`) it reads `arbitrum 33 weeks to 2024-12-08; base 71 weeks to 2026-04-19`; a history too long for an evidence value (80 bytes) keeps its latest runs and counts the others in front (`3 earlier runs; …`).",
             ),
             h(
                 "peers.leader_changes",

@@ -6,6 +6,7 @@
 use crate::diagnostics::did_you_mean;
 use crate::features::catalog::{self, Kind};
 use crate::features::{ChainFeatures, Universe, Value};
+use crate::rules::limits::MAX_VALUE_BYTES;
 use chrono::NaiveDate;
 use polars::prelude::PlHashMap;
 use rayon::prelude::*;
@@ -374,9 +375,69 @@ fn leader_runs(leaders: &[(NaiveDate, String)]) -> Vec<LeaderRun> {
     runs
 }
 
+/// Leader runs as one evidence value of at most `MAX_VALUE_BYTES`: each run as
+/// `base 71 weeks to 2026-04-19`, oldest first; when they do not all fit, the oldest are left out
+/// and counted in front (`3 earlier runs; arbitrum 33 weeks to 2024-12-08; …`), since the
+/// latest runs say most about a leadership now. The last run is always there.
+pub fn runs_summary(runs: &[LeaderRun]) -> String {
+    let shown: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            let unit = if r.weeks == 1 { "week" } else { "weeks" };
+            format!("{} {} {unit} to {}", r.slug, r.weeks, r.to)
+        })
+        .collect();
+    let mut skip = 0;
+    loop {
+        let rest = shown[skip..].join("; ");
+        let text = match skip {
+            0 => rest,
+            1 => format!("1 earlier run; {rest}"),
+            k => format!("{k} earlier runs; {rest}"),
+        };
+        if text.len() <= MAX_VALUE_BYTES || skip + 1 >= shown.len() {
+            return text;
+        }
+        skip += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_leader_history_keeps_its_latest_runs() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let run = |slug: &str, to: &str, weeks| LeaderRun {
+            slug: slug.into(),
+            from: d(to),
+            to: d(to),
+            weeks,
+        };
+        assert_eq!(runs_summary(&[]), "");
+        let two = [
+            run("arbitrum", "2024-12-08", 33),
+            run("base", "2026-04-19", 71),
+        ];
+        assert_eq!(
+            runs_summary(&two),
+            "arbitrum 33 weeks to 2024-12-08; base 71 weeks to 2026-04-19"
+        );
+        let five = [
+            run("optimism", "2021-09-12", 6),
+            run("arbitrum", "2022-07-31", 46),
+            run("optimism", "2022-08-14", 2),
+            run("arbitrum", "2024-12-08", 120),
+            run("base", "2026-04-19", 1),
+        ];
+        let text = runs_summary(&five);
+        assert_eq!(
+            text,
+            "3 earlier runs; arbitrum 120 weeks to 2024-12-08; base 1 week to 2026-04-19"
+        );
+        assert!(text.len() <= MAX_VALUE_BYTES);
+    }
 
     #[test]
     fn leader_runs_compress_weeks() {
