@@ -95,10 +95,8 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
                 Err(e) => {
                     // A program reading the JSON gets the problems as JSON too (and people
                     // the text on stderr, as always).
-                    if matches!(format, CheckFormat::Json)
-                        && let Some(doc) = problems_json(&e)
-                    {
-                        print(&doc)?;
+                    if matches!(format, CheckFormat::Json) {
+                        print(&problems_json(&e))?;
                     }
                     return Err(e);
                 }
@@ -112,7 +110,12 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
             }
             match format {
                 CheckFormat::Json => print(
-                    &(serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)? + "\n"),
+                    &(serde_json::to_string_pretty(&Valid {
+                        valid: true,
+                        summary: &summary,
+                    })
+                    .map_err(anyhow::Error::from)?
+                        + "\n"),
                 )?,
                 CheckFormat::Text => print(&report::data_check::render(&summary))?,
             }
@@ -161,31 +164,52 @@ pub fn run(command: DataCommand) -> crate::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// A valid dataset's summary as `data check --format json` writes it: `"valid": true` first,
+/// so a program tells the two documents apart by one field.
+#[derive(serde::Serialize)]
+struct Valid<'a> {
+    valid: bool,
+    #[serde(flatten)]
+    summary: &'a crate::dataset::Summary,
+}
+
 /// The problems of a dataset that did not load, as `data check --format json` writes them:
-/// `{"problems": [{file, line, column, message}, …], "summary": "…"}`, `line` and `column`
-/// left out for a problem about a whole file.
-fn problems_json(e: &crate::Error) -> Option<String> {
-    let crate::Error::Problems {
-        diagnostics,
-        summary,
-    } = e
-    else {
-        return None;
+/// `{"valid": false, "problems": [{file, line, column, message}, …], "summary": "…"}`, `line`
+/// and `column` left out for a problem about a whole file, `file` too for one about no file
+/// (a directory that is not there, a file that cannot be read: the message names it).
+fn problems_json(e: &crate::Error) -> String {
+    let (problems, summary): (Vec<serde_json::Value>, Option<String>) = match e {
+        crate::Error::Problems {
+            diagnostics,
+            summary,
+        } => (
+            diagnostics
+                .0
+                .iter()
+                .map(|d| {
+                    let mut p = serde_json::Map::new();
+                    if !d.file.is_empty() {
+                        p.insert("file".into(), d.file.clone().into());
+                    }
+                    if d.line > 0 {
+                        p.insert("line".into(), d.line.into());
+                        p.insert("column".into(), d.column.into());
+                    }
+                    p.insert("message".into(), d.message.clone().into());
+                    serde_json::Value::Object(p)
+                })
+                .collect(),
+            summary.clone(),
+        ),
+        crate::Error::Other(_) => {
+            let text = e.to_string();
+            let message = text.strip_prefix("error: ").unwrap_or(&text).to_string();
+            (
+                vec![serde_json::json!({ "message": message })],
+                Some("the dataset was not loaded".to_string()),
+            )
+        }
     };
-    let problems: Vec<serde_json::Value> = diagnostics
-        .0
-        .iter()
-        .map(|d| {
-            let mut p = serde_json::Map::new();
-            p.insert("file".into(), d.file.clone().into());
-            if d.line > 0 {
-                p.insert("line".into(), d.line.into());
-                p.insert("column".into(), d.column.into());
-            }
-            p.insert("message".into(), d.message.clone().into());
-            serde_json::Value::Object(p)
-        })
-        .collect();
-    let doc = serde_json::json!({ "problems": problems, "summary": summary });
-    serde_json::to_string_pretty(&doc).ok().map(|s| s + "\n")
+    let doc = serde_json::json!({ "valid": false, "problems": problems, "summary": summary });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

@@ -1854,6 +1854,7 @@ fn data_check_json_gives_the_problems_of_a_bad_dataset_as_json() {
     );
     assert_eq!(out.status.code(), Some(2));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["valid"], false, "{doc}");
     let problems = doc["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{doc}");
     assert_eq!(problems[0]["file"], "mini/tvl_weekly.csv");
@@ -1874,4 +1875,46 @@ fn data_check_json_gives_the_problems_of_a_bad_dataset_as_json() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Whatever stops a dataset from loading, `data check --format json` says so as JSON on stdout,
+/// `"valid"` telling the two documents apart: a directory that is not there is a problem at its
+/// manifest, and a valid dataset's summary starts with `"valid": true`.
+#[test]
+fn data_check_json_says_valid_or_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = moat(
+        tmp.path(),
+        &["data", "check", "--data", "nowhere", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["valid"], false, "{doc}");
+    assert_eq!(doc["problems"][0]["file"], "nowhere/dataset.toml", "{doc}");
+    let message = doc["problems"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cannot read the dataset manifest"),
+        "{doc}"
+    );
+    assert_eq!(
+        doc["summary"],
+        "1 problem found; the dataset was not loaded"
+    );
+
+    let out = moat(
+        tmp.path(),
+        &[
+            "data",
+            "check",
+            "--data",
+            &repo().join("datasets/l2").display().to_string(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("{\n  \"valid\": true,\n"), "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(doc["screened"].as_u64().unwrap() > 0, "{doc}");
 }
