@@ -404,3 +404,49 @@ fn too_many_threads_for_the_address_space_say_what_to_do() {
         stderr(&out)
     );
 }
+
+/// In a universe where the #1 changes every week, the shipped `tvl_leadership` names the first
+/// run and the last two and counts the rest: listing every run made a reason of thousands of
+/// bytes (cut at 1,000) and, with 10,000 chains, ran the rule out of its time budget.
+#[test]
+fn tvl_leadership_sums_up_a_leader_that_changes_every_week() {
+    let tmp = broken(|d| {
+        let last = chrono::NaiveDate::from_ymd_opt(2024, 12, 29).unwrap();
+        let mut tvl = String::from("date,chain,tvl_usd\n");
+        for w in 0..30 {
+            let date = last - chrono::Duration::weeks(29 - w);
+            let (arbitrum, base) = if w % 2 == 0 { (3e9, 1e9) } else { (1e9, 3e9) };
+            tvl.push_str(&format!(
+                "{date},arbitrum,{arbitrum}\n{date},base,{base}\n{date},optimism,1e8\n"
+            ));
+        }
+        fs::write(d.join("tvl_weekly.csv"), tvl).unwrap();
+    });
+    let out = moat(
+        tmp.path(),
+        &[
+            "screen",
+            "--data",
+            "mini",
+            "--rules",
+            &repo().join("rules").display().to_string(),
+            "--only",
+            "tvl_leadership",
+            "--chains",
+            "arbitrum",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdict = &doc["chains"][0]["verdicts"][0];
+    assert_eq!(verdict["status"], "FAIL", "{verdict}");
+    assert_eq!(
+        verdict["reason"],
+        "Arbitrum One led TVL in only 15 of 30 weeks (50%, ranked between #1 and #2); the #1 went \
+         from arbitrum (2024-06-09 to 2024-06-09), through 27 more runs, to arbitrum (2024-12-22 \
+         to 2024-12-22) to base (2024-12-29 to 2024-12-29).",
+        "{verdict}"
+    );
+}
