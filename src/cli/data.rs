@@ -176,7 +176,7 @@ struct Valid<'a> {
 /// The problems of a dataset that did not load, as `data check --format json` writes them:
 /// `{"valid": false, "problems": [{file, line, column, message}, …], "summary": "…"}`, `line`
 /// and `column` left out for a problem about a whole file, `file` too for one about no file
-/// (a directory that is not there, a file that cannot be read: the message names it).
+/// (an error that is not a list of problems is written as one such problem).
 fn problems_json(e: &crate::Error) -> String {
     let (problems, summary): (Vec<serde_json::Value>, Option<String>) = match e {
         crate::Error::Problems {

@@ -119,7 +119,7 @@ impl Peers {
                 Dynamic::from(changes)
             }
             "leaders" => {
-                self.record(&label, Value::Text(self.runs_summary()));
+                self.record(&label, Value::Text(self.world.leader_summary.clone()));
                 let rows: Array = u
                     .leaders
                     .iter()
@@ -133,7 +133,7 @@ impl Peers {
                 Dynamic::from(rows)
             }
             "leader_runs" => {
-                self.record(&label, Value::Text(self.runs_summary()));
+                self.record(&label, Value::Text(self.world.leader_summary.clone()));
                 let rows: Array = self
                     .world
                     .leader_runs
@@ -172,11 +172,6 @@ impl Peers {
                 return Err(api_error(format!("peers has no property `{other}`{hint}")));
             }
         })
-    }
-
-    /// The leader history as evidence (see `world::runs_summary`).
-    fn runs_summary(&self) -> String {
-        super::world::runs_summary(&self.world.leader_runs)
     }
 
     /// `peers.len()`

@@ -90,6 +90,9 @@ pub struct World {
     /// Each field's numeric values over every chain, sorted (built on first use).
     sorted_fields: Vec<OnceLock<Vec<f64>>>,
     pub leader_runs: Vec<LeaderRun>,
+    /// `leader_runs` as the evidence of `peers.leader_runs` and `peers.leaders` (see
+    /// [`runs_summary`]), written once per world rather than at every read.
+    pub leader_summary: String,
     /// Every chain's index, in order: the members of `peers` (shared by every evaluation).
     pub all: Arc<Vec<usize>>,
     /// Statistics of `all`, shared by every evaluation of the screen: a median of the whole
@@ -173,11 +176,13 @@ impl World {
             .enumerate()
             .map(|(i, c)| (c.slug.clone(), i))
             .collect();
+        let runs = leader_runs(&universe.leaders);
         Arc::new(World {
             all: Arc::new((0..universe.chains.len()).collect()),
             by_slug,
             all_stats: Arc::default(),
-            leader_runs: leader_runs(&universe.leaders),
+            leader_summary: runs_summary(&runs),
+            leader_runs: runs,
             universe,
             names,
             kinds,
@@ -380,26 +385,30 @@ fn leader_runs(leaders: &[(NaiveDate, String)]) -> Vec<LeaderRun> {
 /// and counted in front (`3 earlier runs; arbitrum 33 weeks to 2024-12-08; …`), since the
 /// latest runs say most about a leadership now. The last run is always there.
 pub fn runs_summary(runs: &[LeaderRun]) -> String {
-    let shown: Vec<String> = runs
+    let parts: Vec<String> = runs
         .iter()
         .map(|r| {
             let unit = if r.weeks == 1 { "week" } else { "weeks" };
             format!("{} {} {unit} to {}", r.slug, r.weeks, r.to)
         })
         .collect();
-    let mut skip = 0;
-    loop {
-        let rest = shown[skip..].join("; ");
-        let text = match skip {
-            0 => rest,
-            1 => format!("1 earlier run; {rest}"),
-            k => format!("{k} earlier runs; {rest}"),
-        };
-        if text.len() <= MAX_VALUE_BYTES || skip + 1 >= shown.len() {
-            return text;
+    let earlier = |k: usize| match k {
+        0 => String::new(),
+        1 => "1 earlier run; ".to_string(),
+        k => format!("{k} earlier runs; "),
+    };
+    // The fewest runs left out that let the rest fit, from the latest run back: the bytes of
+    // the runs kept and their separators, plus the count in front.
+    let mut kept = 0;
+    let mut skip = parts.len().saturating_sub(1);
+    for k in (0..parts.len()).rev() {
+        kept += parts[k].len() + if k + 1 < parts.len() { 2 } else { 0 };
+        if k + 1 < parts.len() && kept + earlier(k).len() > MAX_VALUE_BYTES {
+            break;
         }
-        skip += 1;
+        skip = k;
     }
+    earlier(skip) + parts[skip..].join("; ").as_str()
 }
 
 #[cfg(test)]
