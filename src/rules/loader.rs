@@ -116,6 +116,7 @@ fn declared_id(text: &str) -> Option<String> {
 pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limits) -> Partial {
     files.sort_by(|a, b| a.file_name().cmp(b.file_name()));
     let hash = pack_hash(&screen, &files);
+    let sources = Arc::new((screen.clone(), files.clone()));
     let mut errors = Vec::new();
     let settings = screen_file::parse(&screen.path, &screen.text)
         .map_err(|e| errors.extend(e))
@@ -276,6 +277,7 @@ pub fn load_partial(screen: SourceFile, mut files: Vec<SourceFile>, limits: Limi
         limits,
         rule_time_budget: settings.rule_time_budget,
         screen_time_budget: settings.screen_time_budget,
+        sources,
     };
     Partial {
         pack: Some(pack),

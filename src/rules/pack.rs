@@ -77,9 +77,32 @@ pub struct RulePack {
     pub(crate) rule_time_budget: Option<Duration>,
     /// Time all the evaluations of one screen may take (screen.toml; `None`: the default).
     pub(crate) screen_time_budget: Option<Duration>,
+    /// screen.toml and the rule files the pack was compiled from, for [`RulePack::copy`].
+    pub(crate) sources: Arc<(SourceFile, Vec<SourceFile>)>,
 }
 
 impl RulePack {
+    /// The pack compiled again from its sources: the same rules with an engine, syntax trees
+    /// and parameter tables of their own. Rhai's values count their references, and every
+    /// function call, string literal and parameter read of an evaluation raises and lowers
+    /// counts held in the engine and the trees; threads evaluating one pack change the same
+    /// counts and take turns with their cache lines, so a large screen gives each thread its
+    /// own copy (see `evaluate::screen`). `None` when the copy would differ from the pack (its
+    /// parameters were changed after it was loaded, as `rules test` does for a case).
+    pub(crate) fn copy(&self) -> Option<RulePack> {
+        let (screen, files) = &*self.sources;
+        let copy =
+            super::loader::load_partial(screen.clone(), files.clone(), self.limits.clone()).pack?;
+        let same = copy.hash == self.hash
+            && copy.rules.len() == self.rules.len()
+            && copy.rules.iter().zip(&self.rules).all(|(c, r)| {
+                c.info == r.info
+                    && c.broken.is_some() == r.broken.is_some()
+                    && c.params.to_json() == r.params.to_json()
+            });
+        same.then_some(copy)
+    }
+
     /// The locator engine, built on first use.
     pub(crate) fn locator(&self) -> &rhai::Engine {
         // Built by whichever evaluation needs it first: not that one's memory.

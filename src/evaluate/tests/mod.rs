@@ -1,6 +1,7 @@
 //! Tests of the evaluate stage on synthetic universes: rule behaviour and the sandbox
 //! (`engine`), the helpers rules call (`helpers`), and the shipped rule pack (`default_pack`).
 
+mod copies;
 mod default_pack;
 mod engine;
 mod helpers;
