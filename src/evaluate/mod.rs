@@ -78,7 +78,7 @@ pub fn screen_owned(
 /// The chains from which a screen on more than one thread gives each thread its own copy of
 /// the rule pack ([`RulePack::copy`]). The copies are compiled on their threads side by side,
 /// about 3 ms each for the shipped pack; on two threads at 10,000 chains they took the
-/// evaluation's CPU time from 7–13% more than on one thread to 3–6% more (README,
+/// evaluation's CPU time from 5–13% more than on one thread to 3–7% more (README,
 /// "Performance"). At 1,000 chains a screen's evaluation takes about 67 ms on one thread, so
 /// from 2,000 the copy is a few percent of each thread's work; the shipped screen of 130
 /// chains is far below the mark.
