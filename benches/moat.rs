@@ -4,10 +4,11 @@
 //! README's performance section quotes them with the command that measured them.
 
 mod native;
+mod universes;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use moat::evaluate::{self, ScreenOptions};
-use moat::features::{FeatureOptions, Index};
+use moat::features::Index;
 use moat::history::Every;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -150,18 +151,7 @@ fn synthetic(c: &mut Criterion) {
     let mut g = c.benchmark_group("synthetic");
     g.sample_size(10);
     for (chains, weeks) in [(1_000, 520), (10_000, 520)] {
-        let dir = repo().join(format!("target/synth-{chains}x{weeks}"));
-        if !dir.join("dataset.toml").exists() {
-            moat::synth::write(
-                moat::synth::Spec {
-                    chains,
-                    weeks,
-                    seed: 1,
-                },
-                &dir,
-            )
-            .expect("generates");
-        }
+        let dir = universes::dataset(chains, weeks);
         let options = ScreenOptions::default();
         g.bench_function(format!("screen_{chains}x{weeks}"), |b| {
             b.iter_batched(
@@ -174,14 +164,7 @@ fn synthetic(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
-        let ds = moat::load_dataset(&dir).expect("loads");
-        let index = Index::new(&ds).expect("indexes");
-        let universe = index
-            .universe(
-                ds.manifest.vintage_date(),
-                &FeatureOptions { window_weeks: 104 },
-            )
-            .expect("cuts");
+        let universe = universes::at_vintage(&dir);
         for threads in [1, 2] {
             let options = ScreenOptions {
                 threads: Some(threads),

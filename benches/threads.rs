@@ -10,32 +10,17 @@
 //! Uses the dataset `benches/cli.sh` and `cargo bench --bench moat` generate
 //! (`target/synth-10000x520`), and generates it when it is not there.
 
+mod universes;
+
 use moat::evaluate::{self, ScreenOptions};
-use moat::features::{FeatureOptions, Index};
 use std::path::Path;
 use std::time::Instant;
 
 fn main() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = repo.join("target/synth-10000x520");
-    if !dir.join("dataset.toml").exists() {
-        let spec = moat::synth::Spec {
-            chains: 10_000,
-            weeks: 520,
-            seed: 1,
-        };
-        moat::synth::write(spec, &dir).expect("generates");
-    }
     let rounds: usize = std::env::var("ROUNDS").map_or(8, |r| r.parse().expect("ROUNDS=N"));
-    let pack = moat::load_rules(&repo.join("rules")).expect("the shipped rules load");
-    let ds = moat::load_dataset(&dir).expect("loads");
-    let index = Index::new(&ds).expect("indexes");
-    let universe = index
-        .universe(
-            ds.manifest.vintage_date(),
-            &FeatureOptions { window_weeks: 104 },
-        )
-        .expect("cuts");
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let pack = moat::load_rules(&rules).expect("the shipped rules load");
+    let universe = universes::at_vintage(&universes::dataset(10_000, 520));
     // (wall, CPU) seconds of each round, for one thread and for two.
     let mut runs: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
     for _ in 0..rounds {
