@@ -87,7 +87,7 @@ impl RulePack {
     /// function call, string literal and parameter read of an evaluation raises and lowers
     /// counts held in the engine and the trees; threads evaluating one pack change the same
     /// counts and take turns with their cache lines, so a large screen gives each thread its
-    /// own copy (see `evaluate::screen`). `None` when the copy would differ from the pack (its
+    /// own copy (see `evaluate::OWN_PACK_FROM_CHAINS`). `None` when the copy would differ from the pack (its
     /// parameters were changed after it was loaded, as `rules test` does for a case).
     pub(crate) fn copy(&self) -> Option<RulePack> {
         let (screen, files) = &*self.sources;

@@ -34,7 +34,13 @@ fn a_pack_copies_itself_unless_its_parameters_were_changed_after_loading() {
         copy.rules().collect::<Vec<_>>(),
         pack.rules().collect::<Vec<_>>()
     );
-    assert!(!std::ptr::eq(&copy.engine, &pack.engine));
+    assert!(
+        copy.rules
+            .iter()
+            .zip(&pack.rules)
+            .all(|(c, r)| !Arc::ptr_eq(&c.params, &r.params)),
+        "each copy reads parameter tables of its own"
+    );
 
     let changed: toml::Table = toml::from_str("min_tvl = 10.0").unwrap();
     pack.rules[0].params = Arc::new(ParamTable::from_toml("big_enough", &changed));
