@@ -312,7 +312,14 @@ fn function_not_found(sig: &str, ctx: &Context, source_line: &str) -> String {
         return format!("unknown function `{name}` (called with {args}){hint}");
     }
     let forms = reference::written(name);
-    format!("no function `{name}` takes ({args}){forms}")
+    // `has` is the rule API's, for chains and params: a map (a table parameter, a helper's
+    // result) tests a key with `in`.
+    let on_map = if name == "has" && types.first().is_some_and(|t| kind(t) == "map") {
+        "; a map's keys are tested with `\"key\" in map`"
+    } else {
+        ""
+    };
+    format!("no function `{name}` takes ({args}){forms}{on_map}")
 }
 
 /// Whether the rule's source defines a function `name` (`fn name(`).

@@ -145,6 +145,8 @@ fn shape_problems(file: &str, text: &str) -> (Vec<Diagnostic>, usize) {
     // The same document with its values read, for the checks of a value of the right kind.
     let values: toml::Table = toml::from_str(text).unwrap_or_default();
     let mut out = Vec::new();
+    // The problems of the values in each rule's params, beside the others.
+    let mut params_found = Vec::new();
     let mut at = |span: std::ops::Range<usize>, message: String| {
         let (line, column) = line_col(text, span.start);
         out.push(Diagnostic::at(file, text, line, column, message));
@@ -204,8 +206,18 @@ fn shape_problems(file: &str, text: &str) -> (Vec<Diagnostic>, usize) {
                 DeValue::Table(t) => check(t, RULE, Some(id), read, &mut at),
                 _ => at(rule.span(), format!("`rules.{id}` must be a table")),
             }
+            if let Some(params) = read
+                .and_then(|r| r.get("params"))
+                .and_then(|p| p.as_table())
+            {
+                let found =
+                    param_problems(file, text, id, params, line_col(text, rule.span().start));
+                values_found.set(values_found.get() + found.len());
+                params_found.extend(found);
+            }
         }
     }
+    out.extend(params_found);
     for required in ["name", "pass_mark"] {
         if !top.contains_key(required) {
             out.push(Diagnostic::file(
@@ -283,25 +295,13 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
                 value
             }
         };
-        let unprintable = unprintable_in(&rule.params).map(|(key, c, steps)| {
-            let message = format!(
-                "`rules.{id}.params.{key}` holds the character {}: a parameter's text is plain text on one line, since reasons and every output show it",
-                code_point(c)
-            );
-            (message, steps)
-        });
-        let non_finite = non_finite_in(&rule.params).map(|(key, x, steps)| {
-            let message = format!(
-                "`rules.{id}.params.{key}` is {x}: expected a finite number (every comparison with {x} is false, so a rule would judge as if the threshold were not there)"
-            );
-            (message, steps)
-        });
-        for (message, steps) in unprintable.into_iter().chain(non_finite) {
-            // At the key or value itself; at the `[rules.<id>]` table if it cannot be found.
-            let (line, column) =
-                param_span(text, &id, &steps).map_or((line, column), |s| line_col(text, s.start));
-            errors.push(Diagnostic::at(file, text, line, column, message));
-        }
+        errors.extend(param_problems(
+            file,
+            text,
+            &id,
+            &rule.params,
+            (line, column),
+        ));
         rules.insert(
             id,
             RuleSettings {
@@ -379,28 +379,32 @@ enum Step {
     Item(usize),
 }
 
-/// The first key or value of `params` (nested arrays and tables included) that `key` or
-/// `value` finds wrong: its dotted path, what was found, and the way to it (for its place).
-fn first_in<T>(
+/// Every key or value of `params` (nested arrays and tables included) that `key` or `value`
+/// finds wrong, in the table's order: its dotted path, what was found, and the way to it (for
+/// its place).
+fn every_in<T>(
     params: &toml::Table,
     key: &dyn Fn(&str) -> Option<T>,
     value: &dyn Fn(&toml::Value) -> Option<T>,
-) -> Option<(String, T, Vec<Step>)> {
-    type Found<T> = Option<(String, T, Vec<Step>)>;
+) -> Vec<(String, T, Vec<Step>)> {
+    type Found<T> = Vec<(String, T, Vec<Step>)>;
     fn walk<T>(
         v: &toml::Value,
         path: &str,
         steps: &[Step],
         key: &dyn Fn(&str) -> Option<T>,
         value: &dyn Fn(&toml::Value) -> Option<T>,
-    ) -> Found<T> {
+        out: &mut Found<T>,
+    ) {
         match v {
-            toml::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
-                let steps = [steps, &[Step::Item(i)]].concat();
-                walk(item, &format!("{path}[{i}]"), &steps, key, value)
-            }),
-            toml::Value::Table(t) => table(t, &format!("{path}."), steps, key, value),
-            v => value(v).map(|found| (path.to_string(), found, steps.to_vec())),
+            toml::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let steps = [steps, &[Step::Item(i)]].concat();
+                    walk(item, &format!("{path}[{i}]"), &steps, key, value, out);
+                }
+            }
+            toml::Value::Table(t) => table(t, &format!("{path}."), steps, key, value, out),
+            v => out.extend(value(v).map(|found| (path.to_string(), found, steps.to_vec()))),
         }
     }
     fn table<T>(
@@ -409,19 +413,22 @@ fn first_in<T>(
         steps: &[Step],
         key: &dyn Fn(&str) -> Option<T>,
         value: &dyn Fn(&toml::Value) -> Option<T>,
-    ) -> Found<T> {
-        t.iter().find_map(|(k, v)| {
+        out: &mut Found<T>,
+    ) {
+        for (k, v) in t {
             let path = format!("{prefix}{}", crate::diagnostics::displayable(k.clone()));
             match key(k) {
-                Some(found) => Some((path, found, [steps, &[Step::Key(k.clone())]].concat())),
+                Some(found) => out.push((path, found, [steps, &[Step::Key(k.clone())]].concat())),
                 None => {
                     let steps = [steps, &[Step::Value(k.clone())]].concat();
-                    walk(v, &path, &steps, key, value)
+                    walk(v, &path, &steps, key, value, out);
                 }
             }
-        })
+        }
     }
-    table(params, "", &[], key, value)
+    let mut out = Vec::new();
+    table(params, "", &[], key, value, &mut out);
+    out
 }
 
 /// Where in `text` the key or value of `[rules.<id>.params]` that `steps` lead to is written.
@@ -472,19 +479,55 @@ fn param_span(text: &str, id: &str, steps: &[Step]) -> Option<std::ops::Range<us
     span
 }
 
-/// The first key or string in `params` that holds a character a terminal would not show as
-/// written: its key path, the character and the way to it.
-fn unprintable_in(params: &toml::Table) -> Option<(String, char, Vec<Step>)> {
+/// Every problem of the values in rule `id`'s `params`, each at its key or value (at `table`,
+/// the `[rules.<id>]` table's line and column, where it cannot be found): a key or string
+/// holding a character a terminal would not show as written, and a float that is not a finite
+/// number (`nan`, `inf`).
+fn param_problems(
+    file: &str,
+    text: &str,
+    id: &str,
+    params: &toml::Table,
+    table: (usize, usize),
+) -> Vec<Diagnostic> {
     let unshown = |text: &str| unprintable(text).map(|(_, c)| c);
-    first_in(params, &unshown, &|v| v.as_str().and_then(unshown))
-}
-
-/// The first parameter that is a float but not a finite number (`nan`, `inf`): its key path,
-/// the value and the way to it.
-fn non_finite_in(params: &toml::Table) -> Option<(String, f64, Vec<Step>)> {
-    first_in(params, &|_| None, &|v| {
+    let unprintable = every_in(params, &unshown, &|v| v.as_str().and_then(unshown))
+        .into_iter()
+        .map(|(key, c, steps)| {
+            let message = format!(
+                "`rules.{id}.params.{key}` holds the character {}: a parameter's text is plain text on one line, since reasons and every output show it",
+                code_point(c)
+            );
+            (message, steps)
+        });
+    let non_finite = every_in(params, &|_| None, &|v| {
         v.as_float().filter(|x| !x.is_finite())
     })
+    .into_iter()
+    .map(|(key, x, steps)| {
+        let why = if x.is_nan() {
+            format!("every comparison with {x} is false")
+        } else if x > 0.0 {
+            format!("every number is below {x}")
+        } else {
+            format!("every number is above {x}")
+        };
+        let message = format!(
+            "`rules.{id}.params.{key}` is {x}: expected a finite number ({why}, so a rule would judge every chain alike, as if the threshold were not there)"
+        );
+        (message, steps)
+    });
+    let mut out: Vec<Diagnostic> = unprintable
+        .chain(non_finite)
+        .map(|(message, steps)| {
+            let (line, column) =
+                param_span(text, id, &steps).map_or(table, |s| line_col(text, s.start));
+            Diagnostic::at(file, text, line, column, message)
+        })
+        .collect();
+    // In the file's order (the table's keys are in the order of their names).
+    out.sort_by_key(|d| (d.line, d.column));
+    out
 }
 
 #[cfg(test)]
@@ -498,6 +541,38 @@ mod tests {
         assert_eq!(
             errs[0].to_string(),
             "screen.toml:1:8: error: `name` is empty: expected the screen's name, which heads every output\n  |\n1 | name = \"  \"\n  |        ^"
+        );
+    }
+
+    #[test]
+    fn every_parameter_that_is_not_a_finite_number_is_refused_even_beside_an_unknown_key() {
+        let params = "[rules.traction.params]\nlow = nan\nhigh = inf\nfloor = -inf\n";
+        let locations = |errs: &[Diagnostic]| -> Vec<String> {
+            errs.iter()
+                .map(|e| format!("{} {}", e.location(), e.message))
+                .collect()
+        };
+        let errs = parse("screen.toml", &format!("{GOOD}{params}")).unwrap_err();
+        let seen = locations(&errs);
+        assert_eq!(seen.len(), 3, "{seen:#?}");
+        assert!(seen[0].starts_with("screen.toml:12:7 `rules.traction.params.low` is NaN: expected a finite number (every comparison with NaN is false"), "{seen:#?}");
+        assert!(seen[1].starts_with("screen.toml:13:8 `rules.traction.params.high` is inf: expected a finite number (every number is below inf"), "{seen:#?}");
+        assert!(seen[2].starts_with("screen.toml:14:9 `rules.traction.params.floor` is -inf: expected a finite number (every number is above -inf"), "{seen:#?}");
+        // Beside a problem of shape in the same rule, the values are still reported.
+        let text = format!("{GOOD}wieght = 2\n{params}");
+        let seen = locations(&parse("screen.toml", &text).unwrap_err());
+        assert_eq!(seen.len(), 4, "{seen:#?}");
+        assert!(
+            seen[0].starts_with("screen.toml:11:1 unknown field `wieght`"),
+            "{seen:#?}"
+        );
+        assert!(
+            seen[1].starts_with("screen.toml:13:7 `rules.traction.params.low` is NaN"),
+            "{seen:#?}"
+        );
+        assert!(
+            seen[3].starts_with("screen.toml:15:9 `rules.traction.params.floor` is -inf"),
+            "{seen:#?}"
         );
     }
 

@@ -243,6 +243,47 @@ fn check_reports_an_unknown_peers_property() {
     ");
 }
 
+/// `peers["name"]` is `peers.name`: checked in the source too, in a branch no chain takes.
+#[test]
+fn check_reports_an_unknown_peers_property_read_by_index() {
+    let body = "fn rule(chain, params, peers) {
+    if false {
+        return pass(`${peers[\"tvl_wek\"]}`);
+    }
+    pass(\"ok\")
+}
+";
+    let out = check_broken(|r| add_rule(r, "indexed", body));
+    insta::assert_snapshot!(problems(&out), @r#"
+    rules/indexed.rhai:8:31: error: peers has no property `tvl_wek`: did you mean `peers.tvl_week`?
+      |
+    8 |         return pass(`${peers["tvl_wek"]}`);
+      |                               ^
+    1 problem in rules/
+    "#);
+}
+
+/// An error that names a peer says the same on every chain, the peer's own verdict included:
+/// one problem with every chain, not the judged peer's apart.
+#[test]
+fn check_gives_an_error_naming_a_peer_once_for_every_chain() {
+    let body = "fn rule(chain, params, peers) {
+    if peers.count(\"tvl_usd\", \">\", \"big\") > 0 {
+        return pass(\"some\");
+    }
+    pass(\"none\")
+}
+";
+    let out = check_broken(|r| add_rule(r, "compares", body));
+    insta::assert_snapshot!(problems(&out), @r#"
+    rules/compares.rhai:7:14: error: peers.count("tvl_usd", ">", "big"): `tvl_usd` of arbitrum: the field holds numbers but is compared with "big" (a screen gives ERROR here: on arbitrum, optimism and 3 more)
+      |
+    7 |     if peers.count("tvl_usd", ">", "big") > 0 {
+      |              ^
+    1 problem in rules/
+    "#);
+}
+
 #[test]
 fn check_reports_an_unknown_param() {
     let out = check_broken(|r| {

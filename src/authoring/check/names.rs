@@ -133,7 +133,12 @@ impl Names {
                     Some(slug) => without_slug(&v.reason, slug),
                     None => v.reason.clone(),
                 };
-                match said.iter_mut().find(|(k, ..)| *k == kind) {
+                // The same words on another chain are the same problem too: a message that
+                // names a peer is written with the slug of the chain it was judged on.
+                match said
+                    .iter_mut()
+                    .find(|(k, first, _)| *k == kind || *first == v.reason)
+                {
                     Some((_, _, chains)) => chains.push(on),
                     None => said.push((kind, v.reason.clone(), vec![on])),
                 }

@@ -172,6 +172,8 @@ pub fn scan(source: &str, scope: RuleScope) -> Scan {
                     push(Read::ParamWrite, i + 2);
                 } else if is_params {
                     push(Read::Param, i + 2);
+                } else {
+                    push(Read::Peers, i + 2);
                 }
             }
             (Some(Tok::Punct('[')), ..) if is_params => out.computed_params = true,
@@ -403,7 +405,7 @@ mod tests {
 
     #[test]
     fn finds_fields_params_and_series_with_positions() {
-        let src = "fn rule(chain, params, peers) {\n    if chain.has(\"tvl_usd\") && chain.tvl_usd > params.min {\n        chain[\"stage\"] + chain.change(\"tvl_usd\", 4) + params[\"x\"] + peers.as_of\n    }\n}";
+        let src = "fn rule(chain, params, peers) {\n    if chain.has(\"tvl_usd\") && chain.tvl_usd > params.min {\n        chain[\"stage\"] + chain.change(\"tvl_usd\", 4) + params[\"x\"] + peers.as_of\n        + peers[\"tvl_week\"]\n    }\n}";
         assert_eq!(
             reads(src, RuleScope::Chain),
             [
@@ -414,6 +416,7 @@ mod tests {
                 (Read::Series, "tvl_usd".into(), 3, 40),
                 (Read::Param, "x".into(), 3, 63),
                 (Read::Peers, "as_of".into(), 3, 75),
+                (Read::Peers, "tvl_week".into(), 4, 18),
             ]
         );
     }

@@ -1074,3 +1074,21 @@ fn a_value_holding_itself_is_said_as_such() {
     );
     assert!(location.ends_with(":8:6"), "{location}");
 }
+
+/// `has` on a map (a table parameter, a helper's result) is no function of the rule API: the
+/// error says how a map's keys are tested.
+#[test]
+fn has_on_a_map_points_at_in() {
+    let (why, _) = error(
+        "fn rule(chain, params, peers) { let m = #{a: 1}; if m.has(\"a\") { pass(\"x\") } else { skip(\"y\") } }",
+    );
+    assert!(
+        why.starts_with("no function `has` takes (map, a string)")
+            && why.ends_with("; a map's keys are tested with `\"key\" in map`"),
+        "{why}"
+    );
+    let (why, _) = error(
+        "fn rule(chain, params, peers) { let a = [1]; if a.has(1) { pass(\"x\") } else { skip(\"y\") } }",
+    );
+    assert!(!why.contains("in map"), "{why}");
+}
