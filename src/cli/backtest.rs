@@ -27,7 +27,7 @@ pub struct BacktestArgs {
     /// First date [default: the dataset's first TVL point]
     #[arg(long, value_name = "DATE", value_parser = DateParser)]
     pub from: Option<NaiveDate>,
-    /// Last date [default: the dataset's last TVL point on or before its vintage]
+    /// Last date [default: the dataset's last TVL point, or its vintage when a point is dated after it]
     #[arg(long, value_name = "DATE", value_parser = DateParser)]
     pub to: Option<NaiveDate>,
     /// Step: 1w (every week), 4w (every four weeks), 1m (month ends), 1q (quarter ends)

@@ -277,17 +277,34 @@ impl<'a> Records<'a> {
                 if self.record.len() == 1 && blank(&line_text(self.bytes, at.start)) {
                     return Some(None);
                 }
+                // A record of the wrong count that runs over several lines: a quote holds them.
+                let last_line = if self.record.len() == self.width {
+                    at.line
+                } else {
+                    let mut end = (self.reader.position().byte() as usize).min(self.bytes.len());
+                    while end > at.start + 1 && matches!(self.bytes[end - 1], b'\n' | b'\r') {
+                        end -= 1;
+                    }
+                    self.lines.line_at(end.saturating_sub(1).max(at.start))
+                };
                 let lengths = self.record.iter().map(str::len);
-                Some(Some(self.checked(at, self.record.len(), lengths)))
+                Some(Some(self.checked(
+                    at,
+                    last_line,
+                    self.record.len(),
+                    lengths,
+                )))
             }
         }
     }
 
-    /// The record just read, at `at`, with `count` fields of `lengths`: a row, or why it
-    /// cannot be one (a field over the size limit, the wrong number of fields).
+    /// The record just read, at `at` and ending on `last_line`, with `count` fields of
+    /// `lengths`: a row, or why it cannot be one (a field over the size limit, the wrong number
+    /// of fields).
     fn checked(
         &self,
         at: RecordAt,
+        last_line: usize,
         count: usize,
         lengths: impl Iterator<Item = usize>,
     ) -> Result<RecordAt, Problem> {
@@ -295,11 +312,17 @@ impl<'a> Records<'a> {
             return Err(too_long(self.shown, self.bytes, at, i, len));
         }
         if count != self.width {
-            let message = format!(
+            let mut message = format!(
                 "found {count} field{}, expected {} (one per header column)",
                 if count == 1 { "" } else { "s" },
                 self.width
             );
+            if last_line > at.line {
+                message.push_str(&format!(
+                    "; the record runs from line {} to line {last_line}, since a quoted field holds the line ends between: is a quote left open?",
+                    at.line
+                ));
+            }
             self.miscount.set(Some((count, at.line)));
             return Err(self.whole_line(at, message));
         }
@@ -334,7 +357,7 @@ impl<'a> Records<'a> {
             start,
         };
         let lengths = self.ranges.iter().map(|(a, b)| b - a);
-        Some(self.checked(at, self.ranges.len(), lengths))
+        Some(self.checked(at, at.line, self.ranges.len(), lengths))
     }
 
     /// Field `f` of the record just read.
@@ -701,6 +724,19 @@ mod tests {
         assert_eq!(
             problems[1],
             "t.csv:4:3: error: unreadable record: field 2 (b) is not valid UTF-8: expected UTF-8 text (save the file as \"CSV UTF-8\")\n  |\n4 | z,\u{e9}\u{fffd}\n  |   ^"
+        );
+        // A quote left open joins the lines up to the next quote into one record: said so.
+        let (rows, problems) = read("a,b\nx,\"open\ny,2\nz\",4\nw,5\n");
+        assert_eq!(rows, [(5, "w".into())]);
+        assert!(
+            problems[0].starts_with("t.csv:2:1: error: found 3 fields, expected 2 (one per header column); the record runs from line 2 to line 4, since a quoted field holds the line ends between: is a quote left open?"),
+            "{problems:?}"
+        );
+        // Cut inside a quote: the record runs to the end of the file.
+        let (_, problems) = read("a,b\nx,1\n\"y,cut\nshort\n");
+        assert!(
+            problems[0].starts_with("t.csv:3:1: error: found 1 field, expected 2 (one per header column); the record runs from line 3 to line 4,"),
+            "{problems:?}"
         );
         // A first line of blank names is named as such, where it is; a file of line ends is
         // empty.

@@ -398,10 +398,13 @@ struct Builder<'t> {
     weekdays: Option<Weekdays>,
     /// The events table's values of an attribute per chain and day (none for other tables).
     same_day: Option<SameDay>,
+    /// The metrics table's units checked against each metric's (none for other tables).
+    units: Option<Units>,
 }
 
 /// The value each event gives an attribute of a chain on a day (stage, stack, DA, proof
-/// system: those of which the first event of a day wins), by (chain code, day, attribute),
+/// system, the token's symbol and the token's status short of live: those of which the first
+/// event of a day wins), by (chain code, day, attribute),
 /// with the position of the first event that gave it; and the events that gave another value
 /// on the same day, which change nothing (on one day the first event in file order wins).
 #[derive(Default)]
@@ -419,6 +422,12 @@ impl SameDay {
             "stack_observed" | "stack_change" => of_value("stack"),
             "da_observed" | "da_change" => of_value("DA"),
             "proof_system_observed" | "proof_system_change" => of_value("proof system"),
+            // A live token's symbol is the first of its day's; short of live, the status is
+            // the first statement of its day (a live event beats them whatever the order).
+            "token_launch" | "token_observed" => of_value("token"),
+            "token_announced" => Some(("token status", "announced".to_string())),
+            "token_exploration" => Some(("token status", "exploring".to_string())),
+            "no_token_statement" => Some(("token status", "none".to_string())),
             // The others are decided otherwise on one day (a Superchain join beats a leave).
             _ => None,
         }
@@ -453,6 +462,46 @@ impl SameDay {
                 }
             }
         }
+    }
+}
+
+/// The metrics rows whose unit is not the one their metric is counted in: the value is read as
+/// if in the metric's unit, so each is warned about at its unit.
+struct Units {
+    /// The fields of `metric` and `unit`.
+    fields: (usize, usize),
+    /// The (metric, unit) code pairs seen, with whether the unit is the metric's.
+    seen: Vec<(u32, u32, bool)>,
+    wrong: Vec<Late>,
+}
+
+impl Units {
+    fn check<'c>(&mut self, pos: u32, codes: (u32, u32), cell: &dyn Fn(usize) -> Cell<'c>) {
+        let (metric, unit) = (cell(self.fields.0).as_text(), cell(self.fields.1).as_text());
+        let expected = metric.and_then(super::vocabulary::metric_unit);
+        let right = match self.seen.iter().find(|(m, u, _)| (*m, *u) == codes) {
+            Some(&(.., right)) => right,
+            None => {
+                let right = expected.is_none_or(|e| unit.is_none_or(|u| u == e));
+                self.seen.push((codes.0, codes.1, right));
+                right
+            }
+        };
+        if right || self.wrong.len() >= PER_FILE_LIMIT {
+            return;
+        }
+        let (Some(metric), Some(unit), Some(expected)) = (metric, unit, expected) else {
+            return;
+        };
+        self.wrong.push(Late {
+            pos,
+            field: self.fields.1,
+            message: format!(
+                "unit: \"{}\" is not what {} is counted in: its values are read as {expected}; expected \"{expected}\" (or the value converted to it)",
+                escaped(unit),
+                escaped(metric),
+            ),
+        });
     }
 }
 
@@ -600,6 +649,15 @@ impl<'t> Builder<'t> {
             positions: Vec::new(),
             weekdays: (checking && table.kind == TableKind::Tvl).then(Weekdays::default),
             same_day: (checking && table.kind == TableKind::Events).then(SameDay::default),
+            units: (checking && table.kind == TableKind::Metrics)
+                .then(|| {
+                    Some(Units {
+                        fields: (field("metric")?, field("unit")?),
+                        seen: Vec::new(),
+                        wrong: Vec::new(),
+                    })
+                })
+                .flatten(),
         }
     }
 
@@ -620,6 +678,8 @@ impl<'t> Builder<'t> {
         let mut whole_key = !self.table.unique.is_empty();
         // An event's chain (code) and day, for the events of one day.
         let (mut event_chain, mut event_day) = (None, None);
+        // A metric's code and its unit's, for the check of units.
+        let (mut metric_code, mut unit_code) = (None, None);
         for col in &mut self.columns {
             let c = cell(col.field);
             let (name, ty, field) = (col.schema.name, col.schema.ty, col.field);
@@ -645,6 +705,13 @@ impl<'t> Builder<'t> {
                         match name {
                             "chain" => event_chain = Some(id),
                             "date" => event_day = Some(id),
+                            _ => {}
+                        }
+                    }
+                    if self.units.is_some() {
+                        match name {
+                            "metric" => metric_code = Some(id),
+                            "unit" => unit_code = Some(id),
                             _ => {}
                         }
                     }
@@ -692,6 +759,9 @@ impl<'t> Builder<'t> {
         if whole_key && self.checking {
             self.unique.push(key, pos);
         }
+        if let (Some(units), Some(metric), Some(unit)) = (&mut self.units, metric_code, unit_code) {
+            units.check(pos, (metric, unit), cell);
+        }
         if let Some((kind_field, value_field)) = self.events
             && let Some(kind) = cell(kind_field).as_text()
         {
@@ -726,6 +796,7 @@ impl<'t> Builder<'t> {
             positions,
             weekdays,
             same_day,
+            units,
             ..
         } = other;
         let mut recodes: Vec<(Vec<u32>, Vec<Option<u32>>)> = Vec::new();
@@ -784,6 +855,10 @@ impl<'t> Builder<'t> {
             mine.contradictions.extend(theirs.contradictions);
             mine.contradictions.truncate(PER_FILE_LIMIT);
         }
+        if let (Some(mine), Some(theirs)) = (&mut self.units, units) {
+            mine.wrong.extend(theirs.wrong);
+            mine.wrong.truncate(PER_FILE_LIMIT);
+        }
     }
 
     /// The table read: references to its own keys and repeated keys are checked now, and the
@@ -807,6 +882,7 @@ impl<'t> Builder<'t> {
             positions,
             weekdays,
             same_day,
+            units,
             ..
         } = self;
         let own_keys = key_column(table.kind).and_then(|(name, what)| {
@@ -921,6 +997,9 @@ impl<'t> Builder<'t> {
             let mut contradictions = same_day.contradictions;
             contradictions.sort_by_key(|l| l.pos);
             future.extend(contradictions);
+        }
+        if checked && let Some(units) = units {
+            future.extend(units.wrong);
         }
         TableRead {
             structural,

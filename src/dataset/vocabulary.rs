@@ -77,6 +77,26 @@ pub const METRICS: &[(&str, &str)] = &[
     ("revenue_usd_artemis", "revenue per Artemis, USD per day"),
 ];
 
+/// The unit a metric of [`METRICS`] is counted in (one of [`UNITS`]): a row of another unit
+/// is warned about, since its value is read as if in this one.
+pub fn metric_unit(metric: &str) -> Option<&'static str> {
+    Some(match metric {
+        "txcost_median_usd" => "USD/tx",
+        "fees_paid_usd"
+        | "onchain_profit_usd"
+        | "rent_paid_l1_usd"
+        | "costs_l1_usd"
+        | "costs_total_usd"
+        | "app_fees_usd"
+        | "fees_usd_artemis"
+        | "revenue_usd_artemis" => "USD",
+        "txcount" => "tx",
+        "daa" | "active_addresses_last7d" => "addresses",
+        "throughput_mgas_per_s" => "Mgas/s",
+        _ => return None,
+    })
+}
+
 pub const MAINNET_LAUNCH: &str = "mainnet_launch";
 pub const SHUTDOWN: &str = "shutdown";
 
@@ -127,3 +147,19 @@ pub const LAYER_L1: &str = "L1";
 pub const LAYER_L3: &str = "L3";
 /// The `stack` value meaning "a stack of its own" (normalised to the chain's slug).
 pub const OWN_STACK: &str = "own";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_has_a_unit_of_the_units() {
+        for (metric, _) in METRICS {
+            let unit = metric_unit(metric);
+            assert!(
+                unit.is_some_and(|u| UNITS.contains(&u)),
+                "{metric}: {unit:?}"
+            );
+        }
+    }
+}

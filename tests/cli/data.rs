@@ -1799,15 +1799,19 @@ fn a_reference_to_a_chain_on_an_unread_row_says_it_may_be_there() {
 
 /// Two events giving one attribute of one chain different values on one day: the second
 /// changes nothing (the first in file order wins), so it is warned about at its value with the
-/// first's line; a repeat of the same value, events of other days or chains, and a Superchain
-/// join and leave of one day (the join wins, whatever the order) are not.
+/// first's line; a token's symbol and its status short of live too. A repeat of the same value,
+/// events of other days or chains, a live token beside a statement of the same day (live wins,
+/// whatever the order), and a Superchain join and leave of one day (the join wins) are not.
 #[test]
 fn events_contradicting_each_other_on_one_day_are_warned_about() {
     let mut first = 0;
+    let (mut symbol, mut statement) = (0, 0);
     let mut lines = 0;
     let tmp = broken(|d| {
         let path = d.join("events.csv");
         first = line_of(&path, "2024-11-09,arbitrum,stage_observed,1");
+        symbol = line_of(&path, "2024-11-09,arbitrum,token_observed,ARB");
+        statement = line_of(&path, "2023-08-09,base,no_token_statement");
         let mut text = fs::read_to_string(&path).unwrap();
         text.push_str(
             "2024-11-09,arbitrum,stage_change,0,a second source,l2beat-summary-2024-11\n",
@@ -1818,6 +1822,14 @@ fn events_contradicting_each_other_on_one_day_are_warned_about() {
         text.push_str("2024-11-10,arbitrum,stage_observed,2,another day,l2beat-summary-2024-11\n");
         text.push_str("2024-11-09,base,superchain_join,,,l2beat-summary-2024-11\n");
         text.push_str("2024-11-09,base,superchain_leave,,,l2beat-summary-2024-11\n");
+        text.push_str(
+            "2024-11-09,arbitrum,token_observed,ARBX,a second symbol,l2beat-summary-2024-11\n",
+        );
+        text.push_str(
+            "2024-11-09,arbitrum,token_observed,ARB,the same again,l2beat-summary-2024-11\n",
+        );
+        text.push_str("2023-08-09,base,token_exploration,,a second statement,page-theblock-co\n");
+        text.push_str("2023-08-09,base,token_launch,BASE,live beats statements,page-theblock-co\n");
         fs::write(&path, &text).unwrap();
         lines = text.lines().count();
     });
@@ -1831,10 +1843,53 @@ fn events_contradicting_each_other_on_one_day_are_warned_about() {
     let why = "on one day the first in file order is used, so this one changes nothing; expected one value a day (keep the row the sources support, and mark a disagreement with CONFLICT in its note)";
     assert_eq!(
         warnings,
+        [
+            format!(
+                "mini/events.csv:{}:34: warning: this event gives the chain's stage the value \"0\" on the day the event at line {first} gives it \"1\": {why}",
+                lines - 8
+            ),
+            format!(
+                "mini/events.csv:{}:36: warning: this event gives the chain's token the value \"ARBX\" on the day the event at line {symbol} gives it \"ARB\": {why}",
+                lines - 3
+            ),
+            format!(
+                "mini/events.csv:{}:35: warning: this event gives the chain's token status the value \"exploring\" on the day the event at line {statement} gives it \"none\": {why}",
+                lines - 1
+            ),
+        ],
+        "{err}"
+    );
+}
+
+/// A metric row whose unit is not the one its metric is counted in is read as if it were: a
+/// warning at the unit names the metric's unit; rows of the right unit are not warned about.
+#[test]
+fn a_metric_row_of_another_unit_is_warned_about_at_its_unit() {
+    let mut at = (0, 0);
+    let tmp = broken(|d| {
+        let path = d.join("metrics_daily.csv");
+        let needle = "2024-11-25,arbitrum,txcost_median_usd,0.010201116846622714,USD/tx";
+        at.0 = line_of(&path, needle);
+        at.1 = needle.len() - "USD/tx".len() + 1;
+        replace(
+            &path,
+            needle,
+            "2024-11-25,arbitrum,txcost_median_usd,0.010201116846622714,USD",
+        );
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(" warning: unit:"))
+        .collect();
+    assert_eq!(
+        warnings,
         [format!(
-            "mini/events.csv:{}:34: warning: this event gives the chain's stage the value \"0\" on the day the event at line {first} gives it \"1\": {why}",
-            lines - 4
-        ),],
+            "mini/metrics_daily.csv:{}:{}: warning: unit: \"USD\" is not what txcost_median_usd is counted in: its values are read as USD/tx; expected \"USD/tx\" (or the value converted to it)",
+            at.0, at.1
+        )],
         "{err}"
     );
 }
