@@ -150,6 +150,34 @@ impl<'a> Records<'a> {
         } else {
             None
         };
+        // A compressed file, an archive or a Parquet file named .csv: named for what it is.
+        let packed = [
+            (
+                &b"\x1f\x8b"[..],
+                "gzip-compressed: decompress it first (gunzip)",
+            ),
+            (
+                &b"\x28\xb5\x2f\xfd"[..],
+                "zstd-compressed: decompress it first (unzstd)",
+            ),
+            (
+                &b"\xfd7zXZ\0"[..],
+                "xz-compressed: decompress it first (unxz)",
+            ),
+            (
+                &b"PK\x03\x04"[..],
+                "a ZIP archive (a spreadsheet saved as .xlsx?): export the sheet as \"CSV UTF-8\"",
+            ),
+            (&b"PAR1"[..], "a Parquet file: name it .parquet"),
+        ]
+        .into_iter()
+        .find(|(magic, _)| bytes.starts_with(magic));
+        if let Some((_, what)) = packed {
+            return Err(Problem::file(
+                shown,
+                format!("the file is {what}; expected CSV text (UTF-8)"),
+            ));
+        }
         if let Some(what) = wide {
             return Err(Problem::file(
                 shown,
@@ -737,6 +765,18 @@ mod tests {
         assert!(
             problems[0].starts_with("t.csv:3:1: error: found 1 field, expected 2 (one per header column); the record runs from line 3 to line 4,"),
             "{problems:?}"
+        );
+        // A compressed file named .csv is named for what it is, not as text of another encoding.
+        let open_err = |text: &[u8]| Records::open(text, "t.csv").err().map(|p| p.to_string());
+        assert_eq!(
+            open_err(b"\x1f\x8b\x08\0\0\0\0\0").as_deref(),
+            Some(
+                "t.csv: error: the file is gzip-compressed: decompress it first (gunzip); expected CSV text (UTF-8)"
+            )
+        );
+        assert!(
+            open_err(b"PK\x03\x04\x14\0").is_some_and(|e| e.contains("a ZIP archive")),
+            "a zip"
         );
         // A first line of blank names is named as such, where it is; a file of line ends is
         // empty.

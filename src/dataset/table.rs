@@ -59,17 +59,38 @@ pub fn read(
             "file not found (named in dataset.toml)",
         ));
     }
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("csv") => read_csv(
+    match file_kind(path) {
+        Some(FileKind::Csv) => read_csv(
             table,
             &limits::read_regular(path, shown, limits::TABLE_FILE)?,
             &ctx,
         ),
-        Some("parquet") => read_parquet(table, &parquet::read(path, shown, parquet_limit)?, &ctx),
-        _ => Err(Problem::file(
-            shown,
-            "unsupported file type: expected a .csv or .parquet file",
-        )),
+        Some(FileKind::Parquet) => {
+            read_parquet(table, &parquet::read(path, shown, parquet_limit)?, &ctx)
+        }
+        None => Err(Problem::file(shown, UNSUPPORTED)),
+    }
+}
+
+/// The formats a table's file can be in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Parquet,
+}
+
+/// The problem of a file of another kind.
+pub const UNSUPPORTED: &str = "unsupported file type: expected a .csv or .parquet file";
+
+/// The format of the file at `path`, by its extension in any case (`speed.CSV` is CSV).
+pub fn file_kind(path: &Path) -> Option<FileKind> {
+    let extension = path.extension()?.to_str()?;
+    if extension.eq_ignore_ascii_case("csv") {
+        Some(FileKind::Csv)
+    } else if extension.eq_ignore_ascii_case("parquet") {
+        Some(FileKind::Parquet)
+    } else {
+        None
     }
 }
 

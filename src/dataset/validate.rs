@@ -83,9 +83,22 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, DataErrors> {
         let paths: Vec<_> = wave.iter().map(|t| path_of(t.key)).collect();
         let read_one = |(table, path): (&&'static Table, &std::path::PathBuf)| {
             let shown = path.display().to_string();
-            // A missing file is placed at the path that names it, where a typo would be.
+            let entry = &manifest.files[table.key];
+            // A file of another kind, and a missing file, are placed at the path that names
+            // it, where a typo would be.
+            if table::file_kind(path).is_none() {
+                let message = format!(
+                    "[files.{}] path {:?}: {} ({shown})",
+                    table.key,
+                    entry.path.get_ref(),
+                    table::UNSUPPORTED
+                );
+                return (
+                    table.kind,
+                    Err(manifest.places.problem_at(entry.path.span().start, message)),
+                );
+            }
             if !path.exists() {
-                let entry = &manifest.files[table.key];
                 let linked = std::fs::symlink_metadata(path).is_ok();
                 let message = format!(
                     "[files.{}] path {:?}: {} ({shown}): expected the file holding {}",
@@ -231,8 +244,7 @@ fn data_limits(
     size: &BTreeMap<&'static str, u64>,
 ) -> Result<BTreeMap<&'static str, DataLimit>, Problem> {
     let path_of = |key: &str| dir.join(manifest.files[key].path.get_ref());
-    let is_parquet =
-        |key: &str| path_of(key).extension().and_then(|e| e.to_str()) == Some("parquet");
+    let is_parquet = |key: &str| table::file_kind(&path_of(key)) == Some(table::FileKind::Parquet);
     let data: Vec<(&'static str, u64)> = TABLES
         .iter()
         .map(|t| {

@@ -121,11 +121,15 @@ impl Diagnostic {
     }
 
     /// `file:line:column`, or just `file` when the problem has no position.
+    /// `file:line:column` (or the file alone), a file name's control and invisible characters
+    /// shown as symbols: a line end or an escape sequence in a directory's name would split the
+    /// line or vanish on a terminal.
     pub fn location(&self) -> String {
+        let file = text::displayable(self.file.clone());
         if self.line == 0 {
-            self.file.clone()
+            file
         } else {
-            format!("{}:{}:{}", self.file, self.line, self.column)
+            format!("{file}:{}:{}", self.line, self.column)
         }
     }
 
@@ -289,6 +293,19 @@ mod tests {
         assert_eq!(
             e.clone().warning().to_string().lines().next(),
             Some("rules/a.rhai:2:11: warning: unknown field")
+        );
+    }
+
+    #[test]
+    fn a_file_name_with_a_line_end_or_an_escape_stays_on_its_line() {
+        let e = Diagnostic::at("data\nx\u{1b}[31m/chains.csv", "a\nb", 2, 1, "bad");
+        assert_eq!(
+            e.to_string().lines().next(),
+            Some("data\u{240a}x\u{241b}[31m/chains.csv:2:1: error: bad")
+        );
+        assert_eq!(
+            e.file, "data\nx\u{1b}[31m/chains.csv",
+            "kept as it is for JSON"
         );
     }
 

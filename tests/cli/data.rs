@@ -35,6 +35,32 @@ fn missing_file_is_named() {
     "#);
 }
 
+/// A file of another kind is placed at the path that names it; an extension in capitals is
+/// the same kind (`speed.CSV` is CSV).
+#[test]
+fn a_file_of_another_kind_is_named_at_its_path() {
+    insta::assert_snapshot!(check_fails(|d| {
+        fs::rename(d.join("speed.csv"), d.join("speed.txt")).unwrap();
+        replace(&d.join("dataset.toml"), "path = \"speed.csv\"", "path = \"speed.txt\"");
+    }), @r#"
+    mini/dataset.toml:36:8: error: [files.speed] path "speed.txt": unsupported file type: expected a .csv or .parquet file (mini/speed.txt)
+       |
+    36 | path = "speed.txt"
+       |        ^
+    1 problem found; the dataset was not loaded
+    "#);
+    let tmp = broken(|d| {
+        fs::rename(d.join("speed.csv"), d.join("speed.CSV")).unwrap();
+        replace(
+            &d.join("dataset.toml"),
+            "path = \"speed.csv\"",
+            "path = \"speed.CSV\"",
+        );
+    });
+    let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
 #[test]
 fn missing_column_is_named_with_the_expected_columns() {
     insta::assert_snapshot!(check_fails(|d| {
