@@ -15,10 +15,12 @@ use super::Outcome;
 use super::args::{AsOfArg, DataArg, RulesArg};
 use super::inputs::{as_of, load_both};
 use super::output::{eprint, print, terminal_width};
+use crate::diagnostics::Diagnostic;
 use crate::evaluate::ScreenOptions;
 use crate::report::files::write_file;
 use crate::report::template::Templates;
 use crate::report::{self, Format};
+use crate::rules::RuleScope;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -64,7 +66,21 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
         threads: args.threads.map(usize::from),
         ..Default::default()
     };
-    let result = crate::screen(&ds, &pack, as_of(&ds, &args.as_of)?, &options)?;
+    let as_of = as_of(&ds, &args.as_of)?;
+    let result = crate::screen(&ds, &pack, as_of, &options)?;
+    // An empty universe is a screen all the same (a backtest's early dates are), but at a date
+    // asked for it is almost always one too early: said so, with where the data starts.
+    let judges_chains = result.rules.iter().any(|r| r.scope == RuleScope::Chain);
+    if result.chains.is_empty() && result.chains_asked.is_none() && judges_chains {
+        let first = crate::tvl_span(&ds)
+            .map(|(first, _)| format!(" (its first TVL point is {first})"))
+            .unwrap_or_default();
+        let message = format!(
+            "no chain of dataset {} is in the universe as of {as_of}: none had launched by then, or every one had shut down{first}; give a later --as-of",
+            ds.manifest.name
+        );
+        eprint(&Diagnostic::file("", message).warning().styled());
+    }
     let text = match &templates {
         Some(templates) => {
             let memos = args.out.as_deref().map(memos_beside).unwrap_or_default();

@@ -237,6 +237,48 @@ fn every_status_appears_on_the_fixture() {
     );
 }
 
+/// A screen at a date before any chain had launched is a screen (exit 0, the sector judged),
+/// with a warning that says where the data starts; one of sector rules alone, or of chains
+/// named, has no such warning (the sector is what it judges; the chains named are explained).
+#[test]
+fn a_screen_before_every_chain_warns_where_the_data_starts() {
+    let tmp = broken(|_| {});
+    let out = moat(
+        tmp.path(),
+        &[
+            "screen",
+            "--data",
+            "mini",
+            "--as-of",
+            "2000-01-01",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: no chain of dataset mini is in the universe as of 2000-01-01: none had launched by then, or every one had shut down (its first TVL point is 2024-11-03); give a later --as-of"
+        ],
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["chains"].as_array().map(Vec::len), Some(0));
+    for more in [["--only", "sector_moats"], ["--chains", "base"]] {
+        let mut args = vec!["screen", "--data", "mini", "--as-of", "2000-01-01"];
+        args.extend(more);
+        let out = moat(tmp.path(), &args);
+        assert!(
+            !stderr(&out).contains("warning"),
+            "{more:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
 /// The whole JSON screen of the shipped data and rules, stored: a change made for speed (or
 /// any other reason that should not change a result) must leave every verdict, reason,
 /// evidence entry, order and stamp as it was. After a deliberate change of the data, the rules
