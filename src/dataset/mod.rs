@@ -95,6 +95,35 @@ impl Dataset {
                 *first = (*first).min(d);
             }
         }
+        // For a chain shut down, the first sign that it had launched (any date): a shutdown
+        // dated before it is most likely a wrong date, and the chain is never screened.
+        let mut launched: std::collections::HashMap<&str, chrono::NaiveDate> =
+            std::collections::HashMap::new();
+        if !shutdown.is_empty() {
+            let mut seen = |chain: Option<&str>, date: Option<chrono::NaiveDate>| {
+                if let (Some(chain), Some(d)) = (chain, date)
+                    && let Some((&key, _)) = shutdown.get_key_value(chain)
+                {
+                    let first = launched.entry(key).or_insert(d);
+                    *first = (*first).min(d);
+                }
+            };
+            for column in ["launch_date", "stage_asof"] {
+                for (slug, d) in known.iter().zip(frame::dates(&self.chains, column)?) {
+                    seen(slug.as_deref(), d);
+                }
+            }
+            for k in 0..dates.len() {
+                let kind = kinds[k].as_deref().unwrap_or_default();
+                if kind == vocabulary::MAINNET_LAUNCH || vocabulary::STAGE_KINDS.contains(&kind) {
+                    seen(chains[k].as_deref(), dates[k]);
+                }
+            }
+            let tvl_chains = frame::texts(&self.tvl, "chain")?;
+            for (chain, d) in tvl_chains.iter().zip(frame::dates(&self.tvl, "date")?) {
+                seen(chain.as_deref(), d);
+            }
+        }
         Ok(slugs
             .iter()
             .map(|&slug| {
@@ -109,9 +138,14 @@ impl Dataset {
                     "{slug} is an L1 context chain: it is never screened, so it has no features and no verdicts"
                 ),
                 Some(_) => match shutdown.get(slug) {
-                    Some(d) => format!(
-                        "{slug} is not in the universe as of {as_of}: it shut down on {d} (a shutdown event)"
-                    ),
+                    Some(d) => match launched.get(slug).filter(|first| *first > d) {
+                        Some(first) => format!(
+                            "{slug} is not in the universe as of {as_of}: it shut down on {d} (a shutdown event), before the first sign that it had launched ({first}), so it is never screened: is the shutdown's date right?"
+                        ),
+                        None => format!(
+                            "{slug} is not in the universe as of {as_of}: it shut down on {d} (a shutdown event)"
+                        ),
+                    },
                     None => format!(
                         "{slug} is not in the universe as of {as_of}: nothing dated on or before it shows that it had launched (a launch date, a mainnet launch or stage event, a TVL point)"
                     ),

@@ -1536,12 +1536,25 @@ fn chains_without_tvl_are_only_the_screened_ones() {
                 ("launch_date", "2022-01-01"),
             ],
         );
-        edit_lines(d, "chains.csv", |_| false, &[&quiet, &gone]);
+        // A shutdown dated before the chain's launch: a wrong date, most likely.
+        let early = chain_row(
+            d,
+            &[
+                ("slug", "early"),
+                ("name", "Early"),
+                ("layer", "L2"),
+                ("launch_date", "2022-03-01"),
+            ],
+        );
+        edit_lines(d, "chains.csv", |_| false, &[&quiet, &gone, &early]);
         edit_lines(
             d,
             "events.csv",
             |_| false,
-            &["2024-06-01,gone,shutdown,,,l2beat-summary-2024-11"],
+            &[
+                "2024-06-01,gone,shutdown,,,l2beat-summary-2024-11",
+                "2010-01-01,early,shutdown,,,l2beat-summary-2024-11",
+            ],
         );
     });
     let out = moat(tmp.path(), &["data", "check", "--data", "mini"]);
@@ -1549,6 +1562,10 @@ fn chains_without_tvl_are_only_the_screened_ones() {
     let text = stdout(&out);
     assert!(
         text.contains("  not screened at the vintage: gone is not in the universe as of 2024-12-29: it shut down on 2024-06-01 (a shutdown event)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  not screened at the vintage: early is not in the universe as of 2024-12-29: it shut down on 2010-01-01 (a shutdown event), before the first sign that it had launched (2022-03-01), so it is never screened: is the shutdown's date right?\n"),
         "{text}"
     );
     assert!(
