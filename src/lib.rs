@@ -224,7 +224,13 @@ pub fn memo(
     if !absent.is_empty() {
         return Err(Error::messages(&absent, "no memo was written"));
     }
-    let year_ago = index.universe(memo::year_before(as_of), &pack.feature_options())?;
+    // "A year ago" is 52 weeks before the TVL week the memo reads now (its TVL, rank and
+    // share), as the 52-week change and the sector memo count it, not before the as-of date,
+    // which may be weeks after the last TVL point.
+    let year_ago = index.universe(
+        memo::year_before(universe.tvl_week.unwrap_or(as_of)),
+        &pack.feature_options(),
+    )?;
     let result = evaluate::screen(pack, &universe, &ScreenOptions::default())?;
     let weekly = memo::Weekly::new(&universe);
     let mut run = authoring::whatif::RunBound::new();

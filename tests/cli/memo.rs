@@ -605,3 +605,33 @@ fn a_memo_of_no_chain_screened_writes_nothing() {
     );
     assert!(!tmp.path().join("memos").exists());
 }
+
+/// "A year ago" is 52 weeks before the TVL week read now (on the shipped data, the last TVL
+/// point is 125 days before the vintage), as the 52-week change counts it: Optimism's TVL a
+/// year ago and now give its 52-week change, and Base's share a year ago is the sector memo's.
+#[test]
+fn a_year_ago_is_52_weeks_before_the_tvl_week_read_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = moat(
+        tmp.path(),
+        &[
+            "memo", "optimism", "--sector", "--format", "md", "--out", "m",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let memo = read(&tmp.path().join("m/optimism.md"));
+    assert!(
+        memo.contains("| Now (2026-08-22) | 2026-04-19 | $382M | #5 of 65 | 4.2% |\n| A year ago (2025-04-20) | 2025-04-20 | $374M | #3 of 61 | 5.3% |\n"),
+        "{memo}"
+    );
+    // $374M → $382M is the 52-week change the peers table gives Optimism.
+    assert!(
+        memo.contains("| 5 | **OP Mainnet** | $382M | 4.2% | +2.2% |"),
+        "{memo}"
+    );
+    let sector = read(&tmp.path().join("m/sector.md"));
+    assert!(
+        sector.contains("\n| 1 | Base | $4.5B | 49% | 35% |\n"),
+        "{sector}"
+    );
+}
