@@ -635,3 +635,34 @@ fn a_year_ago_is_52_weeks_before_the_tvl_week_read_now() {
         "{sector}"
     );
 }
+
+/// The sector memo gives every run of a #1 in HTML as in Markdown.
+#[test]
+fn the_sector_memo_lists_every_run_of_a_leader_in_both_formats() {
+    let tmp = screen_dir(&[]);
+    memo_in(tmp.path(), &["--sector", "--format", "md"]);
+    memo_in(tmp.path(), &["--sector", "--format", "html"]);
+    let md = read(&tmp.path().join("memos/sector.md"));
+    let from_md: Vec<Vec<String>> = md
+        .split("| #1 | from | to | weeks |\n|---|---|---|---:|\n")
+        .nth(1)
+        .expect("the table of runs")
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(!from_md.is_empty());
+    let doc = Html::parse_document(&read(&tmp.path().join("memos/sector.html")));
+    let rows = Selector::parse("#leader table:last-of-type tbody tr").unwrap();
+    let cells = Selector::parse("td").unwrap();
+    let from_html: Vec<Vec<String>> = doc
+        .select(&rows)
+        .map(|tr| tr.select(&cells).map(|td| td.text().collect()).collect())
+        .collect();
+    assert_eq!(from_html, from_md);
+}
