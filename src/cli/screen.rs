@@ -83,7 +83,11 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
     }
     let text = match &templates {
         Some(templates) => {
-            let memos = args.out.as_deref().map(memos_beside).unwrap_or_default();
+            let memos = args
+                .out
+                .as_deref()
+                .map(|page| memos_beside(page, &result.stamps.memo_key()))
+                .unwrap_or_default();
             report::html::screen(&result, templates, &memos)?
         }
         None => {
@@ -116,19 +120,62 @@ pub fn run(args: ScreenArgs) -> crate::Result<Outcome> {
     Ok(outcome)
 }
 
-/// The HTML files beside `page` (other than itself): the memos it may link to.
-fn memos_beside(page: &Path) -> BTreeSet<String> {
+/// The HTML files beside `page` (other than itself): the memos it may link to. A memo written
+/// for another date, dataset or rule pack (its `moat-memo` meta tag is not `key`) is not
+/// linked, and a note on stderr says so; an HTML file without the tag (a memo of an older moat,
+/// or of templates that leave it out) is linked as before.
+fn memos_beside(page: &Path, key: &str) -> BTreeSet<String> {
     let dir = page
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let own = page.file_name();
-    std::fs::read_dir(dir)
+    let mut stale = Vec::new();
+    let memos = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .filter(|e| Some(e.file_name().as_os_str()) != own)
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.ends_with(".html"))
-        .collect()
+        .filter(|name| match memo_key(&dir.join(name)) {
+            Some(theirs) if theirs != key => {
+                stale.push((name.clone(), theirs));
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    stale.sort();
+    if let Some((first, theirs)) = stale.first() {
+        let more = match stale.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let as_of = theirs.split(' ').next().unwrap_or_default();
+        eprint(&format!(
+            "note: {first}{more} beside the page not linked: written for another date, dataset or rule pack ({first} as of {as_of}); write them again with `moat memo` and the same --as-of, --data and --rules"
+        ));
+    }
+    memos
+}
+
+/// The `moat-memo` meta tag of the HTML file at `path`, read from its first few kilobytes (a
+/// regular file only: opening a FIFO would wait for a writer).
+fn memo_key(path: &Path) -> Option<String> {
+    use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    let head = String::from_utf8_lossy(&head);
+    let tag = "<meta name=\"moat-memo\" content=\"";
+    let start = head.find(tag)? + tag.len();
+    let end = head[start..].find('"')?;
+    Some(head[start..start + end].to_string())
 }

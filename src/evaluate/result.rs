@@ -33,6 +33,17 @@ pub struct Stamps {
     pub moat_version: String,
 }
 
+impl Stamps {
+    /// What a memo and a screen must share for the screen to link the memo: the as-of date,
+    /// the dataset's content hash and the rule pack's hash.
+    pub fn memo_key(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.as_of, self.dataset_hash, self.rule_pack_hash
+        )
+    }
+}
+
 /// The verdict that decided a chain's overall result (`deciding`), so a one-line report can
 /// say why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

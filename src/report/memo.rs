@@ -2,7 +2,8 @@
 //! charts as SVG files beside it, which the Markdown links) and to HTML (one self-contained
 //! page with the same charts inline). The template context is the memo's typed values as they
 //! serialize, plus `figures`: each chart with its `title`, the `file` the Markdown links and
-//! the `svg` the HTML inlines.
+//! the `svg` the HTML inlines, and `memo_key` (see `Stamps::memo_key`), which the HTML page
+//! carries for the screen page that links it.
 
 use super::chart;
 use super::files::OutFile;
@@ -49,7 +50,15 @@ pub fn chain(
     templates: &Templates,
     format: MemoFormat,
 ) -> Result<Vec<OutFile>, Error> {
-    files(&memo.slug, "chain", memo, &memo.charts, templates, format)
+    let key = memo.stamps.memo_key();
+    files(
+        &memo.slug,
+        "chain",
+        (memo, &key),
+        &memo.charts,
+        templates,
+        format,
+    )
 }
 
 /// The files of the sector memo: `sector.md` and its charts, `sector.html`.
@@ -58,13 +67,21 @@ pub fn sector(
     templates: &Templates,
     format: MemoFormat,
 ) -> Result<Vec<OutFile>, Error> {
-    files("sector", "sector", memo, &memo.charts, templates, format)
+    let key = memo.stamps.memo_key();
+    files(
+        "sector",
+        "sector",
+        (memo, &key),
+        &memo.charts,
+        templates,
+        format,
+    )
 }
 
 fn files(
     base: &str,
     template: &str,
-    memo: &impl Serialize,
+    (memo, memo_key): (&impl Serialize, &str),
     charts: &[Chart],
     templates: &Templates,
     format: MemoFormat,
@@ -82,6 +99,7 @@ fn files(
         .collect::<anyhow::Result<Vec<Figure>>>()?;
     let context = context! {
         figures => Value::from(Serde(&figures)),
+        memo_key => memo_key,
         ..Value::from(Serde(memo))
     };
     let mut out = Vec::new();

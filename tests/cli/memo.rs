@@ -666,3 +666,37 @@ fn the_sector_memo_lists_every_run_of_a_leader_in_both_formats() {
         .collect();
     assert_eq!(from_html, from_md);
 }
+
+/// A screen page links only the memos of its own date, data and rules: memos written at the
+/// vintage are not linked from a page of an earlier date, and a note says why.
+#[test]
+fn a_screen_page_links_no_memo_of_another_date() {
+    let tmp = screen_dir(&[]);
+    memo_in(tmp.path(), &["base", "--sector", "--format", "html"]);
+    let page = |as_of: &str, out: &str| {
+        moat(
+            tmp.path(),
+            &[
+                "screen", "--data", "mini", "--rules", "rules", "--as-of", as_of, "--format",
+                "html", "--out", out,
+            ],
+        )
+    };
+    let links = |file: &str| -> Vec<String> {
+        let doc = Html::parse_document(&read(&tmp.path().join(file)));
+        doc.select(&Selector::parse("a").unwrap())
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect()
+    };
+    let out = page("2024-12-29", "memos/now.html");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(links("memos/now.html"), ["sector.html", "base.html"]);
+    let out = page("2024-12-01", "memos/then.html");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(links("memos/then.html").is_empty());
+    assert!(
+        stderr(&out).starts_with("note: base.html and 1 more beside the page not linked: written for another date, dataset or rule pack (base.html as of 2024-12-29)"),
+        "{}",
+        stderr(&out)
+    );
+}
