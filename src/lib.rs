@@ -61,11 +61,21 @@ pub fn load_rules(dir: &Path) -> Result<RulePack> {
 /// the data was retrieved) is refused unless `allow_future`: nothing after the vintage is
 /// known, so such a result would judge stale data as current.
 pub fn as_of(ds: &Dataset, given: Option<NaiveDate>, allow_future: bool) -> Result<NaiveDate> {
+    date_within(ds, given, allow_future, "the as-of date")
+}
+
+/// [`as_of`] for a date named `what` in the message (`--to`, `--from` of a backtest).
+pub fn date_within(
+    ds: &Dataset,
+    given: Option<NaiveDate>,
+    allow_future: bool,
+    what: &str,
+) -> Result<NaiveDate> {
     let vintage = ds.manifest.vintage_date();
     match given {
         None => Ok(vintage),
         Some(d) if d > vintage && !allow_future => Err(anyhow::anyhow!(
-            "the as-of date {d} is after the vintage of dataset {} ({vintage}, when its data was retrieved): nothing after {vintage} is known, so a result at {d} would judge stale data as current; pass --allow-future to run it anyway, or pull fresh data",
+            "{what} {d} is after the vintage of dataset {} ({vintage}, when its data was retrieved): nothing after {vintage} is known, so a result at {d} would judge stale data as current; pass --allow-future to run it anyway, or pull fresh data",
             ds.manifest.name
         )
         .into()),

@@ -80,8 +80,18 @@ pub fn run(args: BacktestArgs) -> crate::Result<Outcome> {
     // A TVL point dated after the vintage is a warning of `data check`, not a date to judge
     // at: the default span ends at the vintage.
     let last = last.min(ds.manifest.vintage_date());
-    let from = crate::as_of(&ds, Some(args.from.unwrap_or(first)), args.allow_future)?;
-    let to = crate::as_of(&ds, Some(args.to.unwrap_or(last)), args.allow_future)?;
+    let from = crate::date_within(
+        &ds,
+        Some(args.from.unwrap_or(first)),
+        args.allow_future,
+        "--from",
+    )?;
+    let to = crate::date_within(
+        &ds,
+        Some(args.to.unwrap_or(last)),
+        args.allow_future,
+        "--to",
+    )?;
     let options = ScreenOptions {
         chains: args.chains,
         rules: args.only,

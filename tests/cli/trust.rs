@@ -217,6 +217,25 @@ fn a_date_after_the_vintage_is_refused_unless_allowed() {
         let out = moat(&repo(), &all);
         assert_ne!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
+    // A backtest names the option whose date it refuses.
+    let out = moat(
+        &repo(),
+        &[
+            "backtest",
+            "--to",
+            "2099-01-01",
+            "--data",
+            "datasets/l2",
+            "--rules",
+            "rules",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --to 2099-01-01 is after the vintage of dataset l2"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A date option's value with control characters is quoted with them written as `<U+001B>`
