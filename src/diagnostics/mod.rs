@@ -16,7 +16,7 @@ mod position;
 mod suggest;
 mod text;
 
-pub use position::{LineIndex, csv_field_column, line_col};
+pub use position::{LineIndex, csv_field_column, line_col, toml_error};
 pub use suggest::{did_you_mean, suggestion, unknown};
 pub use text::{code_point, displayable, escaped, is_reordering, number, unprintable, unshown};
 

@@ -237,8 +237,8 @@ pub fn parse(file: &str, text: &str) -> Result<ScreenSettings, Vec<Diagnostic>> 
         if every.len() > 1 && every.len() > values {
             return every;
         }
-        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        let mut message = e.message().trim_end().to_string();
+        let ((line, column), mut message) =
+            crate::diagnostics::toml_error(text, e.span(), e.message());
         let spans_text = e.span().is_some_and(|s| !s.is_empty());
         if let Some(key) = key_path(text, line).filter(|_| spans_text)
             && !message.contains(&format!("`{key}`"))
@@ -573,6 +573,22 @@ mod tests {
         assert!(
             seen[3].starts_with("screen.toml:15:9 `rules.traction.params.floor` is -inf"),
             "{seen:#?}"
+        );
+    }
+
+    #[test]
+    fn a_key_nested_past_the_readers_limit_is_placed_and_said_in_words() {
+        let deep = vec!["a"; 100].join(".");
+        let text = format!("{GOOD}[rules.traction.params]\n{deep} = 1\n");
+        let errs = parse("screen.toml", &text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].location(), "screen.toml:12:1");
+        assert!(
+            errs[0]
+                .message
+                .starts_with("keys or values nested 80 levels deep or more"),
+            "{}",
+            errs[0]
         );
     }
 

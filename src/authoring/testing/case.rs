@@ -114,8 +114,8 @@ pub fn parse_file(file: &str, text: &str, pack: &PackView) -> Parsed {
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc.into_inner(),
         Err(e) => {
-            let at = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            p.error(at, e.message().trim_end().to_string());
+            let (at, message) = crate::diagnostics::toml_error(text, e.span(), e.message());
+            p.error(at, message);
             return Parsed {
                 problems: p.errors,
                 ..Parsed::default()
