@@ -86,6 +86,33 @@ pub fn csv_field_column(line: &str, field: usize) -> usize {
     line.chars().count() + 2
 }
 
+/// How many parts a TOML key may have, or how deep tables and arrays may nest: the `toml`
+/// crate's limit, past which it says only "recursion limit", with no place.
+const TOML_NESTING: usize = 80;
+
+/// Where a TOML reader's error is (its span's start; for an error without one, 1:1) and what it
+/// says: the bare "recursion limit" is placed at the first key of `TOML_NESTING` parts or more
+/// and said in words.
+pub fn toml_error(
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    message: &str,
+) -> ((usize, usize), String) {
+    let message = message.trim_end();
+    if span.is_none() && message == "recursion limit" {
+        let deep = text.lines().enumerate().find_map(|(i, line)| {
+            let key = line.split('=').next().unwrap_or_default();
+            (key.matches('.').count() + 1 >= TOML_NESTING).then_some(i + 1)
+        });
+        let said = format!(
+            "keys or values nested {TOML_NESTING} levels deep or more (a dotted key of {TOML_NESTING} parts, or tables or arrays within each other as deep): expected fewer levels"
+        );
+        return ((deep.unwrap_or(1), 1), said);
+    }
+    let at = span.map_or((1, 1), |s| line_col(text, s.start));
+    (at, message.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,31 +142,4 @@ mod tests {
         assert_eq!(csv_field_column(line, 2), 19);
         assert_eq!(csv_field_column("a,b", 2), 5);
     }
-}
-
-/// How many parts a TOML key may have, or how deep tables and arrays may nest: the `toml`
-/// crate's limit, past which it says only "recursion limit", with no place.
-const TOML_NESTING: usize = 80;
-
-/// Where a TOML reader's error is (its span's start; for an error without one, 1:1) and what it
-/// says: the bare "recursion limit" is placed at the first key of `TOML_NESTING` parts or more
-/// and said in words.
-pub fn toml_error(
-    text: &str,
-    span: Option<std::ops::Range<usize>>,
-    message: &str,
-) -> ((usize, usize), String) {
-    let message = message.trim_end();
-    if span.is_none() && message == "recursion limit" {
-        let deep = text.lines().enumerate().find_map(|(i, line)| {
-            let key = line.split('=').next().unwrap_or_default();
-            (key.matches('.').count() + 1 >= TOML_NESTING).then_some(i + 1)
-        });
-        let said = format!(
-            "keys or values nested {TOML_NESTING} levels deep or more (a dotted key of {TOML_NESTING} parts, or tables or arrays within each other as deep): expected fewer levels"
-        );
-        return ((deep.unwrap_or(1), 1), said);
-    }
-    let at = span.map_or((1, 1), |s| line_col(text, s.start));
-    (at, message.to_string())
 }
