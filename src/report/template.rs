@@ -139,7 +139,9 @@ impl Templates {
                 )
             })
         };
+        let before = process_allocated();
         std::thread::scope(|s| {
+            let (done, finished) = std::sync::mpsc::channel::<()>();
             let spawned = std::thread::Builder::new()
                 .name("template".into())
                 .stack_size(RENDER_STACK)
@@ -147,16 +149,76 @@ impl Templates {
                 // thread.
                 .spawn_scoped(s, {
                     let context = context.clone();
-                    || render(context)
+                    move || {
+                        let rendered = render(context);
+                        drop(done);
+                        rendered
+                    }
                 });
             match spawned {
-                Ok(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Ok(thread) => {
+                    // Until it ends (the channel closes), the process's memory is watched.
+                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                        finished.recv_timeout(WATCH_EVERY)
+                    {
+                        if let (Some(before), Some(now)) = (before, process_allocated())
+                            && now.saturating_sub(before) > RUNAWAY
+                        {
+                            let shown = self.files.get(name).map_or(name, |(_, shown)| shown);
+                            runaway(name, shown);
+                        }
+                    }
+                    thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                }
                 Err(_) => render(context),
             }
         })
     }
+}
+
+/// What the process may come to hold beyond what it held when a rendering started before the
+/// rendering is stopped from outside it: minijinja builds some values in one step of its own,
+/// where neither its fuel nor the check of [`MEMORY`] at every value written runs (a list added
+/// to itself in a loop is copied whole once it is 32 additions deep: 33 additions copy 8
+/// billion items). Four times the memory a rendering may hold, so that a value that is only
+/// large (700 MB written) still meets that check first, at the value written.
+const RUNAWAY: u64 = 4 * MEMORY as u64;
+
+/// How often the memory of the process is read while a template renders (the rendering's end
+/// is not waited for any longer: it closes a channel).
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The bytes the process holds, as jemalloc counts them (`None` if it cannot say).
+fn process_allocated() -> Option<u64> {
+    tikv_jemalloc_ctl::epoch::advance().ok()?;
+    tikv_jemalloc_ctl::stats::allocated::read()
+        .ok()
+        .map(|b| b as u64)
+}
+
+/// A rendering past [`RUNAWAY`] cannot be stopped from inside minijinja, and its thread cannot
+/// be stopped from outside: the process ends, with the error a rendering holding more than
+/// [`MEMORY`] gets when it writes a value (it holds more than that too) and exit 2, before any
+/// file of the run is written (every file is rendered before any is written).
+fn runaway(name: &str, shown: &str) -> ! {
+    let error = Diagnostic::file(
+        shown,
+        format!(
+            "the template holds more than {} of memory (a value growing without end?)",
+            crate::dataset::limits::size_in_words(MEMORY as u64)
+        ),
+    );
+    let mut err = anstream::stderr().lock();
+    let _ = std::io::Write::write_fmt(
+        &mut err,
+        format_args!(
+            "{}\nthe template {name} could not be rendered; nothing was written\n",
+            error.styled()
+        ),
+    );
+    std::process::exit(2)
 }
 
 /// The largest template file: 1 MiB, where the built-in ones are a few KB each.

@@ -700,3 +700,24 @@ fn a_screen_page_links_no_memo_of_another_date() {
         stderr(&out)
     );
 }
+
+/// A template whose value grows in steps no check of moat runs inside (a string added to
+/// itself in a loop) is stopped from outside once the process has taken 2 GiB more: exit 2,
+/// the error, and nothing written.
+#[test]
+fn a_template_taking_gigabytes_in_one_step_is_stopped() {
+    let tmp = screen_dir(&[]);
+    fs::create_dir(tmp.path().join("tpl")).unwrap();
+    fs::write(
+        tmp.path().join("tpl/chain.md.j2"),
+        "{% set ns = namespace(s=\"xy\") %}{% for i in range(34) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}\n",
+    )
+    .unwrap();
+    let out = memo_with_tpl(tmp.path(), &["--format", "md", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "tpl/chain.md.j2: error: the template holds more than 512 MiB of memory (a value growing without end?)\nthe template chain.md.j2 could not be rendered; nothing was written\n",
+    );
+    assert!(!tmp.path().join("out").exists());
+}
