@@ -1054,3 +1054,22 @@ fn check_reports_names_given_to_every_helper_in_a_branch_no_chain_takes() {
     );
     assert!(err.ends_with("4 problems in rules/\n"), "{err}");
 }
+
+/// A param key holding a reordering character is an error, and the warning that no rule reads
+/// it shows the key as every message does, the character replaced.
+#[test]
+fn a_param_key_with_a_reordering_character_is_shown_replaced_in_every_message() {
+    let out = check_broken(|r| {
+        replace(
+            &r.join("screen.toml"),
+            "[rules.traction.params]\n",
+            "[rules.traction.params]\n\"key\u{202e}abc\" = 1\n",
+        )
+    });
+    let text = stderr(&out);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(
+        text.contains("warning: param `key\u{fffd}abc` of rule `traction` is never read"),
+        "{text}"
+    );
+}

@@ -90,7 +90,9 @@ impl ParamSettings {
                 .iter()
                 .filter(|k| !reads.is_some_and(|r| r.contains(&k.name)))
             {
-                let name = &key.name;
+                // A key holding a control or reordering character is an error of its own; its
+                // name is shown here as symbols, as every message quotes one.
+                let name = crate::diagnostics::displayable(key.name.clone());
                 out.push(
                     Diagnostic::at(
                         &screen.path,
