@@ -489,28 +489,60 @@ impl SameDay {
 /// The metrics rows whose unit is not the one their metric is counted in: the value is read as
 /// if in the metric's unit, so each is warned about at its unit.
 struct Units {
-    /// The fields of `metric` and `unit`.
+    /// The places of `metric` and `unit` among the builder's columns, and their fields.
+    cols: (usize, usize),
     fields: (usize, usize),
-    /// The (metric, unit) code pairs seen, with whether the unit is the metric's.
-    seen: Vec<(u32, u32, bool)>,
+    /// Whether unit code `u` is the unit of metric code `m`, at `m * units + u` (both columns'
+    /// dictionaries are fixed: a code is the place of its value in the vocabulary).
+    right: Vec<bool>,
+    units: usize,
     wrong: Vec<Late>,
 }
 
 impl Units {
-    fn check<'c>(&mut self, pos: u32, codes: (u32, u32), cell: &dyn Fn(usize) -> Cell<'c>) {
-        let (metric, unit) = (cell(self.fields.0).as_text(), cell(self.fields.1).as_text());
-        let expected = metric.and_then(super::vocabulary::metric_unit);
-        let right = match self.seen.iter().find(|(m, u, _)| (*m, *u) == codes) {
-            Some(&(.., right)) => right,
-            None => {
-                let right = expected.is_none_or(|e| unit.is_none_or(|u| u == e));
-                self.seen.push((codes.0, codes.1, right));
-                right
-            }
+    /// For a builder of the metrics table whose `columns` hold `metric` and `unit`.
+    fn new(columns: &[Col]) -> Option<Units> {
+        let place = |name: &str| columns.iter().position(|c| c.schema.name == name);
+        let cols = (place("metric")?, place("unit")?);
+        let dict = |i: usize| match &columns[i].values {
+            Values::Coded(dict, _) => Some(dict),
+            _ => None,
         };
-        if right || self.wrong.len() >= PER_FILE_LIMIT {
+        let (metrics, units) = (dict(cols.0)?, dict(cols.1)?);
+        let mut right = Vec::with_capacity(metrics.len() * units.len());
+        for m in 0..metrics.len() as u32 {
+            let expected = super::vocabulary::metric_unit(metrics.value(m));
+            for u in 0..units.len() as u32 {
+                right.push(expected.is_none_or(|e| e == units.value(u)));
+            }
+        }
+        Some(Units {
+            cols,
+            fields: (columns[cols.0].field, columns[cols.1].field),
+            right,
+            units: units.len(),
+            wrong: Vec::new(),
+        })
+    }
+
+    /// Check the row just read at `pos`, from the codes its metric and unit were given.
+    fn check<'c>(&mut self, pos: u32, columns: &[Col], cell: &dyn Fn(usize) -> Cell<'c>) {
+        let last = |i: usize| match &columns[i].values {
+            Values::Coded(_, codes) => codes.last().copied(),
+            _ => None,
+        };
+        let (Some(m), Some(u)) = (last(self.cols.0), last(self.cols.1)) else {
+            return;
+        };
+        if m == NULL_CODE || u == NULL_CODE {
             return;
         }
+        let at = m as usize * self.units + u as usize;
+        if self.right.get(at).is_none_or(|&right| right) || self.wrong.len() >= PER_FILE_LIMIT {
+            return;
+        }
+        let (metric, unit) = (cell(self.fields.0).as_text(), cell(self.fields.1).as_text());
+        let expected = metric.and_then(super::vocabulary::metric_unit);
         let (Some(metric), Some(unit), Some(expected)) = (metric, unit, expected) else {
             return;
         };
@@ -652,6 +684,9 @@ impl<'t> Builder<'t> {
                 after_vintage: (0, Vec::new()),
             });
         }
+        let units = (checking && table.kind == TableKind::Metrics)
+            .then(|| Units::new(&columns))
+            .flatten();
         let events = (checking && table.kind == TableKind::Events)
             .then(|| Some((field("kind")?, field("value")?)))
             .flatten();
@@ -670,15 +705,7 @@ impl<'t> Builder<'t> {
             positions: Vec::new(),
             weekdays: (checking && table.kind == TableKind::Tvl).then(Weekdays::default),
             same_day: (checking && table.kind == TableKind::Events).then(SameDay::default),
-            units: (checking && table.kind == TableKind::Metrics)
-                .then(|| {
-                    Some(Units {
-                        fields: (field("metric")?, field("unit")?),
-                        seen: Vec::new(),
-                        wrong: Vec::new(),
-                    })
-                })
-                .flatten(),
+            units,
         }
     }
 
@@ -699,8 +726,6 @@ impl<'t> Builder<'t> {
         let mut whole_key = !self.table.unique.is_empty();
         // An event's chain (code) and day, for the events of one day.
         let (mut event_chain, mut event_day) = (None, None);
-        // A metric's code and its unit's, for the check of units.
-        let (mut metric_code, mut unit_code) = (None, None);
         for col in &mut self.columns {
             let c = cell(col.field);
             let (name, ty, field) = (col.schema.name, col.schema.ty, col.field);
@@ -726,13 +751,6 @@ impl<'t> Builder<'t> {
                         match name {
                             "chain" => event_chain = Some(id),
                             "date" => event_day = Some(id),
-                            _ => {}
-                        }
-                    }
-                    if self.units.is_some() {
-                        match name {
-                            "metric" => metric_code = Some(id),
-                            "unit" => unit_code = Some(id),
                             _ => {}
                         }
                     }
@@ -780,8 +798,8 @@ impl<'t> Builder<'t> {
         if whole_key && self.checking {
             self.unique.push(key, pos);
         }
-        if let (Some(units), Some(metric), Some(unit)) = (&mut self.units, metric_code, unit_code) {
-            units.check(pos, (metric, unit), cell);
+        if let Some(units) = &mut self.units {
+            units.check(pos, &self.columns, cell);
         }
         if let Some((kind_field, value_field)) = self.events
             && let Some(kind) = cell(kind_field).as_text()
