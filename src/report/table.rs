@@ -14,6 +14,25 @@ use super::{counts_line, score_text, staleness_text, stamps_line};
 use crate::evaluate::{ScreenResult, Status};
 use crate::rules::RuleScope;
 use std::fmt::Write as _;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The columns `text` takes on a terminal: an emoji or a CJK character two, a combining mark
+/// none (counting characters instead made a row of such text wider than the terminal).
+fn cols(text: &str) -> usize {
+    text.width()
+}
+
+/// The longest start of `text` that takes at most `n` columns, and the rest.
+fn split_cols(text: &str, n: usize) -> (&str, &str) {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > n {
+            return text.split_at(i);
+        }
+    }
+    (text, "")
+}
 
 /// Spaces between columns.
 const GAP: usize = 2;
@@ -106,8 +125,8 @@ fn chains_table(out: &mut String, result: &ScreenResult, rules: &[&str], width: 
         (0..header.len() - 1)
             .map(|i| {
                 rows.iter()
-                    .map(|r| r[i].1.chars().count())
-                    .chain([header[i].chars().count()])
+                    .map(|r| cols(&r[i].1))
+                    .chain([cols(&header[i])])
                     .max()
                     .unwrap_or(0)
             })
@@ -140,7 +159,7 @@ fn chains_table(out: &mut String, result: &ScreenResult, rules: &[&str], width: 
                     text.push_str(&cut(&cell, reason_width));
                 }
             } else {
-                let pad = " ".repeat(w[i] - cell.chars().count() + GAP);
+                let pad = " ".repeat(w[i] - cols(&cell) + GAP);
                 text.push_str(&status.map_or(cell.clone(), paint_status));
                 text.push_str(&pad);
             }
@@ -176,11 +195,11 @@ fn abbreviations(ids: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// `text` cut to `width` characters with an ellipsis.
+/// `text` cut to `width` columns with an ellipsis.
 fn cut(text: &str, width: Option<usize>) -> String {
     match width {
-        Some(w) if text.chars().count() > w => {
-            let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
+        Some(w) if cols(text) > w => {
+            let mut s = split_cols(text, w.saturating_sub(1)).0.to_string();
             s.push('…');
             s
         }
@@ -214,10 +233,10 @@ fn push_wrapped(
     }
 }
 
-/// Greedy word wrap: lines of at most `width` characters (a longer word is cut), the lines
-/// after the first starting with `indent`. Leading spaces of `text` are kept.
+/// Greedy word wrap: lines of at most `width` columns (a longer word is cut), the lines after
+/// the first starting with `indent`. Leading spaces of `text` are kept.
 fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
-    let room = width.saturating_sub(indent.chars().count());
+    let room = width.saturating_sub(cols(indent));
     if room < 2 {
         return vec![text.to_string()];
     }
@@ -225,8 +244,8 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     let mut line = String::new();
     let mut fresh = true;
     for word in text.split(' ') {
-        let len = line.chars().count();
-        if !fresh && len + 1 + word.chars().count() > width {
+        let len = cols(&line);
+        if !fresh && len + 1 + cols(word) > width {
             lines.push(std::mem::replace(&mut line, indent.to_string()));
             fresh = true;
         }
@@ -235,9 +254,16 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         }
         line.push_str(word);
         fresh = false;
-        while line.chars().count() > width {
-            let head: String = line.chars().take(width).collect();
-            let rest: String = line.chars().skip(width).collect();
+        while cols(&line) > width {
+            let (head, rest) = split_cols(&line, width);
+            // A character wider than the whole line still goes on one of its own.
+            let (head, rest) = if head.is_empty() {
+                let first = rest.chars().next().map_or(0, char::len_utf8);
+                rest.split_at(first)
+            } else {
+                (head, rest)
+            };
+            let (head, rest) = (head.to_string(), rest.to_string());
             lines.push(head);
             line = format!("{indent}{rest}");
         }
@@ -270,5 +296,10 @@ mod tests {
         assert_eq!(cut("abcdef", Some(4)), "abc…");
         assert_eq!(cut("abc", Some(4)), "abc");
         assert_eq!(cut("abcdef", None), "abcdef");
+        // Columns, not characters: each emoji and CJK character takes two.
+        assert_eq!(cut("€😀é😀abc", Some(5)), "€😀é…");
+        assert_eq!(cols(&cut("中文中文中文", Some(7))), 7);
+        let lines = wrap("中文中文 中文 😀😀😀😀", 6, "  ");
+        assert!(lines.iter().all(|l| cols(l) <= 6), "{lines:?}");
     }
 }
