@@ -96,7 +96,9 @@ impl Dataset {
             }
         }
         // For a chain shut down, the first sign that it had launched (any date): a shutdown
-        // dated before it is most likely a wrong date, and the chain is never screened.
+        // dated before it is most likely a wrong date, and the chain is never screened. The
+        // signs are those of the universe's `exists_since` (`features::index`), read here from
+        // the frames, as the shutdowns above are: the dataset stage cannot ask the features.
         let mut launched: std::collections::HashMap<&str, chrono::NaiveDate> =
             std::collections::HashMap::new();
         if !shutdown.is_empty() {

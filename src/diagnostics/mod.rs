@@ -120,7 +120,6 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:column`, or just `file` when the problem has no position.
     /// `file:line:column` (or the file alone), a file name's control and invisible characters
     /// shown as symbols: a line end or an escape sequence in a directory's name would split the
     /// line or vanish on a terminal.

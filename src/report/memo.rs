@@ -9,6 +9,7 @@ use super::chart;
 use super::files::OutFile;
 use super::template::Templates;
 use crate::error::Error;
+use crate::evaluate::Stamps;
 use crate::memo::{ChainMemo, Chart, SectorMemo};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -50,11 +51,11 @@ pub fn chain(
     templates: &Templates,
     format: MemoFormat,
 ) -> Result<Vec<OutFile>, Error> {
-    let key = memo.stamps.memo_key();
     files(
         &memo.slug,
         "chain",
-        (memo, &key),
+        memo,
+        &memo.stamps,
         &memo.charts,
         templates,
         format,
@@ -67,11 +68,11 @@ pub fn sector(
     templates: &Templates,
     format: MemoFormat,
 ) -> Result<Vec<OutFile>, Error> {
-    let key = memo.stamps.memo_key();
     files(
         "sector",
         "sector",
-        (memo, &key),
+        memo,
+        &memo.stamps,
         &memo.charts,
         templates,
         format,
@@ -81,7 +82,8 @@ pub fn sector(
 fn files(
     base: &str,
     template: &str,
-    (memo, memo_key): (&impl Serialize, &str),
+    memo: &impl Serialize,
+    stamps: &Stamps,
     charts: &[Chart],
     templates: &Templates,
     format: MemoFormat,
@@ -99,7 +101,7 @@ fn files(
         .collect::<anyhow::Result<Vec<Figure>>>()?;
     let context = context! {
         figures => Value::from(Serde(&figures)),
-        memo_key => memo_key,
+        memo_key => stamps.memo_key(),
         ..Value::from(Serde(memo))
     };
     let mut out = Vec::new();

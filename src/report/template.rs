@@ -132,12 +132,7 @@ impl Templates {
             crate::rules::memory::unwatch(outer);
             // Said here: minijinja's error may hold the last reference to a deep value, which
             // is dropped with it, on this thread's stack.
-            rendered.map_err(|e| {
-                Error::problems(
-                    vec![diagnostic(&self.files, &e)],
-                    format!("the template {name} could not be rendered; nothing was written"),
-                )
-            })
+            rendered.map_err(|e| not_rendered(name, diagnostic(&self.files, &e)))
         };
         let before = process_allocated();
         std::thread::scope(|s| {
@@ -203,22 +198,26 @@ fn process_allocated() -> Option<u64> {
 /// [`MEMORY`] gets when it writes a value (it holds more than that too) and exit 2, before any
 /// file of the run is written (every file is rendered before any is written).
 fn runaway(name: &str, shown: &str) -> ! {
-    let error = Diagnostic::file(
-        shown,
-        format!(
-            "the template holds more than {} of memory (a value growing without end?)",
-            crate::dataset::limits::size_in_words(MEMORY as u64)
-        ),
-    );
+    let error = not_rendered(name, Diagnostic::file(shown, over_memory()));
     let mut err = anstream::stderr().lock();
-    let _ = std::io::Write::write_fmt(
-        &mut err,
-        format_args!(
-            "{}\nthe template {name} could not be rendered; nothing was written\n",
-            error.styled()
-        ),
-    );
+    let _ = std::io::Write::write_fmt(&mut err, format_args!("{}\n", error.styled()));
     std::process::exit(2)
+}
+
+/// The error of the template `name` that `problem` stopped.
+fn not_rendered(name: &str, problem: Diagnostic) -> Error {
+    Error::problems(
+        vec![problem],
+        format!("the template {name} could not be rendered; nothing was written"),
+    )
+}
+
+/// What a rendering holding more than [`MEMORY`] is told.
+fn over_memory() -> String {
+    format!(
+        "the template holds more than {} of memory (a value growing without end?)",
+        crate::dataset::limits::size_in_words(MEMORY as u64)
+    )
 }
 
 /// The largest template file: 1 MiB, where the built-in ones are a few KB each.
@@ -333,10 +332,7 @@ fn format_value(
     if crate::rules::memory::over() {
         return Err(minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
-            format!(
-                "the template holds more than {} of memory (a value growing without end?)",
-                crate::dataset::limits::size_in_words(MEMORY as u64)
-            ),
+            over_memory(),
         ));
     }
     let markdown = *state.auto_escape() == MARKDOWN;
